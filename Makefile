@@ -1,0 +1,60 @@
+# Sefton Safety: `make run` serves the demo club, `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# A Python of at least 3.12 (Django 6 needs it): the one .python-version selects through pyenv,
+# else python3.13, python3.12 or python3 from PATH, whichever is new enough.
+PYTHON_FOR_VENV := $(shell for candidate in "$$(pyenv which python 2>/dev/null)" python3.13 python3.12 python3; do \
+	[ -n "$$candidate" ] || continue; \
+	if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then command -v "$$candidate"; break; fi; \
+	done)
+
+.PHONY: help
+help: ## List the commands.
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
+		echo "Python 3.12 or newer is needed (Django 6). Install Python 3.13, for example 'pyenv install 3.13', and run make again." >&2; exit 1; fi
+	@[ -x $(BIN)/python ] || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+.PHONY: install
+install: $(BIN)/.installed ## Create the virtual environment and install the dependencies.
+
+.PHONY: run
+run: export DJANGO_DEBUG ?= true
+run: export SEFTON_DEMO ?= true
+run: install ## Migrate, load the demo club, and serve the portal with its worker and scheduler.
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start --procfile Procfile.dev
+
+.PHONY: test
+test: install ## Run the whole suite (PostgreSQL and Redis on 127.0.0.1, or DATABASE_URL and CELERY_BROKER_URL).
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+.PHONY: bench
+bench: install ## Measure the speed of the rules and of the pages as the club grows.
+	DJANGO_SETTINGS_MODULE=sefton_safety.settings.test $(BIN)/python -m bench
+
+.PHONY: lint
+lint: install ## Check the code with ruff.
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: format
+format: install ## Format the code with ruff.
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+.PHONY: clean
+clean: ## Remove the virtual environment and the embedded database and broker.
+	rm -rf $(VENV) var staticfiles

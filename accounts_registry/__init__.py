@@ -1,0 +1,1 @@
+"""The club's social media accounts, their custodians and the moderation log."""

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class AccountsRegistryConfig(AppConfig):
+    name = "accounts_registry"

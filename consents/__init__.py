@@ -1,0 +1,1 @@
+"""Parental consents, direct-contact permissions and acceptable-use agreements."""

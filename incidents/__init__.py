@@ -1,0 +1,1 @@
+"""Concerns and cases: the welfare officer's confidential queue."""

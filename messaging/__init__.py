@@ -1,0 +1,1 @@
+"""Outbound messages, the policy rules the worker enforces, delivery and replies."""

@@ -1,0 +1,290 @@
+"""The committee's register in the Django admin. Writes go through the services, so the admin
+keeps the same rules (PPL-1 to PPL-4) and the same object grants as the rest of the portal."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .exceptions import PeopleError
+from .models import Family, FamilyMember, Person, Role, Team, TeamPlayer, TeamStaff, User, adult_cutoff_date, club_today
+
+
+class AgeFilter(admin.SimpleListFilter):
+    title = "age"
+    parameter_name = "age"
+
+    def lookups(self, request, model_admin):
+        return [("child", "Children (under 18)"), ("adult", "Adults")]
+
+    def queryset(self, request, queryset):
+        cutoff = adult_cutoff_date(club_today())
+        if self.value() == "child":
+            return queryset.filter(date_of_birth__gt=cutoff)
+        if self.value() == "adult":
+            return queryset.filter(Q(date_of_birth__lte=cutoff) | Q(date_of_birth__isnull=True))
+        return queryset
+
+
+class CurrentRoleFilter(admin.SimpleListFilter):
+    title = "current role"
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.Kind.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            current = Role.objects.current().filter(person=OuterRef("pk"), kind=self.value())
+            return queryset.filter(Exists(current))
+        return queryset
+
+
+class SignInFilter(admin.SimpleListFilter):
+    title = "sign-in"
+    parameter_name = "login"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has a sign-in account"), ("no", "No sign-in account")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(user__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(user__isnull=True)
+        return queryset
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    fk_name = "person"
+    extra = 0
+    fields = ["kind", "starts_on", "ends_on", "granted_by", "note"]
+    readonly_fields = ["granted_by"]
+    can_delete = False
+    show_change_link = True
+
+
+class TeamPlaceInline(admin.TabularInline):
+    model = TeamPlayer
+    extra = 0
+    autocomplete_fields = ["team"]
+
+
+class PersonAdminForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        candidate = Person(date_of_birth=cleaned.get("date_of_birth"))
+        candidate.pk = self.instance.pk
+        findings = services.person_contact_findings(
+            person=candidate, mobile=cleaned.get("mobile"), email=cleaned.get("email")
+        )
+        for finding in findings:
+            field = "mobile" if finding.code == "child_mobile_without_consent" else "email"
+            self.add_error(field, f"{finding.message} ({finding.rule})")
+        return cleaned
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    form = PersonAdminForm
+    list_display = ["last_name", "first_name", "age_display", "role_list", "email", "has_login"]
+    list_display_links = ["last_name", "first_name"]
+    search_fields = ["first_name", "last_name", "email", "postcode", "user__email"]
+    list_filter = [AgeFilter, CurrentRoleFilter, SignInFilter, "team_places__team"]
+    readonly_fields = ["user", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["first_name", "last_name", "date_of_birth"]}),
+        ("Contact", {"fields": ["email", "mobile", "address", "postcode"]}),
+        ("Child's details", {"fields": ["school"], "classes": ["collapse"]}),
+        ("Sign-in", {"fields": ["user", "created_at", "updated_at"]}),
+    ]
+    inlines = [RoleInline, TeamPlaceInline]
+    actions = ["create_sign_in_accounts", "disable_sign_in"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user").prefetch_related("roles")
+
+    @admin.display(description="age", ordering="-date_of_birth")
+    def age_display(self, obj):
+        age = obj.age()
+        if age is None:
+            return "-"
+        return f"{age} (child)" if obj.is_child() else str(age)
+
+    @admin.display(description="current roles")
+    def role_list(self, obj):
+        today = club_today()
+        return ", ".join(sorted(r.get_kind_display() for r in obj.roles.all() if r.is_current(today))) or "-"
+
+    @admin.display(description="sign-in", boolean=True)
+    def has_login(self, obj):
+        return obj.user_id is not None and obj.user.is_active
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            if isinstance(instance, Role) and instance.pk is None:
+                instance.granted_by = request.user
+            instance.save()
+        formset.save_m2m()
+
+    @admin.action(description="Create sign-in accounts (guardians sign in by emailed link)")
+    def create_sign_in_accounts(self, request, queryset):
+        made = 0
+        for person in queryset.filter(user__isnull=True):
+            try:
+                services.person_login_create(person=person)
+                made += 1
+            except PeopleError as error:
+                self.message_user(request, f"{person}: {error}", messages.WARNING)
+        self.message_user(request, f"{made} sign-in account(s) created.", messages.SUCCESS)
+
+    @admin.action(description="Disable sign-in (ends their sessions now)")
+    def disable_sign_in(self, request, queryset):
+        count = 0
+        for person in queryset.filter(user__isnull=False).select_related("user"):
+            services.user_disable(user=person.user)
+            count += 1
+        self.message_user(request, f"Sign-in disabled for {count} person(s).", messages.SUCCESS)
+
+
+@admin.register(Role)
+class RoleAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "kind", "starts_on", "ends_on", "granted_by", "revoked_by"]
+    list_filter = ["kind", "starts_on", "ends_on"]
+    search_fields = ["person__first_name", "person__last_name", "person__email", "note"]
+    autocomplete_fields = ["person"]
+    readonly_fields = ["granted_by", "granted_at", "revoked_by", "revoked_at"]
+    date_hierarchy = "starts_on"
+    actions = ["revoke_today"]
+    list_select_related = ["person", "granted_by", "revoked_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.granted_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Revoke the selected roles from today")
+    def revoke_today(self, request, queryset):
+        done = 0
+        for role in queryset:
+            try:
+                services.role_revoke(role=role, revoked_by=request.user)
+                done += 1
+            except PeopleError as error:
+                self.message_user(request, str(error), messages.WARNING)
+        self.message_user(request, f"{done} role(s) revoked.", messages.SUCCESS)
+
+
+class FamilyMemberInline(admin.TabularInline):
+    model = FamilyMember
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["person", "kind", "relationship", "parental_responsibility"]
+
+
+class FamilyMemberInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or not data.get("person"):
+                continue
+            if data.get("kind") == FamilyMember.Kind.CHILD:
+                if data["person"].date_of_birth is None:
+                    raise ValidationError(f"{data['person']} needs a date of birth before joining as a child (PPL-2).")
+                if data.get("parental_responsibility"):
+                    form.add_error("parental_responsibility", "Only guardians hold parental responsibility (PPL-3).")
+
+
+FamilyMemberInline.formset = FamilyMemberInlineFormSet
+
+
+@admin.register(Family)
+class FamilyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "postcode", "child_count", "guardian_count"]
+    search_fields = ["name", "postcode", "members__person__first_name", "members__person__last_name"]
+    inlines = [FamilyMemberInline]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                children_n=Count("members", filter=Q(members__kind=FamilyMember.Kind.CHILD)),
+                guardians_n=Count("members", filter=Q(members__kind=FamilyMember.Kind.GUARDIAN)),
+            )
+        )
+
+    @admin.display(description="children", ordering="children_n")
+    def child_count(self, obj):
+        return obj.children_n
+
+    @admin.display(description="guardians", ordering="guardians_n")
+    def guardian_count(self, obj):
+        return obj.guardians_n
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # Object grants follow membership: added guardians read the family, removed ones stop.
+        touched = {f.instance.person for f in formset.forms if getattr(f.instance, "person_id", None)}
+        touched |= {obj.person for obj in formset.deleted_objects}
+        for person in touched:
+            services.family_permissions_sync(person=person)
+
+
+class TeamPlayerInline(admin.TabularInline):
+    model = TeamPlayer
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+class TeamStaffInline(admin.TabularInline):
+    model = TeamStaff
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Team)
+class TeamAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "age_group"]
+    list_filter = ["age_group"]
+    search_fields = ["name"]
+    inlines = [TeamStaffInline, TeamPlayerInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin):
+    list_display = ["email", "is_active", "last_login", "is_superuser"]
+    list_filter = ["is_active", "is_superuser"]
+    search_fields = ["email", "first_name", "last_name"]
+    fields = ["email", "first_name", "last_name", "is_active", "last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def has_add_permission(self, request):
+        # Accounts are made from a person's record, so every account belongs to someone known.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,14 @@
+"""Values every page needs: the club's name, demo mode, and the signed-in person's roles."""
+
+from django.conf import settings
+
+from .roles import current_role_kinds
+
+
+def club(request):
+    user = getattr(request, "user", None)
+    return {
+        "club_name": settings.CLUB_NAME,
+        "demo_mode": settings.DEMO_MODE,
+        "role_kinds": current_role_kinds(user) if user is not None else frozenset(),
+    }

@@ -1,0 +1,290 @@
+"""The club's who-is-who: sign-in accounts, persons, families, roles and teams."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from . import rules
+
+
+def club_today():
+    """Today in the club's own time zone: ages and role dates follow the club's calendar."""
+    return timezone.localdate()
+
+
+def adult_cutoff_date(day):
+    """People born after this date are children on `day` (PPL-2), for filtering in the database."""
+    return rules.latest_birth_date_of_adult(day)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("A sign-in account needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A sign-in account. Who the person is, and what they may do, lives on Person and Role."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="people_user_email_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class Person(models.Model):
+    """Anyone the club holds a record of: member, guardian, volunteer or committee member."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(
+        null=True, blank=True, help_text="Required for young members: it decides who is a child (PPL-2)."
+    )
+    email = models.EmailField(blank=True)
+    mobile = models.CharField(max_length=32, blank=True)
+    address = models.TextField(blank=True, help_text="Home address. Only welfare officers, the committee and the family see it.")
+    postcode = models.CharField(max_length=10, blank=True)
+    school = models.CharField(max_length=200, blank=True, help_text="A child's school: never published, never shown to volunteers.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="person"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name_plural = "people"
+        permissions = [("view_person_basic", "Can see a player's name, age group and team")]
+        indexes = [models.Index(fields=["last_name", "first_name"], name="people_person_name_idx")]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self):
+        return str(self)
+
+    def age(self, on=None):
+        if self.date_of_birth is None:
+            return None
+        return rules.age_on(self.date_of_birth, on or club_today())
+
+    def is_child(self, on=None):
+        """PPL-2: computed from the date of birth at the moment of the check, never stored."""
+        return rules.is_child(self.date_of_birth, on or club_today())
+
+
+class RoleQuerySet(models.QuerySet):
+    def current(self, on=None):
+        day = on or club_today()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day), starts_on__lte=day)
+
+
+class Role(models.Model):
+    """PPL-1: a role a person holds, from a date, granted by someone; several at once are normal."""
+
+    class Kind(models.TextChoices):
+        COMMITTEE = "committee", "Committee member"
+        WELFARE_OFFICER = "welfare_officer", "Lead welfare officer"
+        DEPUTY_WELFARE_OFFICER = "deputy_welfare_officer", "Deputy welfare officer"
+        DESIGNATED_PERSON = "designated_person", "Designated person (online presence)"
+        DESIGNATED_SUPERVISOR = "designated_supervisor", "Designated supervisor (moderator)"
+        VOLUNTEER = "volunteer", "Volunteer or staff (coach, team manager)"
+        GUARDIAN = "guardian", "Parent or guardian"
+        CHILD = "child", "Young member"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="roles")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    starts_on = models.DateField(default=club_today)
+    ends_on = models.DateField(
+        null=True, blank=True, help_text="The first day the role no longer applies. Revoking sets it to today."
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True, help_text="For example the committee minute reference.")
+    history = HistoricalRecords()
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person__last_name", "person__first_name", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="people_role_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "kind"], name="people_role_person_kind_idx")]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_kind_display()}"
+
+    def is_current(self, on=None):
+        day = on or club_today()
+        return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
+
+
+# Roles whose holders work with the club's data and sign in with a password.
+STAFF_ROLE_KINDS = frozenset(
+    {
+        Role.Kind.COMMITTEE,
+        Role.Kind.WELFARE_OFFICER,
+        Role.Kind.DEPUTY_WELFARE_OFFICER,
+        Role.Kind.DESIGNATED_PERSON,
+        Role.Kind.DESIGNATED_SUPERVISOR,
+        Role.Kind.VOLUNTEER,
+    }
+)
+# Roles that may not reach any page without a second factor.
+SECOND_FACTOR_ROLE_KINDS = frozenset(
+    {Role.Kind.COMMITTEE, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER}
+)
+WELFARE_ROLE_KINDS = frozenset({Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER})
+
+
+class Family(models.Model):
+    """PPL-3: a household of children and the guardians with parental responsibility for them."""
+
+    name = models.CharField(max_length=200, help_text='For example "The Okafor family".')
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    home_phone = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "families"
+
+    def __str__(self):
+        return self.name
+
+
+class FamilyMember(models.Model):
+    class Kind(models.TextChoices):
+        GUARDIAN = "guardian", "Parent or guardian"
+        CHILD = "child", "Child"
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="family_memberships")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    relationship = models.CharField(max_length=50, blank=True, help_text="Mother, father, grandparent, carer...")
+    parental_responsibility = models.BooleanField(
+        default=True, help_text="Only guardians with parental responsibility give or withdraw consents."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "person__last_name", "person__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["family", "person"], name="people_familymember_once_per_family"),
+            models.CheckConstraint(
+                condition=Q(kind="guardian") | Q(parental_responsibility=False),
+                name="people_familymember_only_guardians_hold_responsibility",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_kind_display()}, {self.family})"
+
+
+class Team(models.Model):
+    class AgeGroup(models.TextChoices):
+        U9 = "U9", "Under 9"
+        U11 = "U11", "Under 11"
+        U13 = "U13", "Under 13"
+        U15 = "U15", "Under 15"
+        U17 = "U17", "Under 17"
+        U19 = "U19", "Under 19"
+        ADULT = "adult", "Adults"
+
+    name = models.CharField(max_length=100, unique=True)
+    age_group = models.CharField(max_length=8, choices=AgeGroup.choices)
+    players = models.ManyToManyField(Person, through="TeamPlayer", related_name="teams_played")
+    staff = models.ManyToManyField(Person, through="TeamStaff", related_name="teams_staffed")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["age_group", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TeamPlayer(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="team_players")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="team_places")
+    joined_on = models.DateField(default=club_today)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "person"], name="people_teamplayer_once_per_team")]
+
+    def __str__(self):
+        return f"{self.person} plays for {self.team}"
+
+
+class TeamStaff(models.Model):
+    class Kind(models.TextChoices):
+        COACH = "coach", "Coach"
+        TEAM_MANAGER = "team_manager", "Team manager"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="team_staff")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="team_posts")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.COACH)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "team staff"
+        constraints = [
+            models.UniqueConstraint(fields=["team", "person", "kind"], name="people_teamstaff_once_per_post"),
+        ]
+
+    def __str__(self):
+        return f"{self.person}, {self.get_kind_display().lower()} of {self.team}"

@@ -1,0 +1,86 @@
+"""The people rules of the policy as plain functions: who is a child, which roles need what.
+
+No ORM and no settings here: every function takes plain values and is tested without a database.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+ADULT_AGE = 18
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason a thing is refused: the requirement it breaks and, in words, why."""
+
+    rule: str
+    code: str
+    message: str
+
+
+def birthday_in_year(date_of_birth: date, year: int) -> date:
+    """The birthday in a given year; someone born on 29 February has it on 1 March in other years,
+    which is when English law counts the year as complete."""
+    try:
+        return date_of_birth.replace(year=year)
+    except ValueError:
+        return date(year, 3, 1)
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    age = day.year - date_of_birth.year
+    if day < birthday_in_year(date_of_birth, day.year):
+        age -= 1
+    return age
+
+
+def is_child(date_of_birth: date | None, day: date) -> bool:
+    """PPL-2: a child is anyone under 18 on the day of the check. An unknown date of birth is an
+    adult's: children are always registered with one, which the register enforces."""
+    if date_of_birth is None:
+        return False
+    return age_on(date_of_birth, day) < ADULT_AGE
+
+
+def adulthood_date(date_of_birth: date) -> date:
+    """The 18th birthday: the first day the child rules no longer apply."""
+    return birthday_in_year(date_of_birth, date_of_birth.year + ADULT_AGE)
+
+
+def latest_birth_date_of_adult(day: date) -> date:
+    """The latest date of birth of someone who is 18 or over on `day`: anyone born after it is a
+    child. Lets the database filter with the same answer as is_child()."""
+    try:
+        return day.replace(year=day.year - ADULT_AGE)
+    except ValueError:
+        # `day` is 29 February and that year was common: someone born on 1 March is still 17.
+        return date(day.year - ADULT_AGE, 2, 28)
+
+
+def child_contact_details_findings(
+    *, is_child: bool, holds_mobile: bool, holds_email: bool, contact_consent_given: bool
+) -> list[Finding]:
+    """PPL-4: a child's own mobile number or personal email is held only with the guardian's
+    contact consent. Returns what is wrong, empty when the details may be held."""
+    if not is_child or contact_consent_given:
+        return []
+    findings = []
+    if holds_mobile:
+        findings.append(
+            Finding(
+                "PPL-4",
+                "child_mobile_without_consent",
+                "A child's own mobile number is not held without a guardian's contact consent: "
+                "contact the child through a parent or guardian instead.",
+            )
+        )
+    if holds_email:
+        findings.append(
+            Finding(
+                "PPL-4",
+                "child_email_without_consent",
+                "A child's personal email address is not held without a guardian's contact consent: "
+                "contact the child through a parent or guardian instead.",
+            )
+        )
+    return findings

@@ -1,0 +1,228 @@
+"""Every write to the register: roles, families, sign-in accounts and sign-in links."""
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+import sesame.utils
+
+from . import rules
+from .exceptions import ContactDetailsRefused, FamilyError, RoleError, SignInLinkInvalid, SignInLinkNotForStaff
+from .models import STAFF_ROLE_KINDS, Family, FamilyMember, Person, Role, User, club_today
+
+SIGN_IN_LINK_SCOPE = "sign-in"
+
+
+# Roles ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def role_grant(*, person, kind, granted_by=None, starts_on=None, note=""):
+    if kind not in Role.Kind.values:
+        raise RoleError(f"{kind!r} is not a role the club recognises.")
+    starts_on = starts_on or club_today()
+    if Role.objects.current(on=starts_on).filter(person=person, kind=kind).exists():
+        raise RoleError(f"{person} already holds the role {Role.Kind(kind).label} on {starts_on:%d %B %Y}.")
+    if kind == Role.Kind.CHILD and person.date_of_birth is None:
+        raise RoleError("A young member needs a date of birth: it decides which child rules apply (PPL-2).")
+    return Role.objects.create(person=person, kind=kind, starts_on=starts_on, granted_by=granted_by, note=note)
+
+
+@transaction.atomic
+def role_revoke(*, role, revoked_by=None, on=None):
+    """Ends a role from a day (today by default). The row stays: roles are history, not state."""
+    day = on or club_today()
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    if role.ends_on is not None and role.ends_on <= day:
+        raise RoleError(f"{role} already ended on {role.ends_on:%d %B %Y}.")
+    if day < role.starts_on:
+        raise RoleError(f"{role} starts on {role.starts_on:%d %B %Y}; it cannot end before it starts.")
+    role.ends_on = day
+    role.revoked_by = revoked_by
+    role.revoked_at = timezone.now()
+    role.save(update_fields=["ends_on", "revoked_by", "revoked_at"])
+    return role
+
+
+# Families -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def family_member_add(*, family, person, kind, relationship="", parental_responsibility=None):
+    if FamilyMember.objects.filter(family=family, person=person).exists():
+        raise FamilyError(f"{person} is already a member of {family}.")
+    if kind == FamilyMember.Kind.CHILD:
+        if person.date_of_birth is None:
+            raise FamilyError(f"{person} needs a date of birth before joining a family as a child (PPL-2).")
+        parental_responsibility = False
+    elif parental_responsibility is None:
+        parental_responsibility = True
+    member = FamilyMember.objects.create(
+        family=family,
+        person=person,
+        kind=kind,
+        relationship=relationship,
+        parental_responsibility=parental_responsibility,
+    )
+    family_permissions_sync(person=person)
+    return member
+
+
+@transaction.atomic
+def family_member_remove(*, member):
+    person = member.person
+    member.delete()
+    family_permissions_sync(person=person)
+
+
+def family_permissions_sync(*, person):
+    """Makes the guardian's object grants match their memberships: a guardian reads exactly the
+    families they belong to, and loses a family the moment they leave it."""
+    user = person.user
+    if user is None:
+        return
+    should = set(
+        FamilyMember.objects.filter(person=person, kind=FamilyMember.Kind.GUARDIAN).values_list("family_id", flat=True)
+    )
+    has = set(
+        get_objects_for_user(
+            user, "people.view_family", klass=Family, with_superuser=False, accept_global_perms=False
+        ).values_list("pk", flat=True)
+    )
+    for family in Family.objects.filter(pk__in=should - has):
+        assign_perm("people.view_family", user, family)
+    for family in Family.objects.filter(pk__in=has - should):
+        remove_perm("people.view_family", user, family)
+
+
+def guardians_with_responsibility(child):
+    """PPL-3: the people who give or withdraw this child's consents."""
+    family_ids = FamilyMember.objects.filter(person=child, kind=FamilyMember.Kind.CHILD).values("family_id")
+    return Person.objects.filter(
+        family_memberships__family_id__in=family_ids,
+        family_memberships__kind=FamilyMember.Kind.GUARDIAN,
+        family_memberships__parental_responsibility=True,
+    ).distinct()
+
+
+# Person records -------------------------------------------------------------------------------
+
+
+def child_contact_consent_given(person):
+    """Whether a guardian has given contact consent for this child. No record means no consent
+    (CON-1), and the register holds no contact-consent records, so the answer is no; the consent
+    records replace this answer, here and nowhere else."""
+    return False
+
+
+def person_contact_findings(*, person, mobile, email):
+    return rules.child_contact_details_findings(
+        is_child=person.is_child(),
+        holds_mobile=bool(mobile),
+        holds_email=bool(email),
+        contact_consent_given=child_contact_consent_given(person),
+    )
+
+
+@transaction.atomic
+def person_contact_update(*, person, mobile, email):
+    """PPL-4: a child's own mobile and email are refused unless a guardian's contact consent holds."""
+    findings = person_contact_findings(person=person, mobile=mobile, email=email)
+    if findings:
+        raise ContactDetailsRefused(findings)
+    person.mobile = mobile
+    person.email = email
+    person.save(update_fields=["mobile", "email", "updated_at"])
+    return person
+
+
+@transaction.atomic
+def person_login_create(*, person, email=None, password=None):
+    """Gives a person a sign-in account. Without a password the account signs in by emailed link
+    only, which is how guardians and young members sign in."""
+    if person.user_id is not None:
+        raise RoleError(f"{person} already has a sign-in account.")
+    address = (email or person.email or "").strip().lower()
+    if not address:
+        raise RoleError(f"{person} needs an email address before a sign-in account can be made.")
+    if User.objects.filter(email__iexact=address).exists():
+        raise RoleError(f"Another account already signs in with {address}.")
+    findings = person_contact_findings(person=person, mobile="", email=address)
+    if findings:
+        raise ContactDetailsRefused(findings)
+    user = User.objects.create_user(email=address, password=password, first_name=person.first_name, last_name=person.last_name)
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    family_permissions_sync(person=person)
+    return user
+
+
+@transaction.atomic
+def user_disable(*, user):
+    """Ends every session of the account at its next request: inactive users are not loaded."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
+
+
+# Sign-in links --------------------------------------------------------------------------------
+
+
+def sign_in_link_eligible(user):
+    """Links are for guardians and young members only: anyone holding a staff role must use a
+    password and their second factor, so a stolen mailbox never opens a staff account."""
+    from .roles import current_role_kinds
+
+    if not user.is_active or user.is_superuser:
+        return False
+    kinds = current_role_kinds(user)
+    return bool(kinds) and not (kinds & STAFF_ROLE_KINDS)
+
+
+def sign_in_link_request(*, email):
+    """Queues a sign-in link for an eligible account. Says nothing about whether the address is
+    known, so the form cannot be used to find out who is registered."""
+    from .tasks import send_sign_in_link
+
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if user is None or not sign_in_link_eligible(user):
+        return False
+    transaction.on_commit(lambda: send_sign_in_link.delay(user.pk))
+    return True
+
+
+def sign_in_link_url(user):
+    query = sesame.utils.get_query_string(user, scope=SIGN_IN_LINK_SCOPE)
+    return f"{settings.SITE_URL}{reverse('people:link-open')}{query}"
+
+
+def sign_in_link_send(*, user):
+    minutes = int(settings.SESAME_MAX_AGE.total_seconds() // 60)
+    context = {"user": user, "url": sign_in_link_url(user), "minutes": minutes, "club_name": settings.CLUB_NAME}
+    message = EmailMultiAlternatives(
+        subject=f"Your sign-in link for {settings.CLUB_NAME}",
+        body=render_to_string("emails/sign_in_link.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("emails/sign_in_link.html", context), "text/html")
+    message.send()
+
+
+def sign_in_link_user(*, request, token, consume):
+    """The account a link opens. `consume=False` only looks (the confirmation page, which mail
+    scanners also fetch); `consume=True` spends the link, so it works once. Going through
+    authenticate() lets the lockout count forged or stale tokens like wrong passwords."""
+    user = authenticate(request, sesame=token or "", scope=SIGN_IN_LINK_SCOPE) if token else None
+    if user is None:
+        raise SignInLinkInvalid("This sign-in link has expired or has already been used.")
+    if not sign_in_link_eligible(user):
+        raise SignInLinkNotForStaff("This account signs in with a password and a second factor, not a link.")
+    if consume:
+        # A one-time token is bound to the last sign-in time: moving it on spends the token.
+        user.last_login = timezone.now()
+        user.save(update_fields=["last_login"])
+    return user

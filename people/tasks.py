@@ -1,0 +1,21 @@
+"""Background jobs of the people app; each one re-fetches by id and calls one service."""
+
+import smtplib
+
+from celery import shared_task
+
+from .models import User
+from .services import sign_in_link_eligible, sign_in_link_send
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=6,
+)
+def send_sign_in_link(user_id):
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not sign_in_link_eligible(user):
+        return
+    sign_in_link_send(user=user)

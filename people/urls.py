@@ -1,0 +1,19 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/link/", views.sign_in_link_request, name="link-request"),
+    path("sign-in/link/open/", views.sign_in_link_open, name="link-open"),
+    path("sign-in/verify/", views.verify, name="verify"),
+    path("sign-in/two-factor/", views.two_factor_setup, name="two-factor-setup"),
+    path("families/<int:pk>/", views.family_detail, name="family-detail"),
+    path("people/<int:pk>/", views.person_detail, name="person-detail"),
+    path("teams/<int:pk>/", views.team_detail, name="team-detail"),
+]

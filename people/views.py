@@ -1,0 +1,239 @@
+"""Sign-in, the home page of each role, and the family, person and team pages."""
+
+import base64
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+import django_otp
+from django_otp import devices_for_user
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import access, services
+from .exceptions import SignInLinkInvalid, SignInLinkNotForStaff
+from .forms import OneTimeCodeForm, SignInLinkRequestForm, StaffSignInForm
+from .models import Family, FamilyMember, Person, Role, Team, TeamPlayer, adult_cutoff_date, club_today
+from .roles import current_role_kinds, second_factor_required
+
+
+def _safe_next(request, default="people:home"):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(default)
+
+
+# Sign-in --------------------------------------------------------------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "people/sign_in.html"
+    authentication_form = StaffSignInForm
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_link_request(request):
+    form = SignInLinkRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.sign_in_link_request(email=form.cleaned_data["email"])
+        return render(
+            request,
+            "people/sign_in_link_sent.html",
+            {"email": form.cleaned_data["email"], "minutes": int(settings.SESAME_MAX_AGE.total_seconds() // 60)},
+        )
+    return render(request, "people/sign_in_link_request.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in_link_open(request):
+    """GET only shows a button; the link is spent by the POST. Mail scanners that open every link
+    in a message therefore cannot use up a guardian's single-use link."""
+    token = request.POST.get("t") if request.method == "POST" else request.GET.get(settings.SESAME_TOKEN_NAME)
+    try:
+        user = services.sign_in_link_user(request=request, token=token, consume=request.method == "POST")
+    except SignInLinkNotForStaff as error:
+        return render(request, "people/sign_in_link_invalid.html", {"reason": str(error), "staff": True}, status=403)
+    except SignInLinkInvalid as error:
+        form = SignInLinkRequestForm()
+        return render(request, "people/sign_in_link_invalid.html", {"reason": str(error), "form": form}, status=410)
+    if request.method == "GET":
+        return render(request, "people/sign_in_link_open.html", {"token": token, "person_user": user})
+    login(request, user, backend="sesame.backends.ModelBackend")
+    return redirect("people:home")
+
+
+def _code_refused_message(devices):
+    # After each wrong code the authenticator is locked for a doubling pause (django-otp's
+    # throttling), which turns guessing six digits into years of work.
+    if any(not device.verify_is_allowed()[0] for device in devices):
+        return "That code was not accepted, and after a wrong code there is a short pause. Wait a few seconds, then enter the newest code."
+    return "That code does not match. Check the app shows this account, then enter the newest code."
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        devices = list(devices_for_user(request.user, confirmed=True))
+        for device in devices:
+            if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["code"]):
+                django_otp.login(request, device)
+                return redirect(_safe_next(request))
+        form.add_error("code", _code_refused_message(devices))
+    return render(request, "people/verify.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    if request.user.is_verified():
+        return redirect("people:home")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            django_otp.login(request, device)
+            messages.success(request, "Your authenticator app is set up. You will need a code from it each time you sign in.")
+            return redirect(_safe_next(request))
+        form.add_error("code", _code_refused_message([device]))
+    qr_svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).to_string(
+        encoding="unicode"
+    )
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "people/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "required": second_factor_required(request.user),
+            "next": _safe_next(request),
+        },
+    )
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+
+def _welfare_officers():
+    return (
+        Person.objects.filter(
+            pk__in=Role.objects.current()
+            .filter(kind__in=[Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER])
+            .values("person_id")
+        )
+        .prefetch_related(Prefetch("roles", queryset=Role.objects.current(), to_attr="current_roles"))
+        .order_by("last_name")
+    )
+
+
+def home(request):
+    context = {"welfare_officers": _welfare_officers()}
+    if not request.user.is_authenticated:
+        return render(request, "people/home_public.html", context)
+    kinds = current_role_kinds(request.user)
+    user = request.user
+    context["person"] = Person.objects.filter(user=user).first()
+    if Role.Kind.GUARDIAN in kinds:
+        context["families"] = access.families_for_guardian(user).prefetch_related(
+            Prefetch(
+                "members",
+                queryset=FamilyMember.objects.filter(kind=FamilyMember.Kind.CHILD).select_related("person"),
+                to_attr="child_members",
+            ),
+            Prefetch(
+                "members__person__team_places",
+                queryset=TeamPlayer.objects.select_related("team"),
+            ),
+        )
+    if kinds & {Role.Kind.VOLUNTEER, Role.Kind.CHILD}:
+        person = context["person"]
+        context["teams_staffed"] = (
+            Team.objects.filter(team_staff__person=person).annotate(player_count=Count("team_players", distinct=True)).distinct()
+            if person
+            else []
+        )
+        context["teams_played"] = Team.objects.filter(team_players__person=person) if person else []
+    if kinds & {Role.Kind.COMMITTEE, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER} or user.is_superuser:
+        context["register"] = _register_counts()
+    context["role_labels"] = [Role.Kind(kind).label for kind in sorted(kinds)]
+    return render(request, "people/home.html", context)
+
+
+def _register_counts():
+    adult_cutoff = adult_cutoff_date(club_today())
+    current = Role.objects.current()
+    return {
+        "children": Person.objects.filter(date_of_birth__gt=adult_cutoff).count(),
+        "families": Family.objects.count(),
+        "teams": Team.objects.count(),
+        "volunteers": current.filter(kind=Role.Kind.VOLUNTEER).values("person").distinct().count(),
+        "guardians": current.filter(kind=Role.Kind.GUARDIAN).values("person").distinct().count(),
+        "without_login": current.filter(kind__in=[Role.Kind.VOLUNTEER, Role.Kind.GUARDIAN], person__user__isnull=True)
+        .values("person")
+        .distinct()
+        .count(),
+    }
+
+
+@login_required
+def family_detail(request, pk):
+    family = access.family_get_for_user(request.user, pk)
+    members = family.members.select_related("person").prefetch_related("person__team_places__team")
+    return render(
+        request,
+        "people/family_detail.html",
+        {
+            "family": family,
+            "guardians": [m for m in members if m.kind == FamilyMember.Kind.GUARDIAN],
+            "children": [m for m in members if m.kind == FamilyMember.Kind.CHILD],
+        },
+    )
+
+
+@login_required
+def person_detail(request, pk):
+    try:
+        person = access.person_get_for_user(request.user, pk, access.PERSON_FULL)
+        full = True
+    except access.PermissionDenied:
+        person = access.person_get_for_user(request.user, pk, access.PERSON_BASIC)
+        full = False
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "subject": person,
+            "full": full,
+            "teams": Team.objects.filter(team_players__person=person),
+            "guardians": services.guardians_with_responsibility(person) if person.is_child() else [],
+        },
+    )
+
+
+@login_required
+def team_detail(request, pk):
+    team = access.team_get_for_user(request.user, pk)
+    players = Person.objects.filter(team_places__team=team).order_by("last_name", "first_name")
+    staff = team.team_staff.select_related("person")
+    return render(request, "people/team_detail.html", {"team": team, "players": players, "staff": staff})

@@ -1,0 +1,21 @@
+"""Settings for the test suite: the real PostgreSQL and Redis of the machine, fast hashing."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sefton_safety")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("SEFTON_VAR_DIR", "/tmp/sefton-safety-test")
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+DEMO_MODE = False
+SITE_URL = "http://testserver"
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# Each test run has its own queue on the shared broker, so a worker started by one run never takes
+# another run's tasks. The worker process the tests start is given the same name.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", f"sefton-test-{os.getpid()}")

@@ -1,0 +1,14 @@
+"""The portal's URL map."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = f"{settings.CLUB_NAME}: committee administration"
+admin.site.site_title = "Sefton Safety"
+admin.site.index_title = "Club register"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("people.urls")),
+]

@@ -1,0 +1,108 @@
+"""Role fixtures: one signed-in-able person per kind of user, built through the services."""
+
+import os
+
+import pytest
+from django_otp.oath import totp
+
+from people import services
+from people.models import FamilyMember, Role
+from tests import factories
+
+# Playwright's synchronous API runs an event loop in the test thread; the ORM calls the browser
+# tests make between page actions are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def make_person_with_role(kind, *, email, password=factories.STAFF_PASSWORD, **person_fields):
+    person = factories.PersonFactory(email=email, **person_fields)
+    services.role_grant(person=person, kind=kind, starts_on=factories.years_ago(1))
+    services.person_login_create(person=person, password=password)
+    return person
+
+
+def current_code(device):
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+@pytest.fixture
+def committee_member(db):
+    return make_person_with_role(Role.Kind.COMMITTEE, email="committee@example.org")
+
+
+@pytest.fixture
+def welfare_officer(db):
+    return make_person_with_role(Role.Kind.WELFARE_OFFICER, email="welfare@example.org")
+
+
+@pytest.fixture
+def volunteer(db):
+    return make_person_with_role(Role.Kind.VOLUNTEER, email="coach@example.org")
+
+
+@pytest.fixture
+def family(db):
+    return factories.FamilyFactory(name="The Okafor family")
+
+
+@pytest.fixture
+def child(family):
+    person = factories.ChildFactory(first_name="Ada", last_name="Okafor")
+    services.role_grant(person=person, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
+    services.family_member_add(family=family, person=person, kind=FamilyMember.Kind.CHILD)
+    return person
+
+
+@pytest.fixture
+def guardian(family, child):
+    person = make_person_with_role(Role.Kind.GUARDIAN, email="parent@example.org", password=None)
+    services.family_member_add(family=family, person=person, kind=FamilyMember.Kind.GUARDIAN, relationship="Mother")
+    return person
+
+
+@pytest.fixture
+def other_family_child(db):
+    other = factories.FamilyFactory(name="The Byrne family")
+    person = factories.ChildFactory(first_name="Cian", last_name="Byrne")
+    services.role_grant(person=person, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
+    services.family_member_add(family=other, person=person, kind=FamilyMember.Kind.CHILD)
+    return person
+
+
+@pytest.fixture
+def outsider(db):
+    """An account with a role but no link to any family or team: a volunteer of another section."""
+    return make_person_with_role(Role.Kind.VOLUNTEER, email="outsider@example.org")
+
+
+@pytest.fixture
+def signed_in(client):
+    """Signs a person's account in on the test client, second factor included where they have one."""
+
+    def sign_in(person, *, verified=True):
+        client.force_login(person.user, backend="people.backends.RoleBackend")
+        if verified:
+            device = factories.confirmed_totp_device(person.user)
+            response = client.post("/sign-in/verify/", {"code": current_code(device)})
+            assert response.status_code == 302, response.content
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback that records what it receives."""
+    from tests.integration import SMTPServer
+
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, smtp_server):
+    """A real Celery worker on the real broker, reading the test database, sending to smtp_server."""
+    from tests.integration import CeleryWorker
+
+    with CeleryWorker(smtp_port=smtp_server.port) as worker:
+        yield worker

@@ -1,0 +1,97 @@
+"""factory_boy factories for the register, in one place."""
+
+from datetime import date
+
+import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from people.models import Family, FamilyMember, Person, Role, Team, TeamPlayer, TeamStaff, User, club_today
+
+STAFF_PASSWORD = "correct-horse-battery-staple"
+
+
+def years_ago(years, days=0):
+    today = club_today()
+    try:
+        day = today.replace(year=today.year - years)
+    except ValueError:
+        day = date(today.year - years, 3, 1)
+    return day.fromordinal(day.toordinal() - days)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", STAFF_PASSWORD)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = factory.LazyFunction(lambda: years_ago(40))
+
+
+class ChildFactory(PersonFactory):
+    date_of_birth = factory.LazyFunction(lambda: years_ago(11))
+    school = "Greenbank Primary School"
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    person = factory.SubFactory(PersonFactory)
+    kind = Role.Kind.VOLUNTEER
+    starts_on = factory.LazyFunction(lambda: years_ago(1))
+
+
+class FamilyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Family
+
+    name = factory.Sequence(lambda n: f"The Family {n}")
+    address = "1 Test Road, Liverpool"
+    postcode = "L17 1AA"
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Under 11s side {n}")
+    age_group = Team.AgeGroup.U11
+
+
+class TeamPlayerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamPlayer
+
+    team = factory.SubFactory(TeamFactory)
+    person = factory.SubFactory(ChildFactory)
+
+
+class TeamStaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamStaff
+
+    team = factory.SubFactory(TeamFactory)
+    person = factory.SubFactory(PersonFactory)
+
+
+class FamilyMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FamilyMember
+
+    family = factory.SubFactory(FamilyFactory)
+    person = factory.SubFactory(PersonFactory)
+    kind = FamilyMember.Kind.GUARDIAN
+
+
+def confirmed_totp_device(user):
+    return TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)

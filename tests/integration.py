@@ -1,0 +1,126 @@
+"""Real parts for integration tests: an SMTP server on loopback and a Celery worker process on the
+real broker, pointed at the test database."""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from email import message_from_bytes
+from email.policy import default as default_policy
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.db import connection
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RecordingHandler:
+    """Keeps every message the SMTP server accepts, parsed, for the test to read."""
+
+    def __init__(self):
+        self.messages = []
+        self.arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        parsed = message_from_bytes(envelope.content, policy=default_policy)
+        with self.arrived:
+            self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": parsed})
+            self.arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count, timeout=60):
+        deadline = time.monotonic() + timeout
+        with self.arrived:
+            while len(self.messages) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"expected {count} message(s), the SMTP server received {len(self.messages)}")
+                self.arrived.wait(remaining)
+        return self.messages
+
+
+class SMTPServer:
+    def __init__(self):
+        self.handler = RecordingHandler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+
+def database_url_for_tests():
+    """The URL of the database the test run is using (pytest-django's test_ database)."""
+    db = connection.settings_dict
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+class CeleryWorker:
+    """`celery worker` in its own process, with the project's own settings module read from the
+    environment, as a deployment runs it."""
+
+    def __init__(self, *, smtp_port, extra_env=None):
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "sefton_safety.settings.base",
+            "DJANGO_DEBUG": "true",
+            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+            "DATABASE_URL": database_url_for_tests(),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "CELERY_TASK_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp_port),
+            "SITE_URL": settings.SITE_URL,
+            "SEFTON_VAR_DIR": str(Path(settings.VAR_DIR) / "worker"),
+            **(extra_env or {}),
+        }
+        self.process = None
+        self.output = []
+        self.ready = threading.Event()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.output.append(line)
+            if " ready." in line:
+                self.ready.set()
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "sefton_safety", "worker", "--pool", "solo", "--loglevel", "INFO",
+             "--without-gossip", "--without-mingle", "--hostname", f"test-{os.getpid()}@%h"],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+        if not self.ready.wait(90):
+            self.__exit__()
+            raise AssertionError("the Celery worker did not start:\n" + "".join(self.output))
+        return self
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
