@@ -28,3 +28,47 @@ def test_guardian_sign_in_link_is_delivered_by_the_worker_and_signs_in_once(clie
     assert b"The Mensah family" in client.get("/").content
     client.logout()
     assert client.post("/sign-in/link/open/", {"t": token}).status_code == 410
+
+
+DEVELOPMENT_SETUP = """
+from people import services
+from people.models import Person, Role
+person = Person.objects.create(first_name="Nia", last_name="Evans", email="nia.evans@example.org")
+services.role_grant(person=person, kind=Role.Kind.GUARDIAN)
+services.person_login_create(person=person)
+"""
+
+
+@pytest.mark.worker
+def test_with_nothing_configured_the_embedded_database_and_broker_deliver_through_a_worker(smtp_server, tmp_path):
+    """`make run` with no configuration: SQLite, the filesystem broker and a real worker process."""
+    import subprocess
+    import sys
+
+    from tests.integration import PROJECT_ROOT, CeleryWorker
+
+    development = {
+        "DJANGO_DEBUG": "true",
+        "SEFTON_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": "",
+        "CELERY_BROKER_URL": "",
+        "CELERY_TASK_DEFAULT_QUEUE": "sefton",
+    }
+    worker = CeleryWorker(smtp_port=smtp_server.port, extra_env=development)
+
+    def manage(*args):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=PROJECT_ROOT, env=worker.env, capture_output=True, text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result
+
+    manage("migrate", "--no-input", "-v", "0")
+    manage("shell", "-c", DEVELOPMENT_SETUP)
+    with worker:
+        manage("shell", "-c", "from people import services; assert services.sign_in_link_request(email='nia.evans@example.org')")
+        received = smtp_server.handler.wait_for(1)
+    assert received[0]["to"] == ["nia.evans@example.org"]
+    assert (tmp_path / "db.sqlite3").exists()
+    assert (tmp_path / "broker" / "queue").is_dir()

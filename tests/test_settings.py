@@ -1,0 +1,64 @@
+"""Production settings refuse to start half-configured, and pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "sefton_safety.settings.base",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "p" * 20 + "-production-secret-for-the-check-" + "q" * 20,
+    "DJANGO_ALLOWED_HOSTS": "safety.example.org",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
+    "EMAIL_HOST": "smtp.example.org",
+}
+
+
+def manage(*args, **env_changes):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_"))}
+    env.update(PRODUCTION)
+    for key, value in env_changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_deployment_checks_pass_at_warning_level_with_production_variables():
+    result = manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY must be set"), ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS must")],
+)
+def test_production_refuses_to_start_without_secret_key_or_allowed_hosts(missing, message):
+    result = manage("check", **{missing: None})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_a_short_secret_key_and_a_mistyped_boolean_are_refused_with_the_variable_named():
+    short = manage("check", DJANGO_SECRET_KEY="short")
+    assert short.returncode != 0 and "at least 50 characters" in short.stderr
+    typo = manage("check", DJANGO_DEBUG="ture")
+    assert typo.returncode != 0 and "DJANGO_DEBUG must be true or false" in typo.stderr
+
+
+def test_development_needs_no_configuration_at_all(tmp_path):
+    result = manage(
+        "check", DJANGO_DEBUG="true", DJANGO_SECRET_KEY=None, DJANGO_ALLOWED_HOSTS=None, DATABASE_URL=None,
+        CELERY_BROKER_URL=None, EMAIL_HOST=None, SEFTON_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "db.sqlite3").parent.exists()
