@@ -106,7 +106,7 @@ class PersonAdmin(SimpleHistoryAdmin):
         ("Sign-in", {"fields": ["user", "created_at", "updated_at"]}),
     ]
     inlines = [RoleInline, TeamPlaceInline]
-    actions = ["create_sign_in_accounts", "disable_sign_in"]
+    actions = ["create_sign_in_accounts", "email_password_link", "disable_sign_in"]
     list_per_page = 50
 
     def get_queryset(self, request):
@@ -148,6 +148,16 @@ class PersonAdmin(SimpleHistoryAdmin):
             except PeopleError as error:
                 self.message_user(request, f"{person}: {error}", messages.WARNING)
         self.message_user(request, f"{made} sign-in account(s) created.", messages.SUCCESS)
+
+    @admin.action(description="Email staff a link to set their password")
+    def email_password_link(self, request, queryset):
+        sent = 0
+        for person in queryset.filter(user__isnull=False).select_related("user"):
+            if services.password_link_request(email=person.user.email):
+                sent += 1
+            else:
+                self.message_user(request, f"{person}: only staff with an active account set a password; guardians sign in by link.", messages.WARNING)
+        self.message_user(request, f"{sent} password link(s) queued.", messages.SUCCESS)
 
     @admin.action(description="Disable sign-in (ends their sessions now)")
     def disable_sign_in(self, request, queryset):

@@ -46,3 +46,10 @@ class OneTimeCodeForm(forms.Form):
 
     def clean_code(self):
         return self.cleaned_data["code"].strip()
+
+
+class PasswordLinkRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email", "inputmode": "email"}),
+    )

@@ -169,6 +169,45 @@ def user_disable(*, user):
     return user
 
 
+# Staff passwords ------------------------------------------------------------------------------
+
+
+def password_link_eligible(user):
+    """Password links are for staff only; guardians and young members sign in by emailed link."""
+    from .roles import is_staff_member
+
+    return user.is_active and is_staff_member(user)
+
+
+def password_link_request(*, email):
+    """Queues a password-setting email for a staff account; silent about unknown addresses."""
+    from .tasks import send_password_link
+
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if user is None or not password_link_eligible(user):
+        return False
+    transaction.on_commit(lambda: send_password_link.delay(user.pk))
+    return True
+
+
+def password_link_send(*, user):
+    """The token is made here, in the worker, so no secret ever waits in the broker's queue."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    path = reverse(
+        "people:password-set",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+    )
+    context = {"user": user, "url": f"{settings.SITE_URL}{path}", "club_name": settings.CLUB_NAME}
+    EmailMultiAlternatives(
+        subject=f"Set your password for {settings.CLUB_NAME}",
+        body=render_to_string("emails/password_link.txt", context),
+        to=[user.email],
+    ).send()
+
+
 # Sign-in links --------------------------------------------------------------------------------
 
 

@@ -5,15 +5,27 @@ import smtplib
 from celery import shared_task
 
 from .models import User
-from .services import sign_in_link_eligible, sign_in_link_send
+from .services import password_link_eligible, password_link_send, sign_in_link_eligible, sign_in_link_send
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=6,
-)
+# Mail servers fail for a while and recover: retry with growing pauses, then give up loudly.
+EMAIL_RETRY = {
+    "autoretry_for": (smtplib.SMTPException, OSError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "max_retries": 6,
+}
+
+
+@shared_task(**EMAIL_RETRY)
+def send_password_link(user_id):
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not password_link_eligible(user):
+        return
+    password_link_send(user=user)
+
+
+@shared_task(**EMAIL_RETRY)
 def send_sign_in_link(user_id):
     user = User.objects.filter(pk=user_id).first()
     if user is None or not sign_in_link_eligible(user):

@@ -11,7 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import access, services
 from .exceptions import SignInLinkInvalid, SignInLinkNotForStaff
-from .forms import OneTimeCodeForm, SignInLinkRequestForm, StaffSignInForm
+from .forms import OneTimeCodeForm, PasswordLinkRequestForm, SignInLinkRequestForm, StaffSignInForm
 from .models import Family, FamilyMember, Person, Role, Team, TeamPlayer, adult_cutoff_date, club_today
 from .roles import current_role_kinds, second_factor_required
 
@@ -130,6 +130,27 @@ def two_factor_setup(request):
             "next": _safe_next(request),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def password_link_request(request):
+    form = PasswordLinkRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_link_request(email=form.cleaned_data["email"])
+        return render(request, "people/password_link_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "people/password_link_request.html", {"form": form})
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """Sets a staff password from an emailed link; the link dies once the password changes."""
+
+    template_name = "people/password_set.html"
+    success_url = reverse_lazy("people:login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your password is set. Sign in with it now.")
+        return super().form_valid(form)
 
 
 # Pages ----------------------------------------------------------------------------------------

@@ -62,3 +62,12 @@ def test_development_needs_no_configuration_at_all(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "db.sqlite3").parent.exists()
+
+
+def test_static_files_collect_under_production_storage(tmp_path):
+    """The manifest storage refuses a stylesheet that points at a missing file: collecting proves
+    every vendored asset is whole."""
+    result = manage("collectstatic", "--no-input", "-v", "0", STATIC_ROOT=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/bootstrap/bootstrap.min.css" in manifest

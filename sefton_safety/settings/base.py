@@ -162,7 +162,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -205,27 +205,31 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # Behind one proxy every request comes from the proxy's address: the lockout must count
+        # the client's address the proxy reports, or one person's typos would lock out everyone.
+        AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+        AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
 
 # Email: SMTP in production; printed to the console in development unless EMAIL_HOST is set.
-EMAIL_HOST = env_str("EMAIL_HOST", "")
-if DEBUG and not EMAIL_HOST:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-else:
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": EMAIL_HOST or "localhost",
-                "port": env_int("EMAIL_PORT", 25),
-                "username": env_str("EMAIL_HOST_USER", ""),
-                "password": env_str("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", False),
-                "timeout": env_int("EMAIL_TIMEOUT", 20),
-            },
-        }
+# EMAIL_BACKEND may name another Django mail backend (for example the console one for a trial).
+_email_host = env_str("EMAIL_HOST", "")
+_email_backend = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not _email_host
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS = {"default": {"BACKEND": _email_backend}}
+if _email_backend.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": _email_host or "localhost",
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 20),
     }
-del EMAIL_HOST
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sefton Park CC <safety@example.org>")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{CLUB_NAME} <safety@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: Redis when CELERY_BROKER_URL is set, otherwise a broker kept in files under var/.

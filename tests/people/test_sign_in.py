@@ -216,3 +216,31 @@ def test_login_page_serves_a_content_security_policy(client):
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "cdn" not in response.content.decode().lower()
+
+
+# Staff passwords --------------------------------------------------------------------------------
+
+
+def test_staff_member_sets_a_password_from_an_emailed_link_that_works_once(client, volunteer, guardian, django_capture_on_commit_callbacks):
+    from people.tasks import send_password_link
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(reverse("people:password-link-request"), {"email": "parent@example.org"})
+    assert callbacks == []  # guardians sign in by link and never hold a password
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("people:password-link-request"), {"email": "coach@example.org"})
+    assert b"Check your email" in response.content and len(callbacks) == 1
+
+    send_password_link.run(volunteer.user.pk)
+    path = mail.outbox[-1].body.split("http://testserver", 1)[1].split()[0]
+    form_page = client.get(path, follow=True)
+    assert b"Choose a password" in form_page.content
+    set_url = form_page.redirect_chain[-1][0]
+    weak = client.post(set_url, {"new_password1": "short", "new_password2": "short"})
+    assert b"too short" in weak.content
+    done = client.post(set_url, {"new_password1": "a brand new long phrase", "new_password2": "a brand new long phrase"})
+    assert done.status_code == 302
+    assert sign_in_with_password(client, "coach@example.org", "a brand new long phrase").status_code == 302
+    client.logout()
+    again = client.get(path, follow=True)
+    assert b"cannot be used" in again.content

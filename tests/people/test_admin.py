@@ -1,0 +1,144 @@
+"""The committee's register in the Django admin (X-1): who may open it, what its writes do, and
+that its lists keep a constant number of queries as the club grows."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from people.models import FamilyMember, Person, Role, club_today
+from tests import factories
+
+
+@pytest.fixture
+def admin_client(signed_in, committee_member):
+    return signed_in(committee_member)
+
+
+def add_children(count):
+    team = factories.TeamFactory()
+    for _ in range(count):
+        child = factories.ChildFactory()
+        factories.RoleFactory(person=child, kind=Role.Kind.CHILD)
+        factories.TeamPlayerFactory(team=team, person=child)
+
+
+def test_x1_committee_member_with_a_code_opens_the_register_and_welfare_officer_does_not(
+    admin_client, signed_in, welfare_officer, client
+):
+    assert admin_client.get(reverse("admin:people_person_changelist")).status_code == 200
+    client.logout()
+    welfare = signed_in(welfare_officer)
+    response = welfare.get(reverse("admin:people_person_changelist"))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_x1_person_list_keeps_a_constant_number_of_queries(admin_client, django_assert_max_num_queries, rows):
+    add_children(rows)
+    with django_assert_max_num_queries(14):
+        response = admin_client.get(reverse("admin:people_person_changelist"))
+    assert response.status_code == 200
+
+
+def test_x1_person_list_query_count_does_not_grow_with_the_club(admin_client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    add_children(3)
+    with CaptureQueriesContext(connection) as small:
+        admin_client.get(reverse("admin:people_person_changelist"))
+    add_children(40)
+    with CaptureQueriesContext(connection) as large:
+        admin_client.get(reverse("admin:people_person_changelist"))
+    assert len(large) == len(small)
+
+
+def test_x1_register_filters_children_by_age_on_today(admin_client):
+    factories.ChildFactory(first_name="Younger", date_of_birth=factories.years_ago(17, days=-1))
+    factories.PersonFactory(first_name="Older", date_of_birth=factories.years_ago(18))
+    response = admin_client.get(reverse("admin:people_person_changelist") + "?age=child")
+    assert b"Younger" in response.content and b"Older" not in response.content
+
+
+def test_ppl4_register_refuses_a_childs_own_mobile_with_a_clear_message_and_keeps_the_record(admin_client, child):
+    url = reverse("admin:people_person_change", args=[child.pk])
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    data.update({"mobile": "07700 900555", "date_of_birth": child.date_of_birth.isoformat(), "first_name": "Changed"})
+    for prefix in ("roles", "team_places"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data["roles-TOTAL_FORMS"] = str(child.roles.count())
+    data["roles-INITIAL_FORMS"] = str(child.roles.count())
+    for i, role in enumerate(child.roles.all()):
+        data.update({f"roles-{i}-id": role.pk, f"roles-{i}-person": child.pk, f"roles-{i}-kind": role.kind,
+                     f"roles-{i}-starts_on": role.starts_on.isoformat()})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "mobile number is not held without a guardian&#x27;s contact consent" in html and "(PPL-4)" in html
+    child.refresh_from_db()
+    assert child.mobile == "" and child.first_name == "Ada"
+
+
+def test_ppl1_revoke_action_ends_roles_today_and_records_who(admin_client, committee_member):
+    person = factories.PersonFactory()
+    role = factories.RoleFactory(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=10))
+    response = admin_client.post(
+        reverse("admin:people_role_changelist"), {"action": "revoke_today", "_selected_action": [role.pk]}
+    )
+    assert response.status_code == 302
+    role.refresh_from_db()
+    assert role.ends_on == club_today() and role.revoked_by == committee_member.user
+
+
+def test_ppl1_roles_cannot_be_deleted_from_the_register(admin_client):
+    role = factories.RoleFactory()
+    response = admin_client.get(reverse("admin:people_role_delete", args=[role.pk]))
+    assert response.status_code == 403
+    assert Role.objects.filter(pk=role.pk).exists()
+
+
+def test_ppl3_adding_a_guardian_in_the_register_grants_them_their_family(admin_client, child, family):
+    from people import services
+
+    parent = factories.PersonFactory(email="new.parent@example.org")
+    services.role_grant(person=parent, kind=Role.Kind.GUARDIAN)
+    user = services.person_login_create(person=parent)
+    url = reverse("admin:people_family_change", args=[family.pk])
+    members = list(family.members.all())
+    data = {"name": family.name, "address": family.address, "postcode": family.postcode, "home_phone": "",
+            "members-TOTAL_FORMS": str(len(members) + 1), "members-INITIAL_FORMS": str(len(members))}
+    for i, m in enumerate(members):
+        data.update({f"members-{i}-id": m.pk, f"members-{i}-family": family.pk, f"members-{i}-person": m.person_id,
+                     f"members-{i}-kind": m.kind, f"members-{i}-relationship": m.relationship})
+    n = len(members)
+    data.update({f"members-{n}-family": family.pk, f"members-{n}-person": parent.pk, f"members-{n}-kind": "guardian",
+                 f"members-{n}-relationship": "Father", f"members-{n}-parental_responsibility": "on"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert FamilyMember.objects.filter(family=family, person=parent).exists()
+    assert type(user).objects.get(pk=user.pk).has_perm("people.view_family", family)
+
+
+def test_x2_committee_sees_the_change_history_of_a_person(admin_client, child):
+    child.last_name = "Okafor-Reid"
+    child.save()
+    response = admin_client.get(reverse("admin:people_person_history", args=[child.pk]))
+    assert response.status_code == 200
+    assert b"Okafor-Reid" in response.content or b"Changed" in response.content
+
+
+def test_x1_disable_sign_in_action_ends_the_persons_sessions(admin_client, volunteer, client):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(volunteer.user, backend="people.backends.RoleBackend")
+    assert other.get("/").status_code == 200
+    admin_client.post(
+        reverse("admin:people_person_changelist"), {"action": "disable_sign_in", "_selected_action": [volunteer.pk]}
+    )
+    assert other.get("/").status_code == 200  # the home page is public...
+    assert b"Sign out" not in other.get("/").content  # ...but signed out
+    assert Person.objects.get(pk=volunteer.pk).user.is_active is False
