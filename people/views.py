@@ -176,16 +176,13 @@ def home(request):
     user = request.user
     context["person"] = Person.objects.filter(user=user).first()
     if Role.Kind.GUARDIAN in kinds:
+        children = (
+            FamilyMember.objects.filter(kind=FamilyMember.Kind.CHILD)
+            .select_related("person")
+            .prefetch_related(Prefetch("person__team_places", queryset=TeamPlayer.objects.select_related("team")))
+        )
         context["families"] = access.families_for_guardian(user).prefetch_related(
-            Prefetch(
-                "members",
-                queryset=FamilyMember.objects.filter(kind=FamilyMember.Kind.CHILD).select_related("person"),
-                to_attr="child_members",
-            ),
-            Prefetch(
-                "members__person__team_places",
-                queryset=TeamPlayer.objects.select_related("team"),
-            ),
+            Prefetch("members", queryset=children, to_attr="child_members")
         )
     if kinds & {Role.Kind.VOLUNTEER, Role.Kind.CHILD}:
         person = context["person"]

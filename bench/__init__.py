@@ -1,0 +1,1 @@
+"""Benchmarks: how fast the rules and pages are as the club grows. Run with `make bench`."""
