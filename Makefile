@@ -37,6 +37,12 @@ run: install ## Migrate, load the demo club, and serve the portal with its worke
 	$(BIN)/python manage.py seed_demo
 	HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start --procfile Procfile.dev
 
+.PHONY: code
+code: export DJANGO_DEBUG ?= true
+code: export SEFTON_DEMO ?= true
+code: install ## Print the current sign-in code of a demo account: make code EMAIL=committee@example.org
+	@$(BIN)/python manage.py demo_totp $(EMAIL)
+
 .PHONY: test
 test: install ## Run the whole suite (PostgreSQL and Redis on 127.0.0.1, or DATABASE_URL and CELERY_BROKER_URL).
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -47,7 +47,9 @@ def grow_club(children):
         family = factories.FamilyFactory()
         child = factories.ChildFactory()
         factories.RoleFactory(person=child, kind=Role.Kind.CHILD)
-        FamilyMember.objects.create(family=family, person=child, kind=FamilyMember.Kind.CHILD, parental_responsibility=False)
+        FamilyMember.objects.create(
+            family=family, person=child, kind=FamilyMember.Kind.CHILD, parental_responsibility=False
+        )
         factories.TeamPlayerFactory(team=team, person=child)
     return team, services
 

@@ -16,7 +16,9 @@ PERSON_BASIC = "people.view_person_basic"
 
 def families_for_guardian(user):
     """The families a guardian reads through their object grants (django-guardian)."""
-    return get_objects_for_user(user, "people.view_family", klass=Family, with_superuser=False, accept_global_perms=False)
+    return get_objects_for_user(
+        user, "people.view_family", klass=Family, with_superuser=False, accept_global_perms=False
+    )
 
 
 def family_get_for_user(user, pk, perm="people.view_family"):

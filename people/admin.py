@@ -1,9 +1,9 @@
 """The committee's register in the Django admin. Writes go through the services, so the admin
 keeps the same rules (PPL-1 to PPL-4) and the same object grants as the rest of the portal."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django import forms
 from django.db.models import Exists, OuterRef, Q
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -57,8 +57,26 @@ class SignInFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RoleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Role
+        fields = ["person", "kind", "starts_on", "ends_on", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        person = cleaned.get("person") or getattr(self.instance, "person", None)
+        if person is not None and cleaned.get("kind") and cleaned.get("starts_on") and person.pk:
+            problem = services.role_grant_problem(
+                person=person, kind=cleaned["kind"], starts_on=cleaned["starts_on"], exclude_pk=self.instance.pk
+            )
+            if problem:
+                raise ValidationError(f"{problem} (PPL-1)")
+        return cleaned
+
+
 class RoleInline(admin.TabularInline):
     model = Role
+    form = RoleAdminForm
     fk_name = "person"
     extra = 0
     fields = ["kind", "starts_on", "ends_on", "granted_by", "note"]
@@ -76,7 +94,7 @@ class TeamPlaceInline(admin.TabularInline):
 class PersonAdminForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = "__all__"
+        fields = ["first_name", "last_name", "date_of_birth", "email", "mobile", "address", "postcode", "school"]
 
     def clean(self):
         cleaned = super().clean()
@@ -156,7 +174,11 @@ class PersonAdmin(SimpleHistoryAdmin):
             if services.password_link_request(email=person.user.email):
                 sent += 1
             else:
-                self.message_user(request, f"{person}: only staff with an active account set a password; guardians sign in by link.", messages.WARNING)
+                self.message_user(
+                    request,
+                    f"{person}: only staff with an active account set a password; guardians sign in by link.",
+                    messages.WARNING,
+                )
         self.message_user(request, f"{sent} password link(s) queued.", messages.SUCCESS)
 
     @admin.action(description="Disable sign-in (ends their sessions now)")
@@ -170,6 +192,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 @admin.register(Role)
 class RoleAdmin(SimpleHistoryAdmin):
+    form = RoleAdminForm
     list_display = ["person", "kind", "starts_on", "ends_on", "granted_by", "revoked_by"]
     list_filter = ["kind", "starts_on", "ends_on"]
     search_fields = ["person__first_name", "person__last_name", "person__email", "note"]
@@ -216,6 +239,8 @@ class FamilyMemberInlineFormSet(forms.BaseInlineFormSet):
             if data.get("kind") == FamilyMember.Kind.CHILD:
                 if data["person"].date_of_birth is None:
                     raise ValidationError(f"{data['person']} needs a date of birth before joining as a child (PPL-2).")
+                if not data["person"].is_child():
+                    raise ValidationError(f"{data['person']} is 18 or over and manages their own record (PPL-2).")
                 if data.get("parental_responsibility"):
                     form.add_error("parental_responsibility", "Only guardians hold parental responsibility (PPL-3).")
 

@@ -28,7 +28,9 @@ class SessionRolesMiddleware:
             opened_under = set(request.session.get(SESSION_ROLES_KEY, []))
             if not held or not opened_under <= held:
                 logout(request)
-                messages.info(request, "Your session has ended because your role at the club has changed. Please sign in again.")
+                messages.info(
+                    request, "Your session has ended because your role at the club has changed. Please sign in again."
+                )
                 return redirect("people:login")
             if held != opened_under:
                 request.session[SESSION_ROLES_KEY] = sorted(held)

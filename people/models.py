@@ -81,9 +81,13 @@ class Person(models.Model):
     )
     email = models.EmailField(blank=True)
     mobile = models.CharField(max_length=32, blank=True)
-    address = models.TextField(blank=True, help_text="Home address. Only welfare officers, the committee and the family see it.")
+    address = models.TextField(
+        blank=True, help_text="Home address. Only welfare officers, the committee and the family see it."
+    )
     postcode = models.CharField(max_length=10, blank=True)
-    school = models.CharField(max_length=200, blank=True, help_text="A child's school: never published, never shown to volunteers.")
+    school = models.CharField(
+        max_length=200, blank=True, help_text="A child's school: never published, never shown to volunteers."
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="person"
     )
@@ -182,9 +186,7 @@ STAFF_ROLE_KINDS = frozenset(
     }
 )
 # Roles that may not reach any page without a second factor.
-SECOND_FACTOR_ROLE_KINDS = frozenset(
-    {Role.Kind.COMMITTEE, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER}
-)
+SECOND_FACTOR_ROLE_KINDS = frozenset({Role.Kind.COMMITTEE, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER})
 WELFARE_ROLE_KINDS = frozenset({Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER})
 
 

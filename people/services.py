@@ -1,14 +1,15 @@
 """Every write to the register: roles, families, sign-in accounts and sign-in links."""
 
+import sesame.utils
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
-import sesame.utils
 
 from . import rules
 from .exceptions import ContactDetailsRefused, FamilyError, RoleError, SignInLinkInvalid, SignInLinkNotForStaff
@@ -20,15 +21,27 @@ SIGN_IN_LINK_SCOPE = "sign-in"
 # Roles ----------------------------------------------------------------------------------------
 
 
+def role_grant_problem(*, person, kind, starts_on, exclude_pk=None):
+    """Why a role cannot be granted, in words, or None. The register's forms ask the same."""
+    if kind not in Role.Kind.values:
+        return f"{kind!r} is not a role the club recognises."
+    # An open-ended grant overlaps any role of the same kind that has not ended by its start.
+    overlapping = Role.objects.filter(person=person, kind=kind).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on)
+    )
+    if overlapping.exclude(pk=exclude_pk).exists():
+        return f"{person} already holds the role {Role.Kind(kind).label} on or after {starts_on:%d %B %Y}."
+    if kind == Role.Kind.CHILD and person.date_of_birth is None:
+        return "A young member needs a date of birth: it decides which child rules apply (PPL-2)."
+    return None
+
+
 @transaction.atomic
 def role_grant(*, person, kind, granted_by=None, starts_on=None, note=""):
-    if kind not in Role.Kind.values:
-        raise RoleError(f"{kind!r} is not a role the club recognises.")
     starts_on = starts_on or club_today()
-    if Role.objects.current(on=starts_on).filter(person=person, kind=kind).exists():
-        raise RoleError(f"{person} already holds the role {Role.Kind(kind).label} on {starts_on:%d %B %Y}.")
-    if kind == Role.Kind.CHILD and person.date_of_birth is None:
-        raise RoleError("A young member needs a date of birth: it decides which child rules apply (PPL-2).")
+    problem = role_grant_problem(person=person, kind=kind, starts_on=starts_on)
+    if problem:
+        raise RoleError(problem)
     return Role.objects.create(person=person, kind=kind, starts_on=starts_on, granted_by=granted_by, note=note)
 
 
@@ -58,6 +71,9 @@ def family_member_add(*, family, person, kind, relationship="", parental_respons
     if kind == FamilyMember.Kind.CHILD:
         if person.date_of_birth is None:
             raise FamilyError(f"{person} needs a date of birth before joining a family as a child (PPL-2).")
+        if not person.is_child():
+            # A guardian reads a child's whole record: never an adult's through a "child" row.
+            raise FamilyError(f"{person} is 18 or over and manages their own record (PPL-2).")
         parental_responsibility = False
     elif parental_responsibility is None:
         parental_responsibility = True
@@ -154,9 +170,12 @@ def person_login_create(*, person, email=None, password=None):
     findings = person_contact_findings(person=person, mobile="", email=address)
     if findings:
         raise ContactDetailsRefused(findings)
-    user = User.objects.create_user(email=address, password=password, first_name=person.first_name, last_name=person.last_name)
+    user = User.objects.create_user(
+        email=address, password=password, first_name=person.first_name, last_name=person.last_name
+    )
     person.user = user
-    person.save(update_fields=["user", "updated_at"])
+    person.email = person.email or address
+    person.save(update_fields=["user", "email", "updated_at"])
     family_permissions_sync(person=person)
     return user
 
@@ -198,7 +217,10 @@ def password_link_send(*, user):
 
     path = reverse(
         "people:password-set",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     context = {"user": user, "url": f"{settings.SITE_URL}{path}", "club_name": settings.CLUB_NAME}
     EmailMultiAlternatives(

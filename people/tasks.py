@@ -7,7 +7,6 @@ from celery import shared_task
 from .models import User
 from .services import password_link_eligible, password_link_send, sign_in_link_eligible, sign_in_link_send
 
-
 # Mail servers fail for a while and recover: retry with growing pauses, then give up loudly.
 EMAIL_RETRY = {
     "autoretry_for": (smtplib.SMTPException, OSError),

@@ -2,6 +2,7 @@
 
 import base64
 
+import django_otp
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
@@ -15,7 +16,6 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-import django_otp
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -78,7 +78,10 @@ def _code_refused_message(devices):
     # After each wrong code the authenticator is locked for a doubling pause (django-otp's
     # throttling), which turns guessing six digits into years of work.
     if any(not device.verify_is_allowed()[0] for device in devices):
-        return "That code was not accepted, and after a wrong code there is a short pause. Wait a few seconds, then enter the newest code."
+        return (
+            "That code was not accepted, and after a wrong code there is a short pause. "
+            "Wait a few seconds, then enter the newest code."
+        )
     return "That code does not match. Check the app shows this account, then enter the newest code."
 
 
@@ -112,7 +115,9 @@ def two_factor_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             django_otp.login(request, device)
-            messages.success(request, "Your authenticator app is set up. You will need a code from it each time you sign in.")
+            messages.success(
+                request, "Your authenticator app is set up. You will need a code from it each time you sign in."
+            )
             return redirect(_safe_next(request))
         form.add_error("code", _code_refused_message([device]))
     qr_svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).to_string(
@@ -187,7 +192,9 @@ def home(request):
     if kinds & {Role.Kind.VOLUNTEER, Role.Kind.CHILD}:
         person = context["person"]
         context["teams_staffed"] = (
-            Team.objects.filter(team_staff__person=person).annotate(player_count=Count("team_players", distinct=True)).distinct()
+            Team.objects.filter(team_staff__person=person)
+            .annotate(player_count=Count("team_players", distinct=True))
+            .distinct()
             if person
             else []
         )

@@ -102,8 +102,22 @@ class CeleryWorker:
 
     def __enter__(self):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "sefton_safety", "worker", "--pool", "solo", "--loglevel", "INFO",
-             "--without-gossip", "--without-mingle", "--hostname", f"test-{os.getpid()}@%h"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "sefton_safety",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                f"test-{os.getpid()}@%h",
+            ],
             cwd=PROJECT_ROOT,
             env=self.env,
             stdout=subprocess.PIPE,

@@ -57,8 +57,14 @@ def test_a_short_secret_key_and_a_mistyped_boolean_are_refused_with_the_variable
 
 def test_development_needs_no_configuration_at_all(tmp_path):
     result = manage(
-        "check", DJANGO_DEBUG="true", DJANGO_SECRET_KEY=None, DJANGO_ALLOWED_HOSTS=None, DATABASE_URL=None,
-        CELERY_BROKER_URL=None, EMAIL_HOST=None, SEFTON_VAR_DIR=str(tmp_path),
+        "check",
+        DJANGO_DEBUG="true",
+        DJANGO_SECRET_KEY=None,
+        DJANGO_ALLOWED_HOSTS=None,
+        DATABASE_URL=None,
+        CELERY_BROKER_URL=None,
+        EMAIL_HOST=None,
+        SEFTON_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "db.sqlite3").parent.exists()

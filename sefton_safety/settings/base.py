@@ -148,7 +148,7 @@ AXES_VERBOSE = False
 # Guardians sign in from single-use, time-limited links.
 SESAME_MAX_AGE = timedelta(minutes=env_int("SIGN_IN_LINK_MINUTES", 30))
 SESAME_ONE_TIME = True
-SESAME_TOKEN_NAME = "t"
+SESAME_TOKEN_NAME = "t"  # noqa: S105 (the query parameter's name, not a secret)
 
 OTP_TOTP_ISSUER = CLUB_NAME
 

@@ -1,11 +1,12 @@
 """Settings for the test suite: the real PostgreSQL and Redis of the machine, fast hashing."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sefton_safety")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
-os.environ.setdefault("SEFTON_VAR_DIR", "/tmp/sefton-safety-test")
+os.environ.setdefault("SEFTON_VAR_DIR", os.path.join(tempfile.gettempdir(), "sefton-safety-test"))
 
 from .base import *  # noqa: E402,F403
 

@@ -64,7 +64,10 @@ def test_welfare_officer_without_an_authenticator_is_taken_to_set_one_up(page, c
 
 @pytest.mark.parametrize(
     ("kind", "heading"),
-    [(Role.Kind.DESIGNATED_PERSON, "The club's online presence"), (Role.Kind.DESIGNATED_SUPERVISOR, "The club's online presence")],
+    [
+        (Role.Kind.DESIGNATED_PERSON, "The club's online presence"),
+        (Role.Kind.DESIGNATED_SUPERVISOR, "The club's online presence"),
+    ],
 )
 def test_designated_person_and_supervisor_sign_in_and_land_on_their_home(page, club, kind, heading):
     make_person_with_role(kind, email=f"{kind}@example.org", first_name="Pat")

@@ -72,8 +72,14 @@ def test_ppl4_register_refuses_a_childs_own_mobile_with_a_clear_message_and_keep
     data["roles-TOTAL_FORMS"] = str(child.roles.count())
     data["roles-INITIAL_FORMS"] = str(child.roles.count())
     for i, role in enumerate(child.roles.all()):
-        data.update({f"roles-{i}-id": role.pk, f"roles-{i}-person": child.pk, f"roles-{i}-kind": role.kind,
-                     f"roles-{i}-starts_on": role.starts_on.isoformat()})
+        data.update(
+            {
+                f"roles-{i}-id": role.pk,
+                f"roles-{i}-person": child.pk,
+                f"roles-{i}-kind": role.kind,
+                f"roles-{i}-starts_on": role.starts_on.isoformat(),
+            }
+        )
     response = admin_client.post(url, data)
     assert response.status_code == 200
     html = response.content.decode()
@@ -108,14 +114,34 @@ def test_ppl3_adding_a_guardian_in_the_register_grants_them_their_family(admin_c
     user = services.person_login_create(person=parent)
     url = reverse("admin:people_family_change", args=[family.pk])
     members = list(family.members.all())
-    data = {"name": family.name, "address": family.address, "postcode": family.postcode, "home_phone": "",
-            "members-TOTAL_FORMS": str(len(members) + 1), "members-INITIAL_FORMS": str(len(members))}
+    data = {
+        "name": family.name,
+        "address": family.address,
+        "postcode": family.postcode,
+        "home_phone": "",
+        "members-TOTAL_FORMS": str(len(members) + 1),
+        "members-INITIAL_FORMS": str(len(members)),
+    }
     for i, m in enumerate(members):
-        data.update({f"members-{i}-id": m.pk, f"members-{i}-family": family.pk, f"members-{i}-person": m.person_id,
-                     f"members-{i}-kind": m.kind, f"members-{i}-relationship": m.relationship})
+        data.update(
+            {
+                f"members-{i}-id": m.pk,
+                f"members-{i}-family": family.pk,
+                f"members-{i}-person": m.person_id,
+                f"members-{i}-kind": m.kind,
+                f"members-{i}-relationship": m.relationship,
+            }
+        )
     n = len(members)
-    data.update({f"members-{n}-family": family.pk, f"members-{n}-person": parent.pk, f"members-{n}-kind": "guardian",
-                 f"members-{n}-relationship": "Father", f"members-{n}-parental_responsibility": "on"})
+    data.update(
+        {
+            f"members-{n}-family": family.pk,
+            f"members-{n}-person": parent.pk,
+            f"members-{n}-kind": "guardian",
+            f"members-{n}-relationship": "Father",
+            f"members-{n}-parental_responsibility": "on",
+        }
+    )
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert FamilyMember.objects.filter(family=family, person=parent).exists()
@@ -142,3 +168,21 @@ def test_x1_disable_sign_in_action_ends_the_persons_sessions(admin_client, volun
     assert other.get("/").status_code == 200  # the home page is public...
     assert b"Sign out" not in other.get("/").content  # ...but signed out
     assert Person.objects.get(pk=volunteer.pk).user.is_active is False
+
+
+def test_ppl1_register_refuses_a_second_overlapping_role_with_a_clear_message(admin_client):
+    person = factories.PersonFactory()
+    factories.RoleFactory(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=30))
+    response = admin_client.post(
+        reverse("admin:people_role_add"),
+        {"person": person.pk, "kind": Role.Kind.VOLUNTEER, "starts_on": club_today().isoformat(), "note": ""},
+    )
+    assert response.status_code == 200
+    assert "already holds the role" in response.content.decode()
+    assert Role.objects.filter(person=person).count() == 1
+    ok = admin_client.post(
+        reverse("admin:people_role_add"),
+        {"person": person.pk, "kind": Role.Kind.GUARDIAN, "starts_on": club_today().isoformat(), "note": ""},
+    )
+    assert ok.status_code == 302
+    assert Role.objects.get(person=person, kind=Role.Kind.GUARDIAN).granted_by is not None

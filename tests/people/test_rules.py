@@ -59,6 +59,9 @@ def test_ppl4_child_mobile_and_email_refused_without_contact_consent_and_allowed
 
 
 def test_ppl4_adults_contact_details_need_no_consent():
-    assert rules.child_contact_details_findings(
-        is_child=False, holds_mobile=True, holds_email=True, contact_consent_given=False
-    ) == []
+    assert (
+        rules.child_contact_details_findings(
+            is_child=False, holds_mobile=True, holds_email=True, contact_consent_given=False
+        )
+        == []
+    )

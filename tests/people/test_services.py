@@ -126,3 +126,29 @@ def test_x2_changes_to_people_and_roles_record_who_when_and_what(committee_membe
     role_history = Role.history.filter(id=role.pk).order_by("history_date")
     assert [h.history_type for h in role_history] == ["+", "~"]
     assert role_history.last().ends_on == club_today()
+
+
+@pytest.mark.django_db
+def test_ppl1_a_backdated_grant_overlapping_a_held_role_is_refused():
+    person = factories.PersonFactory()
+    services.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=100))
+    with pytest.raises(RoleError, match="already holds"):
+        services.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=400))
+    assert Role.objects.filter(person=person).count() == 1
+
+
+@pytest.mark.django_db
+def test_ppl1_a_role_may_be_granted_again_after_it_ended():
+    person = factories.PersonFactory()
+    old = services.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=100))
+    services.role_revoke(role=old, on=club_today() - timedelta(days=50))
+    services.role_grant(person=person, kind=Role.Kind.VOLUNTEER)
+    assert Role.objects.current().filter(person=person).count() == 1
+
+
+@pytest.mark.django_db
+def test_ppl2_an_adult_cannot_be_added_to_a_family_as_a_child(family):
+    adult = factories.PersonFactory(date_of_birth=factories.years_ago(18))
+    with pytest.raises(FamilyError, match="18 or over"):
+        services.family_member_add(family=family, person=adult, kind=FamilyMember.Kind.CHILD)
+    assert not FamilyMember.objects.filter(person=adult).exists()

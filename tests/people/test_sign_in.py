@@ -112,7 +112,9 @@ def test_a_person_with_no_current_role_cannot_sign_in(client, volunteer):
 # Guardian links ---------------------------------------------------------------------------------
 
 
-def test_guardian_link_request_dispatches_the_email_task_on_commit(client, guardian, volunteer, django_capture_on_commit_callbacks):
+def test_guardian_link_request_dispatches_the_email_task_on_commit(
+    client, guardian, volunteer, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(reverse("people:link-request"), {"email": "Parent@Example.org"})
     assert response.status_code == 200 and b"Check your email" in response.content
@@ -221,7 +223,9 @@ def test_login_page_serves_a_content_security_policy(client):
 # Staff passwords --------------------------------------------------------------------------------
 
 
-def test_staff_member_sets_a_password_from_an_emailed_link_that_works_once(client, volunteer, guardian, django_capture_on_commit_callbacks):
+def test_staff_member_sets_a_password_from_an_emailed_link_that_works_once(
+    client, volunteer, guardian, django_capture_on_commit_callbacks
+):
     from people.tasks import send_password_link
 
     with django_capture_on_commit_callbacks() as callbacks:
@@ -238,7 +242,9 @@ def test_staff_member_sets_a_password_from_an_emailed_link_that_works_once(clien
     set_url = form_page.redirect_chain[-1][0]
     weak = client.post(set_url, {"new_password1": "short", "new_password2": "short"})
     assert b"too short" in weak.content
-    done = client.post(set_url, {"new_password1": "a brand new long phrase", "new_password2": "a brand new long phrase"})
+    done = client.post(
+        set_url, {"new_password1": "a brand new long phrase", "new_password2": "a brand new long phrase"}
+    )
     assert done.status_code == 302
     assert sign_in_with_password(client, "coach@example.org", "a brand new long phrase").status_code == 302
     client.logout()

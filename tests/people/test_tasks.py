@@ -58,7 +58,11 @@ def test_with_nothing_configured_the_embedded_database_and_broker_deliver_throug
 
     def manage(*args):
         result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=PROJECT_ROOT, env=worker.env, capture_output=True, text=True,
+            [sys.executable, "manage.py", *args],
+            cwd=PROJECT_ROOT,
+            env=worker.env,
+            capture_output=True,
+            text=True,
             timeout=120,
         )
         assert result.returncode == 0, result.stderr
@@ -67,7 +71,11 @@ def test_with_nothing_configured_the_embedded_database_and_broker_deliver_throug
     manage("migrate", "--no-input", "-v", "0")
     manage("shell", "-c", DEVELOPMENT_SETUP)
     with worker:
-        manage("shell", "-c", "from people import services; assert services.sign_in_link_request(email='nia.evans@example.org')")
+        manage(
+            "shell",
+            "-c",
+            "from people import services; assert services.sign_in_link_request(email='nia.evans@example.org')",
+        )
         received = smtp_server.handler.wait_for(1)
     assert received[0]["to"] == ["nia.evans@example.org"]
     assert (tmp_path / "db.sqlite3").exists()

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from people import services
-from people.models import FamilyMember, Role
+from people.models import FamilyMember
 from tests import factories
 
 
@@ -32,7 +32,9 @@ def queries_for(client, url):
     return len(queries)
 
 
-def test_ppl1_coach_sees_a_players_team_details_but_never_school_address_or_birth_date(signed_in, volunteer, squad, child, guardian):
+def test_ppl1_coach_sees_a_players_team_details_but_never_school_address_or_birth_date(
+    signed_in, volunteer, squad, child, guardian
+):
     client = signed_in(volunteer, verified=False)
     page = client.get(reverse("people:person-detail", args=[child.pk])).content.decode()
     assert "Ada Okafor" in page and "Under 11s" in page
@@ -41,7 +43,9 @@ def test_ppl1_coach_sees_a_players_team_details_but_never_school_address_or_birt
     assert "Date of birth" not in page
 
 
-def test_ppl3_guardian_sees_their_childs_full_record_and_is_refused_another_familys(signed_in, guardian, child, other_family_child):
+def test_ppl3_guardian_sees_their_childs_full_record_and_is_refused_another_familys(
+    signed_in, guardian, child, other_family_child
+):
     client = signed_in(guardian, verified=False)
     page = client.get(reverse("people:person-detail", args=[child.pk])).content.decode()
     assert child.school in page and "Date of birth" in page
