@@ -83,7 +83,7 @@ def test_coach_signs_in_and_sees_their_team_and_its_squad(page, club):
     assert page.get_by_role("link", name="Ada Okafor").is_visible()
 
 
-def test_guardian_signs_in_from_a_link_on_a_phone_and_sees_their_family(phone_page, club):
+def test_x3_guardian_signs_in_from_a_link_on_a_phone_and_sees_their_family(phone_page, club):
     url = services.sign_in_link_url(club["parent"].user)
     phone_page.goto(url.split("testserver", 1)[1])
     phone_page.get_by_role("button", name="Sign in").click()

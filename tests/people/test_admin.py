@@ -170,7 +170,7 @@ def test_x1_disable_sign_in_action_ends_the_persons_sessions(admin_client, volun
     assert Person.objects.get(pk=volunteer.pk).user.is_active is False
 
 
-def test_ppl1_register_refuses_a_second_overlapping_role_with_a_clear_message(admin_client):
+def test_ppl1_x4_register_refuses_a_second_overlapping_role_with_a_clear_message(admin_client):
     person = factories.PersonFactory()
     factories.RoleFactory(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=30))
     response = admin_client.post(
@@ -186,3 +186,31 @@ def test_ppl1_register_refuses_a_second_overlapping_role_with_a_clear_message(ad
     )
     assert ok.status_code == 302
     assert Role.objects.get(person=person, kind=Role.Kind.GUARDIAN).granted_by is not None
+
+
+def test_x2_an_edit_in_the_register_records_which_committee_member_made_it(admin_client, committee_member, child):
+    url = reverse("admin:people_family_change", args=[child.family_memberships.get().family.pk])
+    family = child.family_memberships.get().family
+    members = list(family.members.all())
+    data = {
+        "name": "The Okafor-Reid family",
+        "address": family.address,
+        "postcode": family.postcode,
+        "home_phone": "",
+        "members-TOTAL_FORMS": str(len(members)),
+        "members-INITIAL_FORMS": str(len(members)),
+    }
+    for i, m in enumerate(members):
+        data.update(
+            {
+                f"members-{i}-id": m.pk,
+                f"members-{i}-family": family.pk,
+                f"members-{i}-person": m.person_id,
+                f"members-{i}-kind": m.kind,
+                f"members-{i}-relationship": m.relationship,
+            }
+        )
+    assert admin_client.post(url, data).status_code == 302
+    latest = family.history.latest()
+    assert latest.name == "The Okafor-Reid family"
+    assert latest.history_user == committee_member.user

@@ -87,7 +87,7 @@ def test_volunteer_cannot_open_the_committee_admin(signed_in, volunteer):
     assert b"Club register" not in response.content
 
 
-def test_wrong_password_gives_a_clear_message(client, volunteer):
+def test_x4_wrong_password_gives_a_clear_message(client, volunteer):
     response = sign_in_with_password(client, "coach@example.org", "not-the-password")
     assert response.status_code == 200
     assert b"do not match an account" in response.content
@@ -127,7 +127,7 @@ def test_guardian_link_request_dispatches_the_email_task_on_commit(
     assert callbacks == []
 
 
-def test_guardian_link_request_with_a_malformed_address_says_so(client):
+def test_x4_guardian_link_request_with_a_malformed_address_says_so(client):
     response = client.post(reverse("people:link-request"), {"email": "not-an-address"})
     assert response.status_code == 200
     assert b"Enter a valid email address" in response.content
@@ -169,7 +169,7 @@ def test_guardians_link_expires(client, guardian, monkeypatch):
     assert b"expired" in response.content
 
 
-def test_a_tampered_link_is_refused(client, guardian):
+def test_x4_a_tampered_link_is_refused(client, guardian):
     url = services.sign_in_link_url(guardian.user).removeprefix("http://testserver")
     response = client.get(url[:-3] + "xyz")
     assert response.status_code == 410
