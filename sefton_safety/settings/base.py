@@ -215,7 +215,7 @@ if not DEBUG:
 _email_host = env_str("EMAIL_HOST", "")
 _email_backend = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "sefton_safety.mail.ReadableConsoleBackend"
     if DEBUG and not _email_host
     else "django.core.mail.backends.smtp.EmailBackend",
 )
