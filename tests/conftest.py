@@ -70,6 +70,15 @@ def other_family_child(db):
 
 
 @pytest.fixture
+def squad(volunteer, child):
+    """The Under 11s: `child` plays for it and `volunteer` coaches it."""
+    team = factories.TeamFactory(name="Under 11s")
+    factories.TeamPlayerFactory(team=team, person=child)
+    factories.TeamStaffFactory(team=team, person=volunteer)
+    return team
+
+
+@pytest.fixture
 def outsider(db):
     """An account with a role but no link to any family or team: a volunteer of another section."""
     return make_person_with_role(Role.Kind.VOLUNTEER, email="outsider@example.org")

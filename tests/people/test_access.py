@@ -7,14 +7,10 @@ from django.http import Http404
 
 from people import access, services
 from people.models import Role
-from tests import factories
 
 
 @pytest.fixture
-def coached_child(volunteer, child):
-    team = factories.TeamFactory(name="Under 11s")
-    factories.TeamPlayerFactory(team=team, person=child)
-    factories.TeamStaffFactory(team=team, person=volunteer)
+def coached_child(squad, child):
     return child
 
 

@@ -15,6 +15,31 @@ def admin_client(signed_in, committee_member):
     return signed_in(committee_member)
 
 
+def family_form_data(family, *, extra_rows=0, **changes):
+    """The family change form as the admin posts it, with its member rows."""
+    members = list(family.members.all())
+    data = {
+        "name": family.name,
+        "address": family.address,
+        "postcode": family.postcode,
+        "home_phone": "",
+        "members-TOTAL_FORMS": str(len(members) + extra_rows),
+        "members-INITIAL_FORMS": str(len(members)),
+        **changes,
+    }
+    for i, m in enumerate(members):
+        data.update(
+            {
+                f"members-{i}-id": m.pk,
+                f"members-{i}-family": family.pk,
+                f"members-{i}-person": m.person_id,
+                f"members-{i}-kind": m.kind,
+                f"members-{i}-relationship": m.relationship,
+            }
+        )
+    return data, len(members)
+
+
 def add_children(count):
     team = factories.TeamFactory()
     for _ in range(count):
@@ -113,26 +138,7 @@ def test_ppl3_adding_a_guardian_in_the_register_grants_them_their_family(admin_c
     services.role_grant(person=parent, kind=Role.Kind.GUARDIAN)
     user = services.person_login_create(person=parent)
     url = reverse("admin:people_family_change", args=[family.pk])
-    members = list(family.members.all())
-    data = {
-        "name": family.name,
-        "address": family.address,
-        "postcode": family.postcode,
-        "home_phone": "",
-        "members-TOTAL_FORMS": str(len(members) + 1),
-        "members-INITIAL_FORMS": str(len(members)),
-    }
-    for i, m in enumerate(members):
-        data.update(
-            {
-                f"members-{i}-id": m.pk,
-                f"members-{i}-family": family.pk,
-                f"members-{i}-person": m.person_id,
-                f"members-{i}-kind": m.kind,
-                f"members-{i}-relationship": m.relationship,
-            }
-        )
-    n = len(members)
+    data, n = family_form_data(family, extra_rows=1)
     data.update(
         {
             f"members-{n}-family": family.pk,
@@ -191,25 +197,7 @@ def test_ppl1_x4_register_refuses_a_second_overlapping_role_with_a_clear_message
 def test_x2_an_edit_in_the_register_records_which_committee_member_made_it(admin_client, committee_member, child):
     url = reverse("admin:people_family_change", args=[child.family_memberships.get().family.pk])
     family = child.family_memberships.get().family
-    members = list(family.members.all())
-    data = {
-        "name": "The Okafor-Reid family",
-        "address": family.address,
-        "postcode": family.postcode,
-        "home_phone": "",
-        "members-TOTAL_FORMS": str(len(members)),
-        "members-INITIAL_FORMS": str(len(members)),
-    }
-    for i, m in enumerate(members):
-        data.update(
-            {
-                f"members-{i}-id": m.pk,
-                f"members-{i}-family": family.pk,
-                f"members-{i}-person": m.person_id,
-                f"members-{i}-kind": m.kind,
-                f"members-{i}-relationship": m.relationship,
-            }
-        )
+    data, _ = family_form_data(family, name="The Okafor-Reid family")
     assert admin_client.post(url, data).status_code == 302
     latest = family.history.latest()
     assert latest.name == "The Okafor-Reid family"

@@ -1,7 +1,6 @@
 """The role home pages and the family, person and team pages: who sees what, and query counts that
 stay constant as the club grows."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,14 +8,6 @@ from django.urls import reverse
 from people import services
 from people.models import FamilyMember
 from tests import factories
-
-
-@pytest.fixture
-def squad(volunteer, child):
-    team = factories.TeamFactory(name="Under 11s")
-    factories.TeamPlayerFactory(team=team, person=child)
-    factories.TeamStaffFactory(team=team, person=volunteer)
-    return team
 
 
 def add_players(team, family, count):
