@@ -23,6 +23,13 @@ _COMMITTEE = (
 # Welfare officers read everyone's record: they act on concerns about any child.
 _WELFARE = _perms(("view",), _REGISTER_MODELS) | {"people.view_person_basic"}
 
+_CONSENTS = _perms(
+    ("view",), ("consent", "consentround", "directcontactrequest", "acceptableuseagreement", "wording"), "consents"
+)
+# The committee enters paper consent forms and publishes new wordings; nobody changes an answer.
+_COMMITTEE |= _CONSENTS | {"consents.add_consent", "consents.add_wording"}
+_WELFARE |= _CONSENTS
+
 ROLE_PERMISSIONS = {
     Role.Kind.COMMITTEE: frozenset(_COMMITTEE),
     Role.Kind.WELFARE_OFFICER: frozenset(_WELFARE),

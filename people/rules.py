@@ -58,28 +58,28 @@ def latest_birth_date_of_adult(day: date) -> date:
 
 
 def child_contact_details_findings(
-    *, is_child: bool, holds_mobile: bool, holds_email: bool, contact_consent_given: bool
+    *, is_child: bool, holds_mobile: bool, holds_email: bool, mobile_consent: bool, email_consent: bool
 ) -> list[Finding]:
-    """PPL-4: a child's own mobile number or personal email is held only with the guardian's
-    contact consent. Returns what is wrong, empty when the details may be held."""
-    if not is_child or contact_consent_given:
+    """PPL-4: a child's own mobile number is held only with a guardian's consent to contact by text
+    or phone, and their own email address only with consent to email. Empty when they may be held."""
+    if not is_child:
         return []
     findings = []
-    if holds_mobile:
+    if holds_mobile and not mobile_consent:
         findings.append(
             Finding(
                 "PPL-4",
                 "child_mobile_without_consent",
-                "A child's own mobile number is not held without a guardian's contact consent: "
+                "A child's own mobile number is not held without a guardian's consent to texts or calls: "
                 "contact the child through a parent or guardian instead.",
             )
         )
-    if holds_email:
+    if holds_email and not email_consent:
         findings.append(
             Finding(
                 "PPL-4",
                 "child_email_without_consent",
-                "A child's personal email address is not held without a guardian's contact consent: "
+                "A child's personal email address is not held without a guardian's consent to email: "
                 "contact the child through a parent or guardian instead.",
             )
         )

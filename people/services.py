@@ -1,11 +1,15 @@
 """Every write to the register: roles, families, sign-in accounts and sign-in links."""
 
+import contextlib
+from datetime import timedelta
+
 import sesame.utils
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -128,19 +132,20 @@ def guardians_with_responsibility(child):
 # Person records -------------------------------------------------------------------------------
 
 
-def child_contact_consent_given(person):
-    """Whether a guardian has given contact consent for this child. No record means no consent
-    (CON-1), and the register holds no contact-consent records, so the answer is no; the consent
-    records replace this answer, here and nowhere else."""
-    return False
-
-
 def person_contact_findings(*, person, mobile, email):
+    """PPL-4 for one person: a child's own mobile needs a guardian's consent to texts or calls, and
+    their own email a consent to email (CON-2). The consent records answer; nothing else does."""
+    from consents.selectors import contact_consent_given
+
+    child = person.is_child()
     return rules.child_contact_details_findings(
-        is_child=person.is_child(),
+        is_child=child,
         holds_mobile=bool(mobile),
         holds_email=bool(email),
-        contact_consent_given=child_contact_consent_given(person),
+        mobile_consent=child
+        and person.pk is not None
+        and (contact_consent_given(person, "text") or contact_consent_given(person, "phone")),
+        email_consent=child and person.pk is not None and contact_consent_given(person, "email"),
     )
 
 
@@ -222,12 +227,12 @@ def password_link_send(*, user):
             "token": default_token_generator.make_token(user),
         },
     )
-    context = {"user": user, "url": f"{settings.SITE_URL}{path}", "club_name": settings.CLUB_NAME}
-    EmailMultiAlternatives(
+    email_send(
+        template="password_link",
+        to=user.email,
         subject=f"Set your password for {settings.CLUB_NAME}",
-        body=render_to_string("emails/password_link.txt", context),
-        to=[user.email],
-    ).send()
+        context={"user": user, "url": f"{settings.SITE_URL}{path}"},
+    )
 
 
 # Sign-in links --------------------------------------------------------------------------------
@@ -256,28 +261,48 @@ def sign_in_link_request(*, email):
     return True
 
 
-def sign_in_link_url(user):
-    query = sesame.utils.get_query_string(user, scope=SIGN_IN_LINK_SCOPE)
+def sign_in_link_url(user, *, scope=SIGN_IN_LINK_SCOPE, next_url=None):
+    query = sesame.utils.get_query_string(user, scope=scope)
+    if next_url:
+        query += f"&next={next_url}"
     return f"{settings.SITE_URL}{reverse('people:link-open')}{query}"
 
 
-def sign_in_link_send(*, user):
-    minutes = int(settings.SESAME_MAX_AGE.total_seconds() // 60)
-    context = {"user": user, "url": sign_in_link_url(user), "minutes": minutes, "club_name": settings.CLUB_NAME}
-    message = EmailMultiAlternatives(
-        subject=f"Your sign-in link for {settings.CLUB_NAME}",
-        body=render_to_string("emails/sign_in_link.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(render_to_string("emails/sign_in_link.html", context), "text/html")
+def email_send(*, template, to, subject, context):
+    """Sends templates/emails/<template>.txt, with its .html twin when there is one, to one address."""
+    context = {"club_name": settings.CLUB_NAME, "site_url": settings.SITE_URL, **context}
+    message = EmailMultiAlternatives(subject=subject, body=render_to_string(f"emails/{template}.txt", context), to=[to])
+    with contextlib.suppress(TemplateDoesNotExist):
+        message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
     message.send()
+
+
+def sign_in_link_send(*, user):
+    email_send(
+        template="sign_in_link",
+        to=user.email,
+        subject=f"Your sign-in link for {settings.CLUB_NAME}",
+        context={
+            "user": user,
+            "url": sign_in_link_url(user),
+            "minutes": int(settings.SESAME_MAX_AGE.total_seconds() // 60),
+        },
+    )
+
+
+# How long each kind of emailed link lasts: a sign-in link half an hour, a consent-round link a
+# fortnight, since guardians answer when they can. Each works once.
+LINK_SCOPES = {SIGN_IN_LINK_SCOPE: None, "consents": timedelta(days=14)}
 
 
 def sign_in_link_user(*, request, token, consume):
     """The account a link opens. `consume=False` only looks (the confirmation page, which mail
     scanners also fetch); `consume=True` spends the link, so it works once. Going through
     authenticate() lets the lockout count forged or stale tokens like wrong passwords."""
-    user = authenticate(request, sesame=token or "", scope=SIGN_IN_LINK_SCOPE) if token else None
+    user = None
+    for scope, max_age in LINK_SCOPES.items():
+        if token and user is None:
+            user = authenticate(request, sesame=token, scope=scope, max_age=max_age)
     if user is None:
         raise SignInLinkInvalid("This sign-in link has expired or has already been used.")
     if not sign_in_link_eligible(user):

@@ -69,9 +69,11 @@ def sign_in_link_open(request):
         form = SignInLinkRequestForm()
         return render(request, "people/sign_in_link_invalid.html", {"reason": str(error), "form": form}, status=410)
     if request.method == "GET":
-        return render(request, "people/sign_in_link_open.html", {"token": token, "person_user": user})
+        return render(
+            request, "people/sign_in_link_open.html", {"token": token, "person_user": user, "next": _safe_next(request)}
+        )
     login(request, user, backend="sesame.backends.ModelBackend")
-    return redirect("people:home")
+    return redirect(_safe_next(request))
 
 
 def _code_refused_message(devices):

@@ -10,5 +10,6 @@ admin.site.index_title = "Club register"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("consents/", include("consents.urls")),
     path("", include("people.urls")),
 ]

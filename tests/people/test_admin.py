@@ -108,7 +108,7 @@ def test_ppl4_register_refuses_a_childs_own_mobile_with_a_clear_message_and_keep
     response = admin_client.post(url, data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "mobile number is not held without a guardian&#x27;s contact consent" in html and "(PPL-4)" in html
+    assert "mobile number is not held without a guardian&#x27;s consent to texts or calls" in html and "(PPL-4)" in html
     child.refresh_from_db()
     assert child.mobile == "" and child.first_name == "Ada"
 

@@ -47,10 +47,10 @@ def test_ppl2_age_counts_whole_years():
 
 def test_ppl4_child_mobile_and_email_refused_without_contact_consent_and_allowed_with_it():
     refused = rules.child_contact_details_findings(
-        is_child=True, holds_mobile=True, holds_email=True, contact_consent_given=False
+        is_child=True, holds_mobile=True, holds_email=True, mobile_consent=False, email_consent=False
     )
     allowed = rules.child_contact_details_findings(
-        is_child=True, holds_mobile=True, holds_email=True, contact_consent_given=True
+        is_child=True, holds_mobile=True, holds_email=True, mobile_consent=True, email_consent=True
     )
     assert [f.code for f in refused] == ["child_mobile_without_consent", "child_email_without_consent"]
     assert all(f.rule == "PPL-4" for f in refused)
@@ -58,10 +58,17 @@ def test_ppl4_child_mobile_and_email_refused_without_contact_consent_and_allowed
     assert allowed == []
 
 
+def test_ppl4_each_detail_needs_the_consent_for_its_own_channel():
+    only_email = rules.child_contact_details_findings(
+        is_child=True, holds_mobile=True, holds_email=True, mobile_consent=False, email_consent=True
+    )
+    assert [f.code for f in only_email] == ["child_mobile_without_consent"]
+
+
 def test_ppl4_adults_contact_details_need_no_consent():
     assert (
         rules.child_contact_details_findings(
-            is_child=False, holds_mobile=True, holds_email=True, contact_consent_given=False
+            is_child=False, holds_mobile=True, holds_email=True, mobile_consent=False, email_consent=False
         )
         == []
     )

@@ -1,0 +1,117 @@
+"""The one place the portal asks what consent allows: messaging, the social accounts register and
+the team sheets call these, and nothing else reads the consent tables to decide.
+
+`may_photograph` and `may_contact_directly` answer "may the club do X with person Y through Z now?"
+with a Decision whose findings name the requirement and say in words why not.
+"""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from people.models import FamilyMember, Person, TeamPlayer
+
+from . import rules
+from .models import AcceptableUseAgreement, Consent, DirectContactRequest, Wording
+
+
+def _answers(person):
+    return [c.as_answer() for c in Consent.objects.filter(person=person)]
+
+
+def may_photograph(person, destination, *, at=None):
+    """CON-1: may a photo or video of this person go to this destination (or may they be named)?"""
+    at = at or timezone.now()
+    return rules.decide_photo(
+        answers=_answers(person),
+        destination=destination,
+        name=person.first_name,
+        date_of_birth=person.date_of_birth,
+        at=at,
+    )
+
+
+def may_contact_directly(person, channel, purpose, *, at=None):
+    """CON-2 and CON-3: may a volunteer contact this person directly, on this channel, for this
+    purpose, at this moment? A withdrawal recorded a second ago already answers no."""
+    at = at or timezone.now()
+    permissions = [r.as_permission() for r in DirectContactRequest.objects.filter(child=person, channel=channel)]
+    return rules.decide_contact(
+        answers=_answers(person),
+        permissions=permissions,
+        channel=channel,
+        purpose=purpose,
+        name=person.first_name,
+        date_of_birth=person.date_of_birth,
+        at=at,
+    )
+
+
+def contact_consent_given(person, channel, *, at=None):
+    """CON-2 alone: whether the channel's consent holds (PPL-4 asks this before holding a child's
+    own mobile number or email address)."""
+    at = at or timezone.now()
+    topic = rules.CHANNEL_TOPIC[channel]
+    return rules.consent_finding(_answers(person), topic, name=person.first_name, on=at.date()) is None
+
+
+def current_answers(person, *, at=None):
+    """{topic: Answer or None} for the form and the team sheet."""
+    answers = _answers(person)
+    return {topic: rules.current_answer(answers, topic) for topic in rules.TOPICS}
+
+
+def guardians_children(guardian):
+    """The children this guardian answers for: those in their families where they hold parental
+    responsibility (PPL-3)."""
+    families = FamilyMember.objects.filter(
+        person=guardian, kind=FamilyMember.Kind.GUARDIAN, parental_responsibility=True
+    ).values("family_id")
+    return (
+        Person.objects.filter(
+            family_memberships__family_id__in=families, family_memberships__kind=FamilyMember.Kind.CHILD
+        )
+        .distinct()
+        .order_by("date_of_birth")
+    )
+
+
+def is_guardian_with_responsibility(guardian, child):
+    return guardians_children(guardian).filter(pk=child.pk).exists()
+
+
+def acceptable_use_due(person, *, on=None):
+    """CON-5: the current statement, if this young member has not agreed to it yet, else None."""
+    wording = Wording.current(Wording.Kind.ACCEPTABLE_USE)
+    if wording is None:
+        return None
+    if AcceptableUseAgreement.objects.filter(person=person, wording=wording).exists():
+        return None
+    return wording
+
+
+def team_sheet_rows(team, *, at=None):
+    """CON-7: each player with what may and may not be done with their picture and name today,
+    in a constant number of queries however big the squad."""
+    at = at or timezone.now()
+    places = (
+        TeamPlayer.objects.filter(team=team)
+        .select_related("person")
+        .prefetch_related(Prefetch("person__consents", queryset=Consent.objects.order_by("-recorded_at")))
+        .order_by("person__last_name", "person__first_name")
+    )
+    rows = []
+    for place in places:
+        person = place.person
+        answers = [c.as_answer() for c in person.consents.all()]
+        verdicts = {}
+        for topic in rules.PHOTO_TOPICS:
+            verdicts[topic] = rules.consent_finding(answers, topic, name=person.first_name, on=at.date()) is None
+        rows.append(
+            {
+                "person": person,
+                "photo": verdicts,
+                "no_photos": not any(verdicts[t] for t in ("photo_website", "photo_social", "photo_press")),
+                "not_named": not verdicts["name_published"],
+            }
+        )
+    return rows

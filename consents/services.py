@@ -1,0 +1,337 @@
+"""Every write of the consents app: answers, rounds, direct-contact permissions, agreements and
+reminders. Each runs in a transaction and sends its emails through the worker after commit."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from people import services as people_services
+from people.exceptions import PeopleError
+from people.models import FamilyMember, Person, Role, TeamStaff, adult_cutoff_date, club_today
+
+from . import rules
+from .exceptions import ConsentError, LinkInvalid, NotAllowedToAnswer
+from .models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest, LapseReminder, Wording
+from .selectors import guardians_children, is_guardian_with_responsibility
+
+DECISION_LINK_SALT = "consents.direct-contact-decision"
+DECISION_LINK_MAX_AGE = timedelta(days=7)
+CONSENT_LINK_SCOPE = "consents"
+LONGEST_CONTACT_WINDOW = timedelta(days=31)
+LAPSE_REMINDER_DAYS = 30
+
+
+# Answers ----------------------------------------------------------------------------------------
+
+
+def answering_check(*, person, answered_by, on=None):
+    """Raises NotAllowedToAnswer unless `answered_by` may answer for `person` (PPL-2, PPL-3)."""
+    finding = rules.answering_finding(
+        answerer_is_guardian_with_responsibility=is_guardian_with_responsibility(answered_by, person),
+        answerer_is_the_person=answered_by.pk == person.pk,
+        date_of_birth=person.date_of_birth,
+        on=on or club_today(),
+    )
+    if finding:
+        raise NotAllowedToAnswer(finding)
+
+
+@transaction.atomic
+def consent_answers_record(*, person, answers, answered_by, recorded_by, method, consent_round=None):
+    """Records the answers that differ from the current ones and returns the new rows.
+
+    Posting the same form twice records nothing the second time. A withdrawal is a new row and
+    takes effect at once: every later question to the selectors sees it (CON-4)."""
+    # Serialises two answers for the same person, so a double post cannot record twice.
+    Person.objects.select_for_update().get(pk=person.pk)
+    answering_check(person=person, answered_by=answered_by)
+    unknown = set(answers) - set(rules.TOPICS)
+    if unknown:
+        raise ConsentError(f"Unknown consent question: {', '.join(sorted(unknown))}.")
+    wording = Wording.current(Wording.Kind.CONSENT_FORM)
+    if wording is None:
+        raise ConsentError("The committee has not published the consent form's wording yet.")
+    today = club_today()
+    season = consent_round.season if consent_round else rules.season_for(today)
+    existing = [c.as_answer() for c in Consent.objects.filter(person=person)]
+    created = []
+    for topic, given in answers.items():
+        current = rules.current_answer(existing, topic)
+        unchanged = (
+            current is not None and current.given == given and current.valid_until >= rules.season_lapses_on(season)
+        )
+        if unchanged:
+            continue
+        created.append(
+            Consent.objects.create(
+                person=person,
+                topic=topic,
+                given=given,
+                answered_by=answered_by,
+                recorded_by=recorded_by,
+                method=method,
+                wording=wording,
+                season=season,
+                valid_until=rules.season_lapses_on(season),
+                consent_round=consent_round,
+            )
+        )
+    return created
+
+
+# Consent rounds ---------------------------------------------------------------------------------
+
+
+def _guardians_for_children(children):
+    return (
+        Person.objects.filter(
+            family_memberships__kind=FamilyMember.Kind.GUARDIAN,
+            family_memberships__parental_responsibility=True,
+            family_memberships__family__members__person__in=children,
+            family_memberships__family__members__kind=FamilyMember.Kind.CHILD,
+        )
+        .select_related("user")
+        .distinct()
+    )
+
+
+def round_children(*, team=None):
+    children = Person.objects.filter(roles__in=Role.objects.current().filter(kind=Role.Kind.CHILD))
+    if team is not None:
+        children = children.filter(team_places__team=team)
+    return children.filter(date_of_birth__gt=adult_cutoff_date(club_today())).distinct()
+
+
+@transaction.atomic
+def consent_round_start(*, season, started_by, team=None):
+    """CON-6: emails every guardian with parental responsibility a link to answer for each of their
+    children. Guardians without an email address are counted, for a paper form."""
+    from .tasks import send_consent_round_email
+
+    if Wording.current(Wording.Kind.CONSENT_FORM) is None:
+        raise ConsentError("Publish the consent form's wording before starting a round.")
+    if season < club_today().year - 1:
+        raise ConsentError(f"The {season} season is over: start a round for this season or the next.")
+    consent_round = ConsentRound.objects.create(season=season, team=team, started_by=started_by)
+    emailed, without_email = [], 0
+    for guardian in _guardians_for_children(round_children(team=team)):
+        if guardian.user_id is None and guardian.email:
+            try:
+                people_services.person_login_create(person=guardian)
+            except PeopleError:
+                without_email += 1
+                continue
+        if guardian.user_id is None or not guardian.user.is_active:
+            without_email += 1
+            continue
+        emailed.append(guardian.pk)
+    consent_round.guardians_emailed = len(emailed)
+    consent_round.guardians_without_email = without_email
+    consent_round.save(update_fields=["guardians_emailed", "guardians_without_email"])
+    round_id = consent_round.pk
+    transaction.on_commit(lambda: [send_consent_round_email.delay(round_id, pk) for pk in emailed])
+    return consent_round
+
+
+def consent_link_url(user):
+    """A sign-in link straight to the consent form; it lasts a fortnight, and works once."""
+    return people_services.sign_in_link_url(user, scope=CONSENT_LINK_SCOPE, next_url=reverse("consents:my-consents"))
+
+
+def consent_round_email_send(*, consent_round, guardian):
+    children = [c for c in guardians_children(guardian) if c.is_child()]
+    if consent_round.team_id:
+        children = [c for c in children if c.team_places.filter(team_id=consent_round.team_id).exists()]
+    people_services.email_send(
+        template="consent_round",
+        to=guardian.user.email,
+        subject=f"{settings.CLUB_NAME}: your consents for the {consent_round.season} season",
+        context={
+            "guardian": guardian,
+            "children": children,
+            "consent_round": consent_round,
+            "url": consent_link_url(guardian.user),
+            "days": 14,
+        },
+    )
+
+
+# Direct contact ---------------------------------------------------------------------------------
+
+
+def _may_request_for(requester, child):
+    kinds = set(Role.objects.current().filter(person=requester).values_list("kind", flat=True))
+    if kinds & {Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER}:
+        return True
+    return (
+        Role.Kind.VOLUNTEER in kinds
+        and TeamStaff.objects.filter(person=requester, team__team_players__person=child).exists()
+    )
+
+
+@transaction.atomic
+def direct_contact_request_create(*, child, requested_by, purpose, details, channel, starts_at, ends_at):
+    """CON-3: asks the child's guardians for permission for one purpose, channel and window."""
+    from .tasks import send_direct_contact_request
+
+    if not child.is_child():
+        raise ConsentError(f"{child} is 18 or over: contact them directly, no guardian's permission is needed.")
+    if not _may_request_for(requested_by, child):
+        raise ConsentError(f"Only {child.first_name}'s coaches and team managers can ask to contact them.")
+    if ends_at <= starts_at:
+        raise ConsentError("The window must end after it starts.")
+    if ends_at <= timezone.now():
+        raise ConsentError("The window has already ended: choose dates in the future.")
+    if ends_at - starts_at > LONGEST_CONTACT_WINDOW:
+        raise ConsentError("Ask for at most 31 days at a time: permission is for one occasion, not a season.")
+    guardians = [g for g in _guardians_for_children([child]) if g.user_id or g.email]
+    if not guardians:
+        raise ConsentError(f"{child.first_name} has no guardian the club can email: ask the welfare officer.")
+    request = DirectContactRequest.objects.create(
+        child=child,
+        requested_by=requested_by,
+        purpose=purpose,
+        details=details,
+        channel=channel,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+    request_id, guardian_ids = request.pk, [g.pk for g in guardians]
+    transaction.on_commit(lambda: [send_direct_contact_request.delay(request_id, pk) for pk in guardian_ids])
+    return request
+
+
+def decision_token(request, guardian):
+    return signing.dumps({"request": request.pk, "guardian": guardian.pk}, salt=DECISION_LINK_SALT, compress=True)
+
+
+def decision_link_url(request, guardian):
+    return f"{settings.SITE_URL}{reverse('consents:decide', args=[decision_token(request, guardian)])}"
+
+
+def decision_link_open(token):
+    """The request and guardian a decision link was made for. Tampered or expired links raise."""
+    try:
+        data = signing.loads(token, salt=DECISION_LINK_SALT, max_age=DECISION_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise LinkInvalid("This link has expired. The volunteer can send a new request.") from None
+    except signing.BadSignature:
+        raise LinkInvalid("This link is not valid. Open it from the email exactly as it was sent.") from None
+    request = DirectContactRequest.objects.filter(pk=data["request"]).select_related("child", "requested_by").first()
+    guardian = Person.objects.filter(pk=data["guardian"]).first()
+    if request is None or guardian is None:
+        raise LinkInvalid("This request no longer exists.")
+    return request, guardian
+
+
+def direct_contact_request_email_send(*, request, guardian):
+    people_services.email_send(
+        template="direct_contact_request",
+        to=guardian.user.email if guardian.user_id else guardian.email,
+        subject=f"{settings.CLUB_NAME}: may {request.requested_by.first_name} contact {request.child.first_name}?",
+        context={"request": request, "guardian": guardian, "url": decision_link_url(request, guardian)},
+    )
+
+
+@transaction.atomic
+def direct_contact_request_decide(*, request, guardian, approve, note=""):
+    """A guardian with parental responsibility approves or declines, once; the volunteer is told."""
+    from .tasks import send_direct_contact_outcome
+
+    request = DirectContactRequest.objects.select_for_update().get(pk=request.pk)
+    answering_check(person=request.child, answered_by=guardian)
+    if request.status != DirectContactRequest.Status.PENDING:
+        who = f" by {request.decided_by.first_name}" if request.decided_by_id else ""
+        raise ConsentError(f"This request was already answered{who}: {request.get_status_display().lower()}.")
+    request.transition_to(DirectContactRequest.Status.APPROVED if approve else DirectContactRequest.Status.DECLINED)
+    request.decided_by = guardian
+    request.decided_at = timezone.now()
+    request.decision_note = note
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    transaction.on_commit(lambda: send_direct_contact_outcome.delay(request.pk))
+    return request
+
+
+def direct_contact_outcome_email_send(*, request):
+    volunteer = request.requested_by
+    if volunteer.user_id is None:
+        return
+    people_services.email_send(
+        template="direct_contact_outcome",
+        to=volunteer.user.email,
+        subject=(
+            f"{settings.CLUB_NAME}: your request to contact {request.child.first_name} "
+            f"was {request.get_status_display().lower()}"
+        ),
+        context={"request": request, "url": f"{settings.SITE_URL}{reverse('consents:request-list')}"},
+    )
+
+
+@transaction.atomic
+def direct_contact_request_cancel(*, request, by):
+    request = DirectContactRequest.objects.select_for_update().get(pk=request.pk)
+    if request.requested_by_id != by.pk:
+        raise ConsentError("Only the volunteer who asked can cancel this request.")
+    request.transition_to(DirectContactRequest.Status.CANCELLED)
+    request.save(update_fields=["status"])
+    return request
+
+
+# Acceptable use ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def acceptable_use_agree(*, person, wording, method, recorded_by):
+    """CON-5: records that a young member agreed to this version; agreeing twice changes nothing."""
+    if wording.kind != Wording.Kind.ACCEPTABLE_USE:
+        raise ConsentError("That text is not the acceptable use statement.")
+    if wording != Wording.current(Wording.Kind.ACCEPTABLE_USE):
+        raise ConsentError("A newer acceptable use statement has been published: read and agree to that one.")
+    if not Role.objects.current().filter(person=person, kind=Role.Kind.CHILD).exists():
+        raise ConsentError(f"{person} is not a young member of the club.")
+    agreement, _ = AcceptableUseAgreement.objects.get_or_create(
+        person=person, wording=wording, defaults={"method": method, "recorded_by": recorded_by}
+    )
+    return agreement
+
+
+# Reminders --------------------------------------------------------------------------------------
+
+
+def lapse_reminders_send(*, today=None):
+    """CON-6: once per season, guardians whose children's answers lapse within 30 days are asked to
+    renew. Returns how many reminders were queued; running it again the same day queues none."""
+    from .tasks import send_lapse_reminder
+
+    today = today or club_today()
+    season = rules.season_for(today)
+    lapses_on = rules.season_lapses_on(season)
+    if (lapses_on - today).days > LAPSE_REMINDER_DAYS:
+        return 0
+    children = round_children().filter(consents__season=season, consents__given=True)
+    queued = 0
+    for guardian in _guardians_for_children(children).filter(user__isnull=False, user__is_active=True):
+        with transaction.atomic():
+            _, created = LapseReminder.objects.get_or_create(guardian=guardian, season=season)
+            if created:
+                guardian_id = guardian.pk
+                transaction.on_commit(lambda guardian_id=guardian_id: send_lapse_reminder.delay(guardian_id, season))
+                queued += 1
+    return queued
+
+
+def lapse_reminder_email_send(*, guardian, season):
+    people_services.email_send(
+        template="consent_lapse_reminder",
+        to=guardian.user.email,
+        subject=f"{settings.CLUB_NAME}: please renew your consents before 31 March",
+        context={
+            "guardian": guardian,
+            "lapses_on": rules.season_lapses_on(season),
+            "url": consent_link_url(guardian.user),
+        },
+    )

@@ -1,0 +1,276 @@
+"""Guardians answer for their children; volunteers ask for direct contact; coaches print team
+sheets; the committee runs consent rounds and sees who has not answered."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from people import access as people_access
+from people.models import FamilyMember, Person, Role, Team, TeamPlayer, club_today
+from people.roles import holds_role
+
+from . import access, rules, selectors, services
+from .exceptions import ConsentError, LinkInvalid
+from .forms import AcceptableUseForm, ConsentAnswersForm, ConsentRoundStartForm, DecisionForm, DirectContactRequestForm
+from .models import Consent, ConsentRound, DirectContactRequest, Wording
+
+
+def _answering_person(user):
+    return Person.objects.filter(user=user).first()
+
+
+def _round_from(value):
+    if not value:
+        return None
+    consent_round = ConsentRound.objects.filter(pk=value).first()
+    if consent_round and consent_round.season >= rules.season_for(club_today()):
+        return consent_round
+    return None
+
+
+@login_required
+@never_cache
+def my_consents(request):
+    """CON-1, CON-2, CON-4, X-3: one card per child, the current answers ticked, one Save."""
+    consent_round = _round_from(request.GET.get("round"))
+    cards = []
+    for person in access.answerable_people(request.user):
+        current = selectors.current_answers(person)
+        cards.append(
+            {
+                "person": person,
+                "form": ConsentAnswersForm(
+                    current=current, initial={"consent_round": consent_round and consent_round.pk}
+                ),
+                "answered": any(current.values()),
+                "lapses_on": max((a.valid_until for a in current.values() if a), default=None),
+                "acceptable_use_due": selectors.acceptable_use_due(person),
+            }
+        )
+    return render(
+        request,
+        "consents/consent_list.html",
+        {"cards": cards, "wording": Wording.current(Wording.Kind.CONSENT_FORM), "consent_round": consent_round},
+    )
+
+
+@login_required
+@require_POST
+def consent_answer(request, pk):
+    person = access.answerable_person_get_for_user(request.user, pk)
+    form = ConsentAnswersForm(request.POST, current=selectors.current_answers(person))
+    if not form.is_valid():
+        messages.error(request, "Those answers could not be read. Please try again.")
+        return redirect("consents:my-consents")
+    try:
+        created = services.consent_answers_record(
+            person=person,
+            answers=form.answers(),
+            answered_by=_answering_person(request.user),
+            recorded_by=request.user,
+            method=Consent.Method.WEB,
+            consent_round=_round_from(form.cleaned_data.get("consent_round")),
+        )
+    except ConsentError as error:
+        messages.error(request, str(error))
+        return redirect("consents:my-consents")
+    if created:
+        withdrawn = [c for c in created if not c.given]
+        note = " Withdrawals take effect now." if withdrawn else ""
+        messages.success(request, f"Saved {person.first_name}'s answers: {len(created)} changed.{note}")
+    else:
+        messages.info(request, f"Nothing changed: {person.first_name}'s answers were already saved.")
+    return redirect("consents:my-consents")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def acceptable_use(request, pk):
+    """CON-5: a young member reads the statement in words for their age and agrees to it."""
+    person = access.answerable_person_get_for_user(request.user, pk)
+    wording = Wording.current(Wording.Kind.ACCEPTABLE_USE)
+    form = AcceptableUseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        method = "own_account" if person.user_id == request.user.pk else "guardian_device"
+        try:
+            services.acceptable_use_agree(person=person, wording=wording, method=method, recorded_by=request.user)
+        except ConsentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Thank you, {person.first_name}. Your agreement is recorded.")
+            return redirect("consents:my-consents")
+    younger = (person.age() or 0) < 12
+    text = wording.body_for_younger if younger and wording.body_for_younger else wording.body
+    return render(
+        request,
+        "consents/acceptable_use.html",
+        {"subject": person, "wording": wording, "text": text, "form": form, "own": person.user_id == request.user.pk},
+    )
+
+
+# Direct contact ---------------------------------------------------------------------------------
+
+
+def _volunteer(request):
+    person = _answering_person(request.user)
+    if person is None or not holds_role(
+        request.user, Role.Kind.VOLUNTEER, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER
+    ):
+        raise PermissionDenied("Only volunteers ask for permission to contact a player directly.")
+    return person
+
+
+@login_required
+def request_list(request):
+    volunteer = _volunteer(request)
+    requests = DirectContactRequest.objects.filter(requested_by=volunteer).select_related("child", "decided_by")
+    return render(request, "consents/request_list.html", {"requests": requests, "now": club_today()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    """CON-3: a volunteer names the player, the purpose, the channel and the window."""
+    volunteer = _volunteer(request)
+    cutoff_children = Person.objects.filter(team_places__team__team_staff__person=volunteer).distinct()
+    children = [c.pk for c in cutoff_children if c.is_child()]
+    form = DirectContactRequestForm(request.POST or None, children=Person.objects.filter(pk__in=children))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.direct_contact_request_create(requested_by=volunteer, **form.cleaned_data)
+        except ConsentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "Your request is on its way to the player's guardians. You will see their answer here."
+            )
+            return redirect("consents:request-list")
+    return render(request, "consents/request_new.html", {"form": form})
+
+
+@login_required
+@require_POST
+def request_cancel(request, pk):
+    direct_request = access.direct_contact_request_get_for_user(request.user, pk)
+    try:
+        services.direct_contact_request_cancel(request=direct_request, by=_volunteer(request))
+    except ConsentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Request cancelled: it no longer allows any contact.")
+    return redirect("consents:request-list")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def decide(request, token):
+    """A guardian answers a request from the emailed link, without signing in: the signed link
+    names the request and the guardian, and a decision is taken once."""
+    try:
+        direct_request, guardian = services.decision_link_open(token)
+    except LinkInvalid as error:
+        return render(request, "consents/decide_invalid.html", {"reason": str(error)}, status=410)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and request.POST.get("answer") in {"approve", "decline"}:
+        try:
+            services.direct_contact_request_decide(
+                request=direct_request,
+                guardian=guardian,
+                approve=request.POST["answer"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except ConsentError as error:
+            return render(request, "consents/decide_invalid.html", {"reason": str(error)}, status=409)
+        direct_request.refresh_from_db()
+        return render(request, "consents/decide_done.html", {"request_obj": direct_request})
+    if direct_request.status != DirectContactRequest.Status.PENDING:
+        return render(
+            request,
+            "consents/decide_invalid.html",
+            {"reason": f"This request has already been answered: {direct_request.get_status_display().lower()}."},
+            status=409,
+        )
+    return render(request, "consents/decide.html", {"request_obj": direct_request, "guardian": guardian, "form": form})
+
+
+# Team sheet -------------------------------------------------------------------------------------
+
+
+@login_required
+def team_sheet(request, pk):
+    """CON-7: who must not be photographed or filmed and who may not be named, on one page."""
+    team = people_access.team_get_for_user(request.user, pk)
+    rows = selectors.team_sheet_rows(team)
+    return render(
+        request,
+        "consents/team_sheet.html",
+        {
+            "team": team,
+            "rows": rows,
+            "restricted": [r for r in rows if r["no_photos"] or r["not_named"] or not all(r["photo"].values())],
+            "fixture": request.GET.get("fixture", "")[:120],
+            "today": club_today(),
+        },
+    )
+
+
+# The committee's rounds -------------------------------------------------------------------------
+
+
+def _committee(request):
+    if not (request.user.is_superuser or holds_role(request.user, Role.Kind.COMMITTEE)):
+        raise PermissionDenied("Consent rounds are run by the committee.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rounds(request):
+    """CON-6: start a round, and see, team by team, which children have no answer this season."""
+    _committee(request)
+    form = ConsentRoundStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent_round = services.consent_round_start(started_by=request.user, **form.cleaned_data)
+        except ConsentError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"{consent_round}: {consent_round.guardians_emailed} guardians emailed; "
+                f"{consent_round.guardians_without_email} have no email address and need a paper form.",
+            )
+            return redirect("consents:rounds")
+    season = rules.season_for(club_today())
+    answered = Consent.objects.filter(person=OuterRef("person"), season__gte=season)
+    guardians = FamilyMember.objects.filter(
+        kind=FamilyMember.Kind.GUARDIAN, parental_responsibility=True
+    ).select_related("person")
+    outstanding = (
+        TeamPlayer.objects.filter(person__in=services.round_children())
+        .annotate(answered=Exists(answered))
+        .filter(answered=False)
+        .select_related("team", "person")
+        .prefetch_related(
+            Prefetch(
+                "person__family_memberships",
+                queryset=FamilyMember.objects.filter(kind=FamilyMember.Kind.CHILD).select_related("family"),
+            ),
+            Prefetch("person__family_memberships__family__members", queryset=guardians, to_attr="guardian_members"),
+        )
+        .order_by("team__age_group", "team__name", "person__last_name")
+    )
+    return render(
+        request,
+        "consents/rounds.html",
+        {
+            "form": form,
+            "rounds": ConsentRound.objects.select_related("team", "started_by")[:10],
+            "outstanding": outstanding,
+            "season": season,
+            "teams": Team.objects.all(),
+        },
+    )
