@@ -194,3 +194,8 @@ def season_for(day: date) -> int:
 def season_lapses_on(season: int) -> date:
     """The last day a season's answers hold."""
     return date(season + 1, 3, 31)
+
+
+def season_lapsing_next(day: date) -> int:
+    """The season whose answers are the next to lapse: until 31 March, last summer's."""
+    return day.year - 1 if day <= date(day.year, 3, 31) else day.year

@@ -308,11 +308,13 @@ def lapse_reminders_send(*, today=None):
     from .tasks import send_lapse_reminder
 
     today = today or club_today()
-    season = rules.season_for(today)
+    season = rules.season_lapsing_next(today)
     lapses_on = rules.season_lapses_on(season)
     if (lapses_on - today).days > LAPSE_REMINDER_DAYS:
         return 0
-    children = round_children().filter(consents__season=season, consents__given=True)
+    # Children whose answers for the lapsing season include a yes, and who have none yet for the next.
+    renewed = Consent.objects.filter(season__gt=season).values("person_id")
+    children = round_children().filter(consents__season=season, consents__given=True).exclude(pk__in=renewed)
     queued = 0
     for guardian in _guardians_for_children(children).filter(user__isnull=False, user__is_active=True):
         with transaction.atomic():

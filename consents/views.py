@@ -93,7 +93,7 @@ def acceptable_use(request, pk):
     """CON-5: a young member reads the statement in words for their age and agrees to it."""
     person = access.answerable_person_get_for_user(request.user, pk)
     wording = Wording.current(Wording.Kind.ACCEPTABLE_USE)
-    form = AcceptableUseForm(request.POST or None)
+    form = AcceptableUseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         method = "own_account" if person.user_id == request.user.pk else "guardian_device"
         try:
@@ -138,7 +138,9 @@ def request_new(request):
     volunteer = _volunteer(request)
     cutoff_children = Person.objects.filter(team_places__team__team_staff__person=volunteer).distinct()
     children = [c.pk for c in cutoff_children if c.is_child()]
-    form = DirectContactRequestForm(request.POST or None, children=Person.objects.filter(pk__in=children))
+    form = DirectContactRequestForm(
+        request.POST if request.method == "POST" else None, children=Person.objects.filter(pk__in=children)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.direct_contact_request_create(requested_by=volunteer, **form.cleaned_data)
@@ -174,7 +176,7 @@ def decide(request, token):
         direct_request, guardian = services.decision_link_open(token)
     except LinkInvalid as error:
         return render(request, "consents/decide_invalid.html", {"reason": str(error)}, status=410)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and request.POST.get("answer") in {"approve", "decline"}:
         try:
             services.direct_contact_request_decide(
@@ -231,7 +233,7 @@ def _committee(request):
 def rounds(request):
     """CON-6: start a round, and see, team by team, which children have no answer this season."""
     _committee(request)
-    form = ConsentRoundStartForm(request.POST or None)
+    form = ConsentRoundStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             consent_round = services.consent_round_start(started_by=request.user, **form.cleaned_data)

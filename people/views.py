@@ -44,7 +44,7 @@ class SignInView(auth_views.LoginView):
 
 @require_http_methods(["GET", "POST"])
 def sign_in_link_request(request):
-    form = SignInLinkRequestForm(request.POST or None)
+    form = SignInLinkRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.sign_in_link_request(email=form.cleaned_data["email"])
         return render(
@@ -91,7 +91,7 @@ def _code_refused_message(devices):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def verify(request):
-    form = OneTimeCodeForm(request.POST or None)
+    form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         devices = list(devices_for_user(request.user, confirmed=True))
         for device in devices:
@@ -111,7 +111,7 @@ def two_factor_setup(request):
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
-    form = OneTimeCodeForm(request.POST or None)
+    form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["code"]):
             device.confirmed = True
@@ -141,7 +141,7 @@ def two_factor_setup(request):
 
 @require_http_methods(["GET", "POST"])
 def password_link_request(request):
-    form = PasswordLinkRequestForm(request.POST or None)
+    form = PasswordLinkRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.password_link_request(email=form.cleaned_data["email"])
         return render(request, "people/password_link_sent.html", {"email": form.cleaned_data["email"]})

@@ -115,3 +115,20 @@ def celery_worker_process(transactional_db, smtp_server):
 
     with CeleryWorker(smtp_port=smtp_server.port) as worker:
         yield worker
+
+
+@pytest.fixture
+def wordings(db):
+    """The published consent form and acceptable use statement (a migration publishes them; a
+    transactional test's flush removes them, so tests that need them ask for this)."""
+    from consents.models import Wording
+
+    form, _ = Wording.objects.get_or_create(
+        kind=Wording.Kind.CONSENT_FORM, version=1, defaults={"title": "Photos, videos and contact", "body": "The form."}
+    )
+    statement, _ = Wording.objects.get_or_create(
+        kind=Wording.Kind.ACCEPTABLE_USE,
+        version=1,
+        defaults={"title": "Our promise", "body": "I will be kind online.", "body_for_younger": "I will be kind."},
+    )
+    return {"consent_form": form, "acceptable_use": statement}

@@ -250,3 +250,10 @@ def test_staff_member_sets_a_password_from_an_emailed_link_that_works_once(
     client.logout()
     again = client.get(path, follow=True)
     assert b"cannot be used" in again.content
+
+
+def test_x4_an_empty_form_is_answered_with_what_is_missing(client, volunteer):
+    for name in ("people:link-request", "people:password-link-request"):
+        response = client.post(reverse(name), {})
+        assert response.status_code == 200
+        assert b"This field is required" in response.content, name

@@ -1,0 +1,260 @@
+"""The consents pages for each role: guardians' form (X-3, X-4), acceptable use (CON-5), direct
+contact (CON-3), team sheet (CON-7), consent rounds (CON-6) and paper forms in the admin (CON-4)."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from consents import selectors, services
+from consents.models import AcceptableUseAgreement, Consent, DirectContactRequest
+from people import services as people_services
+from people.models import FamilyMember, Role
+from tests import factories
+
+pytestmark = pytest.mark.usefixtures("wordings")
+
+
+def switch_is_on(page, topic):
+    tag = re.search(rf'<input[^>]*name="{topic}"[^>]*>', page).group(0)
+    return " checked" in tag
+
+
+@pytest.fixture
+def guardian_client(signed_in, guardian):
+    return signed_in(guardian, verified=False)
+
+
+def test_x3_guardian_sees_a_card_per_child_with_plain_words_and_the_wording_version(guardian_client, child):
+    page = guardian_client.get(reverse("consents:my-consents")).content.decode()
+    assert child.full_name in page
+    assert "Photos and videos on the club&#x27;s social media" in page
+    assert 'role="switch"' in page
+    assert "version 1" in page
+    assert "treats every question as no" in page
+
+
+def test_con4_guardian_saves_then_withdraws_with_the_same_single_click(guardian_client, child):
+    url = reverse("consents:answer", args=[child.pk])
+    response = guardian_client.post(url, {"photo_social": "on", "photo_website": "on"}, follow=True)
+    assert "Saved Ada" in response.content.decode()
+    assert selectors.may_photograph(child, "photo_social")
+    response = guardian_client.post(url, {"photo_website": "on"}, follow=True)
+    assert "Withdrawals take effect now" in response.content.decode()
+    assert not selectors.may_photograph(child, "photo_social")
+    page = guardian_client.get(reverse("consents:my-consents")).content.decode()
+    assert switch_is_on(page, "photo_website") and not switch_is_on(page, "photo_social")
+
+
+def test_x4_a_form_posted_twice_changes_nothing_the_second_time(guardian_client, child):
+    url = reverse("consents:answer", args=[child.pk])
+    guardian_client.post(url, {"photo_press": "on"})
+    count = Consent.objects.filter(person=child).count()
+    response = guardian_client.post(url, {"photo_press": "on"}, follow=True)
+    assert "Nothing changed" in response.content.decode()
+    assert Consent.objects.filter(person=child).count() == count
+
+
+def test_x4_a_guardian_of_another_family_posting_for_this_child_is_refused_and_nothing_changes(
+    signed_in, other_family_child, child
+):
+    other_guardian = factories.PersonFactory(email="byrne.parent@example.org")
+    people_services.role_grant(person=other_guardian, kind=Role.Kind.GUARDIAN)
+    people_services.person_login_create(person=other_guardian)
+    family = other_family_child.family_memberships.get().family
+    people_services.family_member_add(family=family, person=other_guardian, kind=FamilyMember.Kind.GUARDIAN)
+    client = signed_in(other_guardian, verified=False)
+    response = client.post(reverse("consents:answer", args=[child.pk]), {"photo_social": "on"})
+    assert response.status_code == 403
+    assert not Consent.objects.filter(person=child).exists()
+    assert child.full_name not in client.get(reverse("consents:my-consents")).content.decode()
+
+
+def test_con5_a_child_under_12_reads_the_younger_words_and_agrees_on_the_guardians_phone(
+    guardian_client, child, wordings
+):
+    url = reverse("consents:acceptable-use", args=[child.pk])
+    page = guardian_client.get(url).content.decode()
+    statement = wordings["acceptable_use"]
+    assert escape(statement.body_for_younger.splitlines()[1]) in page
+    assert escape(statement.body.splitlines()[1]) not in page
+    assert "Hand the phone to Ada" in page
+    refused = guardian_client.post(url, {})
+    assert "Tick the box" in refused.content.decode()
+    assert not AcceptableUseAgreement.objects.exists()
+    guardian_client.post(url, {"agree": "on"})
+    agreement = AcceptableUseAgreement.objects.get(person=child)
+    assert agreement.method == "guardian_device" and agreement.wording == wordings["acceptable_use"]
+
+
+# Direct contact -------------------------------------------------------------------------------
+
+
+def test_con3_volunteer_asks_for_one_of_their_players_and_sees_the_request(
+    signed_in, volunteer, squad, child, guardian, other_family_child
+):
+    client = signed_in(volunteer, verified=False)
+    form_page = client.get(reverse("consents:request-new")).content.decode()
+    assert child.full_name in form_page and other_family_child.full_name not in form_page
+    start = timezone.localtime() + timedelta(hours=1)
+    response = client.post(
+        reverse("consents:request-new"),
+        {
+            "child": child.pk,
+            "purpose": "kit",
+            "details": "Whites for Saturday",
+            "channel": "text",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        },
+        follow=True,
+    )
+    assert "Waiting for a guardian" in response.content.decode()
+    assert DirectContactRequest.objects.get().requested_by == volunteer
+
+
+def test_x4_volunteer_asking_for_a_player_not_on_their_team_gets_a_form_error(
+    signed_in, volunteer, squad, other_family_child
+):
+    client = signed_in(volunteer, verified=False)
+    response = client.post(reverse("consents:request-new"), {"child": other_family_child.pk, "purpose": "kit"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not DirectContactRequest.objects.exists()
+
+
+@pytest.fixture
+def pending_request(volunteer, child, guardian, squad):
+    now = timezone.now()
+    return services.direct_contact_request_create(
+        child=child,
+        requested_by=volunteer,
+        purpose="kit",
+        details="Whites for Saturday",
+        channel="text",
+        starts_at=now,
+        ends_at=now + timedelta(days=1),
+    )
+
+
+def test_con3_guardian_decides_from_the_link_once_without_signing_in(client, pending_request, guardian):
+    url = reverse("consents:decide", args=[services.decision_token(pending_request, guardian)])
+    page = client.get(url).content.decode()
+    assert "May" in page and "Whites for Saturday" in page
+    done = client.post(url, {"answer": "approve"})
+    assert "Thank you" in done.content.decode()
+    again = client.post(url, {"answer": "decline"})
+    assert again.status_code == 409 and "already answered" in again.content.decode()
+    pending_request.refresh_from_db()
+    assert pending_request.status == DirectContactRequest.Status.APPROVED
+
+
+def test_x4_tampered_and_expired_decision_links_show_a_clear_page_and_change_nothing(
+    client, pending_request, guardian, monkeypatch
+):
+    token = services.decision_token(pending_request, guardian)
+    tampered = client.post(reverse("consents:decide", args=[token[:-3] + "abc"]), {"answer": "approve"})
+    assert tampered.status_code == 410 and "not valid" in tampered.content.decode()
+    real_time = time.time
+    with monkeypatch.context() as past:
+        past.setattr(signing.time, "time", lambda: real_time() - 8 * 24 * 3600)
+        old_token = services.decision_token(pending_request, guardian)
+    expired = client.post(reverse("consents:decide", args=[old_token]), {"answer": "approve"})
+    assert expired.status_code == 410 and "expired" in expired.content.decode()
+    pending_request.refresh_from_db()
+    assert pending_request.status == DirectContactRequest.Status.PENDING
+
+
+def test_con3_guardians_are_not_staff_and_cannot_open_the_request_pages(guardian_client):
+    assert guardian_client.get(reverse("consents:request-new")).status_code == 403
+
+
+# Team sheet and rounds ------------------------------------------------------------------------
+
+
+def test_con7_coach_opens_the_team_sheet_and_an_outsider_cannot(signed_in, volunteer, outsider, squad, child, client):
+    coach = signed_in(volunteer, verified=False)
+    page = coach.get(reverse("consents:team-sheet", args=[squad.pk]) + "?fixture=v+Formby").content.decode()
+    assert "Do not photograph or film" in page and child.full_name in page and "v Formby" in page
+    client.logout()
+    other = signed_in(outsider, verified=False)
+    assert other.get(reverse("consents:team-sheet", args=[squad.pk])).status_code == 403
+
+
+def test_con7_team_sheet_queries_stay_constant_as_the_squad_grows(signed_in, volunteer, squad, family):
+    client = signed_in(volunteer, verified=False)
+    url = reverse("consents:team-sheet", args=[squad.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    small = count()
+    for _ in range(15):
+        kid = factories.ChildFactory()
+        people_services.family_member_add(family=family, person=kid, kind=FamilyMember.Kind.CHILD)
+        factories.TeamPlayerFactory(team=squad, person=kid)
+    assert count() == small
+
+
+def test_con6_committee_sees_who_has_not_answered_and_starts_a_round(
+    signed_in, committee_member, squad, child, guardian, django_capture_on_commit_callbacks
+):
+    client = signed_in(committee_member)
+    page = client.get(reverse("consents:rounds")).content.decode()
+    assert child.full_name in page and guardian.full_name in page
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("consents:rounds"), {"season": str(timezone.localdate().year + 1)}, follow=True)
+    assert "1 guardians emailed" in response.content.decode()
+    assert len(callbacks) == 1
+    services.consent_answers_record(
+        person=child,
+        answers={"photo_website": True},
+        answered_by=guardian,
+        recorded_by=guardian.user,
+        method=Consent.Method.WEB,
+    )
+    assert child.full_name not in client.get(reverse("consents:rounds")).content.decode().split("No answer yet")[1]
+
+
+def test_x4_a_round_for_a_season_long_past_is_refused_on_the_form(signed_in, committee_member):
+    client = signed_in(committee_member)
+    response = client.post(reverse("consents:rounds"), {"season": "2001"})
+    assert "is over" in response.content.decode()
+
+
+def test_con6_only_the_committee_runs_rounds(signed_in, volunteer):
+    assert signed_in(volunteer, verified=False).get(reverse("consents:rounds")).status_code == 403
+
+
+def test_con4_committee_enters_a_paper_form_recorded_as_paper_by_them(signed_in, committee_member, child, guardian):
+    client = signed_in(committee_member)
+    response = client.post(
+        reverse("admin:consents_consent_add"),
+        {"person": child.pk, "topic": "photo_press", "given": "on", "answered_by": guardian.pk},
+    )
+    assert response.status_code == 302
+    row = Consent.objects.get(person=child)
+    assert (
+        row.method == Consent.Method.PAPER and row.recorded_by == committee_member.user and row.answered_by == guardian
+    )
+
+
+def test_ppl3_x4_a_paper_form_signed_by_someone_without_responsibility_is_refused(signed_in, committee_member, child):
+    stranger = factories.PersonFactory()
+    client = signed_in(committee_member)
+    response = client.post(
+        reverse("admin:consents_consent_add"),
+        {"person": child.pk, "topic": "photo_press", "given": "on", "answered_by": stranger.pk},
+    )
+    assert response.status_code == 200
+    assert "parental responsibility" in response.content.decode()
+    assert not Consent.objects.exists()
