@@ -62,7 +62,8 @@ def my_consents(request):
 @require_POST
 def consent_answer(request, pk):
     person = access.answerable_person_get_for_user(request.user, pk)
-    form = ConsentAnswersForm(request.POST, current=selectors.current_answers(person))
+    current = selectors.current_answers(person)
+    form = ConsentAnswersForm(request.POST, current=current)
     if not form.is_valid():
         messages.error(request, "Those answers could not be read. Please try again.")
         return redirect("consents:my-consents")
@@ -79,9 +80,9 @@ def consent_answer(request, pk):
         messages.error(request, str(error))
         return redirect("consents:my-consents")
     if created:
-        withdrawn = [c for c in created if not c.given]
-        note = " Withdrawals take effect now." if withdrawn else ""
-        messages.success(request, f"Saved {person.first_name}'s answers: {len(created)} changed.{note}")
+        withdrawn = [c for c in created if not c.given and current[c.topic] and current[c.topic].given]
+        note = f" {len(withdrawn)} withdrawn: that takes effect now." if withdrawn else ""
+        messages.success(request, f"Saved {person.first_name}'s answers.{note}")
     else:
         messages.info(request, f"Nothing changed: {person.first_name}'s answers were already saved.")
     return redirect("consents:my-consents")

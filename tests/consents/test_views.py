@@ -47,7 +47,7 @@ def test_con4_guardian_saves_then_withdraws_with_the_same_single_click(guardian_
     assert "Saved Ada" in response.content.decode()
     assert selectors.may_photograph(child, "photo_social")
     response = guardian_client.post(url, {"photo_website": "on"}, follow=True)
-    assert "Withdrawals take effect now" in response.content.decode()
+    assert "1 withdrawn: that takes effect now" in response.content.decode()
     assert not selectors.may_photograph(child, "photo_social")
     page = guardian_client.get(reverse("consents:my-consents")).content.decode()
     assert switch_is_on(page, "photo_website") and not switch_is_on(page, "photo_social")
