@@ -258,3 +258,16 @@ def test_ppl3_x4_a_paper_form_signed_by_someone_without_responsibility_is_refuse
     assert response.status_code == 200
     assert "parental responsibility" in response.content.decode()
     assert not Consent.objects.exists()
+
+
+def test_ppl2_con5_a_young_member_of_18_answers_and_agrees_for_themselves(signed_in, family, wordings):
+    member = factories.PersonFactory(first_name="Liam", date_of_birth=factories.years_ago(18))
+    people_services.role_grant(person=member, kind=Role.Kind.CHILD)
+    people_services.person_login_create(person=member, email="liam@example.org")
+    client = signed_in(member, verified=False)
+    assert "Liam" in client.get(reverse("consents:my-consents")).content.decode()
+    client.post(reverse("consents:answer", args=[member.pk]), {"photo_website": "on"})
+    row = Consent.objects.get(person=member, topic="photo_website")
+    assert row.answered_by == member and row.given
+    client.post(reverse("consents:acceptable-use", args=[member.pk]), {"agree": "on"})
+    assert AcceptableUseAgreement.objects.get(person=member).method == "own_account"
