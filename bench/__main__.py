@@ -37,6 +37,32 @@ def bench_rules():
     print(f"rules.is_child: {len(births) / seconds:,.0f} checks a second")
 
 
+def bench_consent_rules():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from consents import rules
+
+    at = datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Europe/London"))
+    answers = [rules.Answer(t, True, at, date(2027, 3, 31)) for t in rules.TOPICS] * 3
+    permission = rules.Permission("kit", "text", at, at.replace(day=30), True)
+    n = 20_000
+
+    def run():
+        for _ in range(n):
+            rules.decide_contact(
+                answers=answers,
+                permissions=[permission],
+                channel="text",
+                purpose="kit",
+                name="Ada",
+                date_of_birth=date(2014, 5, 1),
+                at=at,
+            )
+
+    print(f"consents.rules.decide_contact: {n / timed(run, 3):,.0f} decisions a second")
+
+
 def grow_club(children):
     from people import services
     from people.models import FamilyMember, Role
@@ -77,6 +103,7 @@ def bench_pages():
             "committee home": (client, "/"),
             "register person list": (client, "/admin/people/person/"),
             "coach squad page": (coach_client, f"/teams/{team.pk}/"),
+            "coach team sheet": (coach_client, f"/consents/team-sheet/{team.pk}/"),
         }
         for name, (who, url) in pages.items():
             # The debug query log is a bounded deque: empty it so the count below is not capped.
@@ -92,6 +119,7 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         bench_rules()
+        bench_consent_rules()
         bench_pages()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
