@@ -106,11 +106,13 @@ def team_sheet_rows(team, *, at=None):
         verdicts = {}
         for topic in rules.PHOTO_TOPICS:
             verdicts[topic] = rules.consent_finding(answers, topic, name=person.first_name, on=at.date()) is None
+        places_allowed = [verdicts[t] for t in ("photo_website", "photo_social", "photo_press")]
         rows.append(
             {
                 "person": person,
                 "photo": verdicts,
-                "no_photos": not any(verdicts[t] for t in ("photo_website", "photo_social", "photo_press")),
+                "no_photos": not any(places_allowed),
+                "some_places_only": any(places_allowed) and not all(places_allowed),
                 "not_named": not verdicts["name_published"],
             }
         )

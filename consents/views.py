@@ -43,8 +43,12 @@ def my_consents(request):
         cards.append(
             {
                 "person": person,
+                # Each card's inputs need their own ids, or tapping a label on one card flips
+                # the switch on another.
                 "form": ConsentAnswersForm(
-                    current=current, initial={"consent_round": consent_round and consent_round.pk}
+                    current=current,
+                    initial={"consent_round": consent_round and consent_round.pk},
+                    auto_id=f"id_{person.pk}_%s",
                 ),
                 "answered": any(current.values()),
                 "lapses_on": max((a.valid_until for a in current.values() if a), default=None),
@@ -214,7 +218,9 @@ def team_sheet(request, pk):
         {
             "team": team,
             "rows": rows,
-            "restricted": [r for r in rows if r["no_photos"] or r["not_named"] or not all(r["photo"].values())],
+            "no_photos": [r["person"] for r in rows if r["no_photos"]],
+            "some_places_only": [r["person"] for r in rows if r["some_places_only"]],
+            "not_named": [r["person"] for r in rows if r["not_named"]],
             "fixture": request.GET.get("fixture", "")[:120],
             "today": club_today(),
         },

@@ -11,4 +11,5 @@ def club(request):
         "club_name": settings.CLUB_NAME,
         "demo_mode": settings.DEMO_MODE,
         "role_kinds": current_role_kinds(user) if user is not None else frozenset(),
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds()) // 60,
     }

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from sesame.backends import ModelBackend as SesameBackend
 
 from . import rules
 from .exceptions import ContactDetailsRefused, FamilyError, RoleError, SignInLinkInvalid, SignInLinkNotForStaff
@@ -299,10 +300,14 @@ def sign_in_link_user(*, request, token, consume):
     """The account a link opens. `consume=False` only looks (the confirmation page, which mail
     scanners also fetch); `consume=True` spends the link, so it works once. Going through
     authenticate() lets the lockout count forged or stale tokens like wrong passwords."""
-    user = None
-    for scope, max_age in LINK_SCOPES.items():
-        if token and user is None:
-            user = authenticate(request, sesame=token, scope=scope, max_age=max_age)
+    # Find the token's scope without signalling anything, then authenticate once: a good link is one
+    # sign-in and a forged one is one failure for the lockout, however many scopes there are.
+    scope, max_age = SIGN_IN_LINK_SCOPE, None
+    for candidate, candidate_max_age in LINK_SCOPES.items():
+        if token and SesameBackend().authenticate(request, sesame=token, scope=candidate, max_age=candidate_max_age):
+            scope, max_age = candidate, candidate_max_age
+            break
+    user = authenticate(request, sesame=token, scope=scope, max_age=max_age) if token else None
     if user is None:
         raise SignInLinkInvalid("This sign-in link has expired or has already been used.")
     if not sign_in_link_eligible(user):

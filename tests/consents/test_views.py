@@ -271,3 +271,27 @@ def test_ppl2_con5_a_young_member_of_18_answers_and_agrees_for_themselves(signed
     assert row.answered_by == member and row.given
     client.post(reverse("consents:acceptable-use", args=[member.pk]), {"agree": "on"})
     assert AcceptableUseAgreement.objects.get(person=member).method == "own_account"
+
+
+def test_con7_team_sheet_lists_players_with_some_places_only_and_separates_names_cleanly(
+    signed_in, volunteer, squad, child, guardian
+):
+    services.consent_answers_record(
+        person=child,
+        answers={"photo_website": True},
+        answered_by=guardian,
+        recorded_by=guardian.user,
+        method=Consent.Method.WEB,
+    )
+    page = signed_in(volunteer, verified=False).get(reverse("consents:team-sheet", args=[squad.pk])).content.decode()
+    assert "Photos for some places only" in page and child.full_name in page
+    assert 'Do not photograph or film</h2>\n  <p class="mb-0 sheet-names">Nobody in this squad.' in page
+    assert " · </p>" not in page
+
+
+def test_x3_a_guardian_of_two_children_gets_separate_switches_for_each(guardian_client, family, child):
+    sibling = factories.ChildFactory(first_name="Ben", last_name="Okafor")
+    people_services.family_member_add(family=family, person=sibling, kind=FamilyMember.Kind.CHILD)
+    page = guardian_client.get(reverse("consents:my-consents")).content.decode()
+    ids = re.findall(r'id="(id_[^"]*photo_website)"', page)
+    assert len(ids) == 2 and len(set(ids)) == 2

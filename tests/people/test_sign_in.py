@@ -257,3 +257,31 @@ def test_x4_an_empty_form_is_answered_with_what_is_missing(client, volunteer):
         response = client.post(reverse(name), {})
         assert response.status_code == 200
         assert b"This field is required" in response.content, name
+
+
+def test_opening_a_consent_link_again_and_again_does_not_lock_the_guardian_out(client, guardian):
+    from axes.models import AccessAttempt
+
+    from consents.services import consent_link_url
+
+    path = consent_link_url(guardian.user).removeprefix("http://testserver")
+    for _ in range(6):
+        assert client.get(path).status_code == 200
+    assert not AccessAttempt.objects.exists()
+    token = path.split("t=")[1].split("&")[0]
+    response = client.post(reverse("people:link-open"), {"t": token, "next": "/consents/"})
+    assert response.status_code == 302 and response["Location"] == "/consents/"
+
+
+@pytest.mark.django_db
+def test_a_forged_link_counts_as_one_failed_attempt(client):
+    from axes.models import AccessAttempt
+
+    client.post(reverse("people:link-open"), {"t": "forged-token"})
+    assert AccessAttempt.objects.get().failures_since_start == 1
+
+
+def test_lockout_page_says_how_many_minutes_to_wait(client, volunteer):
+    for _ in range(6):
+        response = sign_in_with_password(client, "coach@example.org", "wrong-wrong-wrong")
+    assert b"Try again in 15 minutes" in response.content
