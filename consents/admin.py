@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from people.exceptions import PeopleError
+from people.models import Role
 
 from . import services
 from .models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest, Wording
@@ -103,9 +104,43 @@ class DirectContactRequestAdmin(ReadOnlyAdmin):
     list_select_related = ["child", "requested_by", "decided_by"]
 
 
+class PaperAgreementForm(forms.ModelForm):
+    class Meta:
+        model = AcceptableUseAgreement
+        fields = ["person"]
+        labels = {"person": "Young member (agreed on a paper form)"}
+
+    def clean(self):
+        cleaned = super().clean()
+        wording = Wording.current(Wording.Kind.ACCEPTABLE_USE)
+        if wording is None:
+            raise ValidationError("Publish an acceptable use statement first.")
+        self.instance.wording = wording
+        person = cleaned.get("person")
+        if person is not None and not Role.objects.current().filter(person=person, kind=Role.Kind.CHILD).exists():
+            raise ValidationError(f"{person} is not a young member of the club. (CON-5)")
+        return cleaned
+
+
 @admin.register(AcceptableUseAgreement)
 class AcceptableUseAgreementAdmin(ReadOnlyAdmin):
+    """Agreements signed on paper are entered here, against the current statement (CON-5)."""
+
+    form = PaperAgreementForm
+    autocomplete_fields = ["person"]
     list_display = ["person", "wording", "method", "agreed_at"]
     list_filter = ["wording", "method"]
     search_fields = ["person__first_name", "person__last_name"]
     list_select_related = ["person", "wording"]
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("consents.add_acceptableuseagreement")
+
+    def save_model(self, request, obj, form, change):
+        agreement = services.acceptable_use_agree(
+            person=obj.person,
+            wording=Wording.current(Wording.Kind.ACCEPTABLE_USE),
+            method=AcceptableUseAgreement.Method.PAPER,
+            recorded_by=request.user,
+        )
+        obj.pk = agreement.pk

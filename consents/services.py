@@ -114,7 +114,7 @@ def consent_round_start(*, season, started_by, team=None):
 
     if Wording.current(Wording.Kind.CONSENT_FORM) is None:
         raise ConsentError("Publish the consent form's wording before starting a round.")
-    if season < club_today().year - 1:
+    if season < rules.season_for(club_today()):
         raise ConsentError(f"The {season} season is over: start a round for this season or the next.")
     consent_round = ConsentRound.objects.create(season=season, team=team, started_by=started_by)
     emailed, without_email = [], 0
@@ -138,7 +138,10 @@ def consent_round_start(*, season, started_by, team=None):
 
 
 def consent_link_url(user):
-    """A sign-in link straight to the consent form; it lasts a fortnight, and works once."""
+    """A sign-in link straight to the consent form, lasting a fortnight and working once. A guardian
+    who is also staff signs in with their password and second factor, so gets the plain address."""
+    if not people_services.sign_in_link_eligible(user):
+        return f"{settings.SITE_URL}{reverse('consents:my-consents')}"
     return people_services.sign_in_link_url(user, scope=CONSENT_LINK_SCOPE, next_url=reverse("consents:my-consents"))
 
 
@@ -155,6 +158,7 @@ def consent_round_email_send(*, consent_round, guardian):
             "children": children,
             "consent_round": consent_round,
             "url": consent_link_url(guardian.user),
+            "signs_in": people_services.sign_in_link_eligible(guardian.user),
             "days": 14,
         },
     )

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -52,6 +53,7 @@ def my_consents(request):
                 ),
                 "answered": any(current.values()),
                 "lapses_on": max((a.valid_until for a in current.values() if a), default=None),
+                "today": club_today(),
                 "acceptable_use_due": selectors.acceptable_use_due(person),
             }
         )
@@ -98,6 +100,8 @@ def acceptable_use(request, pk):
     """CON-5: a young member reads the statement in words for their age and agrees to it."""
     person = access.answerable_person_get_for_user(request.user, pk)
     wording = Wording.current(Wording.Kind.ACCEPTABLE_USE)
+    if wording is None:
+        raise Http404("The club has not published an acceptable use statement yet.")
     form = AcceptableUseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         method = "own_account" if person.user_id == request.user.pk else "guardian_device"

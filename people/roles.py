@@ -27,7 +27,7 @@ _CONSENTS = _perms(
     ("view",), ("consent", "consentround", "directcontactrequest", "acceptableuseagreement", "wording"), "consents"
 )
 # The committee enters paper consent forms and publishes new wordings; nobody changes an answer.
-_COMMITTEE |= _CONSENTS | {"consents.add_consent", "consents.add_wording"}
+_COMMITTEE |= _CONSENTS | {"consents.add_consent", "consents.add_wording", "consents.add_acceptableuseagreement"}
 _WELFARE |= _CONSENTS
 
 ROLE_PERMISSIONS = {

@@ -295,3 +295,40 @@ def test_x3_a_guardian_of_two_children_gets_separate_switches_for_each(guardian_
     page = guardian_client.get(reverse("consents:my-consents")).content.decode()
     ids = re.findall(r'id="(id_[^"]*photo_website)"', page)
     assert len(ids) == 2 and len(set(ids)) == 2
+
+
+def test_con5_committee_enters_a_paper_agreement_and_a_non_member_is_refused(
+    signed_in, committee_member, child, guardian
+):
+    client = signed_in(committee_member)
+    refused = client.post(reverse("admin:consents_acceptableuseagreement_add"), {"person": guardian.pk})
+    assert refused.status_code == 200 and "not a young member" in refused.content.decode()
+    assert client.post(reverse("admin:consents_acceptableuseagreement_add"), {"person": child.pk}).status_code == 302
+    agreement = AcceptableUseAgreement.objects.get(person=child)
+    assert agreement.method == "paper" and agreement.recorded_by == committee_member.user
+
+
+def test_con6_lapsed_answers_say_they_have_ended(guardian_client, child, guardian):
+    from datetime import date
+
+    from consents.models import Wording
+
+    Consent.objects.create(
+        person=child,
+        topic="photo_website",
+        given=True,
+        answered_by=guardian,
+        recorded_by=guardian.user,
+        method=Consent.Method.WEB,
+        wording=Wording.current(Wording.Kind.CONSENT_FORM),
+        season=2024,
+        valid_until=date(2025, 3, 31),
+    )
+    page = guardian_client.get(reverse("consents:my-consents")).content.decode()
+    assert "These answers ended on 31 March 2025" in page
+
+
+def test_con6_a_guardian_who_is_also_staff_is_sent_the_plain_address_not_a_link(volunteer, family, child):
+    people_services.family_member_add(family=family, person=volunteer, kind=FamilyMember.Kind.GUARDIAN)
+    url = services.consent_link_url(volunteer.user)
+    assert url == "http://testserver/consents/"

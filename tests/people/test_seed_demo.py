@@ -2,15 +2,29 @@
 
 import base64
 import re
+from dataclasses import dataclass
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from people.management.commands import seed_demo
+from consents import rules
+from consents.models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest, Wording
+from consents.selectors import (
+    acceptable_use_due,
+    current_answers,
+    guardians_children,
+    is_guardian_with_responsibility,
+    may_contact_directly,
+    may_photograph,
+)
+from consents.services import round_children
+from people import demo
 from people.models import (
     Family,
     FamilyMember,
@@ -37,29 +51,35 @@ AGE_LIMIT = {
     Team.AgeGroup.U19: 18,
 }
 EXPECTED_ROLES = {
-    seed_demo.COMMITTEE_EMAIL: Role.Kind.COMMITTEE,
-    seed_demo.WELFARE_EMAIL: Role.Kind.WELFARE_OFFICER,
-    seed_demo.DEPUTY_WELFARE_EMAIL: Role.Kind.DEPUTY_WELFARE_OFFICER,
-    seed_demo.DESIGNATED_EMAIL: Role.Kind.DESIGNATED_PERSON,
-    seed_demo.SUPERVISOR_EMAIL: Role.Kind.DESIGNATED_SUPERVISOR,
-    seed_demo.COACH_EMAIL: Role.Kind.VOLUNTEER,
-    seed_demo.PARENT_EMAIL: Role.Kind.GUARDIAN,
-    seed_demo.MEMBER_EMAIL: Role.Kind.CHILD,
+    demo.COMMITTEE_EMAIL: Role.Kind.COMMITTEE,
+    demo.WELFARE_EMAIL: Role.Kind.WELFARE_OFFICER,
+    demo.DEPUTY_WELFARE_EMAIL: Role.Kind.DEPUTY_WELFARE_OFFICER,
+    demo.DESIGNATED_EMAIL: Role.Kind.DESIGNATED_PERSON,
+    demo.SUPERVISOR_EMAIL: Role.Kind.DESIGNATED_SUPERVISOR,
+    demo.COACH_EMAIL: Role.Kind.VOLUNTEER,
+    demo.PARENT_EMAIL: Role.Kind.GUARDIAN,
+    demo.MEMBER_EMAIL: Role.Kind.CHILD,
 }
-PASSWORD_LOGINS = {login.email for login in seed_demo.DEMO_LOGINS if login.password}
-LINK_LOGINS = {login.email for login in seed_demo.DEMO_LOGINS if not login.password}
+PASSWORD_LOGINS = {login.email for login in demo.DEMO_LOGINS if login.password}
+LINK_LOGINS = {login.email for login in demo.DEMO_LOGINS if not login.password}
+
+
+@dataclass(frozen=True)
+class Seeded:
+    output: str
+    on_commit: list  # what the run left to do once its transaction commits: emails, for instance
 
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """Loads the demo club once for the module, in a transaction rolled back at the end; each test
-    runs in a savepoint inside it. Returns what the first run printed."""
+    runs in a savepoint inside it. Returns what the first run printed and left queued on commit."""
     with django_db_blocker.unblock(), transaction.atomic():
         out = StringIO()
         with override_settings(DEMO_MODE=True):
             call_command("seed_demo", stdout=out)
         try:
-            yield out.getvalue()
+            yield Seeded(output=out.getvalue(), on_commit=list(connection.run_on_commit))
         finally:
             transaction.set_rollback(True)
 
@@ -71,12 +91,33 @@ def children():
 def register_counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Person, Role, Family, FamilyMember, User, Team, TeamPlayer, TeamStaff, TOTPDevice)
+        for model in (
+            *(Person, Role, Family, FamilyMember, User, Team, TeamPlayer, TeamStaff, TOTPDevice),
+            *(Consent, ConsentRound, DirectContactRequest, AcceptableUseAgreement),
+        )
     }
 
 
 def demo_person(email):
     return User.objects.get(email=email).person
+
+
+def answered_this_season():
+    season = rules.season_for(club_today())
+    return round_children().filter(consents__season=season).distinct()
+
+
+def withdrawn_children():
+    """Children whose guardian gave consent to photos on social media and then withdrew it."""
+    social = {"consents__topic": "photo_social"}
+    return round_children().filter(**social, consents__given=True).filter(**social, consents__given=False).distinct()
+
+
+def demo_parents_children():
+    younger, elder = sorted(
+        guardians_children(demo_person(demo.PARENT_EMAIL)), key=lambda child: child.date_of_birth, reverse=True
+    )
+    return younger, elder
 
 
 # PPL-2, PPL-4: the children ------------------------------------------------------------------
@@ -142,7 +183,7 @@ def test_ppl1_seed_gives_every_demo_login_its_role(seeded):
         kinds = {role.kind for role in Role.objects.current().filter(person__user=user)}
         assert kind in kinds, email
         if email in PASSWORD_LOGINS:
-            assert user.check_password(seed_demo.DEMO_PASSWORD), email
+            assert user.check_password(demo.DEMO_PASSWORD), email
             assert not sign_in_link_eligible(user), email
         else:
             assert not user.has_usable_password(), email
@@ -189,12 +230,12 @@ def test_every_team_has_at_least_two_staff_and_the_demo_coach_coaches_an_under_1
         assert {post.kind for post in posts} == {TeamStaff.Kind.COACH, TeamStaff.Kind.TEAM_MANAGER}, team
         for post in posts:
             assert Role.objects.current().filter(person=post.person, kind=Role.Kind.VOLUNTEER).exists(), post
-    coach_posts = TeamStaff.objects.filter(person=demo_person(seed_demo.COACH_EMAIL), kind=TeamStaff.Kind.COACH)
+    coach_posts = TeamStaff.objects.filter(person=demo_person(demo.COACH_EMAIL), kind=TeamStaff.Kind.COACH)
     assert [post.team.age_group for post in coach_posts] == [Team.AgeGroup.U11]
 
 
 def test_ppl3_demo_parent_has_responsibility_for_two_children_and_sees_only_their_family(seeded):
-    parent = demo_person(seed_demo.PARENT_EMAIL)
+    parent = demo_person(demo.PARENT_EMAIL)
     membership = parent.family_memberships.get()
     assert membership.kind == FamilyMember.Kind.GUARDIAN
     assert membership.parental_responsibility
@@ -214,7 +255,7 @@ def test_ppl3_step_parents_and_grandparents_are_guardians_without_responsibility
 
 
 def test_demo_member_is_an_adult_young_member_who_signs_in_by_link(seeded):
-    member = demo_person(seed_demo.MEMBER_EMAIL)
+    member = demo_person(demo.MEMBER_EMAIL)
     assert member.age() in (18, 19)
     assert not member.is_child()
     assert Role.objects.current().filter(person=member, kind=Role.Kind.CHILD).exists()
@@ -224,22 +265,192 @@ def test_demo_member_is_an_adult_young_member_who_signs_in_by_link(seeded):
 
 def test_second_factor_accounts_have_confirmed_authenticators_with_the_fixed_keys(seeded):
     devices = TOTPDevice.objects.filter(confirmed=True).select_related("user")
-    assert {device.user.email: device.key for device in devices} == seed_demo.TOTP_KEYS
-    assert all(device.name == seed_demo.TOTP_DEVICE_NAME for device in devices)
+    assert {device.user.email: device.key for device in devices} == demo.TOTP_KEYS
+    assert all(device.name == demo.TOTP_DEVICE_NAME for device in devices)
+
+
+# CON: a season of consents ------------------------------------------------------------------
+
+
+def test_con1_demo_has_given_missing_and_withdrawn_consents(seeded):
+    children = round_children()
+    answered = answered_this_season()
+    assert 0.65 <= answered.count() / children.count() <= 0.8
+    withdrawn = withdrawn_children()
+    assert 6 <= withdrawn.count() <= 10
+    child = withdrawn.order_by("pk").first()
+    # The withdrawal is a second answer; the consent it withdrew stays as history (CON-4).
+    history = Consent.objects.filter(person=child, topic="photo_social").order_by("recorded_at")
+    assert list(history.values_list("given", flat=True)) == [True, False]
+
+    refused = may_photograph(child, "photo_social")
+    assert not refused
+    assert [(f.rule, f.code) for f in refused.findings] == [("CON-1", "consent_withdrawn")]
+    # Side by side: a child whose guardian gave it and left it, and a child with no answer at all.
+    given = answered.filter(consents__topic="photo_social", consents__given=True).exclude(pk__in=withdrawn)
+    assert may_photograph(given.order_by("pk").first(), "photo_social")
+    missing = may_photograph(children.exclude(pk__in=answered).order_by("pk").first(), "photo_social")
+    assert [(f.rule, f.code) for f in missing.findings] == [("CON-1", "no_consent")]
+
+
+def test_con1_demo_families_mostly_allow_the_website_and_press_and_fewer_social_media(seeded):
+    current = [current_answers(child) for child in answered_this_season()]
+    yes = {topic: sum(1 for answers in current if answers[topic].given) / len(current) for topic in rules.PHOTO_TOPICS}
+    assert yes["photo_website"] > 0.8
+    assert yes["photo_press"] > 0.7
+    assert 0.4 < yes["photo_social"] < yes["photo_press"]
+    assert 0.35 < yes["name_published"] < 0.65
+    # The form answers every question, so an answered child has no question left blank.
+    assert all(answer is not None for answers in current for answer in answers.values())
+
+
+def test_con2_demo_direct_contact_is_mostly_no_and_yes_only_for_older_children(seeded):
+    older_groups = {Team.AgeGroup.U15, Team.AgeGroup.U17, Team.AgeGroup.U19}
+    approved = DirectContactRequest.objects.get(status=DirectContactRequest.Status.APPROVED)
+    allowed_older, allowed_younger, answered = set(), set(), 0
+    for child in answered_this_season().prefetch_related("team_places__team"):
+        answered += 1
+        answers = current_answers(child)
+        channels = {topic for topic in rules.CONTACT_TOPICS if answers[topic].given}
+        assert not channels & {"contact_social", "contact_messaging"}, child
+        if channels:
+            older = child.team_places.all()[0].team.age_group in older_groups
+            (allowed_older if older else allowed_younger).add(child.pk)
+    assert allowed_older
+    assert len(allowed_older) / answered < 0.3
+    # The one younger child texted is the coach's kit reminder, which the guardians agreed to.
+    assert allowed_younger == {approved.child_id}
+
+
+def test_con3_demo_coach_has_an_approved_pending_and_declined_request(seeded):
+    coach = demo_person(demo.COACH_EMAIL)
+    requests = {r.status: r for r in DirectContactRequest.objects.filter(requested_by=coach)}
+    assert set(requests) == {"approved", "pending", "declined"}
+    now = timezone.now()
+    for request in requests.values():
+        assert request.child.team_places.get().team.name == "Under 11s Blue"
+        assert request.child.is_child()
+        assert now < request.ends_at <= request.starts_at + timedelta(days=31)
+
+    approved = requests["approved"]
+    assert (approved.purpose, approved.channel) == ("kit", "text")
+    assert approved.starts_at <= now < approved.ends_at <= now + timedelta(days=7)
+    assert is_guardian_with_responsibility(approved.decided_by, approved.child)
+    assert may_contact_directly(approved.child, "text", "kit")
+    # Side by side: the same player, channel and moment, another purpose: no permission covers it.
+    other_purpose = may_contact_directly(approved.child, "text", "selection")
+    assert [(f.rule, f.code) for f in other_purpose.findings] == [("CON-3", "no_permission")]
+
+    pending, declined = requests["pending"], requests["declined"]
+    assert pending.decided_by is None
+    assert declined.decision_note
+    assert is_guardian_with_responsibility(declined.decided_by, declined.child)
+    for request in (pending, declined):
+        decision = may_contact_directly(request.child, request.channel, request.purpose, at=request.starts_at)
+        assert ("CON-3", "no_permission") in [(f.rule, f.code) for f in decision.findings]
+
+
+def test_con4_demo_answers_record_who_answered_and_how(seeded):
+    committee = User.objects.get(email=demo.COMMITTEE_EMAIL)
+    pairs = set(Consent.objects.values_list("person", "answered_by", "recorded_by", "method").distinct())
+    people = Person.objects.select_related("user").in_bulk({pk for pair in pairs for pk in pair[:2]})
+    on_paper = set()
+    for person_pk, answered_by_pk, recorded_by_pk, method in pairs:
+        person, answered_by = people[person_pk], people[answered_by_pk]
+        if person.is_child():
+            assert is_guardian_with_responsibility(answered_by, person), (person, answered_by)
+        else:
+            assert answered_by == person  # PPL-2: from 18 they answer for themselves
+        if method == Consent.Method.PAPER:
+            assert recorded_by_pk == committee.pk
+            on_paper.add(person_pk)
+        else:
+            assert recorded_by_pk == answered_by.user_id
+    assert 0.04 <= len(on_paper) / answered_this_season().count() <= 0.2
+    current = Wording.current(Wording.Kind.CONSENT_FORM)
+    assert not Consent.objects.exclude(wording=current).exists()
+
+
+def test_con1_demo_parent_sees_one_child_answered_and_one_not(seeded):
+    younger, elder = demo_parents_children()
+    assert all(answer is not None for answer in current_answers(elder).values())
+    assert all(answer is None for answer in current_answers(younger).values())
+    parent = demo_person(demo.PARENT_EMAIL)
+    assert set(Consent.objects.filter(person=elder).values_list("answered_by", "method")) == {
+        (parent.pk, Consent.Method.WEB)
+    }
+
+
+def test_con5_demo_parent_has_one_child_still_to_agree_to_acceptable_use(seeded):
+    younger, elder = demo_parents_children()
+    statement = Wording.current(Wording.Kind.ACCEPTABLE_USE)
+    assert acceptable_use_due(younger) == statement
+    assert acceptable_use_due(elder) is None
+    assert AcceptableUseAgreement.objects.get(person=elder).method == AcceptableUseAgreement.Method.GUARDIAN_DEVICE
+    member = demo_person(demo.MEMBER_EMAIL)
+    assert acceptable_use_due(member) is None
+    agreement = AcceptableUseAgreement.objects.get(person=member)
+    assert (agreement.method, agreement.recorded_by) == (AcceptableUseAgreement.Method.OWN_ACCOUNT, member.user)
+    old_enough = [child for child in round_children() if child.age() >= 8]
+    agreed = [child for child in old_enough if acceptable_use_due(child) is None]
+    assert 0.5 <= len(agreed) / len(old_enough) <= 0.7
+
+
+def test_con6_demo_has_children_with_no_answer_this_season(seeded):
+    children = round_children()
+    unanswered = children.exclude(pk__in=answered_this_season())
+    assert 0.2 <= unanswered.count() / children.count() <= 0.3
+    younger, _ = demo_parents_children()
+    assert unanswered.filter(pk=younger.pk).exists()
+
+    season = rules.season_for(club_today())
+    consent_round = ConsentRound.objects.get()
+    assert (consent_round.season, consent_round.team) == (season, None)
+    assert consent_round.started_by.email == demo.COMMITTEE_EMAIL
+    assert consent_round.started_at <= timezone.now()
+    guardians = Person.objects.filter(
+        family_memberships__kind=FamilyMember.Kind.GUARDIAN,
+        family_memberships__parental_responsibility=True,
+        family_memberships__family__members__person__in=children,
+    ).distinct()
+    assert consent_round.guardians_emailed == guardians.filter(user__isnull=False).count()
+    assert consent_round.guardians_without_email == guardians.filter(user__isnull=True).count() > 0
+    # Answers given from the round's email count towards it; paper forms are entered separately.
+    assert Consent.objects.filter(consent_round=consent_round, method=Consent.Method.WEB).exists()
+    assert not Consent.objects.filter(consent_round=consent_round, method=Consent.Method.PAPER).exists()
 
 
 # The command itself -------------------------------------------------------------------------
 
 
 def test_seed_demo_prints_where_and_how_to_sign_in(seeded):
-    assert "http://testserver/sign-in/" in seeded
-    for login in seed_demo.DEMO_LOGINS:
-        assert login.email in seeded
-    assert seed_demo.DEMO_PASSWORD in seeded
-    committee_key = base64.b32encode(bytes.fromhex(seed_demo.TOTP_KEYS[seed_demo.COMMITTEE_EMAIL])).decode()
-    assert committee_key in seeded
-    assert "Current code for an authenticator account: make code EMAIL=committee@example.org" in seeded
-    assert "Parents: open http://testserver/sign-in/link/, enter parent@example.org" in seeded
+    output = seeded.output
+    assert "http://testserver/sign-in/" in output
+    for login in demo.DEMO_LOGINS:
+        assert login.email in output
+    assert demo.DEMO_PASSWORD in output
+    committee_key = base64.b32encode(bytes.fromhex(demo.TOTP_KEYS[demo.COMMITTEE_EMAIL])).decode()
+    assert committee_key in output
+    assert "Current code for an authenticator account: make code EMAIL=committee@example.org" in output
+    assert "Parents: open http://testserver/sign-in/link/, enter parent@example.org" in output
+
+
+def test_seed_demo_prints_the_consents_it_loaded(seeded):
+    season = rules.season_for(club_today())
+    answered = answered_this_season().count()
+    unanswered = round_children().count() - answered
+    assert (
+        f"Consents for the {season} season: {answered} children answered, {unanswered} with none yet, "
+        f"{withdrawn_children().count()} withdrawals; coach@example.org has 3 direct-contact requests."
+    ) in seeded.output
+
+
+def test_seed_demo_emails_no_one(seeded):
+    # A consent round and a direct-contact request email guardians once their transaction commits;
+    # the demo's are written without that, so committing the load sends nothing.
+    assert ConsentRound.objects.exists()
+    assert DirectContactRequest.objects.exists()
+    assert seeded.on_commit == []
 
 
 def test_seed_demo_is_idempotent(seeded, settings):
@@ -250,7 +461,7 @@ def test_seed_demo_is_idempotent(seeded, settings):
     assert register_counts() == before
     assert "already loaded" in out.getvalue()
     assert "nothing changed" in out.getvalue()
-    for login in seed_demo.DEMO_LOGINS:
+    for login in demo.DEMO_LOGINS:
         assert login.email in out.getvalue()
 
 
@@ -270,7 +481,7 @@ def test_seed_demo_failure_leaves_nothing_half_written(seeded, settings, monkeyp
     # A fresh secretary's address lets the run start; the next committee member's address is
     # already taken, so it fails part-way, after the secretary has been written.
     settings.DEMO_MODE = True
-    monkeypatch.setattr(seed_demo, "COMMITTEE_EMAIL", "secretary.two@example.org")
+    monkeypatch.setattr(demo, "COMMITTEE_EMAIL", "secretary.two@example.org")
     before = register_counts()
     with pytest.raises(CommandError, match="nothing was written: Another account already signs in with"):
         call_command("seed_demo", stdout=StringIO())
@@ -281,10 +492,10 @@ def test_seed_demo_failure_leaves_nothing_half_written(seeded, settings, monkeyp
 def test_demo_totp_prints_a_code_the_device_accepts(seeded, settings):
     settings.DEMO_MODE = True
     out = StringIO()
-    call_command("demo_totp", seed_demo.WELFARE_EMAIL.upper(), stdout=out)
+    call_command("demo_totp", demo.WELFARE_EMAIL.upper(), stdout=out)
     code = out.getvalue().strip()
     assert re.fullmatch(r"\d{6}", code)
-    device = TOTPDevice.objects.get(user__email=seed_demo.WELFARE_EMAIL)
+    device = TOTPDevice.objects.get(user__email=demo.WELFARE_EMAIL)
     assert device.verify_token(code)
     # Side by side: a code off by one digit is refused.
     assert not device.verify_token(f"{(int(code) + 1) % 1_000_000:06d}")
@@ -293,12 +504,12 @@ def test_demo_totp_prints_a_code_the_device_accepts(seeded, settings):
 def test_demo_totp_refuses_outside_demo_mode_and_without_a_device(seeded, settings):
     settings.DEMO_MODE = False
     with pytest.raises(CommandError, match="SEFTON_DEMO=true"):
-        call_command("demo_totp", seed_demo.COMMITTEE_EMAIL, stdout=StringIO())
+        call_command("demo_totp", demo.COMMITTEE_EMAIL, stdout=StringIO())
     settings.DEMO_MODE = True
     with pytest.raises(CommandError, match="no confirmed authenticator"):
-        call_command("demo_totp", seed_demo.PARENT_EMAIL, stdout=StringIO())
+        call_command("demo_totp", demo.PARENT_EMAIL, stdout=StringIO())
     with pytest.raises(CommandError, match="No account signs in with nobody@example.org"):
         call_command("demo_totp", "nobody@example.org", stdout=StringIO())
     out = StringIO()
-    call_command("demo_totp", seed_demo.COMMITTEE_EMAIL, stdout=out)
+    call_command("demo_totp", demo.COMMITTEE_EMAIL, stdout=out)
     assert re.fullmatch(r"\d{6}\n", out.getvalue())
