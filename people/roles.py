@@ -29,6 +29,9 @@ _CONSENTS = _perms(
 # The committee enters paper consent forms and publishes new wordings; nobody changes an answer.
 _COMMITTEE |= _CONSENTS | {"consents.add_consent", "consents.add_wording", "consents.add_acceptableuseagreement"}
 _WELFARE |= _CONSENTS
+_MESSAGES = _perms(("view",), ("message", "delivery", "deliverylogentry", "recordedtext"), "messaging")
+_COMMITTEE |= _MESSAGES
+_WELFARE |= _MESSAGES
 
 ROLE_PERMISSIONS = {
     Role.Kind.COMMITTEE: frozenset(_COMMITTEE),

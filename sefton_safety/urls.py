@@ -11,5 +11,6 @@ admin.site.index_title = "Club register"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("consents/", include("consents.urls")),
+    path("messages/", include("messaging.urls")),
     path("", include("people.urls")),
 ]

@@ -233,6 +233,23 @@ if _email_backend.endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{CLUB_NAME} <safety@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Messages to children: the club's office hours, in club time (MSG-3), and the text provider.
+MESSAGING_OFFICE_HOURS = {
+    "mon": env_str("OFFICE_HOURS_WEEKDAYS", "09:00-20:00"),
+    "tue": env_str("OFFICE_HOURS_WEEKDAYS", "09:00-20:00"),
+    "wed": env_str("OFFICE_HOURS_WEEKDAYS", "09:00-20:00"),
+    "thu": env_str("OFFICE_HOURS_WEEKDAYS", "09:00-20:00"),
+    "fri": env_str("OFFICE_HOURS_WEEKDAYS", "09:00-20:00"),
+    "sat": env_str("OFFICE_HOURS_WEEKENDS", "09:00-18:00"),
+    "sun": env_str("OFFICE_HOURS_WEEKENDS", "09:00-18:00"),
+}
+SMS_BACKEND = env_str("SMS_BACKEND", "messaging.sms.RecordingBackend")
+SMS_TWILIO_ACCOUNT_SID = env_str("SMS_TWILIO_ACCOUNT_SID", "")
+SMS_TWILIO_AUTH_TOKEN = env_str("SMS_TWILIO_AUTH_TOKEN", "")
+SMS_SENDER = env_str("SMS_SENDER", "SeftonPkCC")
+# Schools named in messages are refused (MSG-4); the children's own schools are added to these.
+MESSAGING_SCHOOL_NAMES = env_list("MESSAGING_SCHOOL_NAMES", [])
+
 # Celery: Redis when CELERY_BROKER_URL is set, otherwise a broker kept in files under var/.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_FOLDER = VAR_DIR / "broker"
@@ -257,6 +274,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # CON-6: renewal reminders in the month before a season's consents lapse; each sent once.
     "consent-lapse-reminders": {"task": "consents.tasks.queue_lapse_reminders", "schedule": crontab(hour=9, minute=0)},
+    # MSG-3, MSG-9: release held messages at the office-hours window and catch any lost task.
+    "sweep-deliveries": {"task": "messaging.tasks.sweep_deliveries", "schedule": 60.0},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 

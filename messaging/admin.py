@@ -1,0 +1,49 @@
+"""Messages and their deliveries in the admin, read-only: the log is evidence (MSG-9)."""
+
+from django.contrib import admin
+
+from .models import Delivery, DeliveryLogEntry, Message, RecordedText
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DeliveryLogInline(admin.TabularInline):
+    model = DeliveryLogEntry
+    extra = 0
+    can_delete = False
+    fields = ["at", "event", "detail"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnly):
+    list_display = ["created_at", "author", "channel", "audience", "kind", "status", "approved_by"]
+    list_filter = ["status", "channel", "audience", "kind"]
+    search_fields = ["subject", "body", "author__last_name"]
+    list_select_related = ["author", "approved_by"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnly):
+    list_display = ["message", "role", "to_person", "status", "attempts", "sent_at"]
+    list_filter = ["status", "role"]
+    search_fields = ["to_person__last_name", "address"]
+    list_select_related = ["message", "to_person"]
+    inlines = [DeliveryLogInline]
+
+
+@admin.register(RecordedText)
+class RecordedTextAdmin(ReadOnly):
+    list_display = ["sent_at", "to", "body"]

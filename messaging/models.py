@@ -1,0 +1,156 @@
+"""Outbound messages, the deliveries the worker makes of them, and their unchangeable log."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from people.models import Person, Team
+
+from .exceptions import MessagingError
+
+
+class Message(models.Model):
+    """A volunteer's message to players or families. One to children is approved by the designated
+    person before the worker takes it (MSG-1); the worker then checks every recipient again (MSG-7)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+
+    class Audience(models.TextChoices):
+        CHILD = "child", "Players (children)"
+        GUARDIAN = "guardian", "Parents and guardians"
+        TEAM = "team", "A team's players"
+
+    class Kind(models.TextChoices):
+        EVENT_REMINDER = "event_reminder", "Reminder of an upcoming event"
+        KIT = "kit", "Which kit to bring"
+        PRACTICE_TIMES = "practice_times", "Practice timings"
+        FIXTURE_CHANGE = "fixture_change", "A change to a fixture"
+        CANCELLATION = "cancellation", "A cancellation"
+        FREE_TEXT = "free_text", "Other news for parents and guardians"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AWAITING_APPROVAL = "awaiting_approval", "Waiting for the designated person"
+        RETURNED = "returned", "Sent back to the author"
+        APPROVED = "approved", "Approved: the worker is sending it"
+        CANCELLED = "cancelled", "Cancelled"
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.AWAITING_APPROVAL, Status.APPROVED, Status.CANCELLED},
+        Status.AWAITING_APPROVAL: {Status.APPROVED, Status.RETURNED, Status.CANCELLED},
+        Status.RETURNED: {Status.AWAITING_APPROVAL, Status.CANCELLED},
+        Status.APPROVED: set(),
+        Status.CANCELLED: set(),
+    }
+
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="messages_written")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    audience = models.CharField(max_length=16, choices=Audience.choices)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
+    recipients = models.ManyToManyField(Person, blank=True, related_name="messages_received")
+    subject = models.CharField(max_length=150, blank=True)
+    body = models.TextField()
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.DRAFT)
+    approved_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[recipients])
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} from {self.author}: {self.subject or self.body[:40]}"
+
+    @property
+    def reaches_children(self):
+        return self.audience in {self.Audience.CHILD, self.Audience.TEAM}
+
+    def transition_to(self, status):
+        allowed = self.TRANSITIONS[self.Status(self.status)]
+        if status not in allowed:
+            now, wanted = self.get_status_display().lower(), self.Status(status).label.lower()
+            raise MessagingError(f"This message is {now} and cannot become {wanted}.")
+        self.status = status
+
+
+class Delivery(models.Model):
+    """One copy of a message to one address, decided by the worker at send time.
+
+    The idempotency key makes the row unique, so a retried or restarted worker finds the same row
+    and never sends it twice. A delivery left mid-send by a dead worker is never guessed at: it
+    goes to the dead-letter list for a person to check (MSG-9)."""
+
+    class Role(models.TextChoices):
+        PRIMARY = "primary", "Recipient"
+        COPY = "copy", "Accountability copy"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        HELD = "held", "Held until office hours"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        BLOCKED = "blocked", "Blocked by the policy"
+        DEAD = "dead", "Not delivered: needs a person to look"
+
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="deliveries")
+    intended_for = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    to_person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="deliveries")
+    address = models.CharField(max_length=254)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.PRIMARY)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    findings = models.JSONField(
+        default=list, help_text="The worker's reasons, in words, with the rule each comes from."
+    )
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    provider_reference = models.CharField(max_length=200, blank=True)
+    hold_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["message", "role", "to_person__last_name"]
+        verbose_name_plural = "deliveries"
+        indexes = [models.Index(fields=["status", "hold_until"], name="messaging_delivery_due_idx")]
+
+    def __str__(self):
+        return f"{self.get_role_display()} to {self.to_person} ({self.get_status_display().lower()})"
+
+
+class DeliveryLogEntry(models.Model):
+    """What happened to a delivery, in order. Rows are only added (MSG-9): the database refuses to
+    change or delete them."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="log")
+    event = models.CharField(max_length=32)
+    detail = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name_plural = "delivery log"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise MessagingError("The delivery log cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise MessagingError("The delivery log cannot be changed.")
+
+
+class RecordedText(models.Model):
+    """Texts the development SMS backend 'sends': kept here, so a developer and the tests can read
+    exactly what a provider would have been given."""
+
+    to = models.CharField(max_length=32)
+    body = models.TextField()
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Text to {self.to}"

@@ -1,0 +1,401 @@
+"""Every write of the messaging app: drafting, approval, and the worker's send-time decisions.
+
+The worker decides each delivery again when it sends (MSG-7): content (MSG-4, MSG-5), consent and
+direct-contact permission (CON-2, CON-3, else the guardians get it, MSG-6), copies (MSG-2) and
+office hours (MSG-3). Each delivery is sent at most once (MSG-9); one whose fate is unknown is put
+in front of a person instead of being guessed at.
+"""
+
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from consents.selectors import may_contact_directly
+from people.models import FamilyMember, Person, Role, TeamStaff
+
+from . import rules, sms
+from .exceptions import MessageRefused, MessagingError, TemporaryDeliveryFailure
+from .models import Delivery, DeliveryLogEntry, Message
+
+CHANNEL_TO_CONSENT = {Message.Channel.EMAIL: "email", Message.Channel.SMS: "text"}
+STUCK_AFTER = timedelta(minutes=10)
+
+
+# Content ----------------------------------------------------------------------------------------
+
+
+def school_names():
+    from_records = Person.objects.exclude(school="").values_list("school", flat=True).distinct()
+    return tuple(sorted(set(settings.MESSAGING_SCHOOL_NAMES) | set(from_records)))
+
+
+def child_addresses():
+    lines = Person.objects.exclude(address="").values_list("address", flat=True)
+    family_lines = FamilyMember.objects.filter(kind=FamilyMember.Kind.CHILD).exclude(family__address="")
+    family_lines = family_lines.values_list("family__address", flat=True)
+    return tuple(sorted({line.splitlines()[0].strip() for line in [*lines, *family_lines] if line.strip()}))
+
+
+def content_check(*, text, channel, audience):
+    """The same content rules for the compose page, the designated person and the worker."""
+    context = rules.ContentContext(
+        channel=channel, audience=audience, school_names=school_names(), child_addresses=child_addresses()
+    )
+    return rules.content_findings(text, context)
+
+
+def office_hours():
+    return rules.OfficeHours.from_setting(settings.MESSAGING_OFFICE_HOURS)
+
+
+# Drafting and approval --------------------------------------------------------------------------
+
+
+def _holds(person, *kinds):
+    return Role.objects.current().filter(person=person, kind__in=kinds).exists()
+
+
+@transaction.atomic
+def message_create(*, author, channel, audience, kind, body, subject="", team=None, recipients=()):
+    """MSG-1: a volunteer drafts a message to players of their own teams, or to their families."""
+    if not _holds(author, Role.Kind.VOLUNTEER, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER):
+        raise MessagingError("Only the club's volunteers send messages to players and families.")
+    staffed = TeamStaff.objects.filter(person=author).values("team_id")
+    if team is not None and not TeamStaff.objects.filter(person=author, team=team).exists():
+        raise MessagingError(f"You do not coach or manage {team}: ask one of its coaches to send this.")
+    recipients = list(recipients)
+    foreign = [p for p in recipients if not p.team_places.filter(team_id__in=staffed).exists()]
+    if foreign:
+        names = ", ".join(p.full_name for p in foreign)
+        raise MessagingError(f"{names} {'is' if len(foreign) == 1 else 'are'} not on a team you coach or manage.")
+    if team is None and not recipients:
+        raise MessagingError("Choose a team or at least one player.")
+    if channel == Message.Channel.SMS and kind == Message.Kind.FREE_TEXT and audience != Message.Audience.GUARDIAN:
+        raise MessageRefused(
+            [
+                rules.Finding(
+                    "MSG-5", "not_informational", "Texts to players carry information only: choose what it is about."
+                )
+            ]
+        )
+    message = Message.objects.create(
+        author=author, channel=channel, audience=audience, kind=kind, body=body, subject=subject, team=team
+    )
+    message.recipients.set(recipients)
+    return message
+
+
+@transaction.atomic
+def message_submit(*, message, by):
+    """Content that breaks the rules is refused with every reason. A message reaching children waits
+    for the designated person (MSG-1); one to families only goes to the worker straight away."""
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.author_id != by.pk:
+        raise MessagingError("Only the author can send this message on.")
+    findings = content_check(text=message.body, channel=message.channel, audience=message.audience)
+    if findings:
+        raise MessageRefused(findings)
+    if message.reaches_children:
+        message.transition_to(Message.Status.AWAITING_APPROVAL)
+        message.save(update_fields=["status"])
+        return message
+    message.transition_to(Message.Status.APPROVED)
+    message.save(update_fields=["status"])
+    _dispatch(message)
+    return message
+
+
+@transaction.atomic
+def message_approve(*, message, by):
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if not _holds(by, Role.Kind.DESIGNATED_PERSON):
+        raise MessagingError("Messages to children are approved by the designated person.")
+    if message.author_id == by.pk:
+        raise MessagingError("Another person must approve a message you wrote.")
+    findings = content_check(text=message.body, channel=message.channel, audience=message.audience)
+    if findings:
+        raise MessageRefused(findings)
+    message.transition_to(Message.Status.APPROVED)
+    message.approved_by = by
+    message.approved_at = timezone.now()
+    message.save(update_fields=["status", "approved_by", "approved_at"])
+    _dispatch(message)
+    return message
+
+
+@transaction.atomic
+def message_return(*, message, by, reason):
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if not _holds(by, Role.Kind.DESIGNATED_PERSON):
+        raise MessagingError("Messages to children are approved by the designated person.")
+    if not reason.strip():
+        raise MessagingError("Say why it is sent back, so the author can put it right.")
+    message.transition_to(Message.Status.RETURNED)
+    message.return_reason = reason.strip()
+    message.save(update_fields=["status", "return_reason"])
+    return message
+
+
+def _dispatch(message):
+    from .tasks import send_message
+
+    message_id = message.pk
+    transaction.on_commit(lambda: send_message.delay(message_id))
+
+
+# The worker: routing ----------------------------------------------------------------------------
+
+
+def _players(message):
+    if message.recipients.exists():
+        return list(message.recipients.all())
+    return list(Person.objects.filter(team_places__team=message.team).distinct())
+
+
+def _guardians(child):
+    return Person.objects.filter(
+        family_memberships__kind=FamilyMember.Kind.GUARDIAN,
+        family_memberships__parental_responsibility=True,
+        family_memberships__family__members__person=child,
+        family_memberships__family__members__kind=FamilyMember.Kind.CHILD,
+    ).distinct()
+
+
+def _address(person, channel):
+    if channel == Message.Channel.EMAIL:
+        return person.email or (person.user.email if person.user_id else "")
+    return person.mobile
+
+
+def _direct_allowed(message, child, at):
+    """MSG-6: directly to the child only where their guardians' consent and permission allow."""
+    if message.audience == Message.Audience.GUARDIAN:
+        return False
+    if not _address(child, message.channel):
+        return False
+    return bool(may_contact_directly(child, CHANNEL_TO_CONSENT[message.channel], message.kind, at=at))
+
+
+def message_route(*, message, at=None):
+    """Creates the message's deliveries (once: the idempotency key makes a second run find the same
+    rows) and returns the ids of those still to be sent."""
+    at = at or timezone.now()
+    for child in _players(message):
+        if _direct_allowed(message, child, at):
+            _delivery(message, child, child, Delivery.Role.PRIMARY)
+            if message.channel == Message.Channel.SMS:
+                for officer in _lead_welfare_officers():
+                    _delivery(message, child, officer, Delivery.Role.COPY, channel=Message.Channel.EMAIL)
+            continue
+        for guardian in _guardians(child):
+            # A message to families reaches each family once, however many of its children it is for.
+            intended = guardian if message.audience == Message.Audience.GUARDIAN else child
+            _delivery(message, intended, guardian, Delivery.Role.PRIMARY)
+    due = Delivery.objects.filter(message=message, status__in=[Delivery.Status.PENDING])
+    return list(due.values_list("pk", flat=True))
+
+
+def _lead_welfare_officers():
+    return Person.objects.filter(roles__in=Role.objects.current().filter(kind=Role.Kind.WELFARE_OFFICER)).distinct()
+
+
+def _delivery(message, intended, to_person, role, channel=None):
+    channel = channel or message.channel
+    key = f"m{message.pk}-i{intended.pk}-p{to_person.pk}-{role}-{channel}"
+    delivery, created = Delivery.objects.get_or_create(
+        idempotency_key=key,
+        defaults={
+            "message": message,
+            "intended_for": intended,
+            "to_person": to_person,
+            "role": role,
+            "address": _address(to_person, channel) or "",
+        },
+    )
+    if created:
+        _log(delivery, "planned", f"{delivery.get_role_display()} to {to_person.full_name}")
+    return delivery
+
+
+def _log(delivery, event, detail=""):
+    DeliveryLogEntry.objects.create(delivery=delivery, event=event, detail=detail)
+
+
+# The worker: each delivery ----------------------------------------------------------------------
+
+
+def _copy_addresses(delivery):
+    """MSG-2: an email to a child copies another volunteer of the child's team, else the lead
+    welfare officer."""
+    message = delivery.message
+    others = Person.objects.filter(team_posts__team__team_players__person=delivery.to_person).exclude(
+        pk=message.author_id
+    )
+    people = list(others.distinct()) or list(_lead_welfare_officers())
+    return [address for address in (_address(p, Message.Channel.EMAIL) for p in people) if address]
+
+
+def send_time_findings(delivery, at):
+    """MSG-7: every rule again, at the moment of sending."""
+    message = delivery.message
+    findings = content_check(text=message.body, channel=message.channel, audience=message.audience)
+    if message.status != Message.Status.APPROVED:
+        findings.append(rules.Finding("MSG-1", "not_approved", "The message is no longer approved."))
+    if not delivery.address:
+        findings.append(
+            rules.Finding(
+                "MSG-6",
+                "no_address",
+                f"The club has no {message.get_channel_display().lower()} address for {delivery.to_person.first_name}.",
+            )
+        )
+    direct_to_child = delivery.role == Delivery.Role.PRIMARY and delivery.to_person_id == delivery.intended_for_id
+    if direct_to_child and delivery.to_person.is_child():
+        decision = may_contact_directly(delivery.to_person, CHANNEL_TO_CONSENT[message.channel], message.kind, at=at)
+        findings.extend(decision.findings)
+        if message.channel == Message.Channel.EMAIL and not _copy_addresses(delivery):
+            findings.append(
+                rules.Finding("MSG-2", "no_copy", "There is no other volunteer to copy into an email to a child.")
+            )
+    return findings
+
+
+def _needs_office_hours(delivery):
+    return delivery.to_person_id == delivery.intended_for_id and delivery.to_person.is_child()
+
+
+@transaction.atomic
+def _claim(delivery_id, at):
+    """Decides, under a row lock, whether this delivery goes now. Returns it marked SENDING, or None."""
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("message__author", "to_person__user", "intended_for")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None or delivery.status not in (Delivery.Status.PENDING, Delivery.Status.HELD):
+        return None
+    findings = send_time_findings(delivery, at)
+    if findings:
+        delivery.status = Delivery.Status.BLOCKED
+        delivery.findings = [{"rule": f.rule, "code": f.code, "message": f.message} for f in findings]
+        delivery.save(update_fields=["status", "findings"])
+        _log(delivery, "blocked", " ".join(f"{f.message} ({f.rule})" for f in findings))
+        return None
+    hours = office_hours()
+    if _needs_office_hours(delivery) and not rules.in_office_hours(at, hours):
+        delivery.status = Delivery.Status.HELD
+        delivery.hold_until = rules.next_window_start(at, hours)
+        finding = rules.office_hours_finding(at, hours)
+        delivery.findings = [{"rule": finding.rule, "code": finding.code, "message": finding.message}]
+        delivery.save(update_fields=["status", "hold_until", "findings"])
+        _log(delivery, "held", f"Held until {timezone.localtime(delivery.hold_until):%A %d %B %H:%M}.")
+        from .tasks import send_delivery
+
+        delivery_pk, eta = delivery.pk, delivery.hold_until
+        transaction.on_commit(lambda: send_delivery.apply_async((delivery_pk,), eta=eta))
+        return None
+    delivery.status = Delivery.Status.SENDING
+    delivery.attempts += 1
+    delivery.save(update_fields=["status", "attempts"])
+    _log(delivery, "sending", f"Attempt {delivery.attempts}.")
+    return delivery
+
+
+def _transport(delivery):
+    message = delivery.message
+    body = message.body
+    if delivery.intended_for_id != delivery.to_person_id and delivery.role == Delivery.Role.PRIMARY:
+        body = f"For {delivery.intended_for.first_name}'s parents and guardians:\n\n{body}"
+    if delivery.role == Delivery.Role.COPY:
+        sender, child = message.author.full_name, delivery.intended_for.full_name
+        body = f"Accountability copy of a text to {child} from {sender}:\n\n{body}"
+    if delivery.role == Delivery.Role.COPY or message.channel == Message.Channel.EMAIL:
+        cc = (
+            _copy_addresses(delivery)
+            if delivery.to_person.is_child() and delivery.role == Delivery.Role.PRIMARY
+            else []
+        )
+        email = EmailMessage(
+            subject=message.subject or f"{settings.CLUB_NAME}: {message.get_kind_display().lower()}",
+            body=body,
+            to=[delivery.address],
+            cc=cc,
+            headers={"X-Sefton-Delivery": delivery.idempotency_key},
+        )
+        email.send()
+        return f"email:{delivery.idempotency_key}"
+    return sms.get_backend().send(to=delivery.address, body=body, idempotency_key=delivery.idempotency_key)
+
+
+def delivery_send(*, delivery_id, at=None, final_attempt=False):
+    """Sends one delivery at most once. A passing failure puts it back to be retried (and raises,
+    so the task retries with a pause); the last failure puts it in front of a person."""
+    delivery = _claim(delivery_id, at or timezone.now())
+    if delivery is None:
+        return None
+    try:
+        reference = _transport(delivery)
+    except (TemporaryDeliveryFailure, smtplib.SMTPException, OSError) as error:
+        with transaction.atomic():
+            delivery.status = Delivery.Status.DEAD if final_attempt else Delivery.Status.PENDING
+            delivery.save(update_fields=["status"])
+            _log(delivery, "failed" if final_attempt else "retrying", str(error))
+        raise
+    except MessagingError as error:
+        with transaction.atomic():
+            delivery.status = Delivery.Status.DEAD
+            delivery.save(update_fields=["status"])
+            _log(delivery, "failed", str(error))
+        return delivery
+    with transaction.atomic():
+        delivery.status = Delivery.Status.SENT
+        delivery.sent_at = timezone.now()
+        delivery.provider_reference = reference[:200]
+        delivery.save(update_fields=["status", "sent_at", "provider_reference"])
+        _log(delivery, "sent", reference)
+    return delivery
+
+
+def deliveries_sweep(*, now=None):
+    """Run by the scheduler: re-queues held deliveries whose time has come and pending ones whose
+    task was lost; a delivery left 'sending' by a worker that died is put in front of a person,
+    since it may or may not have gone and must never go twice."""
+    from .tasks import send_delivery
+
+    now = now or timezone.now()
+    stuck = Delivery.objects.filter(status=Delivery.Status.SENDING, log__event="sending", log__at__lt=now - STUCK_AFTER)
+    for delivery in stuck.distinct():
+        with transaction.atomic():
+            locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
+            if locked.status == Delivery.Status.SENDING:
+                locked.status = Delivery.Status.DEAD
+                locked.save(update_fields=["status"])
+                _log(locked, "stuck", "The worker stopped while sending: check with the recipient before retrying.")
+    due = Delivery.objects.filter(status=Delivery.Status.HELD, hold_until__lte=now) | Delivery.objects.filter(
+        status=Delivery.Status.PENDING, created_at__lt=now - timedelta(minutes=5)
+    )
+    ids = list(due.values_list("pk", flat=True))
+    for delivery_id in ids:
+        send_delivery.delay(delivery_id)
+    return len(ids)
+
+
+@transaction.atomic
+def delivery_retry(*, delivery, by):
+    """A person sends a dead delivery again, knowingly; the log says who."""
+    from .tasks import send_delivery
+
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.status != Delivery.Status.DEAD:
+        raise MessagingError("Only a delivery that failed can be retried.")
+    delivery.status = Delivery.Status.PENDING
+    delivery.save(update_fields=["status"])
+    _log(delivery, "retried", f"Retried by {by.full_name}.")
+    delivery_pk = delivery.pk
+    transaction.on_commit(lambda: send_delivery.delay(delivery_pk))
+    return delivery

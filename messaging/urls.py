@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "messaging"
+
+urlpatterns = [
+    path("check", views.check, name="check"),
+    path("", views.message_list, name="message-list"),
+    path("new/", views.message_compose, name="message-compose"),
+    path("approvals/", views.approval_queue, name="approval-queue"),
+    path("<int:pk>/", views.message_detail, name="message-detail"),
+    path("<int:pk>/approve/", views.message_approve, name="message-approve"),
+    path("<int:pk>/return/", views.message_return, name="message-return"),
+    path("deliveries/<int:pk>/retry/", views.delivery_retry, name="delivery-retry"),
+]

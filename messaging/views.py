@@ -1,0 +1,181 @@
+"""Volunteers compose with a live policy check; the designated person approves; everyone who may
+see a message reads the worker's verdict for each recipient."""
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from people.models import Person, Role, Team
+from people.roles import holds_role, is_staff_member
+
+from . import access, services
+from .exceptions import MessageRefused, MessagingError
+from .forms import MessageComposeForm, ReturnForm
+from .models import Delivery, DeliveryLogEntry, Message
+
+
+def _author(request):
+    person = Person.objects.filter(user=request.user).first()
+    if person is None or not holds_role(
+        request.user, Role.Kind.VOLUNTEER, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER
+    ):
+        raise PermissionDenied("Only the club's volunteers send messages to players and families.")
+    return person
+
+
+@login_required
+@require_POST
+def check(request):
+    """POST /messages/check: the content rules, as the worker applies them, for the live check."""
+    if not is_staff_member(request.user):
+        return JsonResponse({"ok": False, "error": "Only volunteers can check messages."}, status=403)
+    channel = request.POST.get("channel", "")
+    audience = request.POST.get("audience", "")
+    if channel not in Message.Channel.values or audience not in Message.Audience.values:
+        return JsonResponse(
+            {"ok": False, "error": "channel must be email or sms; audience child, guardian or team."}, status=400
+        )
+    findings = services.content_check(text=request.POST.get("text", ""), channel=channel, audience=audience)
+    return JsonResponse(
+        {"ok": not findings, "findings": [{"rule": f.rule, "code": f.code, "message": f.message} for f in findings]}
+    )
+
+
+@login_required
+def message_list(request):
+    author = _author(request)
+    items = (
+        Message.objects.filter(author=author)
+        .select_related("team")
+        .annotate(
+            sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
+            held=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.HELD)),
+            blocked=Count(
+                "deliveries", filter=Q(deliveries__status__in=[Delivery.Status.BLOCKED, Delivery.Status.DEAD])
+            ),
+        )
+    )
+    return render(request, "messaging/message_list.html", {"items": items})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_compose(request):
+    author = _author(request)
+    teams = Team.objects.filter(team_staff__person=author).distinct()
+    players = Person.objects.filter(team_places__team__in=teams).distinct().order_by("last_name", "first_name")
+    form = MessageComposeForm(request.POST if request.method == "POST" else None, teams=teams, players=players)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            message = services.message_create(
+                author=author,
+                channel=data["channel"],
+                audience=data["audience"],
+                kind=data["kind"],
+                body=data["body"],
+                subject=data["subject"],
+                team=data["team"],
+                recipients=data["recipients"],
+            )
+            services.message_submit(message=message, by=author)
+        except MessageRefused as refused:
+            for finding in refused.findings:
+                form.add_error("body", f"{finding.message} ({finding.rule})")
+        except MessagingError as error:
+            form.add_error(None, str(error))
+        else:
+            if message.status == Message.Status.AWAITING_APPROVAL:
+                flash.success(request, "Sent to the designated person for approval. You will see the outcome here.")
+            else:
+                flash.success(request, "The worker is sending it now. Each recipient's result appears below.")
+            return redirect("messaging:message-detail", pk=message.pk)
+    return render(request, "messaging/message_compose.html", {"form": form})
+
+
+@login_required
+def message_detail(request, pk):
+    message = access.message_get_for_user(request.user, pk)
+    deliveries = message.deliveries.select_related("to_person", "intended_for").prefetch_related(
+        Prefetch("log", queryset=DeliveryLogEntry.objects.order_by("at", "pk"))
+    )
+    return render(
+        request,
+        "messaging/message_detail.html",
+        {
+            "message": message,
+            "deliveries": deliveries,
+            "can_approve": message.status == Message.Status.AWAITING_APPROVAL
+            and holds_role(request.user, Role.Kind.DESIGNATED_PERSON)
+            and message.author.user_id != request.user.pk,
+            "return_form": ReturnForm(),
+            "findings": services.content_check(text=message.body, channel=message.channel, audience=message.audience),
+        },
+    )
+
+
+def _designated_person(request):
+    person = Person.objects.filter(user=request.user).first()
+    if person is None or not holds_role(request.user, Role.Kind.DESIGNATED_PERSON):
+        raise PermissionDenied("Messages to children are approved by the designated person.")
+    return person
+
+
+@login_required
+def approval_queue(request):
+    _designated_person(request)
+    waiting = Message.objects.filter(status=Message.Status.AWAITING_APPROVAL).select_related("author", "team")
+    return render(request, "messaging/approval_queue.html", {"waiting": waiting})
+
+
+@login_required
+@require_POST
+def message_approve(request, pk):
+    by = _designated_person(request)
+    message = access.message_get_for_user(request.user, pk)
+    try:
+        services.message_approve(message=message, by=by)
+    except MessagingError as error:
+        flash.error(request, str(error))
+    else:
+        flash.success(request, "Approved. The worker checks each recipient again as it sends.")
+    return redirect("messaging:message-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def message_return(request, pk):
+    by = _designated_person(request)
+    message = access.message_get_for_user(request.user, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        flash.error(request, "Say why it is sent back, so the author can put it right.")
+        return redirect("messaging:message-detail", pk=pk)
+    try:
+        services.message_return(message=message, by=by, reason=form.cleaned_data["reason"])
+    except MessagingError as error:
+        flash.error(request, str(error))
+    else:
+        flash.success(request, "Sent back to the author with your reason.")
+    return redirect("messaging:message-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def delivery_retry(request, pk):
+    delivery = Delivery.objects.filter(pk=pk).select_related("message").first()
+    if delivery is None:
+        raise PermissionDenied("No such delivery.")
+    message = access.message_get_for_user(request.user, delivery.message_id)
+    person = Person.objects.filter(user=request.user).first()
+    try:
+        services.delivery_retry(delivery=delivery, by=person)
+    except MessagingError as error:
+        flash.error(request, str(error))
+    else:
+        flash.success(request, "Queued again. The worker checks every rule again before it sends.")
+    return redirect("messaging:message-detail", pk=message.pk)

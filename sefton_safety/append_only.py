@@ -1,0 +1,42 @@
+"""A migration operation that makes a table append-only in the database itself.
+
+Records that are evidence (consent answers, the delivery log) must survive a bug, a raw SQL
+statement or a careless admin: the database refuses UPDATE and DELETE on them. TRUNCATE, which only
+a test database's flush uses, is not affected.
+"""
+
+from django.db import migrations
+
+
+def refuse_changes(table, message):
+    """A RunPython operation adding the triggers on PostgreSQL or SQLite, and removing them on reverse."""
+    function = f"{table}_refuse_change"
+    postgres_forward = f"""
+        CREATE FUNCTION {function}() RETURNS trigger AS $$
+        BEGIN
+            RAISE EXCEPTION '{message}';
+        END;
+        $$ LANGUAGE plpgsql;
+        CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION {function}();
+    """
+    postgres_backward = f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}; DROP FUNCTION IF EXISTS {function}();"
+    sqlite_forward = [
+        f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+        for verb in ("UPDATE", "DELETE")
+    ]
+    sqlite_backward = [f"DROP TRIGGER IF EXISTS {table}_no_{verb};" for verb in ("update", "delete")]
+
+    def run(statements_by_vendor):
+        def apply(apps, schema_editor):
+            statements = statements_by_vendor.get(schema_editor.connection.vendor, [])
+            for statement in [statements] if isinstance(statements, str) else statements:
+                schema_editor.execute(statement)
+
+        return apply
+
+    return migrations.RunPython(
+        run({"postgresql": postgres_forward, "sqlite": sqlite_forward}),
+        run({"postgresql": postgres_backward, "sqlite": sqlite_backward}),
+    )

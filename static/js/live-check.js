@@ -1,0 +1,57 @@
+// The compose page's live policy check: the same rules the worker applies, asked of the server as
+// the volunteer types, so the reasons match exactly what would stop the message.
+(function () {
+  const form = document.getElementById("compose");
+  const panel = document.getElementById("live-check");
+  if (!form || !panel) return;
+  const field = (name) => form.querySelector(`[name="${name}"]`);
+  let timer = null;
+
+  function value(name) {
+    const checked = form.querySelector(`[name="${name}"]:checked`);
+    return checked ? checked.value : (field(name) ? field(name).value : "");
+  }
+
+  function show(result) {
+    panel.replaceChildren();
+    if (result.ok) {
+      const ok = document.createElement("p");
+      ok.className = "text-success mb-0";
+      ok.textContent = "No problems found.";
+      panel.append(ok);
+      return;
+    }
+    const list = document.createElement("ul");
+    list.className = "mb-0";
+    for (const finding of result.findings || []) {
+      const item = document.createElement("li");
+      item.textContent = `${finding.message} `;
+      const badge = document.createElement("span");
+      badge.className = "badge text-bg-light";
+      badge.textContent = finding.rule;
+      item.append(badge);
+      list.append(item);
+    }
+    panel.append(list);
+  }
+
+  async function check() {
+    const body = new URLSearchParams({
+      channel: value("channel"),
+      audience: value("audience"),
+      text: value("body"),
+    });
+    const response = await fetch(form.dataset.checkUrl, {
+      method: "POST",
+      headers: { "X-CSRFToken": value("csrfmiddlewaretoken") },
+      body,
+      credentials: "same-origin",
+    });
+    if (response.ok) show(await response.json());
+  }
+
+  form.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(check, 300);
+  });
+})();

@@ -1,0 +1,68 @@
+"""A small club for the messaging tests: a coach and an assistant on the Under 11s, a player and her
+mother, the lead welfare officer and the designated person."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from consents import services as consent_services
+from consents.models import Consent
+from people import services as people_services
+from people.models import FamilyMember, Role
+from tests import factories
+from tests.conftest import make_person_with_role
+
+ALWAYS_OPEN = {day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+
+
+@pytest.fixture
+def always_open(settings):
+    settings.MESSAGING_OFFICE_HOURS = ALWAYS_OPEN
+
+
+@pytest.fixture
+def club(db, wordings, volunteer, child, guardian, squad, welfare_officer):
+    assistant = make_person_with_role(Role.Kind.VOLUNTEER, email="assistant@example.org", first_name="Rob")
+    factories.TeamStaffFactory(team=squad, person=assistant)
+    designated = make_person_with_role(Role.Kind.DESIGNATED_PERSON, email="designated@example.org", first_name="Dee")
+    guardian.mobile = "07700 900222"
+    guardian.save()
+    return {
+        "coach": volunteer,
+        "assistant": assistant,
+        "child": child,
+        "guardian": guardian,
+        "team": squad,
+        "welfare": welfare_officer,
+        "designated": designated,
+    }
+
+
+def allow_direct_contact(club, *, channel="email", purpose="kit"):
+    """The guardian's CON-2 consent to the channel and an approved CON-3 permission for the purpose."""
+    child, guardian = club["child"], club["guardian"]
+    topic = {"email": "contact_email", "text": "contact_text"}[channel]
+    consent_services.consent_answers_record(
+        person=child, answers={topic: True}, answered_by=guardian, recorded_by=guardian.user, method=Consent.Method.WEB
+    )
+    now = timezone.now()
+    request = consent_services.direct_contact_request_create(
+        child=child,
+        requested_by=club["coach"],
+        purpose=purpose,
+        details="Kit for Saturday",
+        channel=channel,
+        starts_at=now - timedelta(minutes=1),
+        ends_at=now + timedelta(days=2),
+    )
+    consent_services.direct_contact_request_decide(request=request, guardian=guardian, approve=True)
+    if channel == "email":
+        child.email = "ada.okafor@example.org"
+    else:
+        child.mobile = "07700 900333"
+    child.save()
+    return request
+
+
+__all__ = ["allow_direct_contact", "people_services", "FamilyMember"]

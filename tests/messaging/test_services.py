@@ -1,0 +1,209 @@
+"""The messaging services and the worker's send-time decisions, against the real database, without
+Celery (the whole path with a real worker is in test_worker.py)."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from consents import services as consent_services
+from consents.models import Consent
+from messaging import services
+from messaging.exceptions import MessageRefused, MessagingError
+from messaging.models import Delivery, DeliveryLogEntry, Message, RecordedText
+from tests.messaging.conftest import allow_direct_contact
+
+LONDON = ZoneInfo("Europe/London")
+CLEAN_EMAIL = (
+    "Hello Ada,\n\nPlease bring your whites and a cap for Saturday's match.\n\nMany thanks,\nSam, Under 11s coach"
+)
+CLEAN_TEXT = "Reminder: training starts at 10:00 on Saturday. Bring your kit."
+
+
+def draft(club, *, channel="email", audience="child", body=CLEAN_EMAIL, kind="kit", **extra):
+    return services.message_create(
+        author=club["coach"],
+        channel=channel,
+        audience=audience,
+        kind=kind,
+        body=body,
+        subject="Saturday" if channel == "email" else "",
+        recipients=[club["child"]],
+        **extra,
+    )
+
+
+def approved(club, **kwargs):
+    message = draft(club, **kwargs)
+    services.message_submit(message=message, by=club["coach"])
+    if message.reaches_children:
+        services.message_approve(message=message, by=club["designated"])
+    message.refresh_from_db()
+    return message
+
+
+def send_all(message, at=None):
+    for delivery_id in services.message_route(message=message, at=at):
+        services.delivery_send(delivery_id=delivery_id, at=at)
+    return list(Delivery.objects.filter(message=message).select_related("to_person"))
+
+
+def test_msg1_a_message_to_children_waits_for_the_designated_person_and_one_to_families_does_not(
+    club, django_capture_on_commit_callbacks
+):
+    to_child = services.message_submit(message=draft(club), by=club["coach"])
+    assert to_child.status == Message.Status.AWAITING_APPROVAL
+    with django_capture_on_commit_callbacks() as callbacks:
+        to_family = services.message_submit(message=draft(club, audience="guardian"), by=club["coach"])
+    assert to_family.status == Message.Status.APPROVED and len(callbacks) == 1
+
+
+def test_msg1_only_the_designated_person_approves_and_never_their_own_message(club):
+    message = draft(club)
+    services.message_submit(message=message, by=club["coach"])
+    with pytest.raises(MessagingError, match="designated person"):
+        services.message_approve(message=message, by=club["assistant"])
+    services.message_approve(message=message, by=club["designated"])
+    message.refresh_from_db()
+    assert message.status == Message.Status.APPROVED and message.approved_by == club["designated"]
+
+
+def test_msg1_the_designated_person_sends_a_message_back_with_a_reason(club):
+    message = draft(club)
+    services.message_submit(message=message, by=club["coach"])
+    with pytest.raises(MessagingError, match="Say why"):
+        services.message_return(message=message, by=club["designated"], reason="  ")
+    services.message_return(message=message, by=club["designated"], reason="Send this to the parents instead.")
+    message.refresh_from_db()
+    assert message.status == Message.Status.RETURNED and "parents" in message.return_reason
+
+
+def test_msg1_a_volunteer_cannot_message_players_of_a_team_they_do_not_coach(club, other_family_child):
+    with pytest.raises(MessagingError, match="not on a team you coach"):
+        services.message_create(
+            author=club["coach"],
+            channel="email",
+            audience="guardian",
+            kind="kit",
+            body=CLEAN_EMAIL,
+            recipients=[other_family_child],
+        )
+
+
+def test_msg4_a_message_breaking_the_content_rules_is_refused_with_its_reasons(club):
+    message = draft(club, body="Great game today 👍 see you Saturday x")
+    with pytest.raises(MessageRefused) as refused:
+        services.message_submit(message=message, by=club["coach"])
+    codes = {f.code for f in refused.value.findings}
+    assert {"emoji", "kisses"} <= codes
+    message.refresh_from_db()
+    assert message.status == Message.Status.DRAFT
+
+
+def test_msg6_without_consent_a_message_for_a_child_goes_to_the_guardians(club, always_open):
+    deliveries = send_all(approved(club))
+    assert [(d.to_person, d.status) for d in deliveries] == [(club["guardian"], Delivery.Status.SENT)]
+    assert mail.outbox[0].to == ["parent@example.org"]
+    assert mail.outbox[0].body.startswith("For Ada's parents and guardians:")
+
+
+def test_msg2_msg6_with_consent_and_permission_an_email_goes_to_the_child_copying_another_volunteer(club, always_open):
+    allow_direct_contact(club)
+    deliveries = send_all(approved(club))
+    assert [d.to_person for d in deliveries] == [club["child"]]
+    sent = mail.outbox[-1]
+    assert sent.to == ["ada.okafor@example.org"]
+    assert sent.cc == ["assistant@example.org"]
+
+
+def test_msg2_a_text_to_a_child_sends_an_accountability_copy_to_the_welfare_officer(club, always_open):
+    allow_direct_contact(club, channel="text")
+    message = approved(club, channel="sms", body=CLEAN_TEXT)
+    deliveries = send_all(message)
+    roles = {(d.role, d.to_person_id) for d in deliveries}
+    assert roles == {(Delivery.Role.PRIMARY, club["child"].pk), (Delivery.Role.COPY, club["welfare"].pk)}
+    assert RecordedText.objects.get().to == "07700 900333"
+    assert "Accountability copy of a text to Ada" in mail.outbox[-1].body
+
+
+def test_msg7_consent_withdrawn_after_approval_stops_the_send(club, always_open):
+    allow_direct_contact(club)
+    message = approved(club)
+    due = services.message_route(message=message)
+    consent_services.consent_answers_record(
+        person=club["child"],
+        answers={"contact_email": False},
+        answered_by=club["guardian"],
+        recorded_by=club["guardian"].user,
+        method=Consent.Method.WEB,
+    )
+    services.delivery_send(delivery_id=due[0])
+    delivery = Delivery.objects.get(pk=due[0])
+    assert delivery.status == Delivery.Status.BLOCKED
+    assert delivery.findings[0]["rule"] == "CON-2" and "withdrawn" in delivery.findings[0]["message"]
+    assert mail.outbox == []
+
+
+def test_msg3_a_message_to_a_child_drafted_at_22_00_is_held_until_the_next_window(club):
+    allow_direct_contact(club)
+    message = approved(club)
+    evening = datetime(2026, 11, 24, 22, 0, tzinfo=LONDON)
+    deliveries = send_all(message, at=evening)
+    held = deliveries[0]
+    assert held.status == Delivery.Status.HELD
+    assert held.hold_until == datetime(2026, 11, 25, 9, 0, tzinfo=LONDON)
+    assert held.findings[0]["rule"] == "MSG-3"
+    assert mail.outbox == []
+    services.delivery_send(delivery_id=held.pk, at=datetime(2026, 11, 25, 9, 0, tzinfo=LONDON))
+    held.refresh_from_db()
+    assert held.status == Delivery.Status.SENT and len(mail.outbox) == 1
+
+
+def test_msg9_a_delivery_is_sent_once_however_often_the_worker_runs_it(club, always_open):
+    message = approved(club)
+    [delivery_id] = services.message_route(message=message)
+    assert services.message_route(message=message) == [delivery_id]
+    services.delivery_send(delivery_id=delivery_id)
+    services.delivery_send(delivery_id=delivery_id)
+    services.message_route(message=message)
+    assert len(mail.outbox) == 1
+    assert Delivery.objects.filter(message=message).count() == 1
+
+
+def test_msg9_a_delivery_left_mid_send_goes_to_a_person_never_out_again(club, always_open):
+    message = approved(club)
+    [delivery_id] = services.message_route(message=message)
+    delivery = Delivery.objects.get(pk=delivery_id)
+    delivery.status = Delivery.Status.SENDING
+    delivery.save()
+    DeliveryLogEntry.objects.create(delivery=delivery, event="sending")
+    assert services.deliveries_sweep(now=timezone.now() + timedelta(minutes=11)) == 0
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.DEAD
+    services.delivery_send(delivery_id=delivery_id)
+    assert mail.outbox == []
+    services.delivery_retry(delivery=delivery, by=club["coach"])
+    services.delivery_send(delivery_id=delivery_id)
+    assert len(mail.outbox) == 1
+    assert [e.event for e in delivery.log.order_by("at", "pk")][-3:] == ["retried", "sending", "sent"]
+
+
+def test_msg9_the_delivery_log_cannot_be_changed_even_in_sql(club, always_open):
+    message = approved(club)
+    send_all(message)
+    entry = DeliveryLogEntry.objects.first()
+    with pytest.raises(MessagingError):
+        entry.save()
+    for statement in ("UPDATE messaging_deliverylogentry SET detail = 'x'", "DELETE FROM messaging_deliverylogentry"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert DeliveryLogEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_msg5_a_text_to_players_must_be_about_an_informational_kind(club):
+    with pytest.raises(MessageRefused) as refused:
+        draft(club, channel="sms", kind="free_text", body="How are you getting on?")
+    assert refused.value.findings[0].rule == "MSG-5"
