@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Delivery, DeliveryLogEntry, Message, RecordedText
+from .models import Delivery, DeliveryLogEntry, Fixture, Message, RecordedText
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -47,3 +47,13 @@ class DeliveryAdmin(ReadOnly):
 @admin.register(RecordedText)
 class RecordedTextAdmin(ReadOnly):
     list_display = ["sent_at", "to", "body"]
+
+
+@admin.register(Fixture)
+class FixtureAdmin(admin.ModelAdmin):
+    """The committee enters fixtures; guardians are told contact times before each one (MSG-10)."""
+
+    list_display = ["team", "title", "starts_at", "venue", "emergency_contact"]
+    list_filter = ["team"]
+    autocomplete_fields = ["emergency_contact"]
+    date_hierarchy = "starts_at"

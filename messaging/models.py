@@ -154,3 +154,69 @@ class RecordedText(models.Model):
 
     def __str__(self):
         return f"Text to {self.to}"
+
+
+class Reply(models.Model):
+    """MSG-8: a message that came back from a young person (or anyone) to a club number or address.
+    The thread ends there: the club answers with the policy's words and the welfare officer sees it."""
+
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
+    from_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="replies_sent"
+    )
+    channel = models.CharField(max_length=8, choices=Message.Channel.choices)
+    from_address = models.CharField(max_length=254)
+    body = models.TextField()
+    provider_reference = models.CharField(max_length=200, unique=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    seen_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name_plural = "replies"
+
+    def __str__(self):
+        return f"Reply from {self.from_person or self.from_address}"
+
+
+class Fixture(models.Model):
+    """A match or event. Before it, guardians are told when they may contact their children during
+    it and whom to call in an emergency (MSG-10)."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="fixtures")
+    title = models.CharField(max_length=150, help_text='For example "v Formby CC (away)".')
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    venue = models.CharField(max_length=200)
+    contact_times = models.CharField(
+        max_length=300, help_text='When parents may contact their children, e.g. "at the tea interval, about 15:30".'
+    )
+    emergency_contact = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", help_text="Reachable throughout the match."
+    )
+    emergency_phone = models.CharField(max_length=32, help_text="A club phone, not a personal one.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="messaging_fixture_ordered"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team}: {self.title}, {self.starts_at:%d %b %H:%M}"
+
+
+class FixtureNotice(models.Model):
+    """The MSG-10 email to one guardian for one fixture: sent at most once."""
+
+    fixture = models.ForeignKey(Fixture, on_delete=models.PROTECT, related_name="notices")
+    guardian = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["fixture", "guardian"], name="messaging_one_notice_each")]

@@ -36,3 +36,31 @@ def send_delivery(self, delivery_id):
 def sweep_deliveries():
     """Every few minutes, from the scheduler: nothing waits forever and nothing is lost."""
     return services.deliveries_sweep()
+
+
+@shared_task(autoretry_for=(smtplib.SMTPException, OSError, TemporaryDeliveryFailure), retry_backoff=5, max_retries=6)
+def send_reply_answer(reply_id):
+    from .models import Reply
+    from .replies import reply_answer_send
+
+    reply = Reply.objects.filter(pk=reply_id).first()
+    if reply is not None:
+        reply_answer_send(reply=reply)
+
+
+@shared_task
+def queue_fixture_notices():
+    """Hourly, from the scheduler: match-day contact information for fixtures in the next 48 hours."""
+    from .replies import fixture_notices_send
+
+    return fixture_notices_send()
+
+
+@shared_task(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=5, max_retries=6)
+def send_fixture_notice(notice_id):
+    from .models import FixtureNotice
+    from .replies import fixture_notice_email_send
+
+    notice = FixtureNotice.objects.filter(pk=notice_id).select_related("fixture__team", "guardian__user").first()
+    if notice is not None:
+        fixture_notice_email_send(notice=notice)

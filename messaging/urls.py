@@ -13,4 +13,8 @@ urlpatterns = [
     path("<int:pk>/approve/", views.message_approve, name="message-approve"),
     path("<int:pk>/return/", views.message_return, name="message-return"),
     path("deliveries/<int:pk>/retry/", views.delivery_retry, name="delivery-retry"),
+    path("inbound/sms", views.inbound_sms, name="inbound-sms"),
+    path("inbound/email", views.inbound_email, name="inbound-email"),
+    path("replies/", views.reply_list, name="reply-list"),
+    path("replies/<int:pk>/seen/", views.reply_seen, name="reply-seen"),
 ]

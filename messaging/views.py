@@ -1,21 +1,26 @@
 """Volunteers compose with a live policy check; the designated person approves; everyone who may
 see a message reads the worker's verdict for each recipient."""
 
+import hmac
+
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people.models import Person, Role, Team
 from people.roles import holds_role, is_staff_member
 
-from . import access, services
+from . import access, replies, services
 from .exceptions import MessageRefused, MessagingError
 from .forms import MessageComposeForm, ReturnForm
-from .models import Delivery, DeliveryLogEntry, Message
+from .models import Delivery, DeliveryLogEntry, Message, Reply
 
 
 def _author(request):
@@ -179,3 +184,64 @@ def delivery_retry(request, pk):
     else:
         flash.success(request, "Queued again. The worker checks every rule again before it sends.")
     return redirect("messaging:message-detail", pk=message.pk)
+
+
+# Replies (MSG-8) --------------------------------------------------------------------------------
+
+
+def _inbound_allowed(request):
+    secret = settings.INBOUND_SECRET
+    given = request.headers.get("X-Sefton-Inbound-Secret", "")
+    return bool(secret) and hmac.compare_digest(secret, given)
+
+
+@csrf_exempt
+@require_POST
+def inbound_sms(request):
+    """The text provider posts each reply here (Twilio's field names: From, Body, MessageSid)."""
+    if not _inbound_allowed(request):
+        return HttpResponse(status=403)
+    sender, body, reference = (request.POST.get(k, "").strip() for k in ("From", "Body", "MessageSid"))
+    if not (sender and reference):
+        return HttpResponse("From and MessageSid are required.", status=400)
+    replies.reply_receive(channel=Message.Channel.SMS, from_address=sender, body=body, provider_reference=reference)
+    return HttpResponse(status=204)
+
+
+@csrf_exempt
+@require_POST
+def inbound_email(request):
+    """The mail service posts each email sent to the club's reply address here (from, text, message_id)."""
+    if not _inbound_allowed(request):
+        return HttpResponse(status=403)
+    sender, body, reference = (request.POST.get(k, "").strip() for k in ("from", "text", "message_id"))
+    if not (sender and reference):
+        return HttpResponse("from and message_id are required.", status=400)
+    replies.reply_receive(channel=Message.Channel.EMAIL, from_address=sender, body=body, provider_reference=reference)
+    return HttpResponse(status=204)
+
+
+def _welfare(request):
+    person = Person.objects.filter(user=request.user).first()
+    if person is None or not holds_role(request.user, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER):
+        raise PermissionDenied("Replies are read by the welfare officers.")
+    return person
+
+
+@login_required
+@never_cache
+def reply_list(request):
+    _welfare(request)
+    items = Reply.objects.select_related("from_person", "message__author", "seen_by")
+    return render(request, "messaging/reply_list.html", {"items": items})
+
+
+@login_required
+@require_POST
+def reply_seen(request, pk):
+    by = _welfare(request)
+    reply = Reply.objects.filter(pk=pk).first()
+    if reply is None:
+        raise PermissionDenied("No such reply.")
+    replies.reply_mark_seen(reply=reply, by=by)
+    return redirect("messaging:reply-list")

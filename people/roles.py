@@ -30,7 +30,7 @@ _CONSENTS = _perms(
 _COMMITTEE |= _CONSENTS | {"consents.add_consent", "consents.add_wording", "consents.add_acceptableuseagreement"}
 _WELFARE |= _CONSENTS
 _MESSAGES = _perms(("view",), ("message", "delivery", "deliverylogentry", "recordedtext"), "messaging")
-_COMMITTEE |= _MESSAGES
+_COMMITTEE |= _MESSAGES | _perms(("view", "add", "change"), ("fixture",), "messaging")
 _WELFARE |= _MESSAGES
 
 ROLE_PERMISSIONS = {

@@ -247,6 +247,8 @@ SMS_BACKEND = env_str("SMS_BACKEND", "messaging.sms.RecordingBackend")
 SMS_TWILIO_ACCOUNT_SID = env_str("SMS_TWILIO_ACCOUNT_SID", "")
 SMS_TWILIO_AUTH_TOKEN = env_str("SMS_TWILIO_AUTH_TOKEN", "")
 SMS_SENDER = env_str("SMS_SENDER", "SeftonPkCC")
+# Inbound replies (MSG-8): the provider or mail service posts them with this shared secret.
+INBOUND_SECRET = env_str("INBOUND_SECRET", "development-inbound-secret" if DEBUG else "")
 # Schools named in messages are refused (MSG-4); the children's own schools are added to these.
 MESSAGING_SCHOOL_NAMES = env_list("MESSAGING_SCHOOL_NAMES", [])
 
@@ -276,6 +278,8 @@ CELERY_BEAT_SCHEDULE = {
     "consent-lapse-reminders": {"task": "consents.tasks.queue_lapse_reminders", "schedule": crontab(hour=9, minute=0)},
     # MSG-3, MSG-9: release held messages at the office-hours window and catch any lost task.
     "sweep-deliveries": {"task": "messaging.tasks.sweep_deliveries", "schedule": 60.0},
+    # MSG-10: guardians hear before each match when they may contact their children during it.
+    "fixture-notices": {"task": "messaging.tasks.queue_fixture_notices", "schedule": crontab(minute=5)},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
