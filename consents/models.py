@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from people.models import Person, Team
+from sefton_safety.workflow import TransitionMixin
 
 from . import rules
 from .exceptions import ConsentError
@@ -120,7 +121,7 @@ class Consent(models.Model):
         )
 
 
-class DirectContactRequest(models.Model):
+class DirectContactRequest(TransitionMixin, models.Model):
     """CON-3: a volunteer asks to contact a named child directly, for one purpose, on one channel,
     within a time window; a guardian with parental responsibility approves or declines."""
 
@@ -146,6 +147,7 @@ class DirectContactRequest(models.Model):
         DECLINED = "declined", "Declined"
         CANCELLED = "cancelled", "Cancelled by the volunteer"
 
+    transition_error = ConsentError
     TRANSITIONS = {
         Status.PENDING: {Status.APPROVED, Status.DECLINED, Status.CANCELLED},
         Status.APPROVED: {Status.CANCELLED},
@@ -178,12 +180,6 @@ class DirectContactRequest(models.Model):
     def __str__(self):
         channel = self.get_channel_display().lower()
         return f"{self.requested_by} to contact {self.child} by {channel}: {self.get_purpose_display()}"
-
-    def transition_to(self, status):
-        if status not in self.TRANSITIONS[self.Status(self.status)]:
-            now, wanted = self.get_status_display().lower(), self.Status(status).label.lower()
-            raise ConsentError(f"This request is {now} and cannot become {wanted}.")
-        self.status = status
 
     def as_permission(self):
         return rules.Permission(

@@ -3,12 +3,14 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from consents.models import DirectContactRequest
 from people.models import Person, Team
+from sefton_safety.workflow import TransitionMixin
 
 from .exceptions import MessagingError
 
 
-class Message(models.Model):
+class Message(TransitionMixin, models.Model):
     """A volunteer's message to players or families. One to children is approved by the designated
     person before the worker takes it (MSG-1); the worker then checks every recipient again (MSG-7)."""
 
@@ -21,13 +23,17 @@ class Message(models.Model):
         GUARDIAN = "guardian", "Parents and guardians"
         TEAM = "team", "A team's players"
 
-    class Kind(models.TextChoices):
-        EVENT_REMINDER = "event_reminder", "Reminder of an upcoming event"
-        KIT = "kit", "Which kit to bring"
-        PRACTICE_TIMES = "practice_times", "Practice timings"
-        FIXTURE_CHANGE = "fixture_change", "A change to a fixture"
-        CANCELLATION = "cancellation", "A cancellation"
-        FREE_TEXT = "free_text", "Other news for parents and guardians"
+    # The informational kinds are the purposes a guardian's direct-contact permission names (CON-3),
+    # so a message of a kind is covered only by a permission for the same purpose.
+    Kind = models.TextChoices(
+        "Kind",
+        [
+            (purpose.name, (purpose.value, purpose.label))
+            for purpose in DirectContactRequest.Purpose
+            if purpose.value in {"event_reminder", "kit", "practice_times", "fixture_change", "cancellation"}
+        ]
+        + [("FREE_TEXT", ("free_text", "Other news for parents and guardians"))],
+    )
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -36,6 +42,7 @@ class Message(models.Model):
         APPROVED = "approved", "Approved: the worker is sending it"
         CANCELLED = "cancelled", "Cancelled"
 
+    transition_error = MessagingError
     TRANSITIONS = {
         Status.DRAFT: {Status.AWAITING_APPROVAL, Status.APPROVED, Status.CANCELLED},
         Status.AWAITING_APPROVAL: {Status.APPROVED, Status.RETURNED, Status.CANCELLED},
@@ -68,13 +75,6 @@ class Message(models.Model):
     @property
     def reaches_children(self):
         return self.audience in {self.Audience.CHILD, self.Audience.TEAM}
-
-    def transition_to(self, status):
-        allowed = self.TRANSITIONS[self.Status(self.status)]
-        if status not in allowed:
-            now, wanted = self.get_status_display().lower(), self.Status(status).label.lower()
-            raise MessagingError(f"This message is {now} and cannot become {wanted}.")
-        self.status = status
 
 
 class Delivery(models.Model):

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consents.selectors import may_contact_directly
+from people import services as people_services
 from people.models import FamilyMember, Person, Role, TeamStaff
 
 from . import rules, sms
@@ -156,15 +157,6 @@ def _players(message):
     return list(Person.objects.filter(team_places__team=message.team).distinct())
 
 
-def _guardians(child):
-    return Person.objects.filter(
-        family_memberships__kind=FamilyMember.Kind.GUARDIAN,
-        family_memberships__parental_responsibility=True,
-        family_memberships__family__members__person=child,
-        family_memberships__family__members__kind=FamilyMember.Kind.CHILD,
-    ).distinct()
-
-
 def _address(person, channel):
     if channel == Message.Channel.EMAIL:
         return person.email or (person.user.email if person.user_id else "")
@@ -191,7 +183,7 @@ def message_route(*, message, at=None):
                 for officer in _lead_welfare_officers():
                     _delivery(message, child, officer, Delivery.Role.COPY, channel=Message.Channel.EMAIL)
             continue
-        for guardian in _guardians(child):
+        for guardian in people_services.guardians_with_responsibility(child):
             # A message to families reaches each family once, however many of its children it is for.
             intended = guardian if message.audience == Message.Audience.GUARDIAN else child
             _delivery(message, intended, guardian, Delivery.Role.PRIMARY)
