@@ -42,6 +42,9 @@ class TwilioBackend(SmsBackend):
         self.auth_token = auth_token or settings.SMS_TWILIO_AUTH_TOKEN
         self.sender = sender or settings.SMS_SENDER
         self.timeout = timeout
+        if not (self.account_sid and self.auth_token):
+            # Refused loudly: the delivery is marked not delivered, for a person to see.
+            raise MessagingError("Texts cannot be sent: SMS_TWILIO_ACCOUNT_SID and SMS_TWILIO_AUTH_TOKEN are not set.")
 
     def send(self, *, to, body, idempotency_key):
         data = urllib.parse.urlencode({"To": to, "From": self.sender, "Body": body}).encode()

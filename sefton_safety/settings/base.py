@@ -243,7 +243,8 @@ MESSAGING_OFFICE_HOURS = {
     "sat": env_str("OFFICE_HOURS_WEEKENDS", "09:00-18:00"),
     "sun": env_str("OFFICE_HOURS_WEEKENDS", "09:00-18:00"),
 }
-SMS_BACKEND = env_str("SMS_BACKEND", "messaging.sms.RecordingBackend")
+# In production texts go to the provider; the recording backend (development) sends nothing.
+SMS_BACKEND = env_str("SMS_BACKEND", "messaging.sms.RecordingBackend" if DEBUG else "messaging.sms.TwilioBackend")
 SMS_TWILIO_ACCOUNT_SID = env_str("SMS_TWILIO_ACCOUNT_SID", "")
 SMS_TWILIO_AUTH_TOKEN = env_str("SMS_TWILIO_AUTH_TOKEN", "")
 SMS_SENDER = env_str("SMS_SENDER", "SeftonPkCC")
