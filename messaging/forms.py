@@ -42,3 +42,8 @@ class MessageComposeForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(max_length=500, label="Why it is sent back", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MessageReviseForm(forms.Form):
+    subject = forms.CharField(max_length=150, required=False)
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}))

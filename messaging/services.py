@@ -141,6 +141,27 @@ def message_return(*, message, by, reason):
     return message
 
 
+@transaction.atomic
+def message_revise(*, message, by, subject, body):
+    """The author corrects a message that was sent back; it goes to the designated person again."""
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.author_id != by.pk or message.status != Message.Status.RETURNED:
+        raise MessagingError("Only the author can change a message that was sent back.")
+    message.subject, message.body = subject, body
+    message.save(update_fields=["subject", "body"])
+    return message_submit(message=message, by=by)
+
+
+@transaction.atomic
+def message_cancel(*, message, by):
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.author_id != by.pk:
+        raise MessagingError("Only the author can cancel this message.")
+    message.transition_to(Message.Status.CANCELLED)
+    message.save(update_fields=["status"])
+    return message
+
+
 def _dispatch(message):
     from .tasks import send_message
 
@@ -256,6 +277,23 @@ def send_time_findings(delivery, at):
     return findings
 
 
+# A message the child may no longer receive directly still reaches the family (MSG-6).
+CONSENT_RULES = {"CON-2", "CON-3"}
+
+
+def _reroute_to_guardians(delivery):
+    from .tasks import send_delivery
+
+    child, message = delivery.to_person, delivery.message
+    rerouted = [
+        _delivery(message, child, guardian, Delivery.Role.PRIMARY)
+        for guardian in people_services.guardians_with_responsibility(child)
+    ]
+    _log(delivery, "rerouted", "Sent to the guardians instead: " + ", ".join(d.to_person.full_name for d in rerouted))
+    ids = [d.pk for d in rerouted if d.status == Delivery.Status.PENDING]
+    transaction.on_commit(lambda: [send_delivery.delay(pk) for pk in ids])
+
+
 def _needs_office_hours(delivery):
     return delivery.to_person_id == delivery.intended_for_id and delivery.to_person.is_child()
 
@@ -277,6 +315,8 @@ def _claim(delivery_id, at):
         delivery.findings = [{"rule": f.rule, "code": f.code, "message": f.message} for f in findings]
         delivery.save(update_fields=["status", "findings"])
         _log(delivery, "blocked", " ".join(f"{f.message} ({f.rule})" for f in findings))
+        if all(f.rule in CONSENT_RULES for f in findings):
+            _reroute_to_guardians(delivery)
         return None
     hours = office_hours()
     if _needs_office_hours(delivery) and not rules.in_office_hours(at, hours):

@@ -19,7 +19,7 @@ from people.roles import holds_role, is_staff_member
 
 from . import access, replies, services
 from .exceptions import MessageRefused, MessagingError
-from .forms import MessageComposeForm, ReturnForm
+from .forms import MessageComposeForm, MessageReviseForm, ReturnForm
 from .models import Delivery, DeliveryLogEntry, Message, Reply
 
 
@@ -87,7 +87,7 @@ def message_compose(request):
                 team=data["team"],
                 recipients=data["recipients"],
             )
-            services.message_submit(message=message, by=author)
+            message = services.message_submit(message=message, by=author)
         except MessageRefused as refused:
             for finding in refused.findings:
                 form.add_error("body", f"{finding.message} ({finding.rule})")
@@ -100,6 +100,43 @@ def message_compose(request):
                 flash.success(request, "The worker is sending it now. Each recipient's result appears below.")
             return redirect("messaging:message-detail", pk=message.pk)
     return render(request, "messaging/message_compose.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_revise(request, pk):
+    """The author puts right a message the designated person sent back, and sends it again."""
+    author = _author(request)
+    message = access.message_get_for_user(request.user, pk)
+    if message.author_id != author.pk or message.status != Message.Status.RETURNED:
+        raise PermissionDenied("Only the author can change a message that was sent back.")
+    form = MessageReviseForm(
+        request.POST if request.method == "POST" else None, initial={"subject": message.subject, "body": message.body}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_revise(message=message, by=author, **form.cleaned_data)
+        except MessageRefused as refused:
+            for finding in refused.findings:
+                form.add_error("body", f"{finding.message} ({finding.rule})")
+        else:
+            flash.success(request, "Sent to the designated person again.")
+            return redirect("messaging:message-detail", pk=pk)
+    return render(request, "messaging/message_revise.html", {"form": form, "message": message})
+
+
+@login_required
+@require_POST
+def message_cancel(request, pk):
+    author = _author(request)
+    message = access.message_get_for_user(request.user, pk)
+    try:
+        services.message_cancel(message=message, by=author)
+    except MessagingError as error:
+        flash.error(request, str(error))
+    else:
+        flash.success(request, "Cancelled: it will not be sent.")
+    return redirect("messaging:message-detail", pk=pk)
 
 
 @login_required
@@ -118,6 +155,9 @@ def message_detail(request, pk):
             and holds_role(request.user, Role.Kind.DESIGNATED_PERSON)
             and message.author.user_id != request.user.pk,
             "return_form": ReturnForm(),
+            "recipients": message.recipients.order_by("last_name", "first_name"),
+            "outcome": {status: sum(1 for d in deliveries if d.status == status) for status in Delivery.Status.values},
+            "is_author": message.author.user_id == request.user.pk,
             "findings": services.content_check(text=message.body, channel=message.channel, audience=message.audience),
         },
     )

@@ -6,6 +6,8 @@
   if (!form || !panel) return;
   const field = (name) => form.querySelector(`[name="${name}"]`);
   let timer = null;
+  // Only the newest check may fill the panel: an older answer arriving late is dropped.
+  let latest = 0;
 
   function value(name) {
     const checked = form.querySelector(`[name="${name}"]:checked`);
@@ -36,6 +38,7 @@
   }
 
   async function check() {
+    const ticket = ++latest;
     const body = new URLSearchParams({
       channel: value("channel"),
       audience: value("audience"),
@@ -47,7 +50,9 @@
       body,
       credentials: "same-origin",
     });
-    if (response.ok) show(await response.json());
+    if (!response.ok) return;
+    const result = await response.json();
+    if (ticket === latest) show(result);
   }
 
   form.addEventListener("input", () => {

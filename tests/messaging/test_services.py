@@ -145,6 +145,24 @@ def test_msg7_consent_withdrawn_after_approval_stops_the_send(club, always_open)
     assert delivery.status == Delivery.Status.BLOCKED
     assert delivery.findings[0]["rule"] == "CON-2" and "withdrawn" in delivery.findings[0]["message"]
     assert mail.outbox == []
+    # MSG-6: the family still hears, through the guardian.
+    rerouted = Delivery.objects.exclude(pk=delivery.pk).get(message=message)
+    assert rerouted.to_person == club["guardian"] and rerouted.status == Delivery.Status.PENDING
+    services.delivery_send(delivery_id=rerouted.pk)
+    assert mail.outbox[0].to == ["parent@example.org"]
+
+
+def test_msg1_the_author_puts_right_a_returned_message_or_cancels_it(club):
+    message = services.message_submit(message=draft(club), by=club["coach"])
+    services.message_return(message=message, by=club["designated"], reason="Say which match.")
+    with pytest.raises(MessageRefused):
+        services.message_revise(message=message, by=club["coach"], subject="Sat", body="Kit 👍")
+    revised = services.message_revise(message=message, by=club["coach"], subject="Saturday v Formby", body=CLEAN_EMAIL)
+    assert revised.status == Message.Status.AWAITING_APPROVAL and revised.subject == "Saturday v Formby"
+    cancelled = services.message_cancel(message=revised, by=club["coach"])
+    assert cancelled.status == Message.Status.CANCELLED
+    with pytest.raises(MessagingError, match="cannot become"):
+        services.message_submit(message=cancelled, by=club["coach"])
 
 
 def test_msg3_a_message_to_a_child_drafted_at_22_00_is_held_until_the_next_window(club):
