@@ -27,7 +27,8 @@ def policy_answer():
     """The policy's answer to a young person who starts a conversation: stop, talk at the next
     session, and here is whom to contact if worried. Email only: no phone number is sent."""
     lead = _welfare_officers().filter(roles__kind=Role.Kind.WELFARE_OFFICER).first()
-    contact = f"{lead.full_name}, at {lead.email or lead.user.email}" if lead else "the club's welfare officer"
+    address = lead and (lead.email or (lead.user.email if lead.user_id else ""))
+    contact = f"{lead.full_name}, at {address}" if address else (lead.full_name if lead else "through your coach")
     return (
         f"Thank you for your message. Club volunteers do not chat by message, so please bring this up at "
         f"the next practice or match. If anything is worrying you, you can contact our welfare officer, "
@@ -70,14 +71,12 @@ def reply_receive(*, channel, from_address, body, provider_reference):
 
 
 def reply_answer_send(*, reply):
-    """Ends the thread with the policy's answer (once) and tells the welfare officers, without the
-    reply's words: they read it in the portal."""
-    with transaction.atomic():
-        locked = Reply.objects.select_for_update().get(pk=reply.pk)
-        if locked.answered_at is not None:
-            return
-        locked.answered_at = timezone.now()
-        locked.save(update_fields=["answered_at"])
+    """Ends the thread with the policy's answer. The reply is marked answered only once the answer
+    has gone, so a failure is retried, not lost; the welfare officers' alert is a task of its own."""
+    from .tasks import send_reply_alert
+
+    if Reply.objects.filter(pk=reply.pk, answered_at__isnull=False).exists():
+        return
     if reply.channel == Message.Channel.SMS:
         sms.get_backend().send(to=reply.from_address, body=policy_answer(), idempotency_key=f"reply-{reply.pk}")
     else:
@@ -87,6 +86,13 @@ def reply_answer_send(*, reply):
             subject=f"{settings.CLUB_NAME}",
             context={"answer": policy_answer()},
         )
+    with transaction.atomic():
+        Reply.objects.filter(pk=reply.pk, answered_at__isnull=True).update(answered_at=timezone.now())
+        transaction.on_commit(lambda: send_reply_alert.delay(reply.pk))
+
+
+def reply_alert_send(*, reply):
+    """Tells the welfare officers a reply is waiting, without its words: they read it in the portal."""
     url = f"{settings.SITE_URL}{reverse('messaging:reply-list')}"
     for officer in _welfare_officers():
         address = officer.email or (officer.user.email if officer.user_id else "")

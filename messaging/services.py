@@ -75,11 +75,14 @@ def message_create(*, author, channel, audience, kind, body, subject="", team=No
         raise MessagingError(f"{names} {'is' if len(foreign) == 1 else 'are'} not on a team you coach or manage.")
     if team is None and not recipients:
         raise MessagingError("Choose a team or at least one player.")
-    if channel == Message.Channel.SMS and kind == Message.Kind.FREE_TEXT and audience != Message.Audience.GUARDIAN:
+    if kind == Message.Kind.FREE_TEXT and audience != Message.Audience.GUARDIAN:
+        # Only the informational kinds can be covered by a guardian's permission (CON-3, MSG-5).
         raise MessageRefused(
             [
                 rules.Finding(
-                    "MSG-5", "not_informational", "Texts to players carry information only: choose what it is about."
+                    "MSG-5",
+                    "not_informational",
+                    "Messages to players carry information only: choose what it is about, or write to the parents.",
                 )
             ]
         )
@@ -295,7 +298,9 @@ def _reroute_to_guardians(delivery):
 
 
 def _needs_office_hours(delivery):
-    return delivery.to_person_id == delivery.intended_for_id and delivery.to_person.is_child()
+    """MSG-3 covers what reaches a child, and the copy of it goes with it, never ahead of it."""
+    to_the_child = delivery.to_person_id == delivery.intended_for_id or delivery.role == Delivery.Role.COPY
+    return to_the_child and delivery.intended_for.is_child()
 
 
 @transaction.atomic

@@ -32,8 +32,9 @@ class RecordingBackend(SmsBackend):
 
 
 class TwilioBackend(SmsBackend):
-    """Twilio's Messages API. Failures a retry can cure (timeouts, 429, 5xx) raise
-    TemporaryDeliveryFailure; a refused request (4xx) raises MessagingError and is not retried."""
+    """Twilio's Messages API. Failures a retry can cure (no connection, 429, 5xx) raise
+    TemporaryDeliveryFailure; a refused request (4xx) or a lost answer raises MessagingError and is
+    not retried, so a text is never sent twice."""
 
     endpoint = "https://api.twilio.com/2010-04-01/Accounts/{sid}/Messages.json"
 
@@ -52,8 +53,6 @@ class TwilioBackend(SmsBackend):
         request = urllib.request.Request(url, data=data, method="POST")  # noqa: S310 (fixed https URL)
         credentials = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
         request.add_header("Authorization", f"Basic {credentials}")
-        # Twilio ignores a repeated request carrying the same key, so a retry cannot send twice.
-        request.add_header("I-Twilio-Idempotency-Token", idempotency_key)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (fixed https URL)
                 return json.loads(response.read())["sid"]
@@ -61,8 +60,18 @@ class TwilioBackend(SmsBackend):
             if error.code == 429 or error.code >= 500:
                 raise TemporaryDeliveryFailure(f"The text provider answered {error.code}; trying again.") from error
             raise MessagingError(f"The text provider refused the message ({error.code}).") from error
-        except (urllib.error.URLError, TimeoutError) as error:
-            raise TemporaryDeliveryFailure(f"The text provider could not be reached: {error}") from error
+        except TimeoutError as error:
+            # The provider may have taken the text before the answer was lost: never guess, never send
+            # twice. The delivery goes in front of a person to check.
+            raise MessagingError(
+                "The text provider did not answer in time; the text may or may not have gone."
+            ) from error
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError):
+                raise MessagingError(
+                    "The text provider did not answer in time; the text may or may not have gone."
+                ) from error
+            raise TemporaryDeliveryFailure(f"The text provider could not be reached: {error.reason}") from error
 
 
 def get_backend():

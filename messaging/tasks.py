@@ -48,6 +48,16 @@ def send_reply_answer(reply_id):
         reply_answer_send(reply=reply)
 
 
+@shared_task(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=5, max_retries=6)
+def send_reply_alert(reply_id):
+    from .models import Reply
+    from .replies import reply_alert_send
+
+    reply = Reply.objects.filter(pk=reply_id).first()
+    if reply is not None:
+        reply_alert_send(reply=reply)
+
+
 @shared_task
 def queue_fixture_notices():
     """Hourly, from the scheduler: match-day contact information for fixtures in the next 48 hours."""

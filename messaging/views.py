@@ -1,6 +1,8 @@
 """Volunteers compose with a live policy check; the designated person approves; everyone who may
 see a message reads the worker's verdict for each recipient."""
 
+import base64
+import hashlib
 import hmac
 
 from django.conf import settings
@@ -230,9 +232,23 @@ def delivery_retry(request, pk):
 
 
 def _inbound_allowed(request):
+    """The shared secret header, or Twilio's own signature of the request with the auth token."""
     secret = settings.INBOUND_SECRET
     given = request.headers.get("X-Sefton-Inbound-Secret", "")
-    return bool(secret) and hmac.compare_digest(secret, given)
+    if secret and hmac.compare_digest(secret, given):
+        return True
+    return _twilio_signature_valid(request)
+
+
+def _twilio_signature_valid(request):
+    token = settings.SMS_TWILIO_AUTH_TOKEN
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not (token and signature):
+        return False
+    # Twilio signs the full URL followed by each POST parameter's name and value, sorted by name.
+    payload = request.build_absolute_uri() + "".join(f"{key}{request.POST[key]}" for key in sorted(request.POST))
+    expected = base64.b64encode(hmac.new(token.encode(), payload.encode(), hashlib.sha1).digest()).decode()
+    return hmac.compare_digest(expected, signature)
 
 
 @csrf_exempt

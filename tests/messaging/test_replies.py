@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from messaging import replies
 from messaging.models import Delivery, Fixture, FixtureNotice, Message, RecordedText, Reply
-from messaging.tasks import send_reply_answer
+from messaging.tasks import send_reply_alert, send_reply_answer
 from tests.messaging.conftest import allow_direct_contact
 from tests.messaging.test_services import CLEAN_TEXT, approved, send_all
 
@@ -38,7 +38,10 @@ def test_msg8_a_reply_ends_the_thread_with_the_policys_answer_and_reaches_the_we
             **SECRET,
         )
     assert response.status_code == 204 and len(callbacks) == 1
-    send_reply_answer.run(Reply.objects.get().pk)
+    with django_capture_on_commit_callbacks(execute=False) as alerts:
+        send_reply_answer.run(Reply.objects.get().pk)
+    assert len(alerts) == 1
+    send_reply_alert.run(Reply.objects.get().pk)
     reply = Reply.objects.get()
     assert reply.from_person == texted_child and reply.message.channel == Message.Channel.SMS and reply.answered_at
     answer = RecordedText.objects.get(idempotency_key=f"reply-{reply.pk}")
@@ -115,3 +118,45 @@ def test_msg8_a_delivery_address_links_the_reply_to_its_message(club, texted_chi
     delivery = Delivery.objects.get(to_person=texted_child)
     reply = replies.reply_receive(channel="sms", from_address="07700 900333", body="thanks", provider_reference="SM4")
     assert reply.message == delivery.message
+
+
+def test_msg8_a_failed_answer_is_retried_not_lost_and_the_alert_is_a_task_of_its_own(
+    club, texted_child, monkeypatch, django_capture_on_commit_callbacks
+):
+    from messaging import sms
+    from messaging.exceptions import TemporaryDeliveryFailure
+
+    reply = replies.reply_receive(channel="sms", from_address="07700 900333", body="hello?", provider_reference="SM9")
+
+    class Down:
+        def send(self, **kwargs):
+            raise TemporaryDeliveryFailure("provider down")
+
+    with monkeypatch.context() as broken:
+        broken.setattr(sms, "get_backend", Down)
+        with pytest.raises(TemporaryDeliveryFailure):
+            replies.reply_answer_send(reply=reply)
+    assert Reply.objects.get(pk=reply.pk).answered_at is None
+    with django_capture_on_commit_callbacks() as callbacks:
+        replies.reply_answer_send(reply=reply)
+    assert Reply.objects.get(pk=reply.pk).answered_at is not None and len(callbacks) == 1
+
+
+def test_msg8_twilio_signed_replies_are_accepted_and_forged_ones_refused(
+    client, club, settings, django_capture_on_commit_callbacks
+):
+    import base64
+    import hashlib
+    import hmac
+
+    settings.INBOUND_SECRET = ""
+    settings.SMS_TWILIO_AUTH_TOKEN = "twilio-token"
+    data = {"From": "07700 900444", "Body": "hi", "MessageSid": "SM10"}
+    url = "http://testserver" + reverse("messaging:inbound-sms")
+    payload = url + "".join(f"{k}{data[k]}" for k in sorted(data))
+    signature = base64.b64encode(hmac.new(b"twilio-token", payload.encode(), hashlib.sha1).digest()).decode()
+    forged = client.post(reverse("messaging:inbound-sms"), data, HTTP_X_TWILIO_SIGNATURE="bad" + signature)
+    assert forged.status_code == 403
+    with django_capture_on_commit_callbacks():
+        signed = client.post(reverse("messaging:inbound-sms"), data, HTTP_X_TWILIO_SIGNATURE=signature)
+    assert signed.status_code == 204 and Reply.objects.get().provider_reference == "SM10"

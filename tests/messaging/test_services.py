@@ -221,7 +221,30 @@ def test_msg9_the_delivery_log_cannot_be_changed_even_in_sql(club, always_open):
     assert DeliveryLogEntry.objects.filter(pk=entry.pk).exists()
 
 
-def test_msg5_a_text_to_players_must_be_about_an_informational_kind(club):
+def test_msg5_a_message_to_players_must_be_about_an_informational_kind(club):
     with pytest.raises(MessageRefused) as refused:
         draft(club, channel="sms", kind="free_text", body="How are you getting on?")
     assert refused.value.findings[0].rule == "MSG-5"
+
+
+def test_msg5_free_text_goes_to_parents_only(club):
+    with pytest.raises(MessageRefused) as refused:
+        draft(club, channel="email", kind="free_text")
+    assert refused.value.findings[0].code == "not_informational"
+    assert draft(club, channel="email", audience="guardian", kind="free_text").kind == "free_text"
+
+
+def test_msg3_the_accountability_copy_of_a_held_text_is_held_with_it(club):
+    allow_direct_contact(club, channel="text")
+    message = approved(club, channel="sms", body=CLEAN_TEXT)
+    deliveries = send_all(message, at=datetime(2026, 11, 24, 22, 0, tzinfo=LONDON))
+    assert {d.status for d in deliveries} == {Delivery.Status.HELD}
+    assert mail.outbox == []
+
+
+def test_msg3_a_mistyped_office_hours_setting_stops_the_portal_at_start_up(settings):
+    from messaging.apps import check_office_hours
+
+    settings.MESSAGING_OFFICE_HOURS = {**settings.MESSAGING_OFFICE_HOURS, "mon": "9-20"}
+    errors = check_office_hours()
+    assert errors and errors[0].id == "messaging.E001" and "mon" in errors[0].msg
