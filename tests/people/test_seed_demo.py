@@ -24,6 +24,10 @@ from consents.selectors import (
     may_photograph,
 )
 from consents.services import round_children
+from messaging import rules as messaging_rules
+from messaging import services as messaging_services
+from messaging.exceptions import MessagingError
+from messaging.models import Delivery, DeliveryLogEntry, Fixture, Message, RecordedText, Reply
 from people import demo
 from people.models import (
     Family,
@@ -37,7 +41,7 @@ from people.models import (
     adult_cutoff_date,
     club_today,
 )
-from people.services import sign_in_link_eligible
+from people.services import guardians_with_responsibility, person_contact_findings, sign_in_link_eligible
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +98,7 @@ def register_counts():
         for model in (
             *(Person, Role, Family, FamilyMember, User, Team, TeamPlayer, TeamStaff, TOTPDevice),
             *(Consent, ConsentRound, DirectContactRequest, AcceptableUseAgreement),
+            *(Message, Delivery, DeliveryLogEntry, Reply, Fixture),
         )
     }
 
@@ -111,6 +116,18 @@ def withdrawn_children():
     """Children whose guardian gave consent to photos on social media and then withdrew it."""
     social = {"consents__topic": "photo_social"}
     return round_children().filter(**social, consents__given=True).filter(**social, consents__given=False).distinct()
+
+
+def coach_request(status):
+    return DirectContactRequest.objects.get(requested_by=demo_person(demo.COACH_EMAIL), status=status)
+
+
+def coach_messages():
+    return Message.objects.filter(author=demo_person(demo.COACH_EMAIL))
+
+
+def log_events(delivery):
+    return list(delivery.log.order_by("at", "pk").values_list("event", flat=True))
 
 
 def demo_parents_children():
@@ -142,8 +159,18 @@ def test_seed_demo_loads_about_150_children_each_in_one_team_and_one_family(seed
         assert [role.kind for role in child.roles.all() if role.is_current()] == [Role.Kind.CHILD], child
 
 
-def test_ppl4_seeded_children_hold_no_own_contact_details(seeded):
-    assert not children().exclude(email="", mobile="").exists()
+def test_ppl4_seeded_children_hold_own_contact_details_only_with_consent(seeded):
+    # The one player the coach may text holds a mobile of their own, under the guardian's consent
+    # to texts; every other child is reached through their guardians.
+    texted = coach_request(DirectContactRequest.Status.APPROVED).child
+    assert list(children().exclude(email="", mobile="")) == [texted]
+    assert texted.mobile and not texted.email
+    assert person_contact_findings(person=texted, mobile=texted.mobile, email=texted.email) == []
+    # Side by side: the player whose guardian withdrew email no longer holds the address (MSG-7).
+    blocked = Delivery.objects.get(status=Delivery.Status.BLOCKED)
+    assert blocked.to_person.email == ""
+    refused = person_contact_findings(person=blocked.to_person, mobile="", email=blocked.address)
+    assert [f.code for f in refused] == ["child_email_without_consent"]
     assert not children().filter(user__isnull=False).exists()
     # Side by side: the guardians are who the club reaches instead, and they hold both.
     guardians = Person.objects.filter(family_memberships__kind=FamilyMember.Kind.GUARDIAN)
@@ -306,7 +333,7 @@ def test_con1_demo_families_mostly_allow_the_website_and_press_and_fewer_social_
 
 def test_con2_demo_direct_contact_is_mostly_no_and_yes_only_for_older_children(seeded):
     older_groups = {Team.AgeGroup.U15, Team.AgeGroup.U17, Team.AgeGroup.U19}
-    approved = DirectContactRequest.objects.get(status=DirectContactRequest.Status.APPROVED)
+    approved = coach_request(DirectContactRequest.Status.APPROVED)
     allowed_older, allowed_younger, answered = set(), set(), 0
     for child in answered_this_season().prefetch_related("team_places__team"):
         answered += 1
@@ -318,7 +345,8 @@ def test_con2_demo_direct_contact_is_mostly_no_and_yes_only_for_older_children(s
             (allowed_older if older else allowed_younger).add(child.pk)
     assert allowed_older
     assert len(allowed_older) / answered < 0.3
-    # The one younger child texted is the coach's kit reminder, which the guardians agreed to.
+    # The one younger child texted is the coach's kit reminder, which the guardians agreed to. The
+    # younger child whose guardian allowed email and then withdrew it (MSG-7) no longer counts.
     assert allowed_younger == {approved.child_id}
 
 
@@ -420,6 +448,152 @@ def test_con6_demo_has_children_with_no_answer_this_season(seeded):
     assert not Consent.objects.filter(consent_round=consent_round, method=Consent.Method.PAPER).exists()
 
 
+# MSG: the coach's messages, a reply and a fixture ---------------------------------------------
+
+
+def test_msg4_demo_messages_pass_the_content_rules(seeded):
+    messages = list(coach_messages())
+    assert len(messages) == 5
+    for message in messages:
+        findings = messaging_services.content_check(
+            text=message.body, channel=message.channel, audience=message.audience
+        )
+        assert findings == [], (message, findings)
+
+
+def test_msg1_demo_has_a_message_to_players_awaiting_the_designated_person(seeded, signed_in):
+    waiting = coach_messages().get(status=Message.Status.AWAITING_APPROVAL)
+    assert waiting.reaches_children
+    assert (waiting.channel, waiting.recipients.count()) == (Message.Channel.EMAIL, 2)
+    assert waiting.approved_by is None
+    assert not waiting.deliveries.exists()
+    # The demo parent's daughter is one of the two, so approving it shows parent@example.org the email.
+    younger, _ = demo_parents_children()
+    assert waiting.recipients.filter(pk=younger.pk).exists()
+
+    response = signed_in(demo_person(demo.DESIGNATED_EMAIL), verified=False).get("/messages/approvals/")
+    assert response.status_code == 200
+    assert waiting.subject in response.content.decode()
+
+
+def test_msg1_demo_has_a_message_sent_back_with_a_reason(seeded):
+    returned = coach_messages().get(status=Message.Status.RETURNED)
+    assert returned.reaches_children
+    assert returned.return_reason
+    assert not returned.deliveries.exists()
+    # Its history shows it waited for the designated person before it was sent back.
+    statuses = list(returned.history.order_by("history_date", "history_id").values_list("status", flat=True))
+    assert statuses == ["draft", "awaiting_approval", "returned"]
+
+
+def test_msg1_msg9_demo_families_message_went_straight_to_the_worker_and_reached_each_guardian_once(seeded):
+    message = coach_messages().get(audience=Message.Audience.GUARDIAN)
+    assert (message.status, message.approved_by, message.team.name) == (Message.Status.APPROVED, None, "Under 11s Blue")
+    deliveries = list(message.deliveries.select_related("to_person"))
+    assert len(deliveries) > 20
+    assert len({d.to_person_id for d in deliveries}) == len(deliveries)
+    guardians = set(
+        Person.objects.filter(
+            family_memberships__kind=FamilyMember.Kind.GUARDIAN,
+            family_memberships__parental_responsibility=True,
+            family_memberships__family__members__person__team_places__team=message.team,
+        ).values_list("pk", flat=True)
+    )
+    assert {d.to_person_id for d in deliveries} == guardians
+    for delivery in deliveries:
+        assert delivery.status == Delivery.Status.SENT
+        assert delivery.intended_for_id == delivery.to_person_id
+        assert delivery.address == delivery.to_person.email
+        assert (
+            delivery.idempotency_key == f"m{message.pk}-i{delivery.to_person_id}-p{delivery.to_person_id}-primary-email"
+        )
+        assert log_events(delivery) == ["planned", "sending", "sent"]
+
+
+def test_msg3_demo_has_a_text_to_a_player_held_until_the_window_opens(seeded):
+    held = Delivery.objects.select_related("message", "to_person").get(status=Delivery.Status.HELD)
+    message, player = held.message, held.to_person
+    assert (message.channel, message.status, message.approved_by.email) == ("sms", "approved", demo.DESIGNATED_EMAIL)
+    assert held.intended_for == player and player.is_child()
+    assert held.address == player.mobile
+    # Held, not stopped: every other rule allows it, and at the window's opening it goes.
+    assert messaging_services.send_time_findings(held, held.hold_until) == []
+    hours = messaging_services.office_hours()
+    assert messaging_rules.in_office_hours(held.hold_until, hours)
+    assert not messaging_rules.in_office_hours(held.hold_until - timedelta(minutes=1), hours)
+    opening = timezone.localtime(held.hold_until)
+    assert (opening.hour, opening.minute) == (9, 0)
+    assert held.created_at < held.hold_until <= held.created_at + timedelta(days=1)
+    assert [(f["rule"], f["code"]) for f in held.findings] == [("MSG-3", "outside_office_hours")]
+    assert f"{opening:%A} 09:00" in held.findings[0]["message"]
+    assert log_events(held) == ["planned", "held"]
+    # MSG-2: the accountability copy went to the lead welfare officer, as the worker sends it.
+    copy = message.deliveries.get(role=Delivery.Role.COPY)
+    assert (copy.to_person.email, copy.status, copy.intended_for) == (demo.WELFARE_EMAIL, "sent", player)
+    assert log_events(copy) == ["planned", "sending", "sent"]
+
+
+def test_msg7_demo_has_a_delivery_blocked_by_a_withdrawn_consent(seeded):
+    blocked = Delivery.objects.select_related("message", "to_person").get(status=Delivery.Status.BLOCKED)
+    message, player = blocked.message, blocked.to_person
+    assert (message.author.email, message.status) == (demo.COACH_EMAIL, Message.Status.APPROVED)
+    assert message.approved_by.email == demo.DESIGNATED_EMAIL
+    assert player.is_child() and blocked.intended_for == player
+    assert [(f["rule"], f["code"]) for f in blocked.findings] == [("CON-2", "consent_withdrawn")]
+    assert log_events(blocked) == ["planned", "blocked", "rerouted"]
+    assert "(CON-2)" in blocked.log.get(event="blocked").detail
+    # MSG-6: stopped by consent alone, it went to the player's guardians instead.
+    rerouted = message.deliveries.exclude(pk=blocked.pk)
+    guardians = guardians_with_responsibility(player)
+    assert {d.to_person_id for d in rerouted} == set(guardians.values_list("pk", flat=True))
+    for delivery in rerouted:
+        assert (delivery.intended_for, delivery.status) == (player, Delivery.Status.SENT)
+        assert log_events(delivery) == ["planned", "sending", "sent"]
+    # The season's form said no; the guardian then allowed email and withdrew it again. Each answer
+    # stays as history (CON-4).
+    answers = Consent.objects.filter(person=player, topic="contact_email").order_by("recorded_at")
+    assert list(answers.values_list("given", flat=True)) == [False, True, False]
+    # Side by side: the permission still covers now, so the withdrawn consent alone stops it.
+    decision = may_contact_directly(player, "email", message.kind)
+    assert [(f.rule, f.code) for f in decision.findings] == [("CON-2", "consent_withdrawn")]
+    permission = DirectContactRequest.objects.get(child=player, status=DirectContactRequest.Status.APPROVED)
+    assert is_guardian_with_responsibility(permission.decided_by, player)
+    assert (permission.channel, permission.purpose) == ("email", message.kind)
+
+
+def test_msg9_demo_delivery_log_cannot_be_changed(seeded):
+    entry = DeliveryLogEntry.objects.order_by("pk").first()
+    entry.detail = "changed"
+    with pytest.raises(MessagingError, match="cannot be changed"):
+        entry.save()
+
+
+def test_msg8_demo_has_a_reply_from_a_young_member_for_the_welfare_officers(seeded, signed_in):
+    reply = Reply.objects.get()
+    member = demo_person(demo.MEMBER_EMAIL)
+    assert (reply.from_person, reply.from_address, reply.channel) == (member, demo.MEMBER_EMAIL, "email")
+    assert reply.answered_at is not None
+    assert reply.seen_at is None
+
+    response = signed_in(demo_person(demo.WELFARE_EMAIL)).get("/messages/replies/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert member.full_name in page
+    assert "Mark as seen" in page
+
+
+def test_msg10_demo_has_a_fixture_for_the_coachs_side_in_two_days(seeded):
+    fixture = Fixture.objects.get()
+    assert fixture.team.name == "Under 11s Blue"
+    assert timezone.localdate(fixture.starts_at) == timezone.localdate() + timedelta(days=2)
+    assert fixture.ends_at > fixture.starts_at
+    assert fixture.contact_times
+    assert fixture.emergency_contact == demo_person(demo.COACH_EMAIL)
+    # A club phone in the drama range, not anyone's own number (VOL-4).
+    assert re.fullmatch(r"07700 900\d{3}", fixture.emergency_phone)
+    assert not Person.objects.filter(mobile=fixture.emergency_phone).exists()
+
+
 # The command itself -------------------------------------------------------------------------
 
 
@@ -435,6 +609,18 @@ def test_seed_demo_prints_where_and_how_to_sign_in(seeded):
     assert "Parents: open http://testserver/sign-in/link/, enter parent@example.org" in output
 
 
+def test_seed_demo_prints_the_messages_it_loaded(seeded):
+    held = Delivery.objects.get(status=Delivery.Status.HELD)
+    families = coach_messages().get(audience=Message.Audience.GUARDIAN).deliveries.count()
+    starts = timezone.localtime(Fixture.objects.get().starts_at)
+    assert (
+        f"Messages: coach@example.org has 5 (one emailed to {families} Under 11s Blue families, one waiting for "
+        f"designated@example.org, one sent back, a text held until {timezone.localtime(held.hold_until):%A} 09:00 "
+        "and an email blocked by a withdrawn consent); 1 reply for welfare@example.org; "
+        f"fixture Under 11s Blue v Mersey Vale CC (away) on {starts:%A %d %B} 10:00."
+    ) in seeded.output
+
+
 def test_seed_demo_prints_the_consents_it_loaded(seeded):
     season = rules.season_for(club_today())
     answered = answered_this_season().count()
@@ -446,11 +632,15 @@ def test_seed_demo_prints_the_consents_it_loaded(seeded):
 
 
 def test_seed_demo_emails_no_one(seeded):
-    # A consent round and a direct-contact request email guardians once their transaction commits;
-    # the demo's are written without that, so committing the load sends nothing.
+    # A consent round and a direct-contact request email guardians once their transaction commits,
+    # and an approved message or a reply queues the worker; the demo's are written without that, so
+    # committing the load sends nothing.
     assert ConsentRound.objects.exists()
     assert DirectContactRequest.objects.exists()
+    assert Message.objects.filter(status=Message.Status.APPROVED).exists()
+    assert Reply.objects.exists()
     assert seeded.on_commit == []
+    assert not RecordedText.objects.exists()
 
 
 def test_seed_demo_is_idempotent(seeded, settings):
