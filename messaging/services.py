@@ -7,6 +7,7 @@ in front of a person instead of being guessed at.
 """
 
 import smtplib
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -255,10 +256,30 @@ def _copy_addresses(delivery):
     return [address for address in (_address(p, Message.Channel.EMAIL) for p in people) if address]
 
 
+# An approved message's words cannot change, so its content verdict is reused for a minute by each
+# worker process: a batch to thousands of recipients reads the school and address lists once, not
+# once per recipient. The consent and office-hours checks are still made for every delivery.
+_CONTENT_VERDICTS = {}
+CONTENT_VERDICT_SECONDS = 60
+
+
+def _message_content_findings(message):
+    key = (message.pk, message.channel, message.audience, hash(message.body))
+    now = time.monotonic()
+    cached = _CONTENT_VERDICTS.get(key)
+    if cached and cached[0] > now:
+        return list(cached[1])
+    findings = content_check(text=message.body, channel=message.channel, audience=message.audience)
+    if len(_CONTENT_VERDICTS) > 1000:
+        _CONTENT_VERDICTS.clear()
+    _CONTENT_VERDICTS[key] = (now + CONTENT_VERDICT_SECONDS, tuple(findings))
+    return findings
+
+
 def send_time_findings(delivery, at):
     """MSG-7: every rule again, at the moment of sending."""
     message = delivery.message
-    findings = content_check(text=message.body, channel=message.channel, audience=message.audience)
+    findings = _message_content_findings(message)
     if message.status != Message.Status.APPROVED:
         findings.append(rules.Finding("MSG-1", "not_approved", "The message is no longer approved."))
     if not delivery.address:

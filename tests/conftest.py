@@ -132,3 +132,11 @@ def wordings(db):
         defaults={"title": "Our promise", "body": "I will be kind online.", "body_for_younger": "I will be kind."},
     )
     return {"consent_form": form, "acceptable_use": statement}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_verdicts():
+    """Each test starts with no cached message verdicts (the worker reuses one for a minute)."""
+    from messaging import services
+
+    services._CONTENT_VERDICTS.clear()

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consents import services as consent_services
@@ -248,3 +249,39 @@ def test_msg3_a_mistyped_office_hours_setting_stops_the_portal_at_start_up(setti
     settings.MESSAGING_OFFICE_HOURS = {**settings.MESSAGING_OFFICE_HOURS, "mon": "9-20"}
     errors = check_office_hours()
     assert errors and errors[0].id == "messaging.E001" and "mon" in errors[0].msg
+
+
+def test_msg7_a_batch_reads_the_school_and_address_lists_once_not_per_recipient(club, always_open):
+    from people import services as people_services
+    from people.models import FamilyMember
+    from tests import factories
+
+    for n in range(3):
+        family = factories.FamilyFactory()
+        kid = factories.ChildFactory()
+        people_services.family_member_add(family=family, person=kid, kind=FamilyMember.Kind.CHILD)
+        parent = factories.PersonFactory(email=f"batch.parent{n}@example.org")
+        people_services.family_member_add(family=family, person=parent, kind=FamilyMember.Kind.GUARDIAN)
+        factories.TeamPlayerFactory(team=club["team"], person=kid)
+    message = services.message_create(
+        author=club["coach"],
+        channel="email",
+        audience="guardian",
+        kind="kit",
+        body=CLEAN_EMAIL,
+        subject="Sat",
+        team=club["team"],
+    )
+    message = services.message_submit(message=message, by=club["coach"])
+    first, *others = services.message_route(message=message)
+    assert len(others) == 3
+    with CaptureQueriesContext(connection) as first_queries:
+        services.delivery_send(delivery_id=first)
+    with CaptureQueriesContext(connection) as later_queries:
+        services.delivery_send(delivery_id=others[0])
+
+    def reads_schools(queries):
+        return any('"school"' in q["sql"] and "DISTINCT" in q["sql"] for q in queries.captured_queries)
+
+    assert reads_schools(first_queries) and not reads_schools(later_queries)
+    assert Delivery.objects.get(pk=others[0]).status == Delivery.Status.SENT
