@@ -6,6 +6,17 @@ from people.models import Person, Team
 
 from .models import Message
 
+# Starting words for the informational kinds (MSG-5): short, factual, signed off properly.
+SIGN_OFF = "\n\nMany thanks,\n[your name], [your role]"
+TEMPLATES = {
+    "event_reminder": "Hello,\n\nA reminder that [event] is on [day] at [time], at [place]." + SIGN_OFF,
+    "kit": "Hello,\n\nPlease bring [kit] to [session] on [day]." + SIGN_OFF,
+    "practice_times": "Hello,\n\nPractice on [day] runs from [start] to [finish] at [place]." + SIGN_OFF,
+    "fixture_change": "Hello,\n\nThe match against [opponent] has moved to [day] at [time], at [place]." + SIGN_OFF,
+    "cancellation": "Hello,\n\n[Session or match] on [day] is cancelled because [reason]." + SIGN_OFF,
+    "free_text": "",
+}
+
 
 class MessageComposeForm(forms.Form):
     channel = forms.ChoiceField(
@@ -18,7 +29,11 @@ class MessageComposeForm(forms.Form):
     recipients = forms.ModelMultipleChoiceField(
         Person.objects.none(), required=False, label="Players", widget=forms.SelectMultiple(attrs={"size": 8})
     )
-    kind = forms.ChoiceField(choices=Message.Kind.choices, label="What is it about?")
+    kind = forms.ChoiceField(
+        choices=Message.Kind.choices,
+        label="What is it about?",
+        help_text="Choosing one fills the message with starting words, if it is empty.",
+    )
     subject = forms.CharField(max_length=150, required=False, help_text="For emails.")
     body = forms.CharField(
         label="Message",

@@ -21,7 +21,7 @@ from people.roles import holds_role, is_staff_member
 
 from . import access, replies, services
 from .exceptions import MessageRefused, MessagingError
-from .forms import MessageComposeForm, MessageReviseForm, ReturnForm
+from .forms import TEMPLATES, MessageComposeForm, MessageReviseForm, ReturnForm
 from .models import Delivery, DeliveryLogEntry, Message, Reply
 
 
@@ -101,7 +101,7 @@ def message_compose(request):
             else:
                 flash.success(request, "The worker is sending it now. Each recipient's result appears below.")
             return redirect("messaging:message-detail", pk=message.pk)
-    return render(request, "messaging/message_compose.html", {"form": form})
+    return render(request, "messaging/message_compose.html", {"form": form, "templates": TEMPLATES})
 
 
 @login_required

@@ -55,6 +55,16 @@
     if (ticket === latest) show(result);
   }
 
+  // Choosing an informational kind fills an empty message with its starting words.
+  const templates = JSON.parse(document.getElementById("message-templates")?.textContent || "{}");
+  field("kind")?.addEventListener("change", () => {
+    const body = field("body");
+    if (body && !body.value.trim() && templates[value("kind")]) {
+      body.value = templates[value("kind")];
+      check();
+    }
+  });
+
   form.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(check, 300);

@@ -366,3 +366,13 @@ def test_msg1_designated_person_sends_a_message_back_and_the_author_sees_why(pag
     assert worker.queued == [] and not Delivery.objects.exists()
     designated.goto("/messages/approvals/")
     expect(designated.get_by_role("main")).to_contain_text("Nothing is waiting.")
+
+
+def test_msg5_choosing_a_kind_fills_an_empty_message_with_its_starting_words(page, club):
+    sign_in_with_password(page, "coach@example.org")
+    page.goto("/messages/new/")
+    page.get_by_label("What is it about?").select_option("cancellation")
+    expect(page.get_by_role("textbox", name="Message")).to_have_value(re.compile(r"is cancelled because"))
+    page.get_by_role("textbox", name="Message").fill("My own words")
+    page.get_by_label("What is it about?").select_option("kit")
+    expect(page.get_by_role("textbox", name="Message")).to_have_value("My own words")
