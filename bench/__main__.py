@@ -1,7 +1,9 @@
-"""`make bench`: speed of the people rules, the access gate and the home pages as the club grows.
+"""`make bench`: speed of the people rules, the access gate and the home pages as the club grows,
+of the messaging content rules, and of the real worker draining a batch of 10,000 family emails.
 
 Creates a throw-away test database, fills it with clubs of growing size, and prints per-operation
 times and query counts. Numbers are for reading and comparing between runs, not for asserting.
+The worker part (bench/messaging.py) needs Redis, like the worker tests, and takes minutes.
 """
 
 import os
@@ -17,6 +19,8 @@ django.setup()
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from bench import messaging  # noqa: E402
 
 
 def timed(fn, repeat):
@@ -121,6 +125,8 @@ def main():
         bench_rules()
         bench_consent_rules()
         bench_pages()
+        messaging.bench_content_rules()
+        messaging.bench_worker()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
