@@ -48,7 +48,7 @@ test: install ## Run the whole suite (PostgreSQL and Redis on 127.0.0.1, or DATA
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 .PHONY: bench
-bench: install ## Measure the speed of the rules and of the pages as the club grows.
+bench: install ## Measure the rules, the pages as the club grows, and 10,000 emails through a real worker (minutes).
 	DJANGO_SETTINGS_MODULE=sefton_safety.settings.test $(BIN)/python -m bench
 
 .PHONY: lint

@@ -63,6 +63,9 @@ class Message(TransitionMixin, models.Model):
     approved_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.CharField(max_length=500, blank=True)
+    routed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When every recipient had a delivery; until then the sweep routes it again."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[recipients])
 
@@ -109,6 +112,8 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     provider_reference = models.CharField(max_length=200, blank=True)
     hold_until = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="When a task to send it was last queued.")
+    sending_since = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

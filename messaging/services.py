@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from consents.selectors import may_contact_directly
@@ -25,6 +26,8 @@ from .models import Delivery, DeliveryLogEntry, Message
 
 CHANNEL_TO_CONSENT = {Message.Channel.EMAIL: "email", Message.Channel.SMS: "text"}
 STUCK_AFTER = timedelta(minutes=10)
+# Longer than any legitimate wait in the queue or in a retry's pause, so nothing is queued twice.
+REQUEUE_AFTER = timedelta(minutes=15)
 
 
 # Content ----------------------------------------------------------------------------------------
@@ -212,8 +215,18 @@ def message_route(*, message, at=None):
             # A message to families reaches each family once, however many of its children it is for.
             intended = guardian if message.audience == Message.Audience.GUARDIAN else child
             _delivery(message, intended, guardian, Delivery.Role.PRIMARY)
-    due = Delivery.objects.filter(message=message, status__in=[Delivery.Status.PENDING])
+    Message.objects.filter(pk=message.pk, routed_at__isnull=True).update(routed_at=timezone.now())
+    due = Delivery.objects.filter(message=message, status=Delivery.Status.PENDING, queued_at__isnull=True)
     return list(due.values_list("pk", flat=True))
+
+
+def deliveries_queue(delivery_ids):
+    """Queues a send task for each delivery and notes when, so the sweep does not queue it again."""
+    from .tasks import send_delivery
+
+    for delivery_id in delivery_ids:
+        Delivery.objects.filter(pk=delivery_id).update(queued_at=timezone.now())
+        send_delivery.delay(delivery_id)
 
 
 def _lead_welfare_officers():
@@ -306,7 +319,6 @@ CONSENT_RULES = {"CON-2", "CON-3"}
 
 
 def _reroute_to_guardians(delivery):
-    from .tasks import send_delivery
 
     child, message = delivery.to_person, delivery.message
     rerouted = [
@@ -315,7 +327,7 @@ def _reroute_to_guardians(delivery):
     ]
     _log(delivery, "rerouted", "Sent to the guardians instead: " + ", ".join(d.to_person.full_name for d in rerouted))
     ids = [d.pk for d in rerouted if d.status == Delivery.Status.PENDING]
-    transaction.on_commit(lambda: [send_delivery.delay(pk) for pk in ids])
+    transaction.on_commit(lambda: deliveries_queue(ids))
 
 
 def _needs_office_hours(delivery):
@@ -351,15 +363,14 @@ def _claim(delivery_id, at):
         finding = rules.office_hours_finding(at, hours)
         delivery.findings = [{"rule": finding.rule, "code": finding.code, "message": finding.message}]
         delivery.save(update_fields=["status", "hold_until", "findings"])
+        # The sweep releases it when the window opens: a task waiting all night in the broker would
+        # be handed out again every hour by Redis, and could be lost with a worker.
         _log(delivery, "held", f"Held until {timezone.localtime(delivery.hold_until):%A %d %B %H:%M}.")
-        from .tasks import send_delivery
-
-        delivery_pk, eta = delivery.pk, delivery.hold_until
-        transaction.on_commit(lambda: send_delivery.apply_async((delivery_pk,), eta=eta))
         return None
     delivery.status = Delivery.Status.SENDING
+    delivery.sending_since = timezone.now()
     delivery.attempts += 1
-    delivery.save(update_fields=["status", "attempts"])
+    delivery.save(update_fields=["status", "sending_since", "attempts"])
     _log(delivery, "sending", f"Attempt {delivery.attempts}.")
     return delivery
 
@@ -399,54 +410,64 @@ def delivery_send(*, delivery_id, at=None, final_attempt=False):
     try:
         reference = _transport(delivery)
     except (TemporaryDeliveryFailure, smtplib.SMTPException, OSError) as error:
-        with transaction.atomic():
-            delivery.status = Delivery.Status.DEAD if final_attempt else Delivery.Status.PENDING
-            delivery.save(update_fields=["status"])
-            _log(delivery, "failed" if final_attempt else "retrying", str(error))
+        _finish(
+            delivery,
+            Delivery.Status.DEAD if final_attempt else Delivery.Status.PENDING,
+            "failed" if final_attempt else "retrying",
+            str(error),
+        )
         raise
     except MessagingError as error:
-        with transaction.atomic():
-            delivery.status = Delivery.Status.DEAD
-            delivery.save(update_fields=["status"])
-            _log(delivery, "failed", str(error))
+        _finish(delivery, Delivery.Status.DEAD, "failed", str(error))
         return delivery
-    with transaction.atomic():
-        delivery.status = Delivery.Status.SENT
-        delivery.sent_at = timezone.now()
-        delivery.provider_reference = reference[:200]
-        delivery.save(update_fields=["status", "sent_at", "provider_reference"])
-        _log(delivery, "sent", reference)
+    _finish(
+        delivery, Delivery.Status.SENT, "sent", reference, sent_at=timezone.now(), provider_reference=reference[:200]
+    )
     return delivery
+
+
+@transaction.atomic
+def _finish(delivery, status, event, detail, **fields):
+    """Records the outcome of this attempt, whatever happened to the row meanwhile: the log always
+    says what the transport did, and the status follows it only from 'sending'."""
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(status=status, **fields)
+    _log(delivery, event, detail)
+    delivery.refresh_from_db()
 
 
 def deliveries_sweep(*, now=None):
     """Run by the scheduler: re-queues held deliveries whose time has come and pending ones whose
     task was lost; a delivery left 'sending' by a worker that died is put in front of a person,
     since it may or may not have gone and must never go twice."""
-    from .tasks import send_delivery
+    from .tasks import send_message
 
     now = now or timezone.now()
-    stuck = Delivery.objects.filter(status=Delivery.Status.SENDING, log__event="sending", log__at__lt=now - STUCK_AFTER)
-    for delivery in stuck.distinct():
+    for delivery in Delivery.objects.filter(status=Delivery.Status.SENDING, sending_since__lt=now - STUCK_AFTER):
         with transaction.atomic():
-            locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
-            if locked.status == Delivery.Status.SENDING:
-                locked.status = Delivery.Status.DEAD
-                locked.save(update_fields=["status"])
-                _log(locked, "stuck", "The worker stopped while sending: check with the recipient before retrying.")
-    due = Delivery.objects.filter(status=Delivery.Status.HELD, hold_until__lte=now) | Delivery.objects.filter(
-        status=Delivery.Status.PENDING, created_at__lt=now - timedelta(minutes=5)
+            stuck = Delivery.objects.filter(
+                pk=delivery.pk, status=Delivery.Status.SENDING, sending_since=delivery.sending_since
+            )
+            if stuck.update(status=Delivery.Status.DEAD):
+                _log(delivery, "stuck", "The worker stopped while sending: check with the recipient before retrying.")
+    # A message whose routing was cut short (a worker stopped, a time limit) is routed again: the
+    # idempotency keys make that safe, and no family is left out.
+    unrouted = Message.objects.filter(
+        status=Message.Status.APPROVED, routed_at__isnull=True, approved_at__lt=now - REQUEUE_AFTER
     )
-    ids = list(due.values_list("pk", flat=True))
-    for delivery_id in ids:
-        send_delivery.delay(delivery_id)
+    for message_id in unrouted.values_list("pk", flat=True):
+        send_message.delay(message_id)
+    lost = Q(status=Delivery.Status.PENDING) & (
+        Q(queued_at__isnull=True, created_at__lt=now - REQUEUE_AFTER) | Q(queued_at__lt=now - REQUEUE_AFTER)
+    )
+    released = Q(status=Delivery.Status.HELD, hold_until__lte=now)
+    ids = list(Delivery.objects.filter(lost | released).values_list("pk", flat=True))
+    deliveries_queue(ids)
     return len(ids)
 
 
 @transaction.atomic
 def delivery_retry(*, delivery, by):
     """A person sends a dead delivery again, knowingly; the log says who."""
-    from .tasks import send_delivery
 
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status != Delivery.Status.DEAD:
@@ -455,5 +476,5 @@ def delivery_retry(*, delivery, by):
     delivery.save(update_fields=["status"])
     _log(delivery, "retried", f"Retried by {by.full_name}.")
     delivery_pk = delivery.pk
-    transaction.on_commit(lambda: send_delivery.delay(delivery_pk))
+    transaction.on_commit(lambda: deliveries_queue([delivery_pk]))
     return delivery

@@ -11,14 +11,15 @@ from .models import Message
 MAX_RETRIES = 6
 
 
-@shared_task
+# Routing a whole club's families takes minutes on a small machine; if it is cut short anyway, the
+# sweep routes the message again and the idempotency keys keep every delivery single.
+@shared_task(soft_time_limit=900, time_limit=960)
 def send_message(message_id):
     message = Message.objects.filter(pk=message_id, status=Message.Status.APPROVED).first()
     if message is None:
         return 0
     due = services.message_route(message=message)
-    for delivery_id in due:
-        send_delivery.delay(delivery_id)
+    services.deliveries_queue(due)
     return len(due)
 
 

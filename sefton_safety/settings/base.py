@@ -267,7 +267,8 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "sefton")
 CELERY_TIMEZONE = TIME_ZONE
-# A task is acknowledged only once it has finished, so a worker that dies mid-task loses nothing.
+# A task is acknowledged only once it has finished; a worker that dies mid-task leaves its work to
+# be redelivered or, for deliveries, found by the scheduler's sweep.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -197,6 +197,7 @@ def test_msg9_a_delivery_left_mid_send_goes_to_a_person_never_out_again(club, al
     [delivery_id] = services.message_route(message=message)
     delivery = Delivery.objects.get(pk=delivery_id)
     delivery.status = Delivery.Status.SENDING
+    delivery.sending_since = timezone.now()
     delivery.save()
     DeliveryLogEntry.objects.create(delivery=delivery, event="sending")
     assert services.deliveries_sweep(now=timezone.now() + timedelta(minutes=11)) == 0
@@ -285,3 +286,24 @@ def test_msg7_a_batch_reads_the_school_and_address_lists_once_not_per_recipient(
 
     assert reads_schools(first_queries) and not reads_schools(later_queries)
     assert Delivery.objects.get(pk=others[0]).status == Delivery.Status.SENT
+
+
+def test_msg9_the_sweep_routes_a_message_whose_routing_was_cut_short_and_queues_nothing_twice(
+    club, always_open, monkeypatch
+):
+    from messaging import tasks
+
+    message = approved(club, audience="guardian")
+    queued, routed = [], []
+    monkeypatch.setattr(tasks.send_delivery, "delay", queued.append)
+    monkeypatch.setattr(tasks.send_message, "delay", routed.append)
+    Message.objects.filter(pk=message.pk).update(approved_at=timezone.now() - timedelta(minutes=20))
+    services.deliveries_sweep()
+    assert routed == [message.pk]
+    services.deliveries_queue(services.message_route(message=message))
+    assert len(queued) == 1
+    services.deliveries_sweep()
+    services.deliveries_sweep(now=timezone.now() + timedelta(minutes=5))
+    assert len(queued) == 1 and routed == [message.pk]
+    services.deliveries_sweep(now=timezone.now() + timedelta(minutes=16))
+    assert len(queued) == 2

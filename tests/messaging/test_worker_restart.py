@@ -97,7 +97,7 @@ def test_msg9_a_worker_killed_mid_batch_and_restarted_delivers_every_message_exa
     # queued again if its delivery never started, and one caught between 'sending' and the SMTP
     # reply goes to a person. It runs before the new worker starts, since a sweep ten minutes
     # ahead would take a send in progress for a stuck one.
-    services.deliveries_sweep(now=timezone.now() + timedelta(minutes=11))
+    services.deliveries_sweep(now=timezone.now() + services.REQUEUE_AFTER + timedelta(minutes=1))
     with CeleryWorker(smtp_port=smtp_server.port, extra_env=OPEN_ALL_DAY):
         wait_until(lambda: not deliveries.filter(status__in=UNFINISHED).exists(), "every delivery to finish")
         # The sweep queued tasks again for deliveries whose first task was still queued: those run
