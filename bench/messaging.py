@@ -5,17 +5,13 @@ The worker runs as a deployment runs it (its own process, prefork pool, the base
 DEBUG off), reading the bench's throw-away test database.
 """
 
-import os
 import re
-import subprocess
-import sys
-import threading
 import time
 from contextlib import contextmanager
 
 from django.db import connection
 
-from tests.integration import PROJECT_ROOT, CeleryWorker, SMTPServer
+from tests.integration import CeleryWorker, SMTPServer
 
 EMAIL = (
     "Dear parents and guardians,\n\n"
@@ -157,41 +153,11 @@ def add_families(team, start, stop):
 class PreforkWorker(CeleryWorker):
     """The integration tests' worker with the deployment's prefork pool instead of the solo one."""
 
+    name = "bench"
+
     def __init__(self, *, concurrency=2, **kwargs):
         super().__init__(**kwargs)
-        self.concurrency = concurrency
-
-    def __enter__(self):
-        self.process = subprocess.Popen(  # noqa: S603 (a fixed command line)
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "sefton_safety",
-                "worker",
-                "--pool",
-                "prefork",
-                "--concurrency",
-                str(self.concurrency),
-                "--loglevel",
-                "INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--hostname",
-                f"bench-{os.getpid()}@%h",
-            ],
-            cwd=PROJECT_ROOT,
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        threading.Thread(target=self._read, daemon=True).start()
-        if not self.ready.wait(90):
-            self.__exit__()
-            raise AssertionError("the Celery worker did not start:\n" + "".join(self.output))
-        return self
+        self.pool_args = ("--pool", "prefork", "--concurrency", str(concurrency))
 
 
 # Production-like: DEBUG off, so the worker keeps no query log in memory.

@@ -75,6 +75,10 @@ class CeleryWorker:
     """`celery worker` in its own process, with the project's own settings module read from the
     environment, as a deployment runs it."""
 
+    # The solo pool: one process, so a test can kill the whole worker at once.
+    pool_args = ("--pool", "solo")
+    name = "test"
+
     def __init__(self, *, smtp_port, extra_env=None):
         self.env = {
             **os.environ,
@@ -109,14 +113,13 @@ class CeleryWorker:
                 "-A",
                 "sefton_safety",
                 "worker",
-                "--pool",
-                "solo",
+                *self.pool_args,
                 "--loglevel",
                 "INFO",
                 "--without-gossip",
                 "--without-mingle",
                 "--hostname",
-                f"test-{os.getpid()}@%h",
+                f"{self.name}-{os.getpid()}@%h",
             ],
             cwd=PROJECT_ROOT,
             env=self.env,
