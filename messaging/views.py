@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -288,8 +288,12 @@ def _welfare(request):
 @never_cache
 def reply_list(request):
     _welfare(request)
-    items = Reply.objects.select_related("from_person", "message__author", "seen_by")
-    return render(request, "messaging/reply_list.html", {"items": items})
+    from incidents.models import Incident
+
+    items = Reply.objects.select_related("from_person", "message__author", "seen_by").annotate(
+        incident_reference=F("incident__reference")
+    )
+    return render(request, "messaging/reply_list.html", {"items": items, "categories": Incident.Category.choices})
 
 
 @login_required

@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("consents/", include("consents.urls")),
     path("messages/", include("messaging.urls")),
+    path("concerns/", include("incidents.urls")),
     path("", include("people.urls")),
 ]

@@ -95,3 +95,17 @@ class FamilyMemberFactory(factory.django.DjangoModelFactory):
 
 def confirmed_totp_device(user):
     return TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    """A case as the report form leaves it, without its chronology (tests that need the first
+    entry report through incidents.services.incident_report)."""
+
+    class Meta:
+        model = "incidents.Incident"
+
+    category = "cyberbullying"
+    channel = "social_media"
+    what_happened = factory.Faker("paragraph", locale="en_GB")
+    happened_on = factory.LazyFunction(lambda: club_today())
+    people_involved = "Two players on the Under 13s"

@@ -176,6 +176,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Evidence files of cases (INC-9): no URL serves this folder; the case's gate hands each file out.
+EVIDENCE_ROOT = MEDIA_ROOT / "evidence"
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,0 +1,181 @@
+"""A case chronology as a PDF for a referral (INC-4), in full or with the names of staff removed.
+
+The redacted version replaces each member of staff who appears in the case (authors, the holder,
+whoever marked it seen, anyone given access) with a label such as "Welfare officer A", in the
+fields and in the words of the report and the entries, so an agency can follow who did what
+without learning who they are. Children and the people the concern is about keep their names:
+the agency needs them.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from people.models import WELFARE_ROLE_KINDS, Role
+
+from . import rules
+from .models import CaseEntry
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+
+
+def _staff_labels(incident, entries, evidence):
+    users = {entry.author for entry in entries if entry.author_id}
+    users |= {item.uploaded_by for item in evidence if item.uploaded_by_id}
+    users |= {user for user in (incident.assignee, incident.seen_by) if user is not None}
+    if (
+        incident.reporter is not None
+        and Role.objects.filter(person__user=incident.reporter)
+        .exclude(kind__in=[Role.Kind.GUARDIAN, Role.Kind.CHILD])
+        .exists()
+    ):
+        users.add(incident.reporter)
+    welfare = set(
+        Role.objects.filter(person__user__in=users, kind__in=WELFARE_ROLE_KINDS).values_list("person__user", flat=True)
+    )
+    labels, counters = {}, {}
+    for user in sorted(users, key=lambda u: u.pk):
+        kind = "Welfare officer" if user.pk in welfare else "Club volunteer"
+        counters[kind] = counters.get(kind, 0) + 1
+        labels[user.pk] = f"{kind} {chr(ord('A') + counters[kind] - 1)}"
+    return labels
+
+
+def _name(user):
+    person = getattr(user, "person", None)
+    return person.full_name if person is not None else user.email
+
+
+class _CasePDF(FPDF):
+    def __init__(self, title):
+        super().__init__(format="A4")
+        self.case_title = title
+        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_margins(18, 18, 18)
+
+    def header(self):
+        self.set_font("DejaVu", "", 8)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 5, f"CONFIDENTIAL · {self.case_title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(0, 0, 0)
+        self.ln(2)
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font("DejaVu", "", 8)
+        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="C")
+
+    def heading(self, text):
+        self.ln(3)
+        self.set_font("DejaVu", "B", 12)
+        self.multi_cell(0, 7, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("DejaVu", "", 10)
+
+    def field(self, label, value):
+        self.set_font("DejaVu", "B", 10)
+        self.multi_cell(0, 5.5, label, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("DejaVu", "", 10)
+        self.multi_cell(0, 5.5, value or "—", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1)
+
+
+def case_pdf(*, incident, entries, evidence, subjects, exported_by, redacted):
+    """The PDF's bytes. `entries`, `evidence` and `subjects` are the case page's own lists."""
+    labels = _staff_labels(incident, entries, evidence) if redacted else {}
+    replacements = {}
+    for user_pk, label in labels.items():
+        user = next(
+            u
+            for u in [e.author for e in entries if e.author_id]
+            + [e.uploaded_by for e in evidence if e.uploaded_by_id]
+            + [incident.assignee, incident.seen_by, incident.reporter]
+            if u is not None and u.pk == user_pk
+        )
+        replacements[_name(user)] = label
+
+    def who(user):
+        if user is None:
+            return "The reporter" if not redacted else "Reporter"
+        return labels.get(user.pk) or _name(user)
+
+    def words(text):
+        return rules.redact_names(text, replacements) if redacted else text
+
+    version = "staff names removed" if redacted else "full"
+    pdf = _CasePDF(f"{settings.CLUB_NAME} · case {incident.reference} · {version}")
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.multi_cell(0, 9, f"Case {incident.reference}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("DejaVu", "", 10)
+    now = timezone.localtime()
+    exporter = labels.get(exported_by.pk, "Welfare officer") if redacted else _name(exported_by)
+    pdf.multi_cell(
+        0,
+        5.5,
+        f"{settings.CLUB_NAME}. Exported {now:%d %B %Y %H:%M} by {exporter}. Version: {version}.",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+
+    pdf.heading("The report")
+    local_reported = timezone.localtime(incident.reported_at)
+    pdf.field("Reported", f"{local_reported:%d %B %Y %H:%M} ({incident.get_source_display()})")
+    pdf.field("What it is about", incident.get_category_display())
+    pdf.field("Where it happened", incident.get_channel_display())
+    pdf.field("When it happened", f"{incident.happened_on:%d %B %Y}")
+    pdf.field("A child in danger now?", "Yes" if incident.immediate_risk else "No")
+    pdf.field("What happened", words(incident.what_happened))
+    pdf.field("Who was involved", words(incident.people_involved))
+    reporter = ", ".join(
+        part
+        for part in (
+            incident.get_reporter_relationship_display(),
+            words(incident.reporter_name),
+            words(incident.reporter_contact),
+        )
+        if part
+    )
+    if incident.reporter is not None and incident.reporter.pk in labels:
+        reporter = labels[incident.reporter.pk]
+    pdf.field("Reported by", reporter or "Anonymous")
+
+    pdf.heading("The case")
+    status = incident.get_status_display()
+    if incident.outcome:
+        status = f"{status}: {incident.get_outcome_display()}"
+    pdf.field("Status", status)
+    pdf.field("Priority", incident.get_priority_display())
+    pdf.field("Held by", who(incident.assignee) if incident.assignee else "Nobody")
+    if subjects:
+        pdf.field(
+            "People linked",
+            "\n".join(f"{link.person.full_name} ({link.get_part_display().lower()})" for link in subjects),
+        )
+
+    pdf.heading("Chronology")
+    for entry in entries:
+        stamp = f"{timezone.localtime(entry.created_at):%d %b %Y %H:%M}"
+        title = f"{stamp} · {entry.get_kind_display()} · {who(entry.author)}"
+        if entry.kind == CaseEntry.Kind.REFERRAL:
+            title += f" · to {entry.get_agency_display()}"
+            if entry.agency_reference:
+                title += f" (their reference {entry.agency_reference})"
+        if entry.corrects_id:
+            title += f" · corrects the entry of {timezone.localtime(entry.corrects.created_at):%d %b %Y %H:%M}"
+        pdf.field(title, words(entry.text))
+
+    if evidence:
+        pdf.heading("Evidence held by the club")
+        for item in evidence:
+            pdf.field(
+                f"{timezone.localtime(item.uploaded_at):%d %b %Y %H:%M} · {who(item.uploaded_by)}",
+                f"{words(item.description) or item.original_name} · {item.content_type}, {item.size} bytes\n"
+                f"SHA-256 {item.sha256}",
+            )
+    return bytes(pdf.output())

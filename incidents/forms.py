@@ -1,0 +1,188 @@
+"""Forms of the incidents app: the report anyone makes, and the welfare officer's case forms."""
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from .models import CaseEntry, Incident, IncidentSubject
+
+
+class IncidentReportForm(forms.Form):
+    """INC-1, INC-2: one short form for every concern, online or face to face."""
+
+    immediate_risk = forms.TypedChoiceField(
+        label="Is a child in danger right now?",
+        choices=[("no", "No"), ("yes", "Yes, a child may be in danger now")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text="If a child is in immediate danger, call 999 first, then tell us here.",
+        error_messages={"required": "Say whether a child may be in danger right now."},
+    )
+    what_happened = forms.CharField(
+        label="What happened?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        help_text="In your own words. Write what you saw, heard or were told; you do not need to prove anything.",
+        error_messages={"required": "Tell us what happened, in your own words."},
+    )
+    happened_on = forms.DateField(
+        label="When did it happen?",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Roughly is fine.",
+        error_messages={
+            "required": "Give the date it happened, roughly if you are not sure.",
+            "invalid": "Enter a date.",
+        },
+    )
+    people_involved = forms.CharField(
+        label="Who was involved?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Names, team or online usernames, if you know them.",
+    )
+    category = forms.ChoiceField(
+        label="What is it about?",
+        choices=Incident.Category.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the concern is about. If none fits, choose “Something else”."},
+    )
+    channel = forms.ChoiceField(
+        label="Where did it happen?",
+        choices=Incident.Channel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose where it happened. If you are not sure, choose “Other or not sure”."},
+    )
+    evidence = forms.FileField(
+        label="A screenshot (optional)",
+        required=False,
+        help_text="An image or PDF, up to 10 MB. Only the welfare officers can see it.",
+    )
+    reporter_relationship = forms.ChoiceField(
+        label="You are",
+        choices=Incident.ReporterRelationship.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    reporter_name = forms.CharField(label="Your name (optional)", required=False, max_length=200)
+    reporter_contact = forms.CharField(
+        label="How can the welfare officer reach you? (optional)",
+        required=False,
+        max_length=254,
+        help_text="An email address or phone number. Leave it empty to stay anonymous.",
+    )
+
+    def clean_happened_on(self):
+        day = self.cleaned_data["happened_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        return day
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload and upload.size > settings.EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 10 MB. Send a smaller screenshot or a PDF.")
+        return upload
+
+
+class CaseEntryForm(forms.Form):
+    """INC-4: a line of the chronology. Corrections name the entry they correct."""
+
+    kind = forms.ChoiceField(
+        label="Kind of entry",
+        choices=[(kind.value, kind.label) for kind in CaseEntry.WRITTEN_KINDS],
+        initial=CaseEntry.Kind.NOTE,
+    )
+    text = forms.CharField(label="Entry", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    agency = forms.ChoiceField(
+        label="Referred to", choices=[("", "Not a referral")] + CaseEntry.Agency.choices, required=False
+    )
+    agency_reference = forms.CharField(label="Their reference (optional)", required=False, max_length=100)
+    corrects = forms.ModelChoiceField(
+        label="Corrects entry", queryset=CaseEntry.objects.none(), required=False, empty_label="Not a correction"
+    )
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["corrects"].queryset = CaseEntry.objects.filter(incident=incident)
+        self.fields["corrects"].label_from_instance = lambda entry: (
+            f"{timezone.localtime(entry.created_at):%d %b %H:%M} {entry.get_kind_display()}: {entry.text[:60]}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == CaseEntry.Kind.REFERRAL and not data.get("agency"):
+            self.add_error("agency", "Choose the agency the case was referred to.")
+        if kind == CaseEntry.Kind.CORRECTION and not data.get("corrects"):
+            self.add_error("corrects", "Choose the entry this corrects.")
+        return data
+
+
+class IncidentStatusForm(forms.Form):
+    """INC-3: a move along the transition table; closing needs an outcome and a reason."""
+
+    status = forms.ChoiceField(label="Move to", choices=Incident.Status.choices)
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=[("", "Choose when closing")] + Incident.Outcome.choices, required=False
+    )
+    reason = forms.CharField(
+        label="Why (needed to close or reopen)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = Incident.TRANSITIONS[Incident.Status(incident.status)]
+        self.fields["status"].choices = [(s.value, s.label) for s in Incident.Status if s in allowed]
+
+
+class IncidentTriageForm(forms.Form):
+    priority = forms.TypedChoiceField(label="Priority", choices=Incident.Priority.choices, coerce=int)
+    assignee = forms.ModelChoiceField(label="Held by", queryset=None, required=False, empty_label="Nobody yet")
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = officers
+        self.fields["assignee"].label_from_instance = lambda user: user.person.full_name
+
+
+class SubjectLinkForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    part = forms.ChoiceField(label="Part in the case", choices=IncidentSubject.Part.choices)
+
+
+class AccessGrantForm(forms.Form):
+    person = forms.ModelChoiceField(label="Give access to", queryset=None, empty_label="Choose a person")
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="File", help_text="An image or PDF, up to 10 MB.")
+    description = forms.CharField(label="What it shows", required=False, max_length=300)
+
+
+class FromReplyForm(forms.Form):
+    category = forms.ChoiceField(label="What is it about?", choices=Incident.Category.choices)
+
+
+class ExportForm(forms.Form):
+    """Export asks for the second factor again: a case file is the most sensitive thing here."""
+
+    version = forms.ChoiceField(
+        label="Version",
+        choices=[("full", "Full, with staff names"), ("redacted", "Staff names removed")],
+        widget=forms.RadioSelect,
+        initial="redacted",
+    )
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

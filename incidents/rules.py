@@ -1,0 +1,56 @@
+"""The case rules as plain functions: what a closing needs, how old a case reads, and how staff
+names come out of an export (INC-3, INC-4). No database, no settings."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    code: str
+    message: str
+
+
+def closing_findings(*, outcome, summary):
+    """INC-3: a case closes only with an outcome and a few words on why."""
+    findings = []
+    if not outcome:
+        findings.append(Finding("INC-3", "no-outcome", "Choose the outcome before closing the case."))
+    if not (summary or "").strip():
+        findings.append(Finding("INC-3", "no-summary", "Say in a few words why the case can close."))
+    return findings
+
+
+def referral_findings(*, agency, text):
+    """INC-4: a referral names the outside agency and says what was passed on."""
+    findings = []
+    if not agency:
+        findings.append(Finding("INC-4", "no-agency", "Choose the agency the case was referred to."))
+    if not (text or "").strip():
+        findings.append(Finding("INC-4", "no-text", "Say what was referred, to whom, and what they said."))
+    return findings
+
+
+def age_words(since: datetime, now: datetime):
+    """How long a case has waited, the way a person says it: "40 minutes", "5 hours", "3 days"."""
+    seconds = max(0, int((now - since).total_seconds()))
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if days >= 14:
+        return f"{days // 7} weeks"
+    if days >= 1:
+        return "1 day" if days == 1 else f"{days} days"
+    if hours >= 1:
+        return "1 hour" if hours == 1 else f"{hours} hours"
+    return "1 minute" if minutes == 1 else f"{max(minutes, 0)} minutes"
+
+
+def redact_names(text, replacements):
+    """Replaces each staff name in `text` with its label ("Welfare officer"), longest names first
+    so "Sam Jones" is replaced whole before "Sam" alone. Case-insensitive, whole words only."""
+    for name in sorted(replacements, key=len, reverse=True):
+        if name.strip():
+            pattern = re.compile(rf"(?<!\w){re.escape(name.strip())}(?!\w)", re.IGNORECASE)
+            text = pattern.sub(replacements[name], text)
+    return text

@@ -1,0 +1,362 @@
+"""Every write to a concern or case: the report, triage, the chronology, evidence, links to people,
+access grants, and the alerts. Each change also writes its chronology entry, so the case tells
+its own history (X-2)."""
+
+import hashlib
+
+import filetype
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from people import services as people_services
+from people.models import WELFARE_ROLE_KINDS, Person, Role
+
+from . import rules
+from .access import VIEW_CASE, is_welfare_officer
+from .exceptions import ChronologyError, EvidenceRefused, IncidentError
+from .models import CaseEntry, Evidence, Incident, IncidentSubject
+
+EVIDENCE_TYPES = {
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "image/gif": "GIF image",
+    "image/webp": "WebP image",
+    "image/heic": "HEIC photo",
+    "application/pdf": "PDF document",
+}
+
+
+def welfare_officers():
+    """The people holding a welfare role today, with their sign-in accounts."""
+    current = Role.objects.current().filter(kind__in=WELFARE_ROLE_KINDS)
+    return Person.objects.filter(roles__in=current).select_related("user").distinct()
+
+
+def _entry(incident, kind, text, author, **fields):
+    return CaseEntry.objects.create(incident=incident, kind=kind, text=text, author=author, **fields)
+
+
+def _locked(incident):
+    return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+@transaction.atomic
+def incident_report(
+    *,
+    reporter,
+    category,
+    channel,
+    what_happened,
+    happened_on,
+    people_involved="",
+    immediate_risk=False,
+    reporter_relationship="",
+    reporter_name="",
+    reporter_contact="",
+    evidence_file=None,
+    evidence_description="",
+):
+    """INC-1, INC-2: one procedure for every report, whoever makes it and however the concern
+    arose (online or face to face). The welfare officers are alerted once it is stored."""
+    if not (what_happened or "").strip():
+        raise IncidentError("Say what happened, in your own words.")
+    if happened_on > timezone.localdate():
+        raise IncidentError("The date cannot be in the future.")
+    user = reporter if reporter is not None and reporter.is_authenticated else None
+    incident = Incident.objects.create(
+        reporter=user,
+        category=category,
+        channel=channel,
+        what_happened=what_happened.strip(),
+        happened_on=happened_on,
+        people_involved=people_involved.strip(),
+        immediate_risk=immediate_risk,
+        priority=Incident.Priority.URGENT if immediate_risk else Incident.Priority.NORMAL,
+        reporter_relationship=reporter_relationship,
+        reporter_name=reporter_name.strip(),
+        reporter_contact=reporter_contact.strip(),
+    )
+    risk = " The reporter said a child is in danger now." if immediate_risk else ""
+    _entry(incident, CaseEntry.Kind.REPORT, f"Concern reported through the form.{risk}", user)
+    if evidence_file is not None:
+        evidence_add(incident=incident, by=user, uploaded_file=evidence_file, description=evidence_description)
+    _alert_on_commit(incident)
+    return incident
+
+
+def _alert_on_commit(incident, *, except_user=None):
+    from .tasks import send_incident_alert
+
+    incident_id, except_id = incident.pk, getattr(except_user, "pk", None)
+    transaction.on_commit(lambda: send_incident_alert.delay(incident_id, except_id))
+
+
+@transaction.atomic
+def incident_from_reply(*, reply, by, category):
+    """INC-8: a concerning reply from a young person (MSG-8) becomes a case in one step. Raising
+    it twice gives the same case."""
+    from messaging import replies
+
+    existing = Incident.objects.filter(reply=reply).first()
+    if existing is not None:
+        return existing
+    channel = Incident.Channel.TEXT if reply.channel == "sms" else Incident.Channel.EMAIL
+    now = timezone.now()
+    incident = Incident.objects.create(
+        source=Incident.Source.MESSAGE_REPLY,
+        reply=reply,
+        reporter=by,
+        reporter_relationship=Incident.ReporterRelationship.VOLUNTEER,
+        category=category,
+        channel=channel,
+        what_happened=f"Reply received {timezone.localtime(reply.received_at):%d %b %Y %H:%M}:\n\n{reply.body}",
+        happened_on=timezone.localdate(reply.received_at),
+        people_involved=reply.from_person.full_name if reply.from_person_id else reply.from_address,
+        status=Incident.Status.IN_REVIEW,
+        seen_at=now,
+        seen_by=by,
+    )
+    _entry(incident, CaseEntry.Kind.REPORT, "Case raised from a reply to a club message (MSG-8).", by)
+    if reply.from_person_id:
+        IncidentSubject.objects.create(
+            incident=incident, person=reply.from_person, part=IncidentSubject.Part.CHILD_AFFECTED, added_by=by
+        )
+    officer = Person.objects.filter(user=by).first()
+    if officer is not None:
+        replies.reply_mark_seen(reply=reply, by=officer)
+    _alert_on_commit(incident, except_user=by)
+    return incident
+
+
+@transaction.atomic
+def incident_mark_seen(*, incident, by):
+    """INC-3: the alert was seen; the first welfare officer to open it says so."""
+    incident = _locked(incident)
+    if incident.seen_at is None:
+        incident.seen_at, incident.seen_by = timezone.now(), by
+        incident.save(update_fields=["seen_at", "seen_by"])
+        _entry(incident, CaseEntry.Kind.STATUS, "Marked as seen.", by)
+    return incident
+
+
+@transaction.atomic
+def incident_transition(*, incident, status, by, reason="", outcome=""):
+    """INC-3: moves a case along the declared transition table. Closing needs an outcome and a
+    summary; reopening needs a reason."""
+    incident = _locked(incident)
+    before = incident.get_status_display()
+    if status == Incident.Status.CLOSED:
+        findings = rules.closing_findings(outcome=outcome, summary=reason)
+        if findings:
+            raise IncidentError(" ".join(f.message for f in findings))
+    if incident.status == Incident.Status.CLOSED and not reason.strip():
+        raise IncidentError("Say why the case is being reopened.")
+    incident.transition_to(status)
+    if status == Incident.Status.CLOSED:
+        incident.outcome, incident.closed_at = outcome, timezone.now()
+        text = f"Closed. Outcome: {Incident.Outcome(outcome).label}. {reason.strip()}"
+    else:
+        incident.outcome, incident.closed_at = "", None
+        text = f"Status changed from {before.lower()} to {incident.get_status_display().lower()}."
+        if reason.strip():
+            text = f"{text} {reason.strip()}"
+    if incident.seen_at is None:
+        incident.seen_at, incident.seen_by = timezone.now(), by
+    incident.save(update_fields=["status", "outcome", "closed_at", "seen_at", "seen_by"])
+    _entry(incident, CaseEntry.Kind.STATUS, text, by)
+    return incident
+
+
+@transaction.atomic
+def incident_triage(*, incident, by, priority, assignee):
+    """INC-3: priority and the welfare officer who holds the case."""
+    incident = _locked(incident)
+    if assignee is not None and not is_welfare_officer(assignee):
+        raise IncidentError("Cases are assigned to a welfare officer.")
+    changes = []
+    if priority != incident.priority:
+        old, new = Incident.Priority(incident.priority).label, Incident.Priority(priority).label
+        changes.append(f"Priority changed from {old.lower()} to {new.lower()}.")
+        incident.priority = priority
+    if assignee != incident.assignee:
+        name = assignee.person.full_name if assignee is not None else "nobody"
+        changes.append(f"Assigned to {name}.")
+        incident.assignee = assignee
+    if changes:
+        incident.save(update_fields=["priority", "assignee"])
+        _entry(incident, CaseEntry.Kind.STATUS, " ".join(changes), by)
+    return incident
+
+
+@transaction.atomic
+def case_entry_add(*, incident, by, kind, text, agency="", agency_reference="", corrects=None):
+    """INC-4: a note, action, decision, referral or correction, stamped with time and author. A
+    referral moves an open case to "referred"."""
+    if kind not in CaseEntry.WRITTEN_KINDS:
+        raise ChronologyError("That kind of entry is written by the portal itself.")
+    if kind == CaseEntry.Kind.REFERRAL:
+        findings = rules.referral_findings(agency=agency, text=text)
+        if findings:
+            raise ChronologyError(" ".join(f.message for f in findings))
+    elif not (text or "").strip():
+        raise ChronologyError("An entry needs some words.")
+    if kind == CaseEntry.Kind.CORRECTION and (corrects is None or corrects.incident_id != incident.pk):
+        raise ChronologyError("Choose the entry of this case that the correction corrects.")
+    incident = _locked(incident)
+    if not incident.is_open and kind != CaseEntry.Kind.CORRECTION:
+        raise ChronologyError("This case is closed. Reopen it to add to it, or add a correction.")
+    entry = _entry(
+        incident,
+        kind,
+        text.strip(),
+        by,
+        agency=agency if kind == CaseEntry.Kind.REFERRAL else "",
+        agency_reference=agency_reference.strip() if kind == CaseEntry.Kind.REFERRAL else "",
+        corrects=corrects if kind == CaseEntry.Kind.CORRECTION else None,
+    )
+    referable = {Incident.Status.NEW, Incident.Status.IN_REVIEW, Incident.Status.MONITORING}
+    if kind == CaseEntry.Kind.REFERRAL and incident.status in referable:
+        incident_transition(incident=incident, status=Incident.Status.REFERRED, by=by)
+    return entry
+
+
+def _sniffed_type(uploaded_file):
+    head = uploaded_file.read(8192)
+    uploaded_file.seek(0)
+    kind = filetype.guess(head)
+    return kind.mime if kind is not None else ""
+
+
+@transaction.atomic
+def evidence_add(*, incident, by, uploaded_file, description=""):
+    """INC-9: stores a screenshot or document privately with the case. The type is read from the
+    file's own bytes, not its name, and only images and PDFs are kept."""
+    if uploaded_file.size > settings.EVIDENCE_MAX_BYTES:
+        limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+        raise EvidenceRefused(f"The file is larger than {limit} MB. Send a smaller screenshot or a PDF.")
+    content_type = _sniffed_type(uploaded_file)
+    if content_type not in EVIDENCE_TYPES:
+        raise EvidenceRefused("Only screenshots and photos (PNG, JPEG, GIF, WebP, HEIC) or PDF documents can be added.")
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    name = (uploaded_file.name or "evidence")[-200:]
+    evidence = Evidence(
+        incident=incident,
+        original_name=name,
+        content_type=content_type,
+        size=uploaded_file.size,
+        sha256=digest.hexdigest(),
+        description=description.strip()[:300],
+        uploaded_by=by,
+    )
+    evidence.file.save("evidence", uploaded_file, save=False)
+    stored = evidence.file.name
+    # A file whose record failed to save is removed at once: evidence never lies about unlinked.
+    try:
+        evidence.save()
+        label = description.strip() or EVIDENCE_TYPES[content_type]
+        _entry(incident, CaseEntry.Kind.EVIDENCE, f"Evidence added: {label} ({name}).", by)
+    except Exception:
+        evidence.file.storage.delete(stored)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def subject_link(*, incident, by, person, part):
+    """INC-6: links a person in the register to the case, so earlier concerns about them show."""
+    link, created = IncidentSubject.objects.get_or_create(
+        incident=incident, person=person, defaults={"part": part, "added_by": by}
+    )
+    if created:
+        _entry(incident, CaseEntry.Kind.ACCESS, f"Linked {person.full_name} as {link.get_part_display().lower()}.", by)
+        if person.user_id is not None:
+            remove_perm(VIEW_CASE, person.user, incident)
+    return link
+
+
+@transaction.atomic
+def subject_unlink(*, link, by):
+    incident, person = link.incident, link.person
+    link.delete()
+    _entry(incident, CaseEntry.Kind.ACCESS, f"Unlinked {person.full_name}: linked in error.", by)
+
+
+def access_grantable_people():
+    """People who can be given one case: anyone with a sign-in account and a staff role today."""
+    from people.models import STAFF_ROLE_KINDS
+
+    current = Role.objects.current().filter(kind__in=STAFF_ROLE_KINDS)
+    return Person.objects.filter(roles__in=current, user__isnull=False, user__is_active=True).distinct()
+
+
+@transaction.atomic
+def access_grant(*, incident, by, person):
+    """INC-5: one person may read one case, for as long as the grant stands."""
+    if person.user_id is None:
+        raise IncidentError(f"{person.full_name} has no sign-in account to read the case with.")
+    if IncidentSubject.objects.filter(incident=incident, person=person).exists():
+        raise IncidentError(f"{person.full_name} is linked to this case, so cannot be given access to it.")
+    assign_perm(VIEW_CASE, person.user, incident)
+    _entry(incident, CaseEntry.Kind.ACCESS, f"Access given to {person.full_name}.", by)
+    user_id, reference = person.user_id, incident.reference
+    from .tasks import send_access_granted
+
+    transaction.on_commit(lambda: send_access_granted.delay(reference, user_id))
+
+
+@transaction.atomic
+def access_revoke(*, incident, by, person):
+    remove_perm(VIEW_CASE, person.user, incident)
+    _entry(incident, CaseEntry.Kind.ACCESS, f"Access withdrawn from {person.full_name}.", by)
+
+
+def _case_url(incident):
+    return f"{settings.SITE_URL}{reverse('incidents:case-detail', args=[incident.reference])}"
+
+
+def incident_alert_recipients(*, incident, except_user_id=None):
+    """The welfare officers to alert: all of them, but never one the case is about."""
+    linked = set(IncidentSubject.objects.filter(incident=incident).values_list("person_id", flat=True))
+    return [
+        officer
+        for officer in welfare_officers()
+        if officer.pk not in linked and (except_user_id is None or officer.user_id != except_user_id)
+    ]
+
+
+def incident_alert_send(*, incident, officer):
+    """INC-3: a welfare officer hears of a new case at once, by email, and by text too when a child
+    may be in danger now. The alert carries only a link: no names, no category, no words of the
+    report, because email and phones are read in places a case file is not."""
+    from messaging import sms
+
+    url = _case_url(incident)
+    address = officer.email or (officer.user.email if officer.user_id else "")
+    if address:
+        people_services.email_send(
+            template="incident_alert",
+            to=address,
+            subject=f"{settings.CLUB_NAME}: {'URGENT: ' if incident.immediate_risk else ''}a new concern to read",
+            context={"url": url, "urgent": incident.immediate_risk},
+        )
+    if incident.immediate_risk and officer.mobile:
+        sms.get_backend().send(
+            to=officer.mobile,
+            body=f"{settings.CLUB_NAME}: URGENT concern reported. Please read it now: {url}",
+            idempotency_key=f"incident-alert-{incident.pk}-{officer.pk}",
+        )
+
+
+def access_granted_send(*, incident, user):
+    people_services.email_send(
+        template="incident_access",
+        to=user.email,
+        subject=f"{settings.CLUB_NAME}: the welfare officer has shared a case with you",
+        context={"url": _case_url(incident)},
+    )

@@ -1,0 +1,40 @@
+"""The incidents worker: alerts to the welfare officers and notices of shared cases."""
+
+import smtplib
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+
+from messaging.exceptions import TemporaryDeliveryFailure
+from people.models import Person
+
+from . import services
+from .models import Incident
+
+
+@shared_task
+def send_incident_alert(incident_id, except_user_id=None):
+    """One task per welfare officer, so a failure for one is retried without alerting the others twice."""
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None:
+        return 0
+    officers = services.incident_alert_recipients(incident=incident, except_user_id=except_user_id)
+    for officer in officers:
+        send_incident_alert_to.delay(incident_id, officer.pk)
+    return len(officers)
+
+
+@shared_task(autoretry_for=(smtplib.SMTPException, OSError, TemporaryDeliveryFailure), retry_backoff=5, max_retries=8)
+def send_incident_alert_to(incident_id, person_id):
+    incident = Incident.objects.filter(pk=incident_id).first()
+    officer = Person.objects.filter(pk=person_id).select_related("user").first()
+    if incident is not None and officer is not None:
+        services.incident_alert_send(incident=incident, officer=officer)
+
+
+@shared_task(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=5, max_retries=6)
+def send_access_granted(reference, user_id):
+    incident = Incident.objects.filter(reference=reference).first()
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if incident is not None and user is not None:
+        services.access_granted_send(incident=incident, user=user)

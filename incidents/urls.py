@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("report/", views.report, name="report"),
+    path("status/<str:token>/", views.report_status, name="report-status"),
+    path("mine/", views.my_reports, name="my-reports"),
+    path("counts/", views.counts, name="counts"),
+    path("from-reply/<int:pk>/", views.from_reply, name="from-reply"),
+    path("cases/", views.queue, name="queue"),
+    path("cases/<str:reference>/", views.case_detail, name="case-detail"),
+    path("cases/<str:reference>/seen/", views.case_seen, name="case-seen"),
+    path("cases/<str:reference>/status/", views.case_status, name="case-status"),
+    path("cases/<str:reference>/triage/", views.case_triage, name="case-triage"),
+    path("cases/<str:reference>/entries/", views.case_entry_add, name="case-entry-add"),
+    path("cases/<str:reference>/evidence/", views.evidence_add, name="evidence-add"),
+    path("cases/<str:reference>/evidence/<int:pk>/", views.evidence_file, name="evidence-file"),
+    path("cases/<str:reference>/people/", views.subject_link, name="subject-link"),
+    path("cases/<str:reference>/people/<int:pk>/remove/", views.subject_unlink, name="subject-unlink"),
+    path("cases/<str:reference>/access/", views.access_grant, name="access-grant"),
+    path("cases/<str:reference>/access/<int:user_id>/revoke/", views.access_revoke, name="access-revoke"),
+    path("cases/<str:reference>/reads/", views.case_reads, name="case-reads"),
+    path("cases/<str:reference>/export/", views.case_export, name="case-export"),
+]

@@ -1,0 +1,165 @@
+"""INC-5 and INC-9: every role against every page and file of a case, and the read log of each try.
+
+The matrix is the specification: who sees what. A case is read only by welfare officers and a
+person granted that one case; the reporter sees the status of their own report; the committee
+sees counts; nobody else sees anything, superusers included.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from incidents import services
+from incidents.models import CaseRead
+from people import services as people_services
+from people.models import Role
+from tests import factories
+from tests.conftest import make_person_with_role
+from tests.incidents.conftest import report
+from tests.incidents.test_services import PNG
+
+ROLES = ["welfare", "deputy", "granted", "reporter", "volunteer", "committee", "superuser", "linked_officer"]
+
+
+@pytest.fixture(autouse=True)
+def private_evidence(settings, tmp_path):
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+
+
+@pytest.fixture
+def world(db, welfare_officer, deputy_welfare_officer, helper, guardian, volunteer, committee_member):
+    case = report(reporter=guardian.user)
+    other = report()
+    services.access_grant(incident=case, by=welfare_officer.user, person=helper)
+    upload = SimpleUploadedFile("chat.png", PNG, content_type="image/png")
+    evidence = services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload)
+    superuser = factories.PersonFactory(first_name="Root", last_name="Admin")
+    people_services.person_login_create(person=superuser, email="root@example.org", password=factories.STAFF_PASSWORD)
+    superuser.user.is_superuser = superuser.user.is_staff = True
+    superuser.user.save()
+    # A second lead welfare officer the case is about: a concern about a welfare officer goes to the others.
+    linked = make_person_with_role(Role.Kind.WELFARE_OFFICER, email="linked@example.org", first_name="Lin")
+    services.subject_link(incident=case, by=welfare_officer.user, person=linked, part="person_of_concern")
+    people = {
+        "welfare": welfare_officer,
+        "deputy": deputy_welfare_officer,
+        "granted": helper,
+        "reporter": guardian,
+        "volunteer": volunteer,
+        "committee": committee_member,
+        "superuser": superuser,
+        "linked_officer": linked,
+    }
+    return {"case": case, "other": other, "evidence": evidence, "people": people}
+
+
+def _sign_in(signed_in, person, role):
+    # A guardian signs in from an emailed link and has no second factor; everyone else has one.
+    return signed_in(person, verified=role != "reporter")
+
+
+CASE_PAGES = {
+    "case page": lambda w: reverse("incidents:case-detail", args=[w["case"].reference]),
+    "evidence file": lambda w: reverse("incidents:evidence-file", args=[w["case"].reference, w["evidence"].pk]),
+    "read log": lambda w: reverse("incidents:case-reads", args=[w["case"].reference]),
+    "export page": lambda w: reverse("incidents:case-export", args=[w["case"].reference]),
+}
+# Who gets a 200 on each page of the case; everyone else gets a 403.
+MATRIX = {
+    "case page": {"welfare", "deputy", "granted"},
+    "evidence file": {"welfare", "deputy", "granted"},
+    "read log": {"welfare", "deputy"},
+    "export page": {"welfare", "deputy"},
+}
+
+
+@pytest.mark.parametrize("page", list(CASE_PAGES))
+@pytest.mark.parametrize("role", ROLES)
+def test_inc5_inc9_the_matrix_says_exactly_who_reads_each_page_and_file_of_a_case(
+    world, signed_in, role, page, settings
+):
+    client = _sign_in(signed_in, world["people"][role], role)
+    response = client.get(CASE_PAGES[page](world))
+    expected = 200 if role in MATRIX[page] else 403
+    assert response.status_code == expected, (role, page)
+    if expected == 200:
+        assert "no-store" in response["Cache-Control"]
+    if page == "evidence file" and expected == 200:
+        assert b"".join(response.streaming_content) == PNG
+        assert response["Content-Disposition"].startswith("attachment")
+    if page == "case page" and expected == 403:
+        assert world["case"].what_happened.encode() not in response.content
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_inc5_the_read_log_records_each_allowed_read_and_each_refused_one(world, signed_in, role):
+    client = _sign_in(signed_in, world["people"][role], role)
+    before = CaseRead.objects.count()
+    response = client.get(CASE_PAGES["case page"](world))
+    read = CaseRead.objects.exclude(pk__in=CaseRead.objects.order_by("pk")[:before].values("pk")).get()
+    assert read.user == world["people"][role].user and read.incident == world["case"]
+    assert read.what == "case page"
+    assert read.allowed is (response.status_code == 200) is (role in MATRIX["case page"])
+
+
+def test_inc5_a_grant_opens_one_case_only(world, signed_in):
+    client = signed_in(world["people"]["granted"])
+    assert client.get(reverse("incidents:case-detail", args=[world["case"].reference])).status_code == 200
+    assert client.get(reverse("incidents:case-detail", args=[world["other"].reference])).status_code == 403
+
+
+def test_inc5_the_queue_is_the_welfare_officers_and_a_granted_person_sees_only_their_case(world, signed_in):
+    queue = reverse("incidents:queue")
+    officer = signed_in(world["people"]["welfare"]).get(queue)
+    assert world["case"].reference in officer.content.decode() and world["other"].reference in officer.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("granted", 200), ("linked_officer", 200), ("volunteer", 403), ("committee", 403), ("reporter", 403)],
+)
+def test_inc5_the_queue_shows_each_person_only_what_they_may_read(world, signed_in, role, status):
+    response = _sign_in(signed_in, world["people"][role], role).get(reverse("incidents:queue"))
+    assert response.status_code == status
+    if status == 200:
+        body = response.content.decode()
+        assert (world["case"].reference in body) is (role == "granted")
+        assert world["other"].reference not in body if role == "granted" else world["other"].reference in body
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("committee", 200),
+        ("welfare", 200),
+        ("deputy", 200),
+        ("volunteer", 403),
+        ("granted", 403),
+        ("reporter", 403),
+        ("superuser", 403),
+    ],
+)
+def test_inc5_the_committee_sees_counts_and_never_names_or_details(world, signed_in, role, status):
+    response = _sign_in(signed_in, world["people"][role], role).get(reverse("incidents:counts"))
+    assert response.status_code == status
+    if status == 200:
+        body = response.content.decode()
+        assert "Cyberbullying" in body
+        for detail in ("Ada", "Okafor", "unkind", world["case"].reference, world["other"].reference, "Lin "):
+            assert detail not in body
+
+
+def test_inc5_a_reporter_sees_the_status_of_their_own_reports_only(world, signed_in):
+    client = signed_in(world["people"]["reporter"], verified=False)
+    body = client.get(reverse("incidents:my-reports")).content.decode()
+    assert world["case"].reference in body and world["other"].reference not in body
+    assert world["case"].what_happened not in body and "New" in body
+    status_page = client.get(reverse("incidents:report-status", args=[world["case"].status_token]))
+    assert status_page.status_code == 200 and "no-store" in status_page["Cache-Control"]
+    assert world["case"].what_happened not in status_page.content.decode()
+
+
+def test_inc5_someone_signed_out_is_sent_to_sign_in_and_never_sees_a_case(world, client):
+    for page in CASE_PAGES.values():
+        response = client.get(page(world))
+        assert response.status_code == 302 and "/sign-in/" in response["Location"]
