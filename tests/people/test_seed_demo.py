@@ -24,6 +24,8 @@ from consents.selectors import (
     may_photograph,
 )
 from consents.services import round_children
+from incidents.models import CaseEntry, Incident, IncidentSubject
+from incidents.selectors import earlier_concerns, incident_list_for_reporter
 from messaging import rules as messaging_rules
 from messaging import services as messaging_services
 from messaging.exceptions import MessagingError
@@ -99,6 +101,7 @@ def register_counts():
             *(Person, Role, Family, FamilyMember, User, Team, TeamPlayer, TeamStaff, TOTPDevice),
             *(Consent, ConsentRound, DirectContactRequest, AcceptableUseAgreement),
             *(Message, Delivery, DeliveryLogEntry, Reply, Fixture),
+            *(Incident, CaseEntry, IncidentSubject),
         )
     }
 
@@ -703,3 +706,33 @@ def test_demo_totp_refuses_outside_demo_mode_and_without_a_device(seeded, settin
     out = StringIO()
     call_command("demo_totp", demo.COMMITTEE_EMAIL, stdout=out)
     assert re.fullmatch(r"\d{6}\n", out.getvalue())
+
+
+# INC: the demo's concerns ---------------------------------------------------------------------
+
+
+def test_inc3_demo_cases_span_every_category_and_status_with_one_urgent_case_unseen(seeded):
+    assert set(Incident.objects.values_list("category", flat=True)) == set(Incident.Category.values)
+    assert set(Incident.objects.values_list("status", flat=True)) == set(Incident.Status.values)
+    urgent = Incident.objects.get(immediate_risk=True, seen_at__isnull=True)
+    assert urgent.status == Incident.Status.NEW and urgent.priority == Incident.Priority.URGENT
+    assert not Incident.objects.filter(status=Incident.Status.CLOSED, outcome="").exists()
+    assert f"Concerns: {Incident.objects.count()} cases over a year" in seeded.output
+
+
+def test_inc4_demo_chronologies_start_with_the_report_and_run_in_time_order(seeded):
+    for incident in Incident.objects.all():
+        entries = list(incident.entries.order_by("created_at", "pk"))
+        assert entries[0].kind == CaseEntry.Kind.REPORT and entries[0].created_at == incident.reported_at
+        assert all(entry.created_at <= timezone.now() for entry in entries)
+    assert CaseEntry.objects.filter(kind=CaseEntry.Kind.REFERRAL).exclude(agency="").exists()
+    assert CaseEntry.objects.filter(kind=CaseEntry.Kind.CORRECTION, corrects__isnull=False).exists()
+
+
+def test_inc5_inc6_demo_parent_reported_one_case_and_her_daughter_has_earlier_concerns(seeded):
+    parent = User.objects.get(email=demo.PARENT_EMAIL)
+    assert len(list(incident_list_for_reporter(parent))) == 1
+    younger, _ = demo_parents_children()
+    cases = Incident.objects.filter(subject_links__person=younger).order_by("-reported_at")
+    welfare = User.objects.get(email=demo.WELFARE_EMAIL)
+    assert len(cases) == 2 and [c.pk for c in earlier_concerns(cases[0], welfare)] == [cases[1].pk]

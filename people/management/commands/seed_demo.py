@@ -1,5 +1,5 @@
 """Loads the fictional demo club that `make run` serves (built in people/demo.py,
-people/demo_consents.py and people/demo_messages.py), and prints how to sign in to it."""
+people/demo_consents.py, people/demo_messages.py and people/demo_incidents.py), and prints how to sign in to it."""
 
 import base64
 
@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from people import demo
 from people.demo_consents import DemoConsents
+from people.demo_incidents import DemoIncidents
 from people.demo_messages import DemoMessages
 from people.exceptions import PeopleError
 from people.models import User, club_today
@@ -41,11 +42,14 @@ class Command(BaseCommand):
                     consents.build()
                     messages = DemoMessages(club, consents)
                     messages.build()
+                    incidents = DemoIncidents(club)
+                    incidents.build()
             except PeopleError as error:
                 raise CommandError(f"The demo club could not be loaded, and nothing was written: {error}") from error
             self.stdout.write(self.style.SUCCESS(club.summary()))
             self.stdout.write(self.style.SUCCESS(consents.summary()))
             self.stdout.write(self.style.SUCCESS(messages.summary()))
+            self.stdout.write(self.style.SUCCESS(incidents.summary()))
         self.print_logins()
 
     def print_logins(self):
