@@ -104,6 +104,10 @@ class CaseEntryForm(forms.Form):
 
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
+        if not incident.is_open:
+            # A closed case takes corrections only; anything more means reopening it first.
+            self.fields["kind"].choices = [(CaseEntry.Kind.CORRECTION.value, CaseEntry.Kind.CORRECTION.label)]
+            self.fields["kind"].initial = CaseEntry.Kind.CORRECTION
         self.fields["corrects"].queryset = CaseEntry.objects.filter(incident=incident)
         self.fields["corrects"].label_from_instance = lambda entry: (
             f"{timezone.localtime(entry.created_at):%d %b %H:%M} {entry.get_kind_display()}: {entry.text[:60]}"
@@ -116,6 +120,11 @@ class CaseEntryForm(forms.Form):
             self.add_error("agency", "Choose the agency the case was referred to.")
         if kind == CaseEntry.Kind.CORRECTION and not data.get("corrects"):
             self.add_error("corrects", "Choose the entry this corrects.")
+        # Nothing typed is dropped quietly: an agency or a corrected entry belongs to its own kind.
+        if kind != CaseEntry.Kind.REFERRAL and (data.get("agency") or data.get("agency_reference")):
+            self.add_error("agency", "Only a referral names an agency. Choose “Referral” as the kind, or clear it.")
+        if kind != CaseEntry.Kind.CORRECTION and data.get("corrects"):
+            self.add_error("corrects", "Only a correction corrects an entry. Choose “Correction”, or clear it.")
         return data
 
 
@@ -136,7 +145,11 @@ class IncidentStatusForm(forms.Form):
     def __init__(self, *args, incident, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = Incident.TRANSITIONS[Incident.Status(incident.status)]
-        self.fields["status"].choices = [(s.value, s.label) for s in Incident.Status if s in allowed]
+        # No move is chosen for the officer: one stray press must not move a case.
+        self.fields["status"].choices = [("", "Choose…")] + [
+            (s.value, s.label) for s in Incident.Status if s in allowed
+        ]
+        self.fields["status"].error_messages["required"] = "Choose where the case moves to."
 
 
 class IncidentTriageForm(forms.Form):

@@ -43,7 +43,9 @@ def age_words(since: datetime, now: datetime):
         return "1 day" if days == 1 else f"{days} days"
     if hours >= 1:
         return "1 hour" if hours == 1 else f"{hours} hours"
-    return "1 minute" if minutes == 1 else f"{max(minutes, 0)} minutes"
+    if minutes < 1:
+        return "less than a minute"
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def redact_names(text, replacements):

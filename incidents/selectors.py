@@ -109,13 +109,15 @@ def incident_counts(*, today=None, months=12):
             grid[row["category"]][key] = row["count"]
     by_status = dict(Incident.objects.values_list("status").annotate(count=Count("pk")).values_list("status", "count"))
     open_cases = Incident.objects.exclude(status=Incident.Status.CLOSED)
+    # Newest month first: the months a committee asks about are the first they see on a phone.
+    month_list.reverse()
     return {
         "months": month_list,
         "categories": [
             {
                 "category": category,
                 "label": Incident.Category(category).label,
-                "counts": list(grid[category].values()),
+                "counts": [grid[category][month] for month in month_list],
                 "total": sum(grid[category].values()),
             }
             for category in Incident.Category.values

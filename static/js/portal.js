@@ -4,3 +4,11 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// A form sent back with errors: move to its summary, so a phone user sees at once what to fix.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+});

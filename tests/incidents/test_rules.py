@@ -64,7 +64,7 @@ def test_inc4_a_referral_names_its_agency_and_what_was_passed_on():
 @pytest.mark.parametrize(
     ("elapsed", "words"),
     [
-        (timedelta(seconds=30), "0 minutes"),
+        (timedelta(seconds=30), "less than a minute"),
         (timedelta(minutes=1), "1 minute"),
         (timedelta(minutes=59), "59 minutes"),
         (timedelta(hours=1), "1 hour"),

@@ -362,3 +362,30 @@ def test_inc1_a_young_member_reports_the_same_way(signed_in, child, welfare_offi
     response = client.post(reverse("incidents:report"), report_form(reporter_relationship="young_member"))
     assert response.status_code == 302
     assert Incident.objects.get().reporter == services_login
+
+
+def test_inc4_an_agency_on_a_note_is_refused_on_the_form_rather_than_dropped(signed_in, welfare_officer, case):
+    url = reverse("incidents:case-entry-add", args=[case.reference])
+    client = signed_in(welfare_officer)
+    refused = client.post(url, {"kind": "note", "text": "Phoned the police.", "agency": "police"})
+    assert refused.status_code == 400 and "Only a referral names an agency" in refused.content.decode()
+    assert case.entries.count() == 1
+    client.post(url, {"kind": "referral", "text": "Phoned the police.", "agency": "police"})
+    assert case.entries.filter(kind="referral", agency="police").count() == 1
+
+
+def test_inc3_a_status_change_must_be_chosen_and_a_closed_case_offers_only_reopening_and_corrections(
+    signed_in, welfare_officer, case
+):
+    client = signed_in(welfare_officer)
+    status_url = reverse("incidents:case-status", args=[case.reference])
+    unchosen = client.post(status_url, {"status": ""})
+    assert unchosen.status_code == 400 and "Choose where the case moves to" in unchosen.content.decode()
+    client.post(status_url, {"status": "closed", "outcome": "no_further_action", "reason": "Resolved at practice."})
+    page = client.get(reverse("incidents:case-detail", args=[case.reference])).content.decode()
+    assert "Reopen the case" in page and "Add a correction" in page and 'value="note"' not in page
+    refused = client.post(status_url, {"status": "in_review", "reason": ""})
+    assert refused.status_code == 400 and "Say why the case is being reopened" in refused.content.decode()
+    client.post(status_url, {"status": "in_review", "reason": "The messages started again."})
+    case.refresh_from_db()
+    assert case.status == Incident.Status.IN_REVIEW and case.outcome == ""
