@@ -2,13 +2,16 @@
 delivery, copies, a withdrawn consent, and nothing sent twice."""
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from consents import services as consent_services
 from consents.models import Consent
 from messaging import services
 from messaging.models import Delivery
+from messaging.tasks import sweep_deliveries
 from tests.integration import CeleryWorker
 from tests.messaging.conftest import allow_direct_contact
 from tests.messaging.test_services import draft
@@ -81,3 +84,42 @@ def test_msg7_a_consent_withdrawn_after_approval_is_not_sent_by_the_worker(club,
     assert statuses == {Delivery.Status.SENT}
     assert [d.to_person for d in deliveries] == [club["guardian"]]
     assert [m["to"] for m in message_mail(smtp_server, 1)] == [["parent@example.org"]]
+
+
+def _next_window_opening():
+    """The start of the next whole minute, at least 15 seconds away and before midnight, so the
+    window "HH:MM-24:00" is closed now and opens while the test waits."""
+    now = timezone.localtime()
+    if now.second > 45 or (now.hour, now.minute) == (23, 59):
+        time.sleep(61 - now.second)
+        now = timezone.localtime()
+    return (now + timedelta(minutes=1)).replace(second=0, microsecond=0)
+
+
+def test_msg3_a_message_approved_out_of_hours_is_held_by_the_worker_and_delivered_once_when_the_window_opens(
+    club, smtp_server, settings
+):
+    opens = _next_window_opening()
+    window = f"{opens:%H:%M}-24:00"
+    settings.MESSAGING_OFFICE_HOURS = {day: window for day in settings.MESSAGING_OFFICE_HOURS}
+    hours = {"OFFICE_HOURS_WEEKDAYS": window, "OFFICE_HOURS_WEEKENDS": window}
+    allow_direct_contact(club)
+    with CeleryWorker(smtp_port=smtp_server.port, extra_env=hours):
+        message = draft(club)
+        services.message_submit(message=message, by=club["coach"])
+        services.message_approve(message=message, by=club["designated"])
+        wait_for_status(message, {Delivery.Status.HELD})
+        held = Delivery.objects.get(message=message)
+        assert held.hold_until == opens and timezone.now() < opens
+        assert not [m for m in smtp_server.handler.messages if m["message"]["X-Sefton-Delivery"]]
+
+        # The scheduler's sweep, as beat runs it every minute, releases it once the window is open.
+        time.sleep(max(0, (opens - timezone.now()).total_seconds()) + 0.5)
+        sweep_deliveries.delay()
+        received = message_mail(smtp_server, 1)
+        wait_for_status(message, {Delivery.Status.SENT})
+        sweep_deliveries.delay()
+        time.sleep(2)
+    assert len(message_mail(smtp_server, 1)) == 1, "the held message was delivered twice"
+    assert sorted(received[0]["to"]) == ["ada.okafor@example.org", "assistant@example.org"]
+    assert Delivery.objects.get(message=message).sent_at >= opens
