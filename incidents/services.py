@@ -12,7 +12,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from people import services as people_services
-from people.models import WELFARE_ROLE_KINDS, Person, Role
+from people.models import WELFARE_ROLE_KINDS, Person
 
 from . import rules
 from .access import VIEW_CASE, is_welfare_officer
@@ -31,8 +31,7 @@ EVIDENCE_TYPES = {
 
 def welfare_officers():
     """The people holding a welfare role today, with their sign-in accounts."""
-    current = Role.objects.current().filter(kind__in=WELFARE_ROLE_KINDS)
-    return Person.objects.filter(roles__in=current).select_related("user").distinct()
+    return Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user")
 
 
 def _entry(incident, kind, text, author, **fields):
@@ -291,8 +290,7 @@ def access_grantable_people():
     """People who can be given one case: anyone with a sign-in account and a staff role today."""
     from people.models import STAFF_ROLE_KINDS
 
-    current = Role.objects.current().filter(kind__in=STAFF_ROLE_KINDS)
-    return Person.objects.filter(roles__in=current, user__isnull=False, user__is_active=True).distinct()
+    return Person.objects.holding(*STAFF_ROLE_KINDS).filter(user__isnull=False, user__is_active=True)
 
 
 @transaction.atomic

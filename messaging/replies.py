@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people import services as people_services
-from people.models import FamilyMember, Person, Role
+from people.models import WELFARE_ROLE_KINDS, FamilyMember, Person, Role
 
 from . import sms
 from .models import Delivery, Fixture, FixtureNotice, Message, Reply
@@ -19,14 +19,13 @@ NOTICE_AHEAD = timedelta(hours=48)
 
 
 def _welfare_officers():
-    current = Role.objects.current().filter(kind__in=[Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER])
-    return Person.objects.filter(roles__in=current).select_related("user").distinct()
+    return Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user")
 
 
 def policy_answer():
     """The policy's answer to a young person who starts a conversation: stop, talk at the next
     session, and here is whom to contact if worried. Email only: no phone number is sent."""
-    lead = _welfare_officers().filter(roles__kind=Role.Kind.WELFARE_OFFICER).first()
+    lead = Person.objects.holding(Role.Kind.WELFARE_OFFICER).select_related("user").first()
     address = lead and (lead.email or (lead.user.email if lead.user_id else ""))
     contact = f"{lead.full_name}, at {address}" if address else (lead.full_name if lead else "through your coach")
     return (

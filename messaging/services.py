@@ -230,7 +230,7 @@ def deliveries_queue(delivery_ids):
 
 
 def _lead_welfare_officers():
-    return Person.objects.filter(roles__in=Role.objects.current().filter(kind=Role.Kind.WELFARE_OFFICER)).distinct()
+    return Person.objects.holding(Role.Kind.WELFARE_OFFICER)
 
 
 def _delivery(message, intended, to_person, role, channel=None):

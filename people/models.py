@@ -71,6 +71,12 @@ class User(AbstractUser):
         return self.email
 
 
+class PersonQuerySet(models.QuerySet):
+    def holding(self, *kinds, on=None):
+        """The people holding any of these roles on a day (today by default), each once."""
+        return self.filter(pk__in=Role.objects.current(on).filter(kind__in=kinds).values("person_id"))
+
+
 class Person(models.Model):
     """Anyone the club holds a record of: member, guardian, volunteer or committee member."""
 
@@ -94,6 +100,8 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

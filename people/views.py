@@ -165,11 +165,7 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
 
 def _welfare_officers():
     return (
-        Person.objects.filter(
-            pk__in=Role.objects.current()
-            .filter(kind__in=[Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER])
-            .values("person_id")
-        )
+        Person.objects.holding(Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER)
         .prefetch_related(Prefetch("roles", queryset=Role.objects.current(), to_attr="current_roles"))
         .order_by("last_name")
     )
