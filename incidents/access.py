@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from people.models import WELFARE_ROLE_KINDS
+from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS
 from people.roles import holds_role
 
 from .models import CaseRead, Incident, IncidentSubject
@@ -23,7 +23,10 @@ def is_welfare_officer(user):
 
 
 def cases_granted_to(user):
-    """The cases a person was granted one by one (django-guardian object permissions)."""
+    """The cases a person was granted one by one (django-guardian object permissions). A grant is
+    for someone helping in a staff role, and lapses with the role."""
+    if not holds_role(user, *STAFF_ROLE_KINDS):
+        return Incident.objects.none()
     return get_objects_for_user(user, VIEW_CASE, klass=Incident, with_superuser=False, accept_global_perms=False)
 
 

@@ -1,10 +1,10 @@
 """A case chronology as a PDF for a referral (INC-4), in full or with the names of staff removed.
 
 The redacted version replaces each member of staff who appears in the case (authors, the holder,
-whoever marked it seen, anyone given access) with a label such as "Welfare officer A", in the
-fields and in the words of the report and the entries, so an agency can follow who did what
-without learning who they are. Children and the people the concern is about keep their names:
-the agency needs them.
+whoever marked it seen, anyone given access, any volunteer named by their full name) with a label
+such as "Welfare officer A", in the fields and in the words of the report and the entries, so an
+agency can follow who did what without learning who they are. Children and the people the concern
+is about keep their names: the agency needs them.
 """
 
 from pathlib import Path
@@ -13,8 +13,9 @@ from django.conf import settings
 from django.utils import timezone
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from guardian.shortcuts import get_users_with_perms
 
-from people.models import WELFARE_ROLE_KINDS, Role
+from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role
 
 from . import rules
 from .models import CaseEntry
@@ -22,17 +23,21 @@ from .models import CaseEntry
 FONTS = Path(__file__).resolve().parent / "fonts"
 
 
-def _staff_labels(incident, entries, evidence):
+def _staff_labels(incident, entries, evidence, subjects):
+    """{user pk: (name, label)} for every member of staff the case shows or names: who wrote,
+    uploaded, holds or saw it, who reported it as staff, who was given it, and anyone who has held
+    a staff role whose full name appears in its words. The people the case is about keep their names."""
     users = {entry.author for entry in entries if entry.author_id}
     users |= {item.uploaded_by for item in evidence if item.uploaded_by_id}
     users |= {user for user in (incident.assignee, incident.seen_by) if user is not None}
-    if (
-        incident.reporter is not None
-        and Role.objects.filter(person__user=incident.reporter)
-        .exclude(kind__in=[Role.Kind.GUARDIAN, Role.Kind.CHILD])
-        .exists()
-    ):
+    users |= set(get_users_with_perms(incident, only_with_perms_in=["view_incident"], with_superusers=False))
+    staff_ever = Person.objects.filter(roles__kind__in=STAFF_ROLE_KINDS, user__isnull=False).distinct()
+    if incident.reporter is not None and staff_ever.filter(user=incident.reporter).exists():
         users.add(incident.reporter)
+    words = " ".join([incident.what_happened, incident.people_involved] + [entry.text for entry in entries]).lower()
+    users |= {person.user for person in staff_ever.select_related("user") if person.full_name.lower() in words}
+    about = {link.person.user_id for link in subjects if link.person.user_id}
+    users = {user for user in users if user.pk not in about}
     welfare = set(
         Role.objects.filter(person__user__in=users, kind__in=WELFARE_ROLE_KINDS).values_list("person__user", flat=True)
     )
@@ -40,7 +45,7 @@ def _staff_labels(incident, entries, evidence):
     for user in sorted(users, key=lambda u: u.pk):
         kind = "Welfare officer" if user.pk in welfare else "Club volunteer"
         counters[kind] = counters.get(kind, 0) + 1
-        labels[user.pk] = f"{kind} {chr(ord('A') + counters[kind] - 1)}"
+        labels[user.pk] = (_name(user), f"{kind} {chr(ord('A') + counters[kind] - 1)}")
     return labels
 
 
@@ -86,17 +91,9 @@ class _CasePDF(FPDF):
 
 def case_pdf(*, incident, entries, evidence, subjects, exported_by, redacted):
     """The PDF's bytes. `entries`, `evidence` and `subjects` are the case page's own lists."""
-    labels = _staff_labels(incident, entries, evidence) if redacted else {}
-    replacements = {}
-    for user_pk, label in labels.items():
-        user = next(
-            u
-            for u in [e.author for e in entries if e.author_id]
-            + [e.uploaded_by for e in evidence if e.uploaded_by_id]
-            + [incident.assignee, incident.seen_by, incident.reporter]
-            if u is not None and u.pk == user_pk
-        )
-        replacements[_name(user)] = label
+    staff = _staff_labels(incident, entries, evidence, subjects) if redacted else {}
+    labels = {pk: label for pk, (_, label) in staff.items()}
+    replacements = {name: label for name, label in staff.values()}
 
     def who(user):
         if user is None:

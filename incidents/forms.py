@@ -102,8 +102,10 @@ class CaseEntryForm(forms.Form):
         label="Corrects entry", queryset=CaseEntry.objects.none(), required=False, empty_label="Not a correction"
     )
 
-    def __init__(self, *args, incident, **kwargs):
+    def __init__(self, *args, incident, helper=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if helper:
+            self.fields["kind"].choices = [(kind.value, kind.label) for kind in CaseEntry.HELPER_KINDS]
         if not incident.is_open:
             # A closed case takes corrections only; anything more means reopening it first.
             self.fields["kind"].choices = [(CaseEntry.Kind.CORRECTION.value, CaseEntry.Kind.CORRECTION.label)]

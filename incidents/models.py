@@ -143,6 +143,7 @@ class Incident(TransitionMixin, models.Model):
     )
     outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    alerted_at = models.DateTimeField(null=True, blank=True, help_text="When the welfare officers' alerts were queued.")
     seen_at = models.DateTimeField(null=True, blank=True)
     seen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -195,7 +196,8 @@ class IncidentSubject(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person} ({self.get_part_display()}) in {self.incident}"
+        # Says nothing of the case: a name beside a case reference is itself a detail.
+        return f"Case link {self.pk}"
 
 
 class CaseEntry(models.Model):
@@ -215,6 +217,8 @@ class CaseEntry(models.Model):
 
     # The kinds a welfare officer writes; the others are written by the services as things happen.
     WRITTEN_KINDS = (Kind.NOTE, Kind.ACTION, Kind.DECISION, Kind.REFERRAL, Kind.CORRECTION)
+    # What a person given one case to help with may add.
+    HELPER_KINDS = (Kind.NOTE, Kind.ACTION)
 
     class Agency(models.TextChoices):
         COUNTY_SAFEGUARDING_OFFICER = "county_safeguarding_officer", "County safeguarding officer"

@@ -47,8 +47,10 @@ def earlier_concerns(incident, user):
     people = list(incident.subject_links.values_list("person_id", flat=True))
     if not people:
         return []
+    # Someone given one case sees only the other cases they were given too.
+    readable = Incident.objects.all() if is_welfare_officer(user) else cases_granted_to(user)
     others = (
-        Incident.objects.filter(subject_links__person_id__in=people)
+        readable.filter(subject_links__person_id__in=people)
         .exclude(pk=incident.pk)
         .exclude(subject_links__person__user=user)
         .distinct()

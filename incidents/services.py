@@ -3,13 +3,14 @@ access grants, and the alerts. Each change also writes its chronology entry, so 
 its own history (X-2)."""
 
 import hashlib
+from datetime import timedelta
 
 import filetype
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, Person
@@ -18,6 +19,8 @@ from . import rules
 from .access import VIEW_CASE, is_welfare_officer
 from .exceptions import ChronologyError, EvidenceRefused, IncidentError
 from .models import CaseEntry, Evidence, Incident, IncidentSubject
+
+ALERT_GRACE = timedelta(minutes=2)
 
 EVIDENCE_TYPES = {
     "image/png": "PNG image",
@@ -90,7 +93,9 @@ def _alert_on_commit(incident, *, except_user=None):
     from .tasks import send_incident_alert
 
     incident_id, except_id = incident.pk, getattr(except_user, "pk", None)
-    transaction.on_commit(lambda: send_incident_alert.delay(incident_id, except_id))
+    # Robust: if the broker is down the report is still stored and the reporter still thanked;
+    # the sweep sends every alert that was never queued.
+    transaction.on_commit(lambda: send_incident_alert.delay(incident_id, except_id), robust=True)
 
 
 @transaction.atomic
@@ -98,7 +103,10 @@ def incident_from_reply(*, reply, by, category):
     """INC-8: a concerning reply from a young person (MSG-8) becomes a case in one step. Raising
     it twice gives the same case."""
     from messaging import replies
+    from messaging.models import Reply
 
+    # Two officers pressing at once get the same case: the reply row is the lock.
+    Reply.objects.select_for_update().filter(pk=reply.pk).first()
     existing = Incident.objects.filter(reply=reply).first()
     if existing is not None:
         return existing
@@ -114,11 +122,13 @@ def incident_from_reply(*, reply, by, category):
         what_happened=f"Reply received {timezone.localtime(reply.received_at):%d %b %Y %H:%M}:\n\n{reply.body}",
         happened_on=timezone.localdate(reply.received_at),
         people_involved=reply.from_person.full_name if reply.from_person_id else reply.from_address,
-        status=Incident.Status.IN_REVIEW,
         seen_at=now,
         seen_by=by,
     )
     _entry(incident, CaseEntry.Kind.REPORT, "Case raised from a reply to a club message (MSG-8).", by)
+    incident.transition_to(Incident.Status.IN_REVIEW)
+    incident.save(update_fields=["status"])
+    _entry(incident, CaseEntry.Kind.STATUS, "Status changed from new to in review.", by)
     if reply.from_person_id:
         IncidentSubject.objects.create(
             incident=incident, person=reply.from_person, part=IncidentSubject.Part.CHILD_AFFECTED, added_by=by
@@ -175,6 +185,8 @@ def incident_triage(*, incident, by, priority, assignee):
     incident = _locked(incident)
     if assignee is not None and not is_welfare_officer(assignee):
         raise IncidentError("Cases are assigned to a welfare officer.")
+    if assignee is not None and IncidentSubject.objects.filter(incident=incident, person__user=assignee).exists():
+        raise IncidentError("This case is about that welfare officer, so it cannot be given to them.")
     changes = []
     if priority != incident.priority:
         old, new = Incident.Priority(incident.priority).label, Incident.Priority(priority).label
@@ -196,6 +208,8 @@ def case_entry_add(*, incident, by, kind, text, agency="", agency_reference="", 
     referral moves an open case to "referred"."""
     if kind not in CaseEntry.WRITTEN_KINDS:
         raise ChronologyError("That kind of entry is written by the portal itself.")
+    if kind not in CaseEntry.HELPER_KINDS and not is_welfare_officer(by):
+        raise ChronologyError("Decisions, referrals and corrections are for the welfare officers.")
     if kind == CaseEntry.Kind.REFERRAL:
         findings = rules.referral_findings(agency=agency, text=text)
         if findings:
@@ -233,6 +247,9 @@ def _sniffed_type(uploaded_file):
 def evidence_add(*, incident, by, uploaded_file, description=""):
     """INC-9: stores a screenshot or document privately with the case. The type is read from the
     file's own bytes, not its name, and only images and PDFs are kept."""
+    incident = _locked(incident)
+    if not incident.is_open:
+        raise EvidenceRefused("This case is closed. Reopen it to add evidence.")
     if uploaded_file.size > settings.EVIDENCE_MAX_BYTES:
         limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
         raise EvidenceRefused(f"The file is larger than {limit} MB. Send a smaller screenshot or a PDF.")
@@ -310,12 +327,32 @@ def access_grant(*, incident, by, person):
 
 @transaction.atomic
 def access_revoke(*, incident, by, person):
+    if (
+        person.user_id is None
+        or not get_objects_for_user(
+            person.user, VIEW_CASE, klass=Incident.objects.filter(pk=incident.pk), accept_global_perms=False
+        ).exists()
+    ):
+        raise IncidentError(f"{person.full_name} had not been given this case.")
     remove_perm(VIEW_CASE, person.user, incident)
     _entry(incident, CaseEntry.Kind.ACCESS, f"Access withdrawn from {person.full_name}.", by)
 
 
 def _case_url(incident):
     return f"{settings.SITE_URL}{reverse('incidents:case-detail', args=[incident.reference])}"
+
+
+def incidents_unalerted_sweep(*, now=None):
+    """From the scheduler: a report whose alert never reached the queue (the broker was down when
+    it was made) is alerted now. Nothing waits unseen because a message was lost."""
+    from .tasks import send_incident_alert
+
+    now = now or timezone.now()
+    waiting = Incident.objects.filter(alerted_at__isnull=True, reported_at__lt=now - ALERT_GRACE)
+    ids = list(waiting.values_list("pk", flat=True))
+    for incident_id in ids:
+        send_incident_alert.delay(incident_id)
+    return len(ids)
 
 
 def incident_alert_recipients(*, incident, except_user_id=None):

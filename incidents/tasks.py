@@ -4,6 +4,7 @@ import smtplib
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from messaging.exceptions import TemporaryDeliveryFailure
 from people.models import Person
@@ -21,7 +22,14 @@ def send_incident_alert(incident_id, except_user_id=None):
     officers = services.incident_alert_recipients(incident=incident, except_user_id=except_user_id)
     for officer in officers:
         send_incident_alert_to.delay(incident_id, officer.pk)
+    Incident.objects.filter(pk=incident_id, alerted_at__isnull=True).update(alerted_at=timezone.now())
     return len(officers)
+
+
+@shared_task
+def sweep_unalerted_incidents():
+    """Every few minutes, from the scheduler: no report waits without its alert."""
+    return services.incidents_unalerted_sweep()
 
 
 @shared_task(autoretry_for=(smtplib.SMTPException, OSError, TemporaryDeliveryFailure), retry_backoff=5, max_retries=8)

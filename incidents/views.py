@@ -146,7 +146,7 @@ def _case_context(request, incident):
         "age": rules.age_words(incident.reported_at, timezone.now()),
         "is_officer": is_officer,
         "earlier": selectors.earlier_concerns(incident, request.user),
-        "entry_form": CaseEntryForm(incident=incident),
+        "entry_form": CaseEntryForm(incident=incident, helper=not is_officer),
         **data,
     }
     if is_officer:
@@ -154,7 +154,7 @@ def _case_context(request, incident):
         context.update(
             status_form=IncidentStatusForm(incident=incident),
             triage_form=IncidentTriageForm(
-                officers=_welfare_officer_users(),
+                officers=_welfare_officer_users().exclude(person__incident_links__incident=incident),
                 initial={"priority": incident.priority, "assignee": incident.assignee_id},
             ),
             evidence_form=EvidenceForm(),
@@ -162,7 +162,8 @@ def _case_context(request, incident):
             granted=granted_users,
             subject_form=SubjectLinkForm(),
         )
-        search = request.GET.get("person", "").strip()
+        # A name searched for travels in the body of a POST, never in a URL or a server log.
+        search = request.POST.get("person_search", "").strip() if request.method == "POST" else ""
         if search:
             context["person_search"] = search
             context["person_matches"] = _person_search(search)
@@ -189,8 +190,12 @@ def _person_search(text):
 
 @login_required
 @never_cache
+@require_http_methods(["GET", "POST"])
 def case_detail(request, reference):
-    incident = access.incident_get_for_user(request.user, reference, "case page")
+    searching = request.method == "POST"
+    incident = access.incident_get_for_user(
+        request.user, reference, "case page, person search" if searching else "case page", manage=searching
+    )
     return render(request, "incidents/incident_detail.html", _case_context(request, incident))
 
 
@@ -259,7 +264,7 @@ def case_triage(request, reference):
 def case_entry_add(request, reference):
     """INC-4: welfare officers and people given the case add to its chronology."""
     incident = access.incident_get_for_user(request.user, reference, "chronology entry added")
-    form = CaseEntryForm(request.POST, incident=incident)
+    form = CaseEntryForm(request.POST, incident=incident, helper=not access.is_welfare_officer(request.user))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -312,9 +317,11 @@ def evidence_file(request, reference, pk):
     """INC-9: the file itself, only through the gate, only as a download."""
     incident = access.incident_get_for_user(request.user, reference, f"evidence file {pk}")
     item = get_object_or_404(incident.evidence, pk=pk)
-    response = FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
-    )
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        return render(request, "incidents/evidence_missing.html", {"incident": incident, "item": item}, status=410)
+    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -364,7 +371,10 @@ def access_grant(request, reference):
 def access_revoke(request, reference, user_id):
     incident = access.incident_get_for_user(request.user, reference, "access withdrawn", manage=True)
     person = get_object_or_404(Person, user_id=user_id)
-    services.access_revoke(incident=incident, by=request.user, person=person)
+    try:
+        services.access_revoke(incident=incident, by=request.user, person=person)
+    except IncidentError as error:
+        flash.error(request, str(error))
     return redirect(f"{incident_url(reference)}#access")
 
 
@@ -394,11 +404,12 @@ def case_export(request, reference):
     if request.method == "GET":
         incident = access.incident_get_for_user(request.user, reference, "export page", manage=True)
         return render(request, "incidents/case_export.html", {"incident": incident, "form": form})
-    version = request.POST.get("version", "redacted")
-    what = "PDF export, staff names removed" if version != "full" else "PDF export, full"
-    incident = access.incident_get_for_user(request.user, reference, what, manage=True)
+    incident = access.incident_get_for_user(request.user, reference, "PDF export requested", manage=True)
     if form.is_valid():
         device = _second_factor_accepted(request.user, form.cleaned_data["code"])
+        redacted = form.cleaned_data["version"] == "redacted"
+        what = "PDF export, staff names removed" if redacted else "PDF export, full"
+        CaseRead.objects.create(incident=incident, user=request.user, what=what, allowed=device is not None)
         if device is not None:
             django_otp.login(request, device)
             data = selectors.case_page_data(incident)
@@ -427,8 +438,10 @@ def from_reply(request, pk):
         raise PermissionDenied("Replies are turned into cases by the welfare officers.")
     reply = get_object_or_404(Reply, pk=pk)
     form = FromReplyForm(request.POST)
-    category = form.cleaned_data["category"] if form.is_valid() else Incident.Category.INAPPROPRIATE_CONTACT
-    incident = services.incident_from_reply(reply=reply, by=request.user, category=category)
+    if not form.is_valid():
+        flash.error(request, "Choose what the concern is about, then press Raise a concern again.")
+        return redirect("messaging:reply-list")
+    incident = services.incident_from_reply(reply=reply, by=request.user, category=form.cleaned_data["category"])
     flash.success(request, f"Case {incident.reference} is open for this reply.")
     return redirect("incidents:case-detail", reference=incident.reference)
 

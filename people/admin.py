@@ -58,6 +58,8 @@ class SignInFilter(admin.SimpleListFilter):
 
 
 class RoleAdminForm(forms.ModelForm):
+    granting_user = None  # set by the admin for each request
+
     class Meta:
         model = Role
         fields = ["person", "kind", "starts_on", "ends_on", "note"]
@@ -67,7 +69,11 @@ class RoleAdminForm(forms.ModelForm):
         person = cleaned.get("person") or getattr(self.instance, "person", None)
         if person is not None and cleaned.get("kind") and cleaned.get("starts_on") and person.pk:
             problem = services.role_grant_problem(
-                person=person, kind=cleaned["kind"], starts_on=cleaned["starts_on"], exclude_pk=self.instance.pk
+                person=person,
+                kind=cleaned["kind"],
+                starts_on=cleaned["starts_on"],
+                exclude_pk=self.instance.pk,
+                granted_by=None if self.instance.pk else self.granting_user,
             )
             if problem:
                 raise ValidationError(f"{problem} (PPL-1)")
@@ -78,6 +84,12 @@ class RoleInline(admin.TabularInline):
     model = Role
     form = RoleAdminForm
     fk_name = "person"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.granting_user = request.user
+        return formset
+
     extra = 0
     fields = ["kind", "starts_on", "ends_on", "granted_by", "note"]
     readonly_fields = ["granted_by"]
@@ -146,6 +158,11 @@ class PersonAdmin(SimpleHistoryAdmin):
     def has_login(self, obj):
         return obj.user_id is not None and obj.user.is_active
 
+    def has_delete_permission(self, request, obj=None):
+        # A person's record is history (roles, consents, cases): it is never deleted, and the
+        # delete page would list every record that points at them, cases included.
+        return False
+
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
@@ -204,6 +221,11 @@ class RoleAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.granting_user = request.user
+        return form
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -18,7 +18,7 @@ from sesame.backends import ModelBackend as SesameBackend
 
 from . import rules
 from .exceptions import ContactDetailsRefused, FamilyError, RoleError, SignInLinkInvalid, SignInLinkNotForStaff
-from .models import STAFF_ROLE_KINDS, Family, FamilyMember, Person, Role, User, club_today
+from .models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Family, FamilyMember, Person, Role, User, club_today
 
 SIGN_IN_LINK_SCOPE = "sign-in"
 
@@ -26,10 +26,13 @@ SIGN_IN_LINK_SCOPE = "sign-in"
 # Roles ----------------------------------------------------------------------------------------
 
 
-def role_grant_problem(*, person, kind, starts_on, exclude_pk=None):
+def role_grant_problem(*, person, kind, starts_on, exclude_pk=None, granted_by=None):
     """Why a role cannot be granted, in words, or None. The register's forms ask the same."""
     if kind not in Role.Kind.values:
         return f"{kind!r} is not a role the club recognises."
+    # A welfare role reads every concern the club holds: nobody gives it to themselves.
+    if kind in WELFARE_ROLE_KINDS and granted_by is not None and person.user_id == granted_by.pk:
+        return "Nobody can make themselves a welfare officer: another committee member must grant the role."
     # An open-ended grant overlaps any role of the same kind that has not ended by its start.
     overlapping = Role.objects.filter(person=person, kind=kind).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gt=starts_on)
@@ -44,7 +47,7 @@ def role_grant_problem(*, person, kind, starts_on, exclude_pk=None):
 @transaction.atomic
 def role_grant(*, person, kind, granted_by=None, starts_on=None, note=""):
     starts_on = starts_on or club_today()
-    problem = role_grant_problem(person=person, kind=kind, starts_on=starts_on)
+    problem = role_grant_problem(person=person, kind=kind, starts_on=starts_on, granted_by=granted_by)
     if problem:
         raise RoleError(problem)
     return Role.objects.create(person=person, kind=kind, starts_on=starts_on, granted_by=granted_by, note=note)

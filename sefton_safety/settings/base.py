@@ -285,6 +285,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deliveries": {"task": "messaging.tasks.sweep_deliveries", "schedule": 60.0},
     # MSG-10: guardians hear before each match when they may contact their children during it.
     "fixture-notices": {"task": "messaging.tasks.queue_fixture_notices", "schedule": crontab(minute=5)},
+    # INC-3: a report whose alert never reached the queue is alerted now.
+    "incident-alerts": {"task": "incidents.tasks.sweep_unalerted_incidents", "schedule": 60.0},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
