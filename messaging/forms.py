@@ -23,7 +23,9 @@ class MessageComposeForm(forms.Form):
         choices=Message.Channel.choices, widget=forms.RadioSelect, initial=Message.Channel.EMAIL
     )
     audience = forms.ChoiceField(
-        choices=Message.Audience.choices, initial=Message.Audience.GUARDIAN, label="Who is it for?"
+        choices=[c for c in Message.Audience.choices if c[0] != Message.Audience.ADULT],
+        initial=Message.Audience.GUARDIAN,
+        label="Who is it for?",
     )
     team = forms.ModelChoiceField(Team.objects.none(), required=False, empty_label="Choose players below instead")
     recipients = forms.ModelMultipleChoiceField(

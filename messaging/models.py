@@ -22,6 +22,9 @@ class Message(TransitionMixin, models.Model):
         CHILD = "child", "Players (children)"
         GUARDIAN = "guardian", "Parents and guardians"
         TEAM = "team", "A team's players"
+        # Notices the portal sends to adults for a recorded action (a moderation record): never
+        # drafted on the compose page, and a child among the recipients is reached through the family.
+        ADULT = "adult", "Adults"
 
     # The informational kinds are the purposes a guardian's direct-contact permission names (CON-3),
     # so a message of a kind is covered only by a permission for the same purpose.

@@ -17,7 +17,7 @@ import phonenumbers
 from people.rules import Finding
 
 CHANNELS = ("email", "sms")
-AUDIENCES = ("child", "guardian", "team")
+AUDIENCES = ("child", "guardian", "team", "adult")
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,33 @@ def message_submit(*, message, by):
 
 
 @transaction.atomic
+def notice_send(*, author, audience, recipients, subject, body):
+    """A notice the portal sends for something a volunteer recorded (a moderation record, ACC-6):
+    no draft and no team, but the same content rules, routing, consents, office hours and delivery
+    as every message. One that reaches children waits for the designated person (MSG-1)."""
+    findings = content_check(text=body, channel=Message.Channel.EMAIL, audience=audience)
+    if findings:
+        raise MessageRefused(findings)
+    message = Message.objects.create(
+        author=author,
+        channel=Message.Channel.EMAIL,
+        audience=audience,
+        kind=Message.Kind.FREE_TEXT,
+        subject=subject,
+        body=body,
+    )
+    message.recipients.set(recipients)
+    if message.reaches_children:
+        message.transition_to(Message.Status.AWAITING_APPROVAL)
+        message.save(update_fields=["status"])
+        return message
+    message.transition_to(Message.Status.APPROVED)
+    message.save(update_fields=["status"])
+    _dispatch(message)
+    return message
+
+
+@transaction.atomic
 def message_approve(*, message, by):
     message = Message.objects.select_for_update().get(pk=message.pk)
     if not _holds(by, Role.Kind.DESIGNATED_PERSON):
@@ -193,7 +220,7 @@ def _address(person, channel):
 
 def _direct_allowed(message, child, at):
     """MSG-6: directly to the child only where their guardians' consent and permission allow."""
-    if message.audience == Message.Audience.GUARDIAN:
+    if message.audience in (Message.Audience.GUARDIAN, Message.Audience.ADULT):
         return False
     if not _address(child, message.channel):
         return False
@@ -205,6 +232,9 @@ def message_route(*, message, at=None):
     rows) and returns the ids of those still to be sent."""
     at = at or timezone.now()
     for child in _players(message):
+        if message.audience == Message.Audience.ADULT and not child.is_child():
+            _delivery(message, child, child, Delivery.Role.PRIMARY)
+            continue
         if _direct_allowed(message, child, at):
             _delivery(message, child, child, Delivery.Role.PRIMARY)
             if message.channel == Message.Channel.SMS:

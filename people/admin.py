@@ -9,7 +9,19 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .exceptions import PeopleError
-from .models import Family, FamilyMember, Person, Role, Team, TeamPlayer, TeamStaff, User, adult_cutoff_date, club_today
+from .models import (
+    Family,
+    FamilyMember,
+    Person,
+    Role,
+    Team,
+    TeamPlayer,
+    TeamStaff,
+    TrainingRecord,
+    User,
+    adult_cutoff_date,
+    club_today,
+)
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -345,3 +357,20 @@ class UserAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "kind", "completed_on", "expires_on", "provider"]
+    list_filter = ["kind", "expires_on"]
+    search_fields = ["person__first_name", "person__last_name", "provider"]
+    autocomplete_fields = ["person"]
+    readonly_fields = ["recorded_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -298,3 +298,37 @@ class TeamStaff(models.Model):
 
     def __str__(self):
         return f"{self.person}, {self.get_kind_display().lower()} of {self.team}"
+
+
+class TrainingRecord(models.Model):
+    """A course a volunteer completed, with its date and expiry (ACC-4: the designated person's
+    online-safety training; VOL-3: safeguarding for everyone who works with children)."""
+
+    class Kind(models.TextChoices):
+        ONLINE_SAFETY = "online_safety", "Online safety"
+        SAFEGUARDING = "safeguarding", "Safeguarding children"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="training")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    completed_on = models.DateField()
+    expires_on = models.DateField()
+    provider = models.CharField(max_length=200, blank=True, help_text="For example the ECB or the NSPCC.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["person__last_name", "kind", "-completed_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=models.F("completed_on")), name="people_training_expires_after_completion"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_kind_display()} until {self.expires_on:%d %b %Y}"
+
+    def is_current(self, on=None):
+        day = on or club_today()
+        return self.completed_on <= day < self.expires_on

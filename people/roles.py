@@ -33,6 +33,14 @@ _MESSAGES = _perms(("view",), ("message", "delivery", "deliverylogentry", "recor
 _COMMITTEE |= _MESSAGES | _perms(("view", "add", "change"), ("fixture",), "messaging")
 _WELFARE |= _MESSAGES
 
+# The committee keeps the register of club accounts and the training records (ACC-1 to ACC-4).
+_COMMITTEE |= _perms(
+    ("view", "add", "change"), ("clubaccount", "custodian", "accountreview", "appointment"), "accounts_registry"
+)
+_COMMITTEE |= _perms(("view", "change"), ("passwordrotation",), "accounts_registry")
+_COMMITTEE |= _perms(("view",), ("moderationrecord", "advicerequest"), "accounts_registry")
+_COMMITTEE |= _perms(("view", "add", "change"), ("trainingrecord",))
+
 ROLE_PERMISSIONS = {
     Role.Kind.COMMITTEE: frozenset(_COMMITTEE),
     Role.Kind.WELFARE_OFFICER: frozenset(_WELFARE),

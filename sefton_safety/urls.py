@@ -13,5 +13,6 @@ urlpatterns = [
     path("consents/", include("consents.urls")),
     path("messages/", include("messaging.urls")),
     path("concerns/", include("incidents.urls")),
+    path("accounts/", include("accounts_registry.urls")),
     path("", include("people.urls")),
 ]

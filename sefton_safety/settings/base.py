@@ -287,6 +287,11 @@ CELERY_BEAT_SCHEDULE = {
     "fixture-notices": {"task": "messaging.tasks.queue_fixture_notices", "schedule": crontab(minute=5)},
     # INC-3: a report whose alert never reached the queue is alerted now.
     "incident-alerts": {"task": "incidents.tasks.sweep_unalerted_incidents", "schedule": 60.0},
+    # ACC-2, ACC-3: custodians whose role ended stop holding accounts; their passwords fall due.
+    "lapsed-custodians": {
+        "task": "accounts_registry.tasks.end_lapsed_custodians",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 

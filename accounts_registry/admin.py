@@ -1,0 +1,167 @@
+"""The committee's register of club accounts in the admin. Custodian changes go through the same
+three-custodian rule as the register pages; nothing here is deleted."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from simple_history.admin import SimpleHistoryAdmin
+
+from people.exceptions import PeopleError
+
+from . import rules, services
+from .models import (
+    AccountReview,
+    AdviceRequest,
+    Appointment,
+    ClubAccount,
+    Custodian,
+    ModerationRecord,
+    PasswordRotation,
+)
+
+
+class CustodianFormSet(BaseInlineFormSet):
+    """Ticking "delete" removes a custodian (the row is kept, ended today); a new row adds one. The
+    whole change is judged at once, so a swap in one save is allowed and a plain removal below
+    three is refused with the reason."""
+
+    def changes(self):
+        removing = [form.instance for form in self.forms if form.instance.pk and self._should_delete_form(form)]
+        adding = [
+            form.cleaned_data["person"]
+            for form in self.forms
+            if not form.instance.pk and form.cleaned_data.get("person") and not self._should_delete_form(form)
+        ]
+        return adding, removing
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or not self.instance.pk:
+            return
+        adding, removing = self.changes()
+        counted = set(services.counted_custodians(self.instance).values_list("person_id", flat=True))
+        after = (counted - {c.person_id for c in removing}) | {p.pk for p in adding}
+        finding = rules.custodian_change_finding(before=len(counted), after=len(after))
+        if finding:
+            raise ValidationError(f"{finding.message} ({finding.rule})")
+
+
+class CustodianInline(admin.TabularInline):
+    model = Custodian
+    formset = CustodianFormSet
+    fields = ["person", "since"]
+    autocomplete_fields = ["person"]
+    extra = 1
+    verbose_name_plural = "Custodians (they hold the password; tick Delete to remove one)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(ended_on__isnull=True).select_related("person")
+
+    def has_delete_permission(self, request, obj=None):
+        # "Delete" here ends the custodianship through the service; no row is deleted.
+        return self.has_change_permission(request, obj)
+
+
+class AccountReviewInline(admin.TabularInline):
+    model = AccountReview
+    fields = ["reviewed_on", "fit_for_purpose", "note", "reviewed_by"]
+    readonly_fields = ["reviewed_by"]
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AppointmentInline(admin.TabularInline):
+    model = Appointment
+    fields = ["person", "appointed_on", "minute_reference", "ended_on"]
+    autocomplete_fields = ["person"]
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClubAccount)
+class ClubAccountAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "purpose", "listed_publicly"]
+    list_filter = ["kind", "platform", "listed_publicly"]
+    search_fields = ["handle", "address", "purpose"]
+    inlines = [CustodianInline, AppointmentInline, AccountReviewInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_formset(self, request, form, formset, change):
+        if isinstance(formset, CustodianFormSet):
+            adding, removing = formset.changes()
+            if adding or removing:
+                try:
+                    services.custodians_change(
+                        account=form.instance,
+                        by=request.user,
+                        add=adding,
+                        remove=removing,
+                        reason="Removed in the admin.",
+                    )
+                except PeopleError as error:
+                    self.message_user(request, str(error), messages.ERROR)
+            # The service did the saving; the admin's change message reads these lists.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, AccountReview) and instance.pk is None:
+                instance.reviewed_by = request.user
+            if isinstance(instance, Appointment) and instance.pk is None:
+                instance.appointed_by = request.user
+            instance.save()
+
+
+@admin.register(PasswordRotation)
+class PasswordRotationAdmin(SimpleHistoryAdmin):
+    list_display = ["account", "reason", "due_since", "done_on", "recorded_by"]
+    list_filter = ["done_on", "account"]
+    readonly_fields = ["account", "reason", "due_since", "done_on", "recorded_by"]
+    actions = ["record_done_today"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Record the password as changed today")
+    def record_done_today(self, request, queryset):
+        done = 0
+        for rotation in queryset.filter(done_on__isnull=True):
+            services.rotation_record(rotation=rotation, by=request.user)
+            done += 1
+        self.message_user(request, f"{done} password change(s) recorded.", messages.SUCCESS)
+
+
+@admin.register(ModerationRecord)
+class ModerationRecordAdmin(SimpleHistoryAdmin):
+    list_display = ["account", "removed_at", "recorded_by", "author", "notices_sent_at"]
+    readonly_fields = [field.name for field in ModerationRecord._meta.fields] + ["affected", "children"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AdviceRequest)
+class AdviceRequestAdmin(admin.ModelAdmin):
+    list_display = ["account", "asked_by", "asked_at", "answered_by", "answered_at"]
+    readonly_fields = ["account", "asked_by", "question", "asked_at", "answer", "answered_by", "answered_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,69 @@
+"""The social-accounts rules as plain functions (ACC-1 to ACC-3, ACC-8, ACC-9): the three-custodian
+rule, when a password change is overdue, when a review is due, and what a post draft may not do.
+No database, no settings."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MIN_CUSTODIANS = 3
+ROTATION_GRACE = timedelta(days=14)
+REVIEW_EVERY = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    code: str
+    message: str
+
+
+def custodian_change_finding(*, before: int, after: int):
+    """ACC-2: a change may not leave an account with fewer than three custodians, unless it leaves
+    it no worse than it was (adding one to an account that has one is welcome)."""
+    if after >= MIN_CUSTODIANS or after >= before:
+        return None
+    return Finding(
+        "ACC-2",
+        "below-three",
+        f"This would leave the account with {after} custodian{'s' if after != 1 else ''}. At least "
+        f"{MIN_CUSTODIANS} people must hold each account's password: name a replacement in the same change.",
+    )
+
+
+def is_compliant(custodians: int) -> bool:
+    return custodians >= MIN_CUSTODIANS
+
+
+def rotation_overdue(*, due_since: date, done_on: date | None, today: date) -> bool:
+    """ACC-3: a password change that falls due is done within two weeks."""
+    return done_on is None and today > due_since + ROTATION_GRACE
+
+
+def review_due(*, last_reviewed_on: date | None, today: date) -> bool:
+    """ACC-1: each account is reviewed as appropriate and fit for purpose at least once a year."""
+    return last_reviewed_on is None or today >= last_reviewed_on + REVIEW_EVERY
+
+
+@dataclass(frozen=True)
+class TaggedChild:
+    name: str
+    photo_allowed: bool
+    reasons: tuple[str, ...] = ()
+
+
+def photo_findings(*, with_photo: bool, tagged: list[TaggedChild]):
+    """ACC-9: a photo or video that names or tags a child needs that child's consent to photos on
+    the club's social media (CON-1). The finding names the child."""
+    if not with_photo:
+        return []
+    return [
+        Finding(
+            "ACC-9",
+            "no-photo-consent",
+            f"{child.name}: no consent to photos and videos on the club's social media"
+            + (f" ({'; '.join(child.reasons)})" if child.reasons else "")
+            + ". Remove the photo or video, or the tag.",
+        )
+        for child in tagged
+        if not child.photo_allowed
+    ]

@@ -1,0 +1,309 @@
+"""Every write to the register of club accounts: custodians under the three-custodian rule,
+password changes, reviews, appointments, advice, moderation, and the post-draft check."""
+
+from dataclasses import replace
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from consents.selectors import may_photograph
+from people import services as people_services
+from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, club_today
+
+from . import rules
+from .exceptions import AccountError
+from .models import AdviceRequest, Appointment, ClubAccount, Custodian, ModerationRecord, PasswordRotation
+
+# The message rules that find a child's identifying details, or worse, in a post (ACC-8).
+POST_CONTENT_CODES = {"phone_number", "postcode", "address", "school_name", "obscene"}
+
+
+def _holds_staff_role(person, on=None):
+    return Role.objects.current(on).filter(person=person, kind__in=STAFF_ROLE_KINDS).exists()
+
+
+def counted_custodians(account, on=None):
+    """ACC-2: the current custodians who hold a staff role today: only they count towards three."""
+    staff = Person.objects.holding(*STAFF_ROLE_KINDS, on=on)
+    return account.custodians.current().filter(person__in=staff)
+
+
+def _rotation_due(account, reason):
+    return PasswordRotation.objects.create(account=account, reason=reason)
+
+
+@transaction.atomic
+def custodians_change(*, account, by, add=(), remove=(), reason=""):
+    """ACC-2, ACC-3: adds and removes custodians in one change. A change that would leave fewer
+    than three is refused with the reason, unless it names enough replacements; each custodian who
+    leaves makes a password change fall due on the account."""
+    account = ClubAccount.objects.select_for_update().get(pk=account.pk)
+    remove = list(remove)
+    add = list(add)
+    if any(custodian.account_id != account.pk or custodian.ended_on for custodian in remove):
+        raise AccountError("Only a current custodian of this account can be removed.")
+    current_people = set(account.custodians.current().values_list("person_id", flat=True))
+    for person in add:
+        if person.pk in current_people and person.pk not in {c.person_id for c in remove}:
+            raise AccountError(f"{person.full_name} already holds this account's password.")
+        if not _holds_staff_role(person):
+            raise AccountError(f"{person.full_name} holds no staff or volunteer role, so cannot hold a club password.")
+    counted = set(counted_custodians(account).values_list("person_id", flat=True))
+    after = (counted - {c.person_id for c in remove}) | {p.pk for p in add}
+    finding = rules.custodian_change_finding(before=len(counted), after=len(after))
+    if finding:
+        raise AccountError(finding.message)
+    today = club_today()
+    for custodian in remove:
+        Custodian.objects.filter(pk=custodian.pk).update(
+            ended_on=today, ended_by=by, end_reason=reason.strip() or "Removed by the committee."
+        )
+        _rotation_due(account, f"{custodian.person.full_name} no longer holds the password.")
+    for person in add:
+        Custodian.objects.create(account=account, person=person, added_by=by)
+    return account
+
+
+def custodians_lapsed_end(*, today=None):
+    """ACC-2, ACC-3, from the scheduler each day: a custodian whose staff role has ended no longer
+    holds the account. Their custodianship ends, a password change falls due on each account they
+    held, and the committee hears of any account left below three."""
+    today = today or club_today()
+    staff = Person.objects.holding(*STAFF_ROLE_KINDS, on=today)
+    lapsed = list(Custodian.objects.current().exclude(person__in=staff).select_related("account", "person"))
+    accounts = set()
+    with transaction.atomic():
+        for custodian in lapsed:
+            Custodian.objects.filter(pk=custodian.pk, ended_on__isnull=True).update(
+                ended_on=today, end_reason="Their role at the club ended."
+            )
+            _rotation_due(custodian.account, f"{custodian.person.full_name}'s role at the club ended.")
+            accounts.add(custodian.account)
+    below = sorted(
+        (account for account in accounts if not rules.is_compliant(counted_custodians(account, today).count())),
+        key=str,
+    )
+    if below:
+        transaction.on_commit(lambda: _committee_alert(below))
+    return len(lapsed)
+
+
+def _committee_alert(accounts):
+    committee = Person.objects.holding(Role.Kind.COMMITTEE).select_related("user")
+    url = f"{settings.SITE_URL}{reverse('accounts_registry:register')}"
+    for member in committee:
+        address = member.email or (member.user.email if member.user_id else "")
+        if address:
+            people_services.email_send(
+                template="accounts_below_three",
+                to=address,
+                subject=f"{settings.CLUB_NAME}: a club account has fewer than three custodians",
+                context={"accounts": [str(account) for account in accounts], "url": url},
+            )
+
+
+@transaction.atomic
+def rotation_record(*, rotation, by, done_on=None):
+    """ACC-3: the password was changed and the custodians told; nothing of it is stored."""
+    rotation = PasswordRotation.objects.select_for_update().get(pk=rotation.pk)
+    if rotation.done_on is not None:
+        raise AccountError(f"This password change was recorded on {rotation.done_on:%d %B %Y}.")
+    done_on = done_on or club_today()
+    if done_on > club_today():
+        raise AccountError("A password change cannot be recorded for a day still to come.")
+    rotation.done_on, rotation.recorded_by = done_on, by
+    rotation.save(update_fields=["done_on", "recorded_by"])
+    # One change covers every change due on the account by then.
+    PasswordRotation.objects.filter(account=rotation.account, done_on__isnull=True, due_since__lte=done_on).update(
+        done_on=done_on, recorded_by=by
+    )
+    return rotation
+
+
+@transaction.atomic
+def review_record(*, account, by, fit_for_purpose, note=""):
+    from .models import AccountReview
+
+    if not fit_for_purpose and not note.strip():
+        raise AccountError("Say what is wrong with the account, so the committee can act on it.")
+    return AccountReview.objects.create(account=account, reviewed_by=by, fit_for_purpose=fit_for_purpose, note=note)
+
+
+@transaction.atomic
+def appointment_make(*, account, person, minute_reference, by, appointed_on=None):
+    """ACC-4: the committee appoints the designated person who monitors an account."""
+    if not Role.objects.current().filter(person=person, kind=Role.Kind.DESIGNATED_PERSON).exists():
+        raise AccountError(f"{person.full_name} is not a designated person: grant the role first.")
+    if not minute_reference.strip():
+        raise AccountError("Give the committee minute that records the appointment.")
+    appointed_on = appointed_on or club_today()
+    Appointment.objects.filter(account=account, ended_on__isnull=True).update(ended_on=appointed_on)
+    return Appointment.objects.create(
+        account=account, person=person, appointed_on=appointed_on, minute_reference=minute_reference, appointed_by=by
+    )
+
+
+@transaction.atomic
+def advice_ask(*, account, asked_by, question):
+    """ACC-5: the designated person asks the welfare officers; they are emailed a link, not the question."""
+    if not question.strip():
+        raise AccountError("Write the question for the welfare officer.")
+    request = AdviceRequest.objects.create(account=account, asked_by=asked_by, question=question.strip())
+    url = f"{settings.SITE_URL}{reverse('accounts_registry:account-detail', args=[account.pk])}"
+
+    def notify():
+        for officer in Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user"):
+            address = officer.email or (officer.user.email if officer.user_id else "")
+            if address:
+                people_services.email_send(
+                    template="advice_request",
+                    to=address,
+                    subject=f"{settings.CLUB_NAME}: the designated person asks for safeguarding advice",
+                    context={"url": url, "account": str(account)},
+                )
+
+    transaction.on_commit(notify)
+    return request
+
+
+@transaction.atomic
+def advice_answer(*, request, by, answer):
+    request = AdviceRequest.objects.select_for_update().get(pk=request.pk)
+    if request.answered_at is not None:
+        raise AccountError("This question has been answered. Ask a new one to add to it.")
+    if not answer.strip():
+        raise AccountError("Write the advice.")
+    request.answer, request.answered_by, request.answered_at = answer.strip(), by, timezone.now()
+    request.save(update_fields=["answer", "answered_by", "answered_at"])
+    return request
+
+
+# Moderation -------------------------------------------------------------------------------------
+
+
+def moderation_notices(record):
+    """ACC-6: what each person is told, as (audience, recipients, subject, body). The author and the
+    affected adults by email; the guardians of each child involved (or affected, or the author if a
+    child) through the family, once each, however many parts they play."""
+    when = timezone.localtime(record.removed_at)
+    lead = Person.objects.holding(Role.Kind.WELFARE_OFFICER).select_related("user").first()
+    contact = ""
+    if lead is not None:
+        address = lead.email or (lead.user.email if lead.user_id else "")
+        contact = f" If you have a question or a worry, contact our welfare officer, {lead.full_name}, at {address}."
+    sign_off = f"Kind regards,\n{record.recorded_by.full_name}\nDesignated supervisor, {settings.CLUB_NAME}"
+    where = f"the club's {record.account.get_platform_display()} account ({record.account.handle})"
+    people = {record.author} if record.author_id else set()
+    people |= set(record.affected.all()) | set(record.children.all())
+    children = {person for person in people if person.is_child()}
+    adults = people - children
+    notices = []
+    if record.author_id and record.author in adults:
+        notices.append(
+            (
+                "adult",
+                [record.author],
+                f"{settings.CLUB_NAME}: your post was removed",
+                f"Dear {record.author.first_name},\n\nOn {when:%d %B %Y} we removed a post of yours from {where}.\n\n"
+                f"Why: {record.reason}{contact}\n\n{sign_off}",
+            )
+        )
+    others = sorted(adults - {record.author}, key=lambda p: p.pk)
+    if others:
+        notices.append(
+            (
+                "adult",
+                others,
+                f"{settings.CLUB_NAME}: a post that concerned you was removed",
+                f"Hello,\n\nOn {when:%d %B %Y} we removed a post from {where} that concerned you.\n\n"
+                f"Why: {record.reason}{contact}\n\n{sign_off}",
+            )
+        )
+    if children:
+        notices.append(
+            (
+                "guardian",
+                sorted(children, key=lambda p: p.pk),
+                f"{settings.CLUB_NAME}: a post involving your child was removed",
+                f"Dear parent or guardian,\n\nOn {when:%d %B %Y} we removed a post from {where} that involved "
+                f"your child.\n\nWhy: {record.reason}{contact}\n\n{sign_off}",
+            )
+        )
+    return notices
+
+
+def moderation_findings(*, reason, recorded_by):
+    """The notices' words must pass the message rules before the record is made, so the supervisor
+    can fix them on the form."""
+    from messaging.services import content_check
+
+    text = f"{reason}\n\nKind regards,\n{recorded_by.full_name}\nDesignated supervisor"
+    return content_check(text=text, channel="email", audience="guardian")
+
+
+@transaction.atomic
+def moderation_record(
+    *, account, recorded_by, removed_content, reason, author=None, author_description="", affected=(), children=()
+):
+    """ACC-6: a designated supervisor records a removed post; the notices go once it is stored."""
+    if not Role.objects.current().filter(person=recorded_by, kind=Role.Kind.DESIGNATED_SUPERVISOR).exists():
+        raise AccountError("Removed posts are recorded by a designated supervisor.")
+    if not removed_content.strip() or not reason.strip():
+        raise AccountError("Say what was removed and why.")
+    findings = moderation_findings(reason=reason, recorded_by=recorded_by)
+    if findings:
+        raise AccountError(" ".join(f"{f.message} ({f.rule})" for f in findings))
+    record = ModerationRecord.objects.create(
+        account=account,
+        recorded_by=recorded_by,
+        author=author,
+        author_description=author_description.strip(),
+        removed_content=removed_content.strip(),
+        reason=reason.strip(),
+    )
+    record.affected.set(affected)
+    record.children.set(children)
+    record_id = record.pk
+    from .tasks import send_moderation_notices
+
+    transaction.on_commit(lambda: send_moderation_notices.delay(record_id))
+    return record
+
+
+@transaction.atomic
+def moderation_notices_send(*, record):
+    """Hands each notice to the messaging pipeline, once: the record is marked in the same transaction."""
+    from messaging.services import notice_send
+
+    record = ModerationRecord.objects.select_for_update().get(pk=record.pk)
+    if record.notices_sent_at is not None:
+        return 0
+    notices = moderation_notices(record)
+    for audience, recipients, subject, body in notices:
+        notice_send(author=record.recorded_by, audience=audience, recipients=recipients, subject=subject, body=body)
+    record.notices_sent_at = timezone.now()
+    record.save(update_fields=["notices_sent_at"])
+    return len(notices)
+
+
+# Post drafts ------------------------------------------------------------------------------------
+
+
+def post_check(*, text, with_photo, tagged_children, at=None):
+    """ACC-8, ACC-9: the content rules for a child's identifying details, and each tagged child's
+    consent to photos on the club's social media. Each finding names the rule and, for a photo,
+    the child."""
+    from messaging.services import content_check
+
+    content = [
+        replace(finding, rule="ACC-8")
+        for finding in content_check(text=text, channel="sms", audience="guardian")
+        if finding.code in POST_CONTENT_CODES
+    ]
+    tagged = []
+    for child in tagged_children:
+        decision = may_photograph(child, "photo_social", at=at)
+        tagged.append(rules.TaggedChild(child.full_name, decision.allowed, tuple(f.message for f in decision.findings)))
+    return content + rules.photo_findings(with_photo=with_photo, tagged=tagged)

@@ -1,0 +1,312 @@
+"""The public "who runs our accounts" page, the register the committee keeps, moderation records by
+the designated supervisors, and the designated person's check of a post draft."""
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, TrainingRecord, club_today
+from people.roles import holds_role
+
+from . import rules, services
+from .exceptions import AccountError
+from .forms import (
+    AdviceAnswerForm,
+    AdviceAskForm,
+    AppointmentForm,
+    CustodiansChangeForm,
+    ModerationForm,
+    PostCheckForm,
+    ReviewForm,
+    RotationForm,
+)
+from .models import AdviceRequest, Appointment, ClubAccount, ModerationRecord, PasswordRotation
+
+READERS = (
+    Role.Kind.COMMITTEE,
+    Role.Kind.DESIGNATED_PERSON,
+    Role.Kind.DESIGNATED_SUPERVISOR,
+    *WELFARE_ROLE_KINDS,
+)
+
+
+def _require(request, *kinds, message):
+    if not holds_role(request.user, *kinds):
+        raise PermissionDenied(message)
+
+
+def _person(request):
+    return Person.objects.filter(user=request.user).first()
+
+
+def _designated_name():
+    current = Appointment.objects.filter(account=OuterRef("pk"), ended_on__isnull=True)
+    return Subquery(current.values("person__first_name")[:1]), Subquery(current.values("person__last_name")[:1])
+
+
+def accounts_with_status(queryset=None):
+    """Every account with what the register and dashboard show, in one query (ACC-1 to ACC-4)."""
+    today = club_today()
+    staff = Person.objects.holding(*STAFF_ROLE_KINDS).values("pk")
+    first, last = _designated_name()
+    accounts = (queryset if queryset is not None else ClubAccount.objects.all()).annotate(
+        custodian_count=Count(
+            "custodians", filter=Q(custodians__ended_on__isnull=True, custodians__person__in=staff), distinct=True
+        ),
+        rotations_overdue=Count(
+            "rotations",
+            filter=Q(rotations__done_on__isnull=True, rotations__due_since__lt=today - rules.ROTATION_GRACE),
+            distinct=True,
+        ),
+        rotations_due=Count("rotations", filter=Q(rotations__done_on__isnull=True), distinct=True),
+        last_reviewed_on=Max("reviews__reviewed_on"),
+        designated_first=first,
+        designated_last=last,
+    )
+    result = list(accounts)
+    for account in result:
+        account.compliant = rules.is_compliant(account.custodian_count)
+        account.review_due = rules.review_due(last_reviewed_on=account.last_reviewed_on, today=today)
+        account.designated = f"{account.designated_first} {account.designated_last}" if account.designated_last else ""
+    return result
+
+
+def public_accounts(request):
+    """ACC-7: anyone, without signing in, sees who runs each account and whom to tell of a concern."""
+    first, last = _designated_name()
+    accounts = ClubAccount.objects.filter(listed_publicly=True).annotate(designated_first=first, designated_last=last)
+    welfare = (
+        Person.objects.holding(*WELFARE_ROLE_KINDS)
+        .select_related("user")
+        .prefetch_related("roles")
+        .order_by("last_name")
+    )
+    officers = [
+        {
+            "name": officer.full_name,
+            "email": officer.email or (officer.user.email if officer.user_id else ""),
+            "lead": any(r.kind == Role.Kind.WELFARE_OFFICER and r.is_current() for r in officer.roles.all()),
+        }
+        for officer in welfare
+    ]
+    return render(request, "accounts_registry/public_accounts.html", {"accounts": accounts, "officers": officers})
+
+
+@login_required
+def register(request):
+    _require(request, *READERS, message="The register of club accounts is for the committee and the designated people.")
+    return render(
+        request,
+        "accounts_registry/account_register.html",
+        {"accounts": accounts_with_status(), "is_committee": holds_role(request.user, Role.Kind.COMMITTEE)},
+    )
+
+
+def _detail_context(request, account, **forms):
+    person = _person(request)
+    is_committee = holds_role(request.user, Role.Kind.COMMITTEE)
+    appointment = account.appointments.filter(ended_on__isnull=True).select_related("person").first()
+    training = []
+    if appointment is not None:
+        training = list(
+            TrainingRecord.objects.filter(person=appointment.person, kind=TrainingRecord.Kind.ONLINE_SAFETY).order_by(
+                "-completed_on"
+            )
+        )
+    today = club_today()
+    rotations = list(account.rotations.select_related("recorded_by"))
+    for rotation in rotations:
+        rotation.overdue = rules.rotation_overdue(due_since=rotation.due_since, done_on=rotation.done_on, today=today)
+    context = {
+        "account": accounts_with_status(ClubAccount.objects.filter(pk=account.pk))[0],
+        "custodians": list(account.custodians.select_related("person").order_by("ended_on", "person__last_name")),
+        "rotations": rotations,
+        "reviews": list(account.reviews.select_related("reviewed_by")),
+        "appointment": appointment,
+        "training": training,
+        "training_current": any(record.is_current() for record in training),
+        "advice": list(account.advice.select_related("asked_by", "answered_by")),
+        "moderation": list(account.moderation.select_related("recorded_by", "author")[:20]),
+        "is_committee": is_committee,
+        "is_designated": appointment is not None and person is not None and appointment.person_id == person.pk,
+        "is_welfare": holds_role(request.user, *WELFARE_ROLE_KINDS),
+    }
+    if is_committee:
+        context.update(
+            custodians_form=CustodiansChangeForm(account=account),
+            rotation_form=RotationForm(),
+            review_form=ReviewForm(),
+            appointment_form=AppointmentForm(),
+        )
+    context.update(advice_form=AdviceAskForm(), answer_form=AdviceAnswerForm())
+    context.update(forms)
+    return context
+
+
+@login_required
+def account_detail(request, pk):
+    _require(request, *READERS, message="The register of club accounts is for the committee and the designated people.")
+    account = get_object_or_404(ClubAccount, pk=pk)
+    return render(request, "accounts_registry/account_detail.html", _detail_context(request, account))
+
+
+def _refused(request, account, **forms):
+    return render(
+        request, "accounts_registry/account_detail.html", _detail_context(request, account, **forms), status=400
+    )
+
+
+@login_required
+@require_POST
+def custodians_change(request, pk):
+    _require(request, Role.Kind.COMMITTEE, message="The committee decides who holds the club's passwords.")
+    account = get_object_or_404(ClubAccount, pk=pk)
+    form = CustodiansChangeForm(request.POST, account=account)
+    if form.is_valid():
+        try:
+            services.custodians_change(
+                account=account,
+                by=request.user,
+                add=form.cleaned_data["add"],
+                remove=form.cleaned_data["remove"],
+                reason=form.cleaned_data["reason"],
+            )
+        except AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            flash.success(request, "The custodians are changed.")
+            return redirect("accounts_registry:account-detail", pk=pk)
+    return _refused(request, account, custodians_form=form)
+
+
+@login_required
+@require_POST
+def rotation_record(request, pk, rotation_pk):
+    _require(request, Role.Kind.COMMITTEE, message="The committee records password changes.")
+    rotation = get_object_or_404(PasswordRotation, pk=rotation_pk, account_id=pk)
+    form = RotationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rotation_record(rotation=rotation, by=request.user, done_on=form.cleaned_data["done_on"])
+        except AccountError as error:
+            form.add_error("done_on", str(error))
+        else:
+            flash.success(request, "The password change is recorded.")
+            return redirect("accounts_registry:account-detail", pk=pk)
+    return _refused(request, rotation.account, rotation_form=form)
+
+
+@login_required
+@require_POST
+def review_record(request, pk):
+    _require(request, Role.Kind.COMMITTEE, message="The committee reviews the club's accounts.")
+    account = get_object_or_404(ClubAccount, pk=pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_record(account=account, by=request.user, **form.cleaned_data)
+        except AccountError as error:
+            form.add_error("note", str(error))
+        else:
+            return redirect("accounts_registry:account-detail", pk=pk)
+    return _refused(request, account, review_form=form)
+
+
+@login_required
+@require_POST
+def appointment_make(request, pk):
+    _require(request, Role.Kind.COMMITTEE, message="The committee appoints the designated person.")
+    account = get_object_or_404(ClubAccount, pk=pk)
+    form = AppointmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appointment_make(account=account, by=request.user, **form.cleaned_data)
+        except AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("accounts_registry:account-detail", pk=pk)
+    return _refused(request, account, appointment_form=form)
+
+
+@login_required
+@require_POST
+def advice_ask(request, pk):
+    _require(request, Role.Kind.DESIGNATED_PERSON, message="The designated person asks the welfare officer.")
+    account = get_object_or_404(ClubAccount, pk=pk)
+    form = AdviceAskForm(request.POST)
+    if form.is_valid():
+        services.advice_ask(account=account, asked_by=_person(request), question=form.cleaned_data["question"])
+        flash.success(request, "Your question has gone to the welfare officers.")
+        return redirect("accounts_registry:account-detail", pk=pk)
+    return _refused(request, account, advice_form=form)
+
+
+@login_required
+@require_POST
+def advice_answer(request, pk, advice_pk):
+    _require(request, *WELFARE_ROLE_KINDS, message="The welfare officers answer requests for advice.")
+    advice = get_object_or_404(AdviceRequest, pk=advice_pk, account_id=pk)
+    form = AdviceAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.advice_answer(request=advice, by=_person(request), answer=form.cleaned_data["answer"])
+        except AccountError as error:
+            form.add_error("answer", str(error))
+        else:
+            return redirect("accounts_registry:account-detail", pk=pk)
+    return _refused(request, advice.account, answer_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moderation_new(request):
+    """ACC-6: a designated supervisor records a removed post; the notices follow through the worker."""
+    _require(request, Role.Kind.DESIGNATED_SUPERVISOR, message="Removed posts are recorded by a designated supervisor.")
+    form = ModerationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.moderation_record(recorded_by=_person(request), **data)
+        except AccountError as error:
+            form.add_error("reason" if "(MSG-" in str(error) else None, str(error))
+        else:
+            flash.success(request, "Recorded. The author, the people affected and the families are being told.")
+            return redirect("accounts_registry:moderation-list")
+    return render(request, "accounts_registry/moderation_new.html", {"form": form})
+
+
+@login_required
+def moderation_list(request):
+    _require(request, *READERS, message="The moderation log is for the committee and the designated people.")
+    records = ModerationRecord.objects.select_related("account", "recorded_by", "author").prefetch_related(
+        "affected", "children"
+    )[:100]
+    return render(
+        request,
+        "accounts_registry/moderation_list.html",
+        {"records": records, "can_record": holds_role(request.user, Role.Kind.DESIGNATED_SUPERVISOR)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_check(request):
+    """ACC-8, ACC-9: the designated person checks a draft before publishing it."""
+    _require(
+        request,
+        Role.Kind.DESIGNATED_PERSON,
+        Role.Kind.DESIGNATED_SUPERVISOR,
+        message="Post drafts are checked by the designated person.",
+    )
+    form = PostCheckForm(request.POST or None)
+    findings = None
+    if request.method == "POST" and form.is_valid():
+        findings = services.post_check(
+            text=form.cleaned_data["text"],
+            with_photo=form.cleaned_data["with_photo"],
+            tagged_children=form.cleaned_data["tagged"],
+        )
+    return render(request, "accounts_registry/post_check.html", {"form": form, "findings": findings})
