@@ -4,11 +4,10 @@ the designated supervisors, and the designated person's check of a post draft.""
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, TrainingRecord, club_today
+from people.models import WELFARE_ROLE_KINDS, Person, Role, TrainingRecord, club_today
 from people.roles import holds_role
 
 from . import rules, services
@@ -23,7 +22,8 @@ from .forms import (
     ReviewForm,
     RotationForm,
 )
-from .models import AdviceRequest, Appointment, ClubAccount, ModerationRecord, PasswordRotation
+from .models import AdviceRequest, ClubAccount, ModerationRecord, PasswordRotation
+from .selectors import accounts_with_status, designated_name
 
 READERS = (
     Role.Kind.COMMITTEE,
@@ -42,41 +42,9 @@ def _person(request):
     return Person.objects.filter(user=request.user).first()
 
 
-def _designated_name():
-    current = Appointment.objects.filter(account=OuterRef("pk"), ended_on__isnull=True)
-    return Subquery(current.values("person__first_name")[:1]), Subquery(current.values("person__last_name")[:1])
-
-
-def accounts_with_status(queryset=None):
-    """Every account with what the register and dashboard show, in one query (ACC-1 to ACC-4)."""
-    today = club_today()
-    staff = Person.objects.holding(*STAFF_ROLE_KINDS).values("pk")
-    first, last = _designated_name()
-    accounts = (queryset if queryset is not None else ClubAccount.objects.all()).annotate(
-        custodian_count=Count(
-            "custodians", filter=Q(custodians__ended_on__isnull=True, custodians__person__in=staff), distinct=True
-        ),
-        rotations_overdue=Count(
-            "rotations",
-            filter=Q(rotations__done_on__isnull=True, rotations__due_since__lt=today - rules.ROTATION_GRACE),
-            distinct=True,
-        ),
-        rotations_due=Count("rotations", filter=Q(rotations__done_on__isnull=True), distinct=True),
-        last_reviewed_on=Max("reviews__reviewed_on"),
-        designated_first=first,
-        designated_last=last,
-    )
-    result = list(accounts)
-    for account in result:
-        account.compliant = rules.is_compliant(account.custodian_count)
-        account.review_due = rules.review_due(last_reviewed_on=account.last_reviewed_on, today=today)
-        account.designated = f"{account.designated_first} {account.designated_last}" if account.designated_last else ""
-    return result
-
-
 def public_accounts(request):
     """ACC-7: anyone, without signing in, sees who runs each account and whom to tell of a concern."""
-    first, last = _designated_name()
+    first, last = designated_name()
     accounts = ClubAccount.objects.filter(listed_publicly=True).annotate(designated_first=first, designated_last=last)
     welfare = (
         Person.objects.holding(*WELFARE_ROLE_KINDS)

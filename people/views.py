@@ -199,6 +199,11 @@ def home(request):
         context["teams_played"] = Team.objects.filter(team_players__person=person) if person else []
     if kinds & {Role.Kind.COMMITTEE, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER} or user.is_superuser:
         context["register"] = _register_counts()
+    if kinds & {Role.Kind.COMMITTEE, Role.Kind.DESIGNATED_PERSON, Role.Kind.DESIGNATED_SUPERVISOR}:
+        from accounts_registry.selectors import accounts_with_status
+
+        # ACC-2, ACC-3: an account below three custodians or with a password change overdue is red.
+        context["club_accounts"] = accounts_with_status()
     context["role_labels"] = [Role.Kind(kind).label for kind in sorted(kinds)]
     return render(request, "people/home.html", context)
 

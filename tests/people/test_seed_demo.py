@@ -13,6 +13,8 @@ from django.test import override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts_registry.models import ClubAccount, Custodian, ModerationRecord, PasswordRotation
+from accounts_registry.selectors import accounts_with_status
 from consents import rules
 from consents.models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest, Wording
 from consents.selectors import (
@@ -102,6 +104,7 @@ def register_counts():
             *(Consent, ConsentRound, DirectContactRequest, AcceptableUseAgreement),
             *(Message, Delivery, DeliveryLogEntry, Reply, Fixture),
             *(Incident, CaseEntry, IncidentSubject),
+            *(ClubAccount, Custodian, PasswordRotation, ModerationRecord),
         )
     }
 
@@ -736,3 +739,22 @@ def test_inc5_inc6_demo_parent_reported_one_case_and_her_daughter_has_earlier_co
     cases = Incident.objects.filter(subject_links__person=younger).order_by("-reported_at")
     welfare = User.objects.get(email=demo.WELFARE_EMAIL)
     assert len(cases) == 2 and [c.pk for c in earlier_concerns(cases[0], welfare)] == [cases[1].pk]
+
+
+# ACC: the demo's club accounts -----------------------------------------------------------------
+
+
+def test_acc2_acc3_demo_register_has_one_account_below_three_and_one_password_change_overdue(seeded):
+    accounts = {account.handle: account for account in accounts_with_status()}
+    assert [handle for handle, a in accounts.items() if not a.compliant] == ["@SeftonParkCC"]
+    assert [handle for handle, a in accounts.items() if a.rotations_overdue] == ["@seftonparkcc"]
+    assert all(a.designated == "Aisha Okonkwo" for a in accounts.values())
+    assert "Club accounts: 4 in the register" in seeded.output
+
+
+def test_acc4_acc6_demo_designated_person_is_trained_and_a_removed_post_told_no_one_at_load(seeded):
+    from people.models import TrainingRecord
+
+    training = TrainingRecord.objects.get(person__user__email=demo.DESIGNATED_EMAIL)
+    assert training.is_current()
+    assert ModerationRecord.objects.get().notices_sent_at is not None

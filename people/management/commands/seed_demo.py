@@ -1,5 +1,4 @@
-"""Loads the fictional demo club that `make run` serves (built in people/demo.py,
-people/demo_consents.py, people/demo_messages.py and people/demo_incidents.py), and prints how to sign in to it."""
+"""Loads the fictional demo club that `make run` serves (built in people/demo*.py), and prints how to sign in to it."""
 
 import base64
 
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from people import demo
+from people.demo_accounts import DemoAccounts
 from people.demo_consents import DemoConsents
 from people.demo_incidents import DemoIncidents
 from people.demo_messages import DemoMessages
@@ -44,12 +44,15 @@ class Command(BaseCommand):
                     messages.build()
                     incidents = DemoIncidents(club)
                     incidents.build()
+                    accounts = DemoAccounts(club)
+                    accounts.build()
             except PeopleError as error:
                 raise CommandError(f"The demo club could not be loaded, and nothing was written: {error}") from error
             self.stdout.write(self.style.SUCCESS(club.summary()))
             self.stdout.write(self.style.SUCCESS(consents.summary()))
             self.stdout.write(self.style.SUCCESS(messages.summary()))
             self.stdout.write(self.style.SUCCESS(incidents.summary()))
+            self.stdout.write(self.style.SUCCESS(accounts.summary()))
         self.print_logins()
 
     def print_logins(self):

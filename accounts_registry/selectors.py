@@ -1,0 +1,41 @@
+"""Reads of the register of club accounts, each with what the register, the public page and the
+committee's dashboard show, in a fixed number of queries."""
+
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+
+from people.models import STAFF_ROLE_KINDS, Person, club_today
+
+from . import rules
+from .models import Appointment, ClubAccount
+
+
+def designated_name():
+    current = Appointment.objects.filter(account=OuterRef("pk"), ended_on__isnull=True)
+    return Subquery(current.values("person__first_name")[:1]), Subquery(current.values("person__last_name")[:1])
+
+
+def accounts_with_status(queryset=None):
+    """Every account with what the register and dashboard show, in one query (ACC-1 to ACC-4)."""
+    today = club_today()
+    staff = Person.objects.holding(*STAFF_ROLE_KINDS).values("pk")
+    first, last = designated_name()
+    accounts = (queryset if queryset is not None else ClubAccount.objects.all()).annotate(
+        custodian_count=Count(
+            "custodians", filter=Q(custodians__ended_on__isnull=True, custodians__person__in=staff), distinct=True
+        ),
+        rotations_overdue=Count(
+            "rotations",
+            filter=Q(rotations__done_on__isnull=True, rotations__due_since__lt=today - rules.ROTATION_GRACE),
+            distinct=True,
+        ),
+        rotations_due=Count("rotations", filter=Q(rotations__done_on__isnull=True), distinct=True),
+        last_reviewed_on=Max("reviews__reviewed_on"),
+        designated_first=first,
+        designated_last=last,
+    )
+    result = list(accounts)
+    for account in result:
+        account.compliant = rules.is_compliant(account.custodian_count)
+        account.review_due = rules.review_due(last_reviewed_on=account.last_reviewed_on, today=today)
+        account.designated = f"{account.designated_first} {account.designated_last}" if account.designated_last else ""
+    return result

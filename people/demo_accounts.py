@@ -1,0 +1,162 @@
+"""The demo club's social media accounts and email addresses (people/demo.py builds the club): a
+register a committee would recognise, with one account deliberately below three custodians, one
+password change overdue, one review due, the designated person's training, advice asked and
+answered, and a post the supervisor removed.
+
+Rows are made with the models, not the services: the services email the committee, the welfare
+officers and the families once the transaction commits, and loading the demo must email no one.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts_registry.models import (
+    AccountReview,
+    AdviceRequest,
+    Appointment,
+    ClubAccount,
+    Custodian,
+    ModerationRecord,
+    PasswordRotation,
+)
+
+from .demo import COMMITTEE_EMAIL, DESIGNATED_EMAIL, SUPERVISOR_EMAIL, WELFARE_EMAIL
+from .models import Person, Role, TrainingRecord, User
+
+ACCOUNTS = [
+    # platform, handle, address, purpose, custodians, days since review
+    (
+        "facebook",
+        "Sefton Park Cricket Club",
+        "https://facebook.com/seftonparkcc",
+        "Club news, fixtures and results",
+        3,
+        120,
+    ),
+    (
+        "instagram",
+        "@seftonparkcc",
+        "https://instagram.com/seftonparkcc",
+        "Match photos (with consent) and club events",
+        3,
+        200,
+    ),
+    ("x", "@SeftonParkCC", "https://x.com/SeftonParkCC", "Live scores on match days", 2, 300),
+    (
+        "email",
+        "juniors@seftonparkcc.example.org",
+        "juniors@seftonparkcc.example.org",
+        "Junior section enquiries from parents",
+        3,
+        400,
+    ),
+]
+
+
+class DemoAccounts:
+    def __init__(self, club):
+        self.club = club
+        self.today = club.today
+        self.accounts = []
+
+    def build(self):
+        committee = User.objects.get(email=COMMITTEE_EMAIL)
+        designated = Person.objects.get(user__email=DESIGNATED_EMAIL)
+        supervisor = Person.objects.get(user__email=SUPERVISOR_EMAIL)
+        welfare = Person.objects.get(user__email=WELFARE_EMAIL)
+        helpers = list(
+            Person.objects.holding(Role.Kind.VOLUNTEER).exclude(pk=self.club.coach.pk).order_by("last_name", "pk")[:9]
+        )
+        keepers = [designated, supervisor, self.club.coach, *helpers]
+        TrainingRecord.objects.create(
+            person=designated,
+            kind=TrainingRecord.Kind.ONLINE_SAFETY,
+            completed_on=self.today - timedelta(days=200),
+            expires_on=self.today - timedelta(days=200) + timedelta(days=3 * 365),
+            provider="ECB Safeguarding: online safety module",
+            recorded_by=committee,
+        )
+        for index, (platform, handle, address, purpose, holders, reviewed_days) in enumerate(ACCOUNTS):
+            account = ClubAccount.objects.create(
+                kind="email" if platform == "email" else "social",
+                platform=platform,
+                handle=handle,
+                address=address,
+                purpose=purpose,
+            )
+            for person in keepers[index : index + holders]:
+                Custodian.objects.create(
+                    account=account, person=person, since=self.today - timedelta(days=700), added_by=committee
+                )
+            AccountReview.objects.create(
+                account=account,
+                reviewed_on=self.today - timedelta(days=reviewed_days),
+                reviewed_by=committee,
+                fit_for_purpose=True,
+                note="Checked at the committee meeting.",
+            )
+            Appointment.objects.create(
+                account=account,
+                person=designated,
+                appointed_on=self.today - timedelta(days=600),
+                minute_reference=f"Committee {self.today.year - 2}/{11 + index}",
+                appointed_by=committee,
+            )
+            self.accounts.append(account)
+        self.overdue_rotation(self.accounts[1], keepers, committee)
+        self.advice(self.accounts[1], designated, welfare)
+        self.removed_post(self.accounts[0], supervisor, keepers)
+
+    def overdue_rotation(self, account, keepers, committee):
+        """A custodian left a month ago; a replacement was named the same day, but the password
+        has not been changed since: overdue (ACC-3)."""
+        leaving = account.custodians.order_by("pk").first()
+        Custodian.objects.filter(pk=leaving.pk).update(
+            ended_on=self.today - timedelta(days=30), ended_by=committee, end_reason="Stepped down from the club."
+        )
+        Custodian.objects.create(
+            account=account, person=keepers[-1], since=self.today - timedelta(days=30), added_by=committee
+        )
+        PasswordRotation.objects.create(
+            account=account,
+            due_since=self.today - timedelta(days=30),
+            reason=f"{leaving.person.full_name} no longer holds the password.",
+        )
+
+    def advice(self, account, designated, welfare):
+        asked = timezone.now() - timedelta(days=20)
+        AdviceRequest.objects.create(
+            account=account,
+            asked_by=designated,
+            question="A parent sent us a great photo of the Under 13s. May we post it if we only use first names?",
+            asked_at=asked,
+            answer="Only if every child in it has photo consent for social media. Check the team sheet first, "
+            "and leave names off altogether for the under 11s.",
+            answered_by=welfare,
+            answered_at=asked + timedelta(hours=5),
+        )
+        AdviceRequest.objects.create(
+            account=account,
+            asked_by=designated,
+            question="Should we turn off comments on posts about junior matches?",
+            asked_at=timezone.now() - timedelta(days=2),
+        )
+
+    def removed_post(self, account, supervisor, keepers):
+        record = ModerationRecord.objects.create(
+            account=account,
+            recorded_by=supervisor,
+            removed_at=timezone.now() - timedelta(days=9),
+            author_description="A spectator from a visiting club",
+            removed_content="A comment under the Under 15s match report mocking a young bowler by name.",
+            reason="It made fun of a young player. Comments about players must be kind and respectful.",
+            notices_sent_at=timezone.now() - timedelta(days=9),
+        )
+        record.affected.set([keepers[3]])
+
+    def summary(self):
+        return (
+            f"Club accounts: {len(self.accounts)} in the register ({ACCOUNTS[2][1]} has only two custodians, "
+            f"{ACCOUNTS[1][1]} has a password change overdue); one removed post, two requests for advice."
+        )

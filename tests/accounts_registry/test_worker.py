@@ -1,0 +1,46 @@
+"""ACC-6 with real parts: a removal recorded by a designated supervisor reaches the author, each
+affected adult and the guardians of the child involved exactly once, through the real broker, a
+real Celery worker, the messaging pipeline and a real SMTP server."""
+
+import time
+
+import pytest
+
+from accounts_registry import services
+from messaging.models import Delivery
+from people.models import Role
+from tests.conftest import make_person_with_role
+from tests.integration import CeleryWorker
+from tests.messaging.test_worker import OPEN_ALL_DAY, message_mail
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def test_acc6_author_affected_and_guardians_are_each_told_once_through_the_worker(
+    smtp_server, instagram, supervisor, keepers, child, guardian, welfare_officer
+):
+    author = keepers[0]
+    affected = make_person_with_role(Role.Kind.VOLUNTEER, email="affected@example.org", first_name="Alf")
+    with CeleryWorker(smtp_port=smtp_server.port, extra_env=OPEN_ALL_DAY):
+        record = services.moderation_record(
+            account=instagram,
+            recorded_by=supervisor,
+            author=author,
+            removed_content="A photo captioned with a player's full name and school.",
+            reason="It named a young player and her school, which the club's policy does not allow.",
+            affected=[affected],
+            children=[child],
+        )
+        received = message_mail(smtp_server, 3)
+        time.sleep(3)
+        received = message_mail(smtp_server, 3)
+    assert len(received) == 3, [m["to"] for m in received]
+    by_address = {tuple(m["to"]): m["message"] for m in received}
+    assert set(by_address) == {(author.email,), ("affected@example.org",), ("parent@example.org",)}
+    assert "your post was removed" in by_address[(author.email,)]["Subject"]
+    family = by_address[("parent@example.org",)].get_body(preferencelist=("plain",)).get_content()
+    assert "involved your child" in family and "Why: It named a young player" in family
+    assert "Ada" not in family, "the notice to the family does not name children"
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
+    record.refresh_from_db()
+    assert record.notices_sent_at is not None
