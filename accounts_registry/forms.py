@@ -42,7 +42,9 @@ class CustodiansChangeForm(forms.Form):
 
 class RotationForm(forms.Form):
     done_on = forms.DateField(
-        label="Password changed on", initial=club_today, widget=forms.DateInput(attrs={"type": "date"})
+        label="Password changed on",
+        initial=club_today,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -60,7 +62,7 @@ class AppointmentForm(forms.Form):
     person = forms.ModelChoiceField(label="Designated person", queryset=None)
     minute_reference = forms.CharField(label="Committee minute", max_length=100)
     appointed_on = forms.DateField(
-        label="Appointed on", initial=club_today, widget=forms.DateInput(attrs={"type": "date"})
+        label="Appointed on", initial=club_today, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, **kwargs):
@@ -94,12 +96,17 @@ class ModerationForm(forms.Form):
         help_text="The author and the families are sent these words, so write them for them to read.",
     )
     affected = forms.ModelMultipleChoiceField(
-        label="Adults affected", queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 5})
+        label="Adults affected",
+        queryset=None,
+        required=False,
+        help_text="Hold Ctrl (or ⌘) to choose more than one.",
+        widget=forms.SelectMultiple(attrs={"size": 5}),
     )
     children = forms.ModelMultipleChoiceField(
         label="Children involved (their parents are told)",
         queryset=None,
         required=False,
+        help_text="Hold Ctrl (or ⌘) to choose more than one.",
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
 
@@ -128,6 +135,7 @@ class PostCheckForm(forms.Form):
         label="Children named or tagged",
         queryset=None,
         required=False,
+        help_text="Hold Ctrl (or ⌘) to choose more than one.",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 

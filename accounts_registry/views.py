@@ -4,6 +4,7 @@ the designated supervisors, and the designated person's check of a post draft.""
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -90,7 +91,11 @@ def _detail_context(request, account, **forms):
         rotation.overdue = rules.rotation_overdue(due_since=rotation.due_since, done_on=rotation.done_on, today=today)
     context = {
         "account": accounts_with_status(ClubAccount.objects.filter(pk=account.pk))[0],
-        "custodians": list(account.custodians.select_related("person").order_by("ended_on", "person__last_name")),
+        "custodians": list(
+            account.custodians.select_related("person").order_by(
+                F("ended_on").desc(nulls_first=True), "person__last_name"
+            )
+        ),
         "rotations": rotations,
         "reviews": list(account.reviews.select_related("reviewed_by")),
         "appointment": appointment,

@@ -27,7 +27,7 @@ class IncidentReportForm(forms.Form):
     )
     happened_on = forms.DateField(
         label="When did it happen?",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Roughly is fine.",
         error_messages={
             "required": "Give the date it happened, roughly if you are not sure.",

@@ -156,6 +156,7 @@ def test_acc2_the_register_page_refuses_a_removal_below_three_and_accepts_a_swap
     assert current_people(instagram) == ["Lee", "Mo", "Noor"] and PasswordRotation.objects.count() == 1
     page = client.get(reverse("accounts_registry:account-detail", args=[instagram.pk])).content.decode()
     assert "Kim Tester no longer holds the password." in page and "3 of 3" in page
+    assert f'name="done_on" value="{club_today().isoformat()}"' in page, "the date field starts at today"
 
 
 def test_acc2_the_register_shows_an_account_below_three_in_red_in_a_constant_number_of_queries(
