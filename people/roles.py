@@ -41,6 +41,10 @@ _COMMITTEE |= _perms(("view", "change"), ("passwordrotation",), "accounts_regist
 _COMMITTEE |= _perms(("view",), ("moderationrecord", "advicerequest"), "accounts_registry")
 _COMMITTEE |= _perms(("view", "add", "change"), ("trainingrecord",))
 
+# VOL-1 to VOL-4: checks, phones and who holds them, and the policy's versions and acknowledgements.
+_COMMITTEE |= _perms(("view", "add", "change"), ("criminalrecordscheck", "clubphone", "phoneholding"), "compliance")
+_COMMITTEE |= _perms(("view",), ("policyversion", "policyacknowledgement"), "compliance")
+
 ROLE_PERMISSIONS = {
     Role.Kind.COMMITTEE: frozenset(_COMMITTEE),
     Role.Kind.WELFARE_OFFICER: frozenset(_WELFARE),

@@ -22,7 +22,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import access, services
 from .exceptions import SignInLinkInvalid, SignInLinkNotForStaff
 from .forms import OneTimeCodeForm, PasswordLinkRequestForm, SignInLinkRequestForm, StaffSignInForm
-from .models import Family, FamilyMember, Person, Role, Team, TeamPlayer, adult_cutoff_date, club_today
+from .models import (
+    STAFF_ROLE_KINDS,
+    Family,
+    FamilyMember,
+    Person,
+    Role,
+    Team,
+    TeamPlayer,
+    adult_cutoff_date,
+    club_today,
+)
 from .roles import current_role_kinds, second_factor_required
 
 
@@ -204,6 +214,13 @@ def home(request):
 
         # ACC-2, ACC-3: an account below three custodians or with a password change overdue is red.
         context["club_accounts"] = accounts_with_status()
+    if kinds & (STAFF_ROLE_KINDS) and context["person"] is not None:
+        from compliance.models import PolicyAcknowledgement, PolicyVersion
+
+        # VOL-1: a volunteer who has not acknowledged the current version is asked to, first thing.
+        current = PolicyVersion.current()
+        acknowledged = PolicyAcknowledgement.objects.filter(version=current, person=context["person"]).exists()
+        context["policy_to_acknowledge"] = current if current is not None and not acknowledged else None
     context["role_labels"] = [Role.Kind(kind).label for kind in sorted(kinds)]
     return render(request, "people/home.html", context)
 

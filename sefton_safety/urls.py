@@ -14,5 +14,6 @@ urlpatterns = [
     path("messages/", include("messaging.urls")),
     path("concerns/", include("incidents.urls")),
     path("accounts/", include("accounts_registry.urls")),
+    path("", include("compliance.urls")),
     path("", include("people.urls")),
 ]

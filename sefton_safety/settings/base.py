@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts_registry",
     "incidents",
     "messaging",
+    "compliance",
 ]
 
 MIDDLEWARE = [
@@ -288,6 +289,8 @@ CELERY_BEAT_SCHEDULE = {
     # INC-3: a report whose alert never reached the queue is alerted now.
     "incident-alerts": {"task": "incidents.tasks.sweep_unalerted_incidents", "schedule": 60.0},
     # ACC-2, ACC-3: custodians whose role ended stop holding accounts; their passwords fall due.
+    # VOL-3, VOL-5: the policy's review date, training and DBS renewals, each reminded once.
+    "compliance-reminders": {"task": "compliance.tasks.send_reminders", "schedule": crontab(hour=8, minute=0)},
     "lapsed-custodians": {
         "task": "accounts_registry.tasks.end_lapsed_custodians",
         "schedule": crontab(hour=6, minute=30),

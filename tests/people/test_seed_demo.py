@@ -755,6 +755,25 @@ def test_acc2_acc3_demo_register_has_one_account_below_three_and_one_password_ch
 def test_acc4_acc6_demo_designated_person_is_trained_and_a_removed_post_told_no_one_at_load(seeded):
     from people.models import TrainingRecord
 
-    training = TrainingRecord.objects.get(person__user__email=demo.DESIGNATED_EMAIL)
+    training = TrainingRecord.objects.get(person__user__email=demo.DESIGNATED_EMAIL, kind="online_safety")
     assert training.is_current()
     assert ModerationRecord.objects.get().notices_sent_at is not None
+
+
+# VOL, X-1: the demo's policy, checks and phones -----------------------------------------------
+
+
+def test_x1_vol1_vol3_vol4_demo_dashboard_is_a_mix_of_green_and_red(seeded):
+    from compliance.models import ClubPhone, PhoneHolding
+    from compliance.selectors import dashboard
+
+    figures = dashboard()
+    assert 0 < figures["unacknowledged"] < figures["training_total"]
+    states = {item["state"] for row in figures["training_gaps"] for item in row["items"]}
+    assert {"missing", "expired"} <= states
+    assert 0 < len(figures["training_gaps"]) < figures["training_total"]
+    assert len(figures["accounts_below_three"]) == 1 and figures["rotations_overdue"] == 1
+    assert figures["concerns_open"] > 0 and figures["children_unanswered"] > 0
+    assert ClubPhone.objects.count() == 3 and PhoneHolding.objects.filter(ends_on__isnull=True).count() == 2
+    assert not PhoneHolding.objects.filter(phone__number__in=Person.objects.values("mobile")).exists()
+    assert "Policy and checks:" in seeded.output

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from people import demo
 from people.demo_accounts import DemoAccounts
+from people.demo_compliance import DemoCompliance
 from people.demo_consents import DemoConsents
 from people.demo_incidents import DemoIncidents
 from people.demo_messages import DemoMessages
@@ -46,6 +47,8 @@ class Command(BaseCommand):
                     incidents.build()
                     accounts = DemoAccounts(club)
                     accounts.build()
+                    compliance = DemoCompliance(club)
+                    compliance.build()
             except PeopleError as error:
                 raise CommandError(f"The demo club could not be loaded, and nothing was written: {error}") from error
             self.stdout.write(self.style.SUCCESS(club.summary()))
@@ -53,6 +56,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(messages.summary()))
             self.stdout.write(self.style.SUCCESS(incidents.summary()))
             self.stdout.write(self.style.SUCCESS(accounts.summary()))
+            self.stdout.write(self.style.SUCCESS(compliance.summary()))
         self.print_logins()
 
     def print_logins(self):

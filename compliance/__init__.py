@@ -1,0 +1,1 @@
+"""The committee's view: policy versions and acknowledgements, checks and phones, the dashboard."""

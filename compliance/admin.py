@@ -1,0 +1,69 @@
+"""The committee's records of DBS checks and club phones, and the policy versions, in the admin."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ClubPhone, CriminalRecordsCheck, PhoneHolding, PolicyAcknowledgement, PolicyVersion
+
+
+class PhoneHoldingInline(admin.TabularInline):
+    model = PhoneHolding
+    fields = ["person", "starts_on", "ends_on"]
+    autocomplete_fields = ["person"]
+    extra = 1
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClubPhone)
+class ClubPhoneAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "number", "in_service"]
+    inlines = [PhoneHoldingInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CriminalRecordsCheck)
+class CriminalRecordsCheckAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "checked_on", "renew_by", "certificate_reference"]
+    list_filter = ["renew_by"]
+    search_fields = ["person__first_name", "person__last_name", "certificate_reference"]
+    autocomplete_fields = ["person"]
+    readonly_fields = ["recorded_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(SimpleHistoryAdmin):
+    """Versions are published on the committee's policy page; here they are read only."""
+
+    list_display = ["version", "title", "published_on", "review_by", "published_by"]
+    readonly_fields = ["version", "title", "body", "published_on", "published_by", "review_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PolicyAcknowledgement)
+class PolicyAcknowledgementAdmin(admin.ModelAdmin):
+    list_display = ["person", "version", "acknowledged_at"]
+    list_filter = ["version"]
+    readonly_fields = ["person", "version", "acknowledged_at", "declares_no_friending", "declares_no_private_messages"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

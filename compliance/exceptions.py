@@ -1,0 +1,7 @@
+"""Domain errors of the compliance app; `str(error)` is the message a person reads."""
+
+from people.exceptions import PeopleError
+
+
+class PolicyError(PeopleError):
+    rule = "VOL-1"

@@ -1,0 +1,153 @@
+"""X-1: the figures of the committee's dashboard, each with the list behind it. Every figure is a
+fixed number of queries however big the club grows; nothing here names a case or its details."""
+
+from collections import Counter
+from datetime import timedelta
+
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.utils import timezone
+
+from accounts_registry.selectors import accounts_with_status
+from consents import rules as consent_rules
+from incidents.models import Incident
+from messaging.models import Delivery
+from people.models import Person, Role, Team, TeamPlayer, TrainingRecord, adult_cutoff_date, club_today
+
+from . import rules
+from .models import CriminalRecordsCheck, PolicyAcknowledgement, PolicyVersion
+
+
+def _holders(kinds, today):
+    return Person.objects.holding(*kinds, on=today)
+
+
+def volunteers_without_acknowledgement(today=None):
+    """VOL-1: staff and volunteers who have not acknowledged the current version."""
+    today = today or club_today()
+    current = PolicyVersion.current()
+    people = _holders(rules.WORKS_WITH_CHILDREN | {Role.Kind.COMMITTEE}, today)
+    if current is not None:
+        people = people.exclude(Exists(PolicyAcknowledgement.objects.filter(version=current, person=OuterRef("pk"))))
+    return people.order_by("last_name", "first_name")
+
+
+def training_and_checks(today=None):
+    """VOL-3: each person who needs safeguarding training, online-safety training or a DBS check,
+    with the latest expiry of each and its state. Three queries however many volunteers."""
+    today = today or club_today()
+    people = list(_holders(rules.WORKS_WITH_CHILDREN, today).order_by("last_name", "first_name"))
+    kinds = {}
+    for role in Role.objects.current(today).filter(person__in=people).values("person_id", "kind"):
+        kinds.setdefault(role["person_id"], set()).add(role["kind"])
+    latest = {}
+    for row in (
+        TrainingRecord.objects.filter(person__in=people, completed_on__lte=today)
+        .values("person_id", "kind")
+        .annotate(until=Max("expires_on"))
+    ):
+        latest[(row["person_id"], row["kind"])] = row["until"]
+    for row in (
+        CriminalRecordsCheck.objects.filter(person__in=people, checked_on__lte=today)
+        .values("person_id")
+        .annotate(until=Max("renew_by"))
+    ):
+        latest[(row["person_id"], "dbs")] = row["until"]
+    rows = []
+    for person in people:
+        held = kinds.get(person.pk, set())
+        needs = [("safeguarding", "Safeguarding training")]
+        if held & rules.NEEDS_ONLINE_SAFETY:
+            needs.append(("online_safety", "Online safety training"))
+        if held & rules.NEEDS_CHECK:
+            needs.append(("dbs", "DBS check"))
+        items = [
+            {
+                "what": label,
+                "until": latest.get((person.pk, key)),
+                "state": rules.state(latest.get((person.pk, key)), today),
+            }
+            for key, label in needs
+        ]
+        rows.append({"person": person, "items": items, "ok": all(i["state"] in ("valid", "expiring") for i in items)})
+    return rows
+
+
+def children_without_consent_by_team(today=None):
+    """CON-1: per team, the children with no consent answer for this season. Three queries."""
+    today = today or club_today()
+    season = consent_rules.season_for(today)
+    children = TeamPlayer.objects.filter(person__date_of_birth__gt=adult_cutoff_date(today))
+    totals = dict(children.values("team").annotate(n=Count("person", distinct=True)).values_list("team", "n"))
+    answered = dict(
+        children.filter(person__consents__season=season)
+        .values("team")
+        .annotate(n=Count("person", distinct=True))
+        .values_list("team", "n")
+    )
+    teams = list(Team.objects.order_by("age_group", "name"))
+    for team in teams:
+        team.children = totals.get(team.pk, 0)
+        team.unanswered = team.children - answered.get(team.pk, 0)
+    return teams
+
+
+def messages_stopped_this_week(now=None):
+    """MSG-3, MSG-4, MSG-7: deliveries held or blocked in the last seven days, counted by reason."""
+    now = now or timezone.now()
+    rows = Delivery.objects.filter(
+        status__in=[Delivery.Status.HELD, Delivery.Status.BLOCKED], created_at__gte=now - timedelta(days=7)
+    ).values_list("status", "findings")
+    reasons = Counter()
+    held = blocked = 0
+    for status, findings in rows:
+        if status == Delivery.Status.HELD:
+            held += 1
+        else:
+            blocked += 1
+        for finding in findings or [{"rule": "MSG-3", "code": "office_hours"}]:
+            reasons[f"{finding.get('rule', '')} {finding.get('code', '').replace('_', ' ')}".strip()] += 1
+    return {"held": held, "blocked": blocked, "reasons": reasons.most_common()}
+
+
+AGE_BANDS = (("under a week", 0, 7), ("1 to 4 weeks", 7, 28), ("over 4 weeks", 28, None))
+
+
+def concerns_open_by_age(now=None):
+    """INC-5: open concerns by how long they have waited. Counts only."""
+    now = now or timezone.now()
+    open_cases = Incident.objects.exclude(status=Incident.Status.CLOSED)
+    bands = {}
+    for index, (_, low, high) in enumerate(AGE_BANDS):
+        window = Q(reported_at__lte=now - timedelta(days=low))
+        if high is not None:
+            window &= Q(reported_at__gt=now - timedelta(days=high))
+        bands[f"band{index}"] = Count("pk", filter=window)
+    counts = open_cases.aggregate(**bands)
+    return [(label, counts[f"band{index}"]) for index, (label, _, _) in enumerate(AGE_BANDS)]
+
+
+def dashboard(today=None, now=None):
+    """Every figure on the committee's dashboard, each red or green."""
+    today = today or club_today()
+    accounts = accounts_with_status()
+    current = PolicyVersion.current()
+    unacknowledged = volunteers_without_acknowledgement(today).count()
+    people = training_and_checks(today)
+    teams = children_without_consent_by_team(today)
+    stopped = messages_stopped_this_week(now)
+    concerns = concerns_open_by_age(now)
+    return {
+        "accounts_below_three": [a for a in accounts if not a.compliant],
+        "rotations_overdue": sum(a.rotations_overdue for a in accounts),
+        "accounts": accounts,
+        "policy": current,
+        "policy_review_state": rules.state(current.review_by, today) if current else "missing",
+        "unacknowledged": unacknowledged,
+        "training_gaps": [row for row in people if not row["ok"]],
+        "training_total": len(people),
+        "teams": teams,
+        "children_unanswered": sum(team.unanswered for team in teams),
+        "stopped": stopped,
+        "concerns": concerns,
+        "concerns_open": sum(count for _, count in concerns),
+    }

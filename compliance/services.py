@@ -1,0 +1,111 @@
+"""Every write of the committee's view: publishing a policy version, a volunteer's acknowledgement,
+and the reminders the scheduler sends once each (VOL-1 to VOL-5)."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from people import services as people_services
+from people.models import Person, Role, TrainingRecord, club_today
+
+from . import rules
+from .exceptions import PolicyError
+from .models import CriminalRecordsCheck, PolicyAcknowledgement, PolicyVersion, Reminder
+
+
+@transaction.atomic
+def policy_publish(*, body, review_by, by, title=""):
+    """VOL-1, VOL-5: a new version, in force from today, with the date it must be reviewed by."""
+    if not body.strip():
+        raise PolicyError("Paste the policy's words.")
+    today = club_today()
+    if review_by <= today:
+        raise PolicyError("The review date must be after today.")
+    if review_by > today.replace(year=today.year + 3):
+        raise PolicyError("Review the policy at least every three years: choose an earlier review date.")
+    latest = PolicyVersion.objects.select_for_update().order_by("-version").first()
+    return PolicyVersion.objects.create(
+        version=(latest.version + 1) if latest else 1,
+        title=title.strip() or (latest.title if latest else "Online Safety and Social Media Policy"),
+        body=body.strip(),
+        published_on=today,
+        published_by=by,
+        review_by=review_by,
+    )
+
+
+def policy_acknowledge(*, person, version, declares_no_friending, declares_no_private_messages):
+    """VOL-1, VOL-2: the volunteer read the current version and makes both declarations with it."""
+    current = PolicyVersion.current()
+    if current is None or version.pk != current.pk:
+        raise PolicyError("A newer version of the policy has been published: read it, then acknowledge it.")
+    if not (declares_no_friending and declares_no_private_messages):
+        raise PolicyError("Both declarations are part of acknowledging the policy.")
+    try:
+        with transaction.atomic():
+            return PolicyAcknowledgement.objects.create(
+                version=version,
+                person=person,
+                declares_no_friending=True,
+                declares_no_private_messages=True,
+            )
+    except IntegrityError:
+        return PolicyAcknowledgement.objects.get(version=version, person=person)
+
+
+def _once(key, send):
+    """Sends a reminder only if its key is new; the key is stored in the same transaction, so a
+    second run, or a second worker, sends nothing."""
+    with transaction.atomic():
+        _, created = Reminder.objects.get_or_create(key=key)
+        if created:
+            send()
+    return created
+
+
+def _address(person):
+    return person.email or (person.user.email if person.user_id else "")
+
+
+def reminders_send(*, today=None):
+    """VOL-3, VOL-5, daily from the scheduler: the committee before the policy's review date; each
+    person before their training or DBS check runs out. Each reminder once."""
+    today = today or club_today()
+    sent = 0
+    committee = [p for p in Person.objects.holding(Role.Kind.COMMITTEE).select_related("user") if _address(p)]
+    dashboard = f"{settings.SITE_URL}{reverse('compliance:dashboard')}"
+    current = PolicyVersion.current()
+    if current is not None and rules.reminder_due(current.review_by, today):
+        for member in committee:
+            sent += _once(
+                f"policy-review-{current.pk}-{member.pk}",
+                lambda member=member: people_services.email_send(
+                    template="policy_review_due",
+                    to=_address(member),
+                    subject=f"{settings.CLUB_NAME}: the online safety policy is due for review",
+                    context={"person": member, "version": current, "url": dashboard},
+                ),
+            )
+    latest_training = {}
+    for record in TrainingRecord.objects.select_related("person__user").order_by("expires_on"):
+        latest_training[(record.person_id, record.kind)] = record
+    latest_checks = {}
+    for check in CriminalRecordsCheck.objects.select_related("person__user").order_by("renew_by"):
+        latest_checks[check.person_id] = check
+    items = [
+        (f"training-{r.pk}", r.person, f"{r.get_kind_display().lower()} training", r.expires_on)
+        for r in latest_training.values()
+    ]
+    items += [(f"dbs-{c.pk}", c.person, "DBS check", c.renew_by) for c in latest_checks.values()]
+    for key, person, what, until in items:
+        if rules.reminder_due(until, today) and _address(person):
+            sent += _once(
+                key,
+                lambda person=person, what=what, until=until: people_services.email_send(
+                    template="renewal_due",
+                    to=_address(person),
+                    subject=f"{settings.CLUB_NAME}: your {what} runs out on {until:%d %B %Y}",
+                    context={"person": person, "what": what, "until": until},
+                ),
+            )
+    return sent

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "compliance"
+
+urlpatterns = [
+    path("committee/", views.dashboard, name="dashboard"),
+    path("committee/acknowledgements/", views.acknowledgements, name="acknowledgements"),
+    path("committee/training/", views.training, name="training"),
+    path("committee/policy/", views.policy_list, name="policy-list"),
+    path("committee/policy/<int:version>/", views.policy_detail, name="policy-detail"),
+    path("committee/report.pdf", views.season_report, name="season-report"),
+    path("policy/", views.acknowledge, name="acknowledge"),
+]

@@ -1,0 +1,254 @@
+"""X-1 and VOL-1 to VOL-5: each dashboard figure against known data, expiry edges included; the
+pages behind it; publishing and acknowledging the policy; and the season report."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from accounts_registry.models import ClubAccount, Custodian, PasswordRotation
+from compliance import selectors, services
+from compliance.exceptions import PolicyError
+from compliance.models import CriminalRecordsCheck, PolicyAcknowledgement, PolicyVersion
+from consents import services as consent_services
+from consents.models import Consent
+from incidents.models import Incident
+from messaging.models import Delivery
+from people.models import FamilyMember, Person, Role, TeamPlayer, TrainingRecord, club_today
+from tests import factories
+from tests.conftest import make_person_with_role
+
+
+def train(person, kind, expires_in_days):
+    expires = club_today() + timedelta(days=expires_in_days)
+    return TrainingRecord.objects.create(
+        person=person, kind=kind, completed_on=expires - timedelta(days=3 * 365), expires_on=expires
+    )
+
+
+def check(person, renew_in_days):
+    renew = club_today() + timedelta(days=renew_in_days)
+    return CriminalRecordsCheck.objects.create(
+        person=person, checked_on=renew - timedelta(days=3 * 365), renew_by=renew
+    )
+
+
+def test_vol3_training_and_checks_figure_at_the_edge_of_expiry(policy, volunteer, committee_member):
+    train(volunteer, TrainingRecord.Kind.SAFEGUARDING, 0)  # runs out today
+    check(volunteer, 1)  # runs out tomorrow: still valid, reminded
+    rows = {row["person"]: row for row in selectors.training_and_checks()}
+    items = {item["what"]: item["state"] for item in rows[volunteer]["items"]}
+    assert items == {"Safeguarding training": "expired", "DBS check": "expiring"}
+    assert not rows[volunteer]["ok"] and committee_member not in rows, "the committee alone needs no check"
+    train(volunteer, TrainingRecord.Kind.SAFEGUARDING, 1)
+    rows = {row["person"]: row for row in selectors.training_and_checks()}
+    assert rows[volunteer]["ok"]
+
+
+def test_vol3_the_designated_person_needs_online_safety_training_and_no_dbs_check(policy):
+    designated = make_person_with_role(Role.Kind.DESIGNATED_PERSON, email="dp@example.org")
+    train(designated, TrainingRecord.Kind.SAFEGUARDING, 400)
+    row = selectors.training_and_checks()[0]
+    assert [(i["what"], i["state"]) for i in row["items"]] == [
+        ("Safeguarding training", "valid"),
+        ("Online safety training", "missing"),
+    ]
+
+
+def test_vol1_the_acknowledgement_figure_counts_those_yet_to_acknowledge_the_current_version(
+    policy, volunteer, committee_member, guardian
+):
+    assert set(selectors.volunteers_without_acknowledgement()) == {volunteer, committee_member}
+    services.policy_acknowledge(
+        person=volunteer, version=policy, declares_no_friending=True, declares_no_private_messages=True
+    )
+    assert list(selectors.volunteers_without_acknowledgement()) == [committee_member]
+    newer = services.policy_publish(body="· A new clause", review_by=club_today() + timedelta(days=365), by=None)
+    assert PolicyVersion.current() == newer
+    assert set(selectors.volunteers_without_acknowledgement()) == {volunteer, committee_member}
+
+
+def test_vol2_acknowledging_needs_both_declarations_and_the_current_version(policy, volunteer):
+    with pytest.raises(PolicyError, match="Both declarations"):
+        services.policy_acknowledge(
+            person=volunteer, version=policy, declares_no_friending=True, declares_no_private_messages=False
+        )
+    newer = services.policy_publish(body="· Clause", review_by=club_today() + timedelta(days=300), by=None)
+    with pytest.raises(PolicyError, match="newer version"):
+        services.policy_acknowledge(
+            person=volunteer, version=policy, declares_no_friending=True, declares_no_private_messages=True
+        )
+    services.policy_acknowledge(
+        person=volunteer, version=newer, declares_no_friending=True, declares_no_private_messages=True
+    )
+    assert PolicyAcknowledgement.objects.get().version == newer
+
+
+def test_vol5_a_policy_is_published_with_a_review_date_after_today_and_within_three_years(policy, committee_member):
+    today = club_today()
+    for review_by, message in ((today, "after today"), (today + timedelta(days=4 * 365), "three years")):
+        with pytest.raises(PolicyError, match=message):
+            services.policy_publish(body="· Clause", review_by=review_by, by=committee_member.user)
+    assert PolicyVersion.objects.count() == 1
+
+
+def test_x1_each_figure_against_a_known_club(
+    policy, volunteer, committee_member, welfare_officer, squad, child, guardian, wordings
+):
+    now = timezone.now()
+    keepers = [make_person_with_role(Role.Kind.VOLUNTEER, email=f"k{n}@example.org") for n in range(3)]
+    short = ClubAccount.objects.create(platform="x", handle="@a", address="a", purpose="p")
+    full = ClubAccount.objects.create(platform="facebook", handle="b", address="b", purpose="p")
+    Custodian.objects.create(account=short, person=keepers[0])
+    for keeper in keepers:
+        Custodian.objects.create(account=full, person=keeper)
+    PasswordRotation.objects.create(account=full, reason="r", due_since=club_today() - timedelta(days=15))
+    PasswordRotation.objects.create(account=full, reason="edge", due_since=club_today() - timedelta(days=14))
+    other = factories.ChildFactory()
+    factories.TeamPlayerFactory(team=squad, person=other)
+    consent_services.consent_answers_record(
+        person=child,
+        answers={"photo_social": True},
+        answered_by=guardian,
+        recorded_by=guardian.user,
+        method=Consent.Method.WEB,
+    )
+    message_author = volunteer
+    from messaging.models import Message
+
+    message = Message.objects.create(author=message_author, channel="email", audience="guardian", kind="kit", body="b")
+    for n, (status, findings, age) in enumerate(
+        [
+            ("blocked", [{"rule": "CON-2", "code": "consent_withdrawn", "message": "m"}], 1),
+            ("held", [], 2),
+            ("blocked", [{"rule": "MSG-4", "code": "emoji", "message": "m"}], 9),
+        ]
+    ):
+        delivery = Delivery.objects.create(
+            message=message,
+            intended_for=child,
+            to_person=child,
+            address="x",
+            idempotency_key=f"k{n}",
+            status=status,
+            findings=findings,
+        )
+        Delivery.objects.filter(pk=delivery.pk).update(created_at=now - timedelta(days=age))
+    for days in (1, 10, 40, 50):
+        factories.IncidentFactory(reported_at=now - timedelta(days=days))
+    factories.IncidentFactory(
+        reported_at=now - timedelta(days=60),
+        status=Incident.Status.CLOSED,
+        outcome="no_further_action",
+        closed_at=now,
+    )
+
+    figures = selectors.dashboard()
+    assert [a.handle for a in figures["accounts_below_three"]] == ["@a"]
+    assert figures["rotations_overdue"] == 1, "due 15 days ago is overdue; 14 days is not yet"
+    assert figures["unacknowledged"] == 2 + 3 + 1, "the volunteer, the committee, the keepers and welfare officer"
+    teams = {team.name: (team.children, team.unanswered) for team in figures["teams"]}
+    assert teams[squad.name] == (2, 1)
+    assert figures["children_unanswered"] == 1
+    assert figures["stopped"]["held"] == 1 and figures["stopped"]["blocked"] == 1
+    assert figures["stopped"]["reasons"] == [("CON-2 consent withdrawn", 1), ("MSG-3 office hours", 1)]
+    assert figures["concerns"] == [("under a week", 1), ("1 to 4 weeks", 1), ("over 4 weeks", 2)]
+    assert figures["concerns_open"] == 4
+    assert figures["policy_review_state"] == "valid"
+
+
+def test_x1_the_dashboard_is_the_committees_and_each_red_figure_links_to_its_list(
+    signed_in, committee_member, volunteer, policy
+):
+    response = signed_in(committee_member).get(reverse("compliance:dashboard"))
+    body = response.content.decode()
+    assert 'data-testid="figure-acknowledgements"' in body and reverse("compliance:acknowledgements") in body
+    assert "is-red" in body and "chart.umd.min.js" in body and 'id="chart-data"' in body
+    listing = signed_in(committee_member).get(reverse("compliance:acknowledgements")).content.decode()
+    assert volunteer.full_name in listing
+    assert signed_in(volunteer).get(reverse("compliance:dashboard")).status_code == 403
+
+
+def _grow(children):
+    """A club of `children` young members in 7 teams, in a few bulk inserts."""
+    from people.models import Family, Team
+
+    teams = [Team.objects.create(name=f"Team {n} {children}", age_group="U13") for n in range(7)]
+    born = club_today() - timedelta(days=11 * 365)
+    people = Person.objects.bulk_create(
+        [Person(first_name="Child", last_name=f"N{n}", date_of_birth=born) for n in range(children)], batch_size=5000
+    )
+    families = Family.objects.bulk_create([Family(name=f"F{n}") for n in range(children)], batch_size=5000)
+    FamilyMember.objects.bulk_create(
+        [
+            FamilyMember(family=f, person=p, kind="child", parental_responsibility=False)
+            for f, p in zip(families, people, strict=True)
+        ],
+        batch_size=5000,
+    )
+    TeamPlayer.objects.bulk_create(
+        [TeamPlayer(team=teams[n % 7], person=p) for n, p in enumerate(people)], batch_size=5000
+    )
+    Role.objects.bulk_create([Role(person=p, kind=Role.Kind.CHILD) for p in people], batch_size=5000)
+
+
+def test_x1_the_dashboard_keeps_a_constant_number_of_queries_from_150_to_20000_children(
+    signed_in, committee_member, policy, django_assert_num_queries
+):
+    client = signed_in(committee_member)
+    url = reverse("compliance:dashboard")
+    _grow(150)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _grow(19_850)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert (
+        "20000" in response.content.decode().replace(",", "") or selectors.dashboard()["children_unanswered"] == 20000
+    )
+
+
+def test_vol1_vol5_the_committee_publishes_a_version_and_sees_which_clauses_the_portal_carries(
+    signed_in, committee_member, policy
+):
+    client = signed_in(committee_member)
+    refused = client.post(reverse("compliance:policy-list"), {"body": "· x", "review_by": club_today().isoformat()})
+    assert "The review date must be after today" in refused.content.decode()
+    response = client.post(
+        reverse("compliance:policy-list"),
+        {"body": policy.body, "review_by": (club_today() + timedelta(days=365)).isoformat()},
+    )
+    assert response["Location"] == reverse("compliance:policy-detail", args=[2])
+    page = client.get(response["Location"]).content.decode()
+    assert "ACC-2, ACC-3" in page and "Rests on people" in page and "carries <strong>2 of 3</strong>" in page
+
+
+def test_vol1_vol2_a_volunteer_acknowledges_on_the_page_and_the_home_page_stops_asking(signed_in, volunteer, policy):
+    client = signed_in(volunteer)
+    assert "waiting for your acknowledgement" in client.get("/").content.decode()
+    refused = client.post(reverse("compliance:acknowledge"), {"read": "on", "declares_no_friending": "on"})
+    assert "part of volunteering with children" in refused.content.decode()
+    assert not PolicyAcknowledgement.objects.exists()
+    client.post(
+        reverse("compliance:acknowledge"),
+        {"read": "on", "declares_no_friending": "on", "declares_no_private_messages": "on"},
+    )
+    assert PolicyAcknowledgement.objects.get().person == volunteer
+    assert "waiting for your acknowledgement" not in client.get("/").content.decode()
+
+
+def test_x1_the_season_report_prints_the_dashboards_figures_and_no_names(
+    signed_in, committee_member, volunteer, policy, child, squad
+):
+    factories.IncidentFactory(people_involved="Ada Okafor", what_happened="Ada was upset.")
+    response = signed_in(committee_member).get(reverse("compliance:season-report"))
+    assert response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Volunteers and committee who have not acknowledged it" in text and "Open concerns" in text
+    assert squad.name in text and "Ada" not in text and volunteer.last_name not in text
