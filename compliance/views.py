@@ -88,6 +88,7 @@ def _clauses(version):
 @login_required
 def policy_detail(request, version):
     """Each clause beside the rule in the portal that carries it, or "rests on people"."""
+    _committee(request)
     policy = get_object_or_404(PolicyVersion, version=version)
     clauses = _clauses(policy)
     carried = sum(1 for clause in clauses if clause["rules"])

@@ -252,3 +252,11 @@ def test_x1_the_season_report_prints_the_dashboards_figures_and_no_names(
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Volunteers and committee who have not acknowledged it" in text and "Open concerns" in text
     assert squad.name in text and "Ada" not in text and volunteer.last_name not in text
+
+
+def test_vol1_the_clause_map_is_the_committees_and_a_volunteer_reads_the_policy_at_its_own_page(
+    signed_in, volunteer, policy
+):
+    client = signed_in(volunteer)
+    assert client.get(reverse("compliance:policy-detail", args=[1])).status_code == 403
+    assert "password-protected" in client.get(reverse("compliance:acknowledge")).content.decode()
