@@ -106,6 +106,7 @@ def bench_pages():
         factories.TeamStaffFactory(team=team, person=coach)
         pages = {
             "committee home": (client, "/"),
+            "committee dashboard": (client, "/committee/"),
             "register person list": (client, "/admin/people/person/"),
             "coach squad page": (coach_client, f"/teams/{team.pk}/"),
             "coach team sheet": (coach_client, f"/consents/team-sheet/{team.pk}/"),
