@@ -94,7 +94,7 @@ def _committee_alert(accounts):
     committee = Person.objects.holding(Role.Kind.COMMITTEE).select_related("user")
     url = f"{settings.SITE_URL}{reverse('accounts_registry:register')}"
     for member in committee:
-        address = member.email or (member.user.email if member.user_id else "")
+        address = member.email_address
         if address:
             people_services.email_send(
                 template="accounts_below_three",
@@ -155,7 +155,7 @@ def advice_ask(*, account, asked_by, question):
 
     def notify():
         for officer in Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user"):
-            address = officer.email or (officer.user.email if officer.user_id else "")
+            address = officer.email_address
             if address:
                 people_services.email_send(
                     template="advice_request",
@@ -191,7 +191,7 @@ def moderation_notices(record):
     lead = Person.objects.holding(Role.Kind.WELFARE_OFFICER).select_related("user").first()
     contact = ""
     if lead is not None:
-        address = lead.email or (lead.user.email if lead.user_id else "")
+        address = lead.email_address
         contact = f" If you have a question or a worry, contact our welfare officer, {lead.full_name}, at {address}."
     sign_off = f"Kind regards,\n{record.recorded_by.full_name}\nDesignated supervisor, {settings.CLUB_NAME}"
     where = f"the club's {record.account.get_platform_display()} account ({record.account.handle})"

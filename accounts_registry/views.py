@@ -56,7 +56,7 @@ def public_accounts(request):
     officers = [
         {
             "name": officer.full_name,
-            "email": officer.email or (officer.user.email if officer.user_id else ""),
+            "email": officer.email_address,
             "lead": any(r.kind == Role.Kind.WELFARE_OFFICER and r.is_current() for r in officer.roles.all()),
         }
         for officer in welfare

@@ -63,16 +63,12 @@ def _once(key, send):
     return created
 
 
-def _address(person):
-    return person.email or (person.user.email if person.user_id else "")
-
-
 def reminders_send(*, today=None):
     """VOL-3, VOL-5, daily from the scheduler: the committee before the policy's review date; each
     person before their training or DBS check runs out. Each reminder once."""
     today = today or club_today()
     sent = 0
-    committee = [p for p in Person.objects.holding(Role.Kind.COMMITTEE).select_related("user") if _address(p)]
+    committee = [p for p in Person.objects.holding(Role.Kind.COMMITTEE).select_related("user") if p.email_address]
     dashboard = f"{settings.SITE_URL}{reverse('compliance:dashboard')}"
     current = PolicyVersion.current()
     if current is not None and rules.reminder_due(current.review_by, today):
@@ -81,7 +77,7 @@ def reminders_send(*, today=None):
                 f"policy-review-{current.pk}-{member.pk}",
                 lambda member=member: people_services.email_send(
                     template="policy_review_due",
-                    to=_address(member),
+                    to=member.email_address,
                     subject=f"{settings.CLUB_NAME}: the online safety policy is due for review",
                     context={"person": member, "version": current, "url": dashboard},
                 ),
@@ -98,12 +94,12 @@ def reminders_send(*, today=None):
     ]
     items += [(f"dbs-{c.pk}", c.person, "DBS check", c.renew_by) for c in latest_checks.values()]
     for key, person, what, until in items:
-        if rules.reminder_due(until, today) and _address(person):
+        if rules.reminder_due(until, today) and person.email_address:
             sent += _once(
                 key,
                 lambda person=person, what=what, until=until: people_services.email_send(
                     template="renewal_due",
-                    to=_address(person),
+                    to=person.email_address,
                     subject=f"{settings.CLUB_NAME}: your {what} runs out on {until:%d %B %Y}",
                     context={"person": person, "what": what, "until": until},
                 ),

@@ -372,7 +372,7 @@ def incident_alert_send(*, incident, officer):
     from messaging import sms
 
     url = _case_url(incident)
-    address = officer.email or (officer.user.email if officer.user_id else "")
+    address = officer.email_address
     if address:
         people_services.email_send(
             template="incident_alert",

@@ -26,7 +26,7 @@ def policy_answer():
     """The policy's answer to a young person who starts a conversation: stop, talk at the next
     session, and here is whom to contact if worried. Email only: no phone number is sent."""
     lead = Person.objects.holding(Role.Kind.WELFARE_OFFICER).select_related("user").first()
-    address = lead and (lead.email or (lead.user.email if lead.user_id else ""))
+    address = lead and lead.email_address
     contact = f"{lead.full_name}, at {address}" if address else (lead.full_name if lead else "through your coach")
     return (
         f"Thank you for your message. Club volunteers do not chat by message, so please bring this up at "
@@ -94,7 +94,7 @@ def reply_alert_send(*, reply):
     """Tells the welfare officers a reply is waiting, without its words: they read it in the portal."""
     url = f"{settings.SITE_URL}{reverse('messaging:reply-list')}"
     for officer in _welfare_officers():
-        address = officer.email or (officer.user.email if officer.user_id else "")
+        address = officer.email_address
         if address:
             people_services.email_send(
                 template="reply_alert",
@@ -140,7 +140,7 @@ def fixture_notices_send(*, now=None):
 
 def fixture_notice_email_send(*, notice):
     guardian, fixture = notice.guardian, notice.fixture
-    address = guardian.email or (guardian.user.email if guardian.user_id else "")
+    address = guardian.email_address
     if not address:
         return
     people_services.email_send(

@@ -214,7 +214,7 @@ def _players(message):
 
 def _address(person, channel):
     if channel == Message.Channel.EMAIL:
-        return person.email or (person.user.email if person.user_id else "")
+        return person.email_address
     return person.mobile
 
 

@@ -116,6 +116,11 @@ class Person(models.Model):
     def full_name(self):
         return str(self)
 
+    @property
+    def email_address(self):
+        """Where the club emails this person: their own address, or their sign-in's."""
+        return self.email or (self.user.email if self.user_id else "")
+
     def age(self, on=None):
         if self.date_of_birth is None:
             return None
