@@ -8,6 +8,21 @@ a test database's flush uses, is not affected.
 from django.db import migrations
 
 
+def sql_by_vendor(forward, backward):
+    """A RunPython operation running the statements given for the database's vendor (PostgreSQL or
+    SQLite), each a string or a list of strings, forwards and on reverse."""
+
+    def run(statements_by_vendor):
+        def apply(apps, schema_editor):
+            statements = statements_by_vendor.get(schema_editor.connection.vendor, [])
+            for statement in [statements] if isinstance(statements, str) else statements:
+                schema_editor.execute(statement)
+
+        return apply
+
+    return migrations.RunPython(run(forward), run(backward))
+
+
 def refuse_changes(table, message):
     """A RunPython operation adding the triggers on PostgreSQL or SQLite, and removing them on reverse."""
     function = f"{table}_refuse_change"
@@ -27,16 +42,7 @@ def refuse_changes(table, message):
         for verb in ("UPDATE", "DELETE")
     ]
     sqlite_backward = [f"DROP TRIGGER IF EXISTS {table}_no_{verb};" for verb in ("update", "delete")]
-
-    def run(statements_by_vendor):
-        def apply(apps, schema_editor):
-            statements = statements_by_vendor.get(schema_editor.connection.vendor, [])
-            for statement in [statements] if isinstance(statements, str) else statements:
-                schema_editor.execute(statement)
-
-        return apply
-
-    return migrations.RunPython(
-        run({"postgresql": postgres_forward, "sqlite": sqlite_forward}),
-        run({"postgresql": postgres_backward, "sqlite": sqlite_backward}),
+    return sql_by_vendor(
+        {"postgresql": postgres_forward, "sqlite": sqlite_forward},
+        {"postgresql": postgres_backward, "sqlite": sqlite_backward},
     )

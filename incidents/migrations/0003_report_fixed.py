@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from sefton_safety.append_only import sql_by_vendor
+
 # The reporter's own words and facts: after the report is made, the database refuses to change them,
 # and refuses to delete a case at all. The case's working fields (status, priority, holder) change.
 REPORT_COLUMNS = [
@@ -50,15 +52,6 @@ SQLITE_BACKWARD = [
 ]
 
 
-def run(statements_by_vendor):
-    def apply(apps, schema_editor):
-        statements = statements_by_vendor.get(schema_editor.connection.vendor, [])
-        for statement in [statements] if isinstance(statements, str) else statements:
-            schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -76,8 +69,8 @@ class Migration(migrations.Migration):
             name='alerted_at',
             field=models.DateTimeField(blank=True, help_text="When the welfare officers' alerts were queued.", null=True),
         ),
-        migrations.RunPython(
-            run({"postgresql": POSTGRES_FORWARD, "sqlite": SQLITE_FORWARD}),
-            run({"postgresql": POSTGRES_BACKWARD, "sqlite": SQLITE_BACKWARD}),
+        sql_by_vendor(
+            {"postgresql": POSTGRES_FORWARD, "sqlite": SQLITE_FORWARD},
+            {"postgresql": POSTGRES_BACKWARD, "sqlite": SQLITE_BACKWARD},
         ),
     ]
