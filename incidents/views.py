@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import devices_for_user
 
 from messaging.models import Reply
+from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, Person, Role
 from people.roles import holds_role
 
@@ -387,13 +387,6 @@ def case_reads(request, reference):
     return render(request, "incidents/case_reads.html", {"incident": incident, "page": page})
 
 
-def _second_factor_accepted(user, code):
-    for device in devices_for_user(user, confirmed=True):
-        if device.verify_is_allowed()[0] and device.verify_token(code):
-            return device
-    return None
-
-
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -406,7 +399,7 @@ def case_export(request, reference):
         return render(request, "incidents/case_export.html", {"incident": incident, "form": form})
     incident = access.incident_get_for_user(request.user, reference, "PDF export requested", manage=True)
     if form.is_valid():
-        device = _second_factor_accepted(request.user, form.cleaned_data["code"])
+        device = people_services.second_factor_device(user=request.user, code=form.cleaned_data["code"])
         redacted = form.cleaned_data["version"] == "redacted"
         what = "PDF export, staff names removed" if redacted else "PDF export, full"
         CaseRead.objects.create(incident=incident, user=request.user, what=what, allowed=device is not None)

@@ -272,6 +272,17 @@ def sign_in_link_url(user, *, scope=SIGN_IN_LINK_SCOPE, next_url=None):
     return f"{settings.SITE_URL}{reverse('people:link-open')}{query}"
 
 
+def second_factor_device(*, user, code):
+    """The user's confirmed authenticator that accepts this code, or None. A device paused by
+    django-otp's throttling after a wrong code accepts nothing until the pause has passed."""
+    from django_otp import devices_for_user
+
+    for device in devices_for_user(user, confirmed=True):
+        if device.verify_is_allowed()[0] and device.verify_token(code):
+            return device
+    return None
+
+
 def email_send(*, template, to, subject, context):
     """Sends templates/emails/<template>.txt, with its .html twin when there is one, to one address."""
     context = {"club_name": settings.CLUB_NAME, "site_url": settings.SITE_URL, **context}

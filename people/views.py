@@ -103,12 +103,11 @@ def _code_refused_message(devices):
 def verify(request):
     form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        devices = list(devices_for_user(request.user, confirmed=True))
-        for device in devices:
-            if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["code"]):
-                django_otp.login(request, device)
-                return redirect(_safe_next(request))
-        form.add_error("code", _code_refused_message(devices))
+        device = services.second_factor_device(user=request.user, code=form.cleaned_data["code"])
+        if device is not None:
+            django_otp.login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("code", _code_refused_message(list(devices_for_user(request.user, confirmed=True))))
     return render(request, "people/verify.html", {"form": form, "next": _safe_next(request)})
 
 
