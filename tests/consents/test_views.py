@@ -309,10 +309,12 @@ def test_con5_committee_enters_a_paper_agreement_and_a_non_member_is_refused(
 
 
 def test_con6_lapsed_answers_say_they_have_ended(guardian_client, child, guardian):
-    from datetime import date
-
+    from consents import rules
     from consents.models import Wording
+    from people.models import club_today
 
+    season = rules.season_for(club_today()) - 2
+    lapsed_on = rules.season_lapses_on(season)
     Consent.objects.create(
         person=child,
         topic="photo_website",
@@ -321,11 +323,11 @@ def test_con6_lapsed_answers_say_they_have_ended(guardian_client, child, guardia
         recorded_by=guardian.user,
         method=Consent.Method.WEB,
         wording=Wording.current(Wording.Kind.CONSENT_FORM),
-        season=2024,
-        valid_until=date(2025, 3, 31),
+        season=season,
+        valid_until=lapsed_on,
     )
     page = guardian_client.get(reverse("consents:my-consents")).content.decode()
-    assert "These answers ended on 31 March 2025" in page
+    assert f"These answers ended on {lapsed_on:%-d %B %Y}" in page
 
 
 def test_con6_a_guardian_who_is_also_staff_is_sent_the_plain_address_not_a_link(volunteer, family, child):

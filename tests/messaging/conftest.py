@@ -1,7 +1,8 @@
 """A small club for the messaging tests: a coach and an assistant on the Under 11s, a player and her
 mother, the lead welfare officer and the designated person."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -13,7 +14,25 @@ from people.models import FamilyMember, Role
 from tests import factories
 from tests.conftest import make_person_with_role
 
-ALWAYS_OPEN = {day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+LONDON = ZoneInfo("Europe/London")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ALWAYS_OPEN = {day: "00:00-24:00" for day in DAYS}
+NINE_TO_EIGHT = {day: "09:00-20:00" for day in DAYS}
+
+
+def next_evening(now, *, hour=22):
+    """The first `hour`:00 in London after `now`: an instant outside office hours that is always in
+    the future of whatever today is, so a permission or consent made now still covers it."""
+    local = now.astimezone(LONDON)
+    evening = datetime.combine(local.date(), time(hour), tzinfo=LONDON)
+    if evening <= local:
+        evening = datetime.combine(local.date() + timedelta(days=1), time(hour), tzinfo=LONDON)
+    return evening
+
+
+def morning_after(evening, *, hour=9):
+    """`hour`:00 in London on the day after `evening`, whatever the clocks did overnight."""
+    return datetime.combine(evening.date() + timedelta(days=1), time(hour), tzinfo=LONDON)
 
 
 @pytest.fixture
@@ -39,8 +58,9 @@ def club(db, wordings, volunteer, child, guardian, squad, welfare_officer):
     }
 
 
-def allow_direct_contact(club, *, channel="email", purpose="kit"):
-    """The guardian's CON-2 consent to the channel and an approved CON-3 permission for the purpose."""
+def allow_direct_contact(club, *, channel="email", purpose="kit", until=None):
+    """The guardian's CON-2 consent to the channel and an approved CON-3 permission for the purpose,
+    from now to two days past `until` (default: now)."""
     child, guardian = club["child"], club["guardian"]
     topic = {"email": "contact_email", "text": "contact_text"}[channel]
     consent_services.consent_answers_record(
@@ -54,7 +74,7 @@ def allow_direct_contact(club, *, channel="email", purpose="kit"):
         details="Kit for Saturday",
         channel=channel,
         starts_at=now - timedelta(minutes=1),
-        ends_at=now + timedelta(days=2),
+        ends_at=(until or now) + timedelta(days=2),
     )
     consent_services.direct_contact_request_decide(request=request, guardian=guardian, approve=True)
     if channel == "email":
@@ -65,4 +85,4 @@ def allow_direct_contact(club, *, channel="email", purpose="kit"):
     return request
 
 
-__all__ = ["allow_direct_contact", "people_services", "FamilyMember"]
+__all__ = ["allow_direct_contact", "morning_after", "next_evening", "people_services", "FamilyMember"]

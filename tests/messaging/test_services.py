@@ -1,8 +1,7 @@
 """The messaging services and the worker's send-time decisions, against the real database, without
 Celery (the whole path with a real worker is in test_worker.py)."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -15,9 +14,8 @@ from consents.models import Consent
 from messaging import services
 from messaging.exceptions import MessageRefused, MessagingError
 from messaging.models import Delivery, DeliveryLogEntry, Message, RecordedText
-from tests.messaging.conftest import allow_direct_contact
+from tests.messaging.conftest import NINE_TO_EIGHT, allow_direct_contact, morning_after, next_evening
 
-LONDON = ZoneInfo("Europe/London")
 CLEAN_EMAIL = (
     "Hello Ada,\n\nPlease bring your whites and a cap for Saturday's match.\n\nMany thanks,\nSam, Under 11s coach"
 )
@@ -166,17 +164,18 @@ def test_msg1_the_author_puts_right_a_returned_message_or_cancels_it(club):
         services.message_submit(message=cancelled, by=club["coach"])
 
 
-def test_msg3_a_message_to_a_child_drafted_at_22_00_is_held_until_the_next_window(club):
-    allow_direct_contact(club)
+def test_msg3_a_message_to_a_child_drafted_at_22_00_is_held_until_the_next_window(club, settings):
+    settings.MESSAGING_OFFICE_HOURS = NINE_TO_EIGHT
+    evening = next_evening(timezone.now())
+    allow_direct_contact(club, until=evening)
     message = approved(club)
-    evening = datetime(2026, 11, 24, 22, 0, tzinfo=LONDON)
     deliveries = send_all(message, at=evening)
     held = deliveries[0]
     assert held.status == Delivery.Status.HELD
-    assert held.hold_until == datetime(2026, 11, 25, 9, 0, tzinfo=LONDON)
+    assert held.hold_until == morning_after(evening)
     assert held.findings[0]["rule"] == "MSG-3"
     assert mail.outbox == []
-    services.delivery_send(delivery_id=held.pk, at=datetime(2026, 11, 25, 9, 0, tzinfo=LONDON))
+    services.delivery_send(delivery_id=held.pk, at=morning_after(evening))
     held.refresh_from_db()
     assert held.status == Delivery.Status.SENT and len(mail.outbox) == 1
 
@@ -236,10 +235,13 @@ def test_msg5_free_text_goes_to_parents_only(club):
     assert draft(club, channel="email", audience="guardian", kind="free_text").kind == "free_text"
 
 
-def test_msg3_the_accountability_copy_of_a_held_text_is_held_with_it(club):
-    allow_direct_contact(club, channel="text")
+def test_msg3_the_accountability_copy_of_a_held_text_is_held_with_it(club, settings):
+    settings.MESSAGING_OFFICE_HOURS = NINE_TO_EIGHT
+    evening = next_evening(timezone.now())
+    allow_direct_contact(club, channel="text", until=evening)
     message = approved(club, channel="sms", body=CLEAN_TEXT)
-    deliveries = send_all(message, at=datetime(2026, 11, 24, 22, 0, tzinfo=LONDON))
+    deliveries = send_all(message, at=evening)
+    assert len(deliveries) == 2
     assert {d.status for d in deliveries} == {Delivery.Status.HELD}
     assert mail.outbox == []
 
