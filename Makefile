@@ -47,6 +47,14 @@ code: install ## Print the current sign-in code of a demo account: make code EMA
 test: install ## Run the whole suite (PostgreSQL and Redis on 127.0.0.1, or DATABASE_URL and CELERY_BROKER_URL).
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+.PHONY: test-any-day
+test-any-day: install ## Run the rules, services and views tests under faketime on days worked out from today.
+	@command -v faketime >/dev/null || { echo "faketime is needed: apt-get install faketime" >&2; exit 1; }
+	@$(BIN)/python .ci/any_day.py | while read -r instant; do \
+		echo "== the suite on $$instant UTC"; \
+		TZ=UTC faketime "$$instant" $(BIN)/python -m pytest -m "not browser and not worker" -q $(PYTEST_ARGS) </dev/null || exit 1; \
+	done
+
 .PHONY: bench
 bench: install ## Measure the rules, the pages as the club grows, and 10,000 emails through a real worker (minutes).
 	DJANGO_SETTINGS_MODULE=sefton_safety.settings.test $(BIN)/python -m bench
