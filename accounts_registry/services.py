@@ -131,13 +131,20 @@ def review_record(*, account, by, fit_for_purpose, note=""):
     return AccountReview.objects.create(account=account, reviewed_by=by, fit_for_purpose=fit_for_purpose, note=note)
 
 
-@transaction.atomic
-def appointment_make(*, account, person, minute_reference, by, appointed_on=None):
-    """ACC-4: the committee appoints the designated person who monitors an account."""
+def appointment_check(*, person, minute_reference):
+    """ACC-4: only a holder of the designated-person role is appointed, on a committee minute. The
+    register page and the admin both ask this before anything is saved."""
     if not Role.objects.current().filter(person=person, kind=Role.Kind.DESIGNATED_PERSON).exists():
         raise AccountError(f"{person.full_name} is not a designated person: grant the role first.")
     if not minute_reference.strip():
         raise AccountError("Give the committee minute that records the appointment.")
+
+
+@transaction.atomic
+def appointment_make(*, account, person, minute_reference, by, appointed_on=None):
+    """ACC-4: the committee appoints the designated person who monitors an account; the one
+    before, if any, stops monitoring it that day."""
+    appointment_check(person=person, minute_reference=minute_reference)
     appointed_on = appointed_on or club_today()
     Appointment.objects.filter(account=account, ended_on__isnull=True).update(ended_on=appointed_on)
     return Appointment.objects.create(
