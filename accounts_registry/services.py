@@ -299,9 +299,9 @@ def moderation_notices_send(*, record):
 
 
 def post_check(*, text, with_photo, tagged_children, at=None):
-    """ACC-8, ACC-9: the content rules for a child's identifying details, and each tagged child's
-    consent to photos on the club's social media. Each finding names the rule and, for a photo,
-    the child."""
+    """ACC-8, ACC-9: the content rules for a child's identifying details, and each named or tagged
+    child's consent to being named and, with a photo or video, to photos on the club's social media.
+    Each finding names the rule and, for a consent, the child."""
     from messaging.services import content_check
 
     content = [
@@ -311,6 +311,15 @@ def post_check(*, text, with_photo, tagged_children, at=None):
     ]
     tagged = []
     for child in tagged_children:
-        decision = may_photograph(child, "photo_social", at=at)
-        tagged.append(rules.TaggedChild(child.full_name, decision.allowed, tuple(f.message for f in decision.findings)))
+        photo = may_photograph(child, "photo_social", at=at)
+        named = may_photograph(child, "name_published", at=at)
+        tagged.append(
+            rules.TaggedChild(
+                child.full_name,
+                photo.allowed,
+                tuple(f.message for f in photo.findings),
+                name_allowed=named.allowed,
+                name_reasons=tuple(f.message for f in named.findings),
+            )
+        )
     return content + rules.photo_findings(with_photo=with_photo, tagged=tagged)
