@@ -37,9 +37,17 @@ class CustodianFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        if any(self.errors) or not self.instance.pk:
+        if any(self.errors):
             return
         adding, removing = self.changes()
+        for person in adding:
+            try:
+                services.custodian_check(person=person)
+            except PeopleError as error:
+                raise ValidationError(f"{error} (ACC-2)") from error
+        if not self.instance.pk:
+            # A new account may start below three; the committee is alerted (ACC-2).
+            return
         counted = set(services.counted_custodians(self.instance).values_list("person_id", flat=True))
         after = (counted - {c.person_id for c in removing}) | {p.pk for p in adding}
         finding = rules.custodian_change_finding(before=len(counted), after=len(after))
@@ -128,8 +136,10 @@ class ClubAccountAdmin(SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if isinstance(formset, CustodianFormSet):
             adding, removing = formset.changes()
-            if adding or removing:
-                try:
+            try:
+                if not change:
+                    services.account_created(account=form.instance, by=request.user, custodians=adding)
+                elif adding or removing:
                     services.custodians_change(
                         account=form.instance,
                         by=request.user,
@@ -137,8 +147,8 @@ class ClubAccountAdmin(SimpleHistoryAdmin):
                         remove=removing,
                         reason="Removed in the admin.",
                     )
-                except PeopleError as error:
-                    self.message_user(request, str(error), messages.ERROR)
+            except PeopleError as error:
+                self.message_user(request, str(error), messages.ERROR)
             # The service did the saving; the admin's change message reads these lists.
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             return

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts_registry import services
+from accounts_registry import services, tasks
 from accounts_registry.exceptions import AccountError
 from accounts_registry.models import Appointment, ClubAccount, Custodian, ModerationRecord, PasswordRotation
 from accounts_registry.tasks import send_moderation_notices
@@ -66,12 +66,18 @@ def test_acc2_acc3_a_custodian_whose_role_ends_stops_counting_and_the_committee_
     people_services.role_revoke(role=keepers[0].roles.get(kind=Role.Kind.VOLUNTEER))
     assert services.counted_custodians(instagram).count() == 2
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         assert services.custodians_lapsed_end() == 1
     assert current_people(instagram) == ["Lee", "Mo"]
     assert "role at the club ended" in PasswordRotation.objects.get().reason
+    alert = tasks.send_below_three_alert.delay
+    assert [c.args for c in callbacks if getattr(c, "func", None) == alert] == [
+        ([instagram.pk], "role_ended", committee_member.pk)
+    ]
+    tasks.send_below_three_alert.run([instagram.pk], "role_ended", committee_member.pk)
     assert [m.to for m in mail.outbox] == [["committee@example.org"]]
-    assert "Instagram @seftonparkcc" in mail.outbox[0].body
+    assert "Instagram @seftonparkcc: 2 of 3" in mail.outbox[0].body
+    assert "a custodian's role at the club ended" in mail.outbox[0].body
     assert services.custodians_lapsed_end() == 0, "each custodian ends once"
 
 
