@@ -1,6 +1,7 @@
 """The committee's register of club accounts in the admin. Custodian changes go through the same
 three-custodian rule as the register pages; nothing here is deleted."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -36,9 +37,17 @@ class CustodianFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        if any(self.errors) or not self.instance.pk:
+        if any(self.errors):
             return
         adding, removing = self.changes()
+        for person in adding:
+            try:
+                services.custodian_check(person=person)
+            except PeopleError as error:
+                raise ValidationError(f"{error} (ACC-2)") from error
+        if not self.instance.pk:
+            # A new account may start below three; the committee is alerted (ACC-2).
+            return
         counted = set(services.counted_custodians(self.instance).values_list("person_id", flat=True))
         after = (counted - {c.person_id for c in removing}) | {p.pk for p in adding}
         finding = rules.custodian_change_finding(before=len(counted), after=len(after))
@@ -75,8 +84,37 @@ class AccountReviewInline(admin.TabularInline):
         return False
 
 
+class AppointmentInlineForm(forms.ModelForm):
+    """ACC-4: a new row is an appointment made through the service, so it gets the service's check
+    of the appointee's role; an existing row keeps its appointee."""
+
+    class Meta:
+        model = Appointment
+        fields = ["person", "appointed_on", "minute_reference", "ended_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["person"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk and data.get("person"):
+            try:
+                services.appointment_check(person=data["person"], minute_reference=data.get("minute_reference", ""))
+            except PeopleError as error:
+                raise ValidationError(f"{error} (ACC-4)") from error
+        return data
+
+    def validate_constraints(self):
+        # The service ends the current appointment before it makes the new one.
+        if self.instance.pk:
+            super().validate_constraints()
+
+
 class AppointmentInline(admin.TabularInline):
     model = Appointment
+    form = AppointmentInlineForm
     fields = ["person", "appointed_on", "minute_reference", "ended_on"]
     autocomplete_fields = ["person"]
     extra = 0
@@ -98,8 +136,10 @@ class ClubAccountAdmin(SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if isinstance(formset, CustodianFormSet):
             adding, removing = formset.changes()
-            if adding or removing:
-                try:
+            try:
+                if not change:
+                    services.account_created(account=form.instance, by=request.user, custodians=adding)
+                elif adding or removing:
                     services.custodians_change(
                         account=form.instance,
                         by=request.user,
@@ -107,8 +147,8 @@ class ClubAccountAdmin(SimpleHistoryAdmin):
                         remove=removing,
                         reason="Removed in the admin.",
                     )
-                except PeopleError as error:
-                    self.message_user(request, str(error), messages.ERROR)
+            except PeopleError as error:
+                self.message_user(request, str(error), messages.ERROR)
             # The service did the saving; the admin's change message reads these lists.
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             return
@@ -117,7 +157,14 @@ class ClubAccountAdmin(SimpleHistoryAdmin):
             if isinstance(instance, AccountReview) and instance.pk is None:
                 instance.reviewed_by = request.user
             if isinstance(instance, Appointment) and instance.pk is None:
-                instance.appointed_by = request.user
+                services.appointment_make(
+                    account=form.instance,
+                    person=instance.person,
+                    minute_reference=instance.minute_reference,
+                    appointed_on=instance.appointed_on,
+                    by=request.user,
+                )
+                continue
             instance.save()
 
 

@@ -49,21 +49,36 @@ class TaggedChild:
     name: str
     photo_allowed: bool
     reasons: tuple[str, ...] = ()
+    name_allowed: bool = True
+    name_reasons: tuple[str, ...] = ()
+
+
+def _because(reasons):
+    return f" ({'; '.join(reasons)})" if reasons else ""
 
 
 def photo_findings(*, with_photo: bool, tagged: list[TaggedChild]):
-    """ACC-9: a photo or video that names or tags a child needs that child's consent to photos on
-    the club's social media (CON-1). The finding names the child."""
-    if not with_photo:
-        return []
-    return [
-        Finding(
-            "ACC-9",
-            "no-photo-consent",
-            f"{child.name}: no consent to photos and videos on the club's social media"
-            + (f" ({'; '.join(child.reasons)})" if child.reasons else "")
-            + ". Remove the photo or video, or the tag.",
-        )
-        for child in tagged
-        if not child.photo_allowed
-    ]
+    """ACC-9: a post that names or tags a child needs that child's consent to their name being
+    published, photo or not; a photo or video also needs their consent to photos on the club's
+    social media (CON-1). Each finding names the child."""
+    findings = []
+    for child in tagged:
+        if with_photo and not child.photo_allowed:
+            findings.append(
+                Finding(
+                    "ACC-9",
+                    "no-photo-consent",
+                    f"{child.name}: no consent to photos and videos on the club's social media"
+                    f"{_because(child.reasons)}. Remove the photo or video, or the tag.",
+                )
+            )
+        if not child.name_allowed:
+            findings.append(
+                Finding(
+                    "ACC-9",
+                    "no-name-consent",
+                    f"{child.name}: no consent to being named in the club's posts{_because(child.name_reasons)}. "
+                    "Take their name and tag out of the post.",
+                )
+            )
+    return findings

@@ -2,6 +2,7 @@
 password changes, reviews, appointments, advice, moderation, and the post-draft check."""
 
 from dataclasses import replace
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -15,6 +16,7 @@ from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, cl
 from . import rules
 from .exceptions import AccountError
 from .models import AdviceRequest, Appointment, ClubAccount, Custodian, ModerationRecord, PasswordRotation
+from .selectors import accounts_with_status
 
 # The message rules that find a child's identifying details, or worse, in a post (ACC-8).
 POST_CONTENT_CODES = {"phone_number", "postcode", "address", "school_name", "obscene"}
@@ -48,8 +50,7 @@ def custodians_change(*, account, by, add=(), remove=(), reason=""):
     for person in add:
         if person.pk in current_people and person.pk not in {c.person_id for c in remove}:
             raise AccountError(f"{person.full_name} already holds this account's password.")
-        if not _holds_staff_role(person):
-            raise AccountError(f"{person.full_name} holds no staff or volunteer role, so cannot hold a club password.")
+        custodian_check(person=person)
     counted = set(counted_custodians(account).values_list("person_id", flat=True))
     after = (counted - {c.person_id for c in remove}) | {p.pk for p in add}
     finding = rules.custodian_change_finding(before=len(counted), after=len(after))
@@ -63,7 +64,30 @@ def custodians_change(*, account, by, add=(), remove=(), reason=""):
         _rotation_due(account, f"{custodian.person.full_name} no longer holds the password.")
     for person in add:
         Custodian.objects.create(account=account, person=person, added_by=by)
+    if (add or remove) and not rules.is_compliant(len(after)):
+        _committee_alert([account], BELOW_THREE_CHANGED)
     return account
+
+
+@transaction.atomic
+def account_created(*, account, by, custodians=()):
+    """ACC-1, ACC-2: a new account's first custodians. An account may be registered with fewer
+    than three, so that it can be built up, but the committee hears of it at once."""
+    account = ClubAccount.objects.select_for_update().get(pk=account.pk)
+    custodians = list(custodians)
+    for person in custodians:
+        custodian_check(person=person)
+    for person in custodians:
+        Custodian.objects.create(account=account, person=person, added_by=by)
+    if not rules.is_compliant(counted_custodians(account).count()):
+        _committee_alert([account], BELOW_THREE_CREATED)
+    return account
+
+
+def custodian_check(*, person):
+    """ACC-2: only someone with a staff or volunteer role holds a club password."""
+    if not _holds_staff_role(person):
+        raise AccountError(f"{person.full_name} holds no staff or volunteer role, so cannot hold a club password.")
 
 
 def custodians_lapsed_end(*, today=None):
@@ -86,22 +110,51 @@ def custodians_lapsed_end(*, today=None):
         key=str,
     )
     if below:
-        transaction.on_commit(lambda: _committee_alert(below))
+        _committee_alert(below, BELOW_THREE_ROLE_ENDED)
     return len(lapsed)
 
 
-def _committee_alert(accounts):
-    committee = Person.objects.holding(Role.Kind.COMMITTEE).select_related("user")
-    url = f"{settings.SITE_URL}{reverse('accounts_registry:register')}"
-    for member in committee:
-        address = member.email_address
-        if address:
-            people_services.email_send(
-                template="accounts_below_three",
-                to=address,
-                subject=f"{settings.CLUB_NAME}: a club account has fewer than three custodians",
-                context={"accounts": [str(account) for account in accounts], "url": url},
-            )
+# Why an account is below three, as the committee's alert says it (ACC-2).
+BELOW_THREE_CREATED = "created"
+BELOW_THREE_CHANGED = "changed"
+BELOW_THREE_ROLE_ENDED = "role_ended"
+BELOW_THREE_WHY = {
+    BELOW_THREE_CREATED: "was added to the register with fewer than three people holding its password",
+    BELOW_THREE_CHANGED: "was left with fewer than three people holding its password by a change to its custodians",
+    BELOW_THREE_ROLE_ENDED: "has fewer than three people holding its password, because a custodian's role at the "
+    "club ended",
+}
+
+
+def _committee_alert(accounts, why):
+    """ACC-2: once the change commits, one email task per committee member, so a mail server's
+    hiccup for one is retried without alerting the others twice."""
+    from .tasks import send_below_three_alert
+
+    account_ids = sorted(account.pk for account in accounts)
+    for member_id in Person.objects.holding(Role.Kind.COMMITTEE).values_list("pk", flat=True):
+        transaction.on_commit(partial(send_below_three_alert.delay, account_ids, why, member_id))
+
+
+def below_three_alert_send(*, account_ids, why, member):
+    """ACC-2, in the worker: tells one committee member which of the accounts are still below
+    three. An account put right since the change is left out; if all are, nothing is sent."""
+    address = member.email_address
+    below = [a for a in accounts_with_status(ClubAccount.objects.filter(pk__in=account_ids)) if not a.compliant]
+    if not address or not below:
+        return 0
+    people_services.email_send(
+        template="accounts_below_three",
+        to=address,
+        subject=f"{settings.CLUB_NAME}: a club account has fewer than three custodians",
+        context={
+            "accounts": [f"{account}: {account.custodian_count} of {rules.MIN_CUSTODIANS}" for account in below],
+            "why": BELOW_THREE_WHY.get(why, BELOW_THREE_WHY[BELOW_THREE_CHANGED]),
+            "plural": len(below) > 1,
+            "url": f"{settings.SITE_URL}{reverse('accounts_registry:register')}",
+        },
+    )
+    return 1
 
 
 @transaction.atomic
@@ -131,13 +184,20 @@ def review_record(*, account, by, fit_for_purpose, note=""):
     return AccountReview.objects.create(account=account, reviewed_by=by, fit_for_purpose=fit_for_purpose, note=note)
 
 
-@transaction.atomic
-def appointment_make(*, account, person, minute_reference, by, appointed_on=None):
-    """ACC-4: the committee appoints the designated person who monitors an account."""
+def appointment_check(*, person, minute_reference):
+    """ACC-4: only a holder of the designated-person role is appointed, on a committee minute. The
+    register page and the admin both ask this before anything is saved."""
     if not Role.objects.current().filter(person=person, kind=Role.Kind.DESIGNATED_PERSON).exists():
         raise AccountError(f"{person.full_name} is not a designated person: grant the role first.")
     if not minute_reference.strip():
         raise AccountError("Give the committee minute that records the appointment.")
+
+
+@transaction.atomic
+def appointment_make(*, account, person, minute_reference, by, appointed_on=None):
+    """ACC-4: the committee appoints the designated person who monitors an account; the one
+    before, if any, stops monitoring it that day."""
+    appointment_check(person=person, minute_reference=minute_reference)
     appointed_on = appointed_on or club_today()
     Appointment.objects.filter(account=account, ended_on__isnull=True).update(ended_on=appointed_on)
     return Appointment.objects.create(
@@ -292,9 +352,9 @@ def moderation_notices_send(*, record):
 
 
 def post_check(*, text, with_photo, tagged_children, at=None):
-    """ACC-8, ACC-9: the content rules for a child's identifying details, and each tagged child's
-    consent to photos on the club's social media. Each finding names the rule and, for a photo,
-    the child."""
+    """ACC-8, ACC-9: the content rules for a child's identifying details, and each named or tagged
+    child's consent to being named and, with a photo or video, to photos on the club's social media.
+    Each finding names the rule and, for a consent, the child."""
     from messaging.services import content_check
 
     content = [
@@ -304,6 +364,15 @@ def post_check(*, text, with_photo, tagged_children, at=None):
     ]
     tagged = []
     for child in tagged_children:
-        decision = may_photograph(child, "photo_social", at=at)
-        tagged.append(rules.TaggedChild(child.full_name, decision.allowed, tuple(f.message for f in decision.findings)))
+        photo = may_photograph(child, "photo_social", at=at)
+        named = may_photograph(child, "name_published", at=at)
+        tagged.append(
+            rules.TaggedChild(
+                child.full_name,
+                photo.allowed,
+                tuple(f.message for f in photo.findings),
+                name_allowed=named.allowed,
+                name_reasons=tuple(f.message for f in named.findings),
+            )
+        )
     return content + rules.photo_findings(with_photo=with_photo, tagged=tagged)

@@ -51,3 +51,15 @@ def test_acc9_a_photo_names_each_tagged_child_without_consent_and_a_text_post_ne
     findings = rules.photo_findings(with_photo=True, tagged=tagged)
     assert [f.rule for f in findings] == ["ACC-9"] and findings[0].message.startswith("Ada Okafor: no consent")
     assert rules.photo_findings(with_photo=False, tagged=tagged) == []
+
+
+def test_acc9_a_child_whose_name_may_not_be_published_is_refused_with_or_without_a_photo():
+    tagged = [
+        rules.TaggedChild("Ada Okafor", True, name_allowed=False, name_reasons=("her guardian said no",)),
+        rules.TaggedChild("Ben Ray", True),
+    ]
+    for with_photo in (False, True):
+        findings = rules.photo_findings(with_photo=with_photo, tagged=tagged)
+        assert [(f.rule, f.code) for f in findings] == [("ACC-9", "no-name-consent")]
+        assert findings[0].message.startswith("Ada Okafor: no consent to being named")
+        assert "her guardian said no" in findings[0].message and "Ben Ray" not in findings[0].message

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts_registry import services
+from accounts_registry import services, tasks
 from accounts_registry.exceptions import AccountError
 from accounts_registry.models import Appointment, ClubAccount, Custodian, ModerationRecord, PasswordRotation
 from accounts_registry.tasks import send_moderation_notices
@@ -66,12 +66,18 @@ def test_acc2_acc3_a_custodian_whose_role_ends_stops_counting_and_the_committee_
     people_services.role_revoke(role=keepers[0].roles.get(kind=Role.Kind.VOLUNTEER))
     assert services.counted_custodians(instagram).count() == 2
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         assert services.custodians_lapsed_end() == 1
     assert current_people(instagram) == ["Lee", "Mo"]
     assert "role at the club ended" in PasswordRotation.objects.get().reason
+    alert = tasks.send_below_three_alert.delay
+    assert [c.args for c in callbacks if getattr(c, "func", None) == alert] == [
+        ([instagram.pk], "role_ended", committee_member.pk)
+    ]
+    tasks.send_below_three_alert.run([instagram.pk], "role_ended", committee_member.pk)
     assert [m.to for m in mail.outbox] == [["committee@example.org"]]
-    assert "Instagram @seftonparkcc" in mail.outbox[0].body
+    assert "Instagram @seftonparkcc: 2 of 3" in mail.outbox[0].body
+    assert "a custodian's role at the club ended" in mail.outbox[0].body
     assert services.custodians_lapsed_end() == 0, "each custodian ends once"
 
 
@@ -242,10 +248,10 @@ def test_acc7_anyone_sees_who_runs_each_account_and_whom_to_tell(
 # ACC-8, ACC-9: post drafts ----------------------------------------------------------------------
 
 
-def _photo_consent(child, guardian, given):
+def _photo_consent(child, guardian, given, *, named=True):
     consent_services.consent_answers_record(
         person=child,
-        answers={"photo_social": given},
+        answers={"photo_social": given, "name_published": named},
         answered_by=guardian,
         recorded_by=guardian.user,
         method=Consent.Method.WEB,
@@ -256,12 +262,27 @@ def test_acc9_a_tagged_child_without_consent_is_named_one_with_consent_passes_an
     wordings, child, guardian, other_family_child
 ):
     findings = services.post_check(text="Great win today!", with_photo=True, tagged_children=[child])
-    assert [f.rule for f in findings] == ["ACC-9"] and "Ada Okafor" in findings[0].message
+    # No record means no consent: neither to the photo nor to her name.
+    assert [(f.rule, f.code) for f in findings] == [("ACC-9", "no-photo-consent"), ("ACC-9", "no-name-consent")]
+    assert all("Ada Okafor" in f.message for f in findings)
     _photo_consent(child, guardian, True)
     assert services.post_check(text="Great win today!", with_photo=True, tagged_children=[child]) == []
     _photo_consent(child, guardian, False)
     withdrawn = services.post_check(text="Great win today!", with_photo=True, tagged_children=[child])
     assert [f.rule for f in withdrawn] == ["ACC-9"] and "withdrawn" in withdrawn[0].message
+
+
+def test_acc9_a_post_naming_a_child_whose_name_may_not_be_published_is_refused_with_or_without_a_photo(
+    wordings, child, guardian
+):
+    _photo_consent(child, guardian, True, named=False)
+    for with_photo in (False, True):
+        findings = services.post_check(text="Great win today!", with_photo=with_photo, tagged_children=[child])
+        assert [(f.rule, f.code) for f in findings] == [("ACC-9", "no-name-consent")]
+        assert findings[0].message.startswith("Ada Okafor: no consent to being named")
+    _photo_consent(child, guardian, True, named=True)
+    for with_photo in (False, True):
+        assert services.post_check(text="Great win today!", with_photo=with_photo, tagged_children=[child]) == []
 
 
 def test_acc8_a_post_with_a_childs_school_phone_or_postcode_is_stopped_and_emoji_are_fine(child):

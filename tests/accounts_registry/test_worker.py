@@ -1,15 +1,18 @@
-"""ACC-6 with real parts: a removal recorded by a designated supervisor reaches the author, each
-affected adult and the guardians of the child involved exactly once, through the real broker, a
-real Celery worker, the messaging pipeline and a real SMTP server."""
+"""ACC-2 and ACC-6 with real parts: the committee's alert of an account below three custodians,
+and a removal recorded by a designated supervisor, which reaches the author, each affected adult
+and the guardians of the child involved, each exactly once, through the real broker, a real Celery
+worker, the messaging pipeline and a real SMTP server."""
 
 import time
 
 import pytest
 
 from accounts_registry import services
+from accounts_registry.models import ClubAccount, Custodian
 from messaging.models import Delivery
 from people.models import Role
 from tests.conftest import make_person_with_role
+from tests.consents.test_worker import plain_text, wait_for_exactly
 from tests.integration import CeleryWorker
 from tests.messaging.test_worker import OPEN_ALL_DAY, message_mail
 
@@ -44,3 +47,20 @@ def test_acc6_author_affected_and_guardians_are_each_told_once_through_the_worke
     assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
     record.refresh_from_db()
     assert record.notices_sent_at is not None
+
+
+def test_acc2_a_change_leaving_an_account_below_three_emails_each_committee_member_once_through_the_worker(
+    celery_worker_process, smtp_server, committee_member, keepers
+):
+    treasurer = make_person_with_role(Role.Kind.COMMITTEE, email="treasurer@example.org", first_name="Tess")
+    account = ClubAccount.objects.create(platform="x", handle="@spcc", address="https://x.com/spcc", purpose="News")
+    Custodian.objects.create(account=account, person=keepers[0])
+    services.custodians_change(account=account, by=committee_member.user, add=[keepers[1]])
+    received = wait_for_exactly(smtp_server, 2)
+    assert sorted(r["to"][0] for r in received) == ["committee@example.org", treasurer.email]
+    body = plain_text(received[0])
+    assert "X (Twitter) @spcc: 2 of 3" in body and "a change to its custodians" in body
+    # Side by side: the change that brings it to three sends nothing more.
+    services.custodians_change(account=account, by=committee_member.user, add=[keepers[2]])
+    time.sleep(3)
+    assert len(smtp_server.handler.messages) == 2

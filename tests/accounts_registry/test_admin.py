@@ -1,0 +1,171 @@
+"""The register of club accounts in the admin: the committee's admin goes through the same checks
+as the register pages (ACC-2, ACC-4)."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts_registry import services, tasks
+from accounts_registry.exceptions import AccountError
+from accounts_registry.models import Appointment, ClubAccount, Custodian
+from people.models import Role, club_today
+from tests.conftest import make_person_with_role
+
+
+def _dispatched(callbacks):
+    """What the ACC-2 alert is queued with once the change commits: the web process queues it, the
+    worker sends it. The task itself is run by the test, or by a real worker in test_worker.py."""
+    alert = tasks.send_below_three_alert.delay
+    return [callback.args for callback in callbacks if getattr(callback, "func", None) == alert]
+
+
+def _change_form(account, appointments=()):
+    """The account's change form with its current custodians and appointments untouched, and the
+    given new appointment rows, as (person, minute reference)."""
+    custodians = list(account.custodians.current().order_by("pk"))
+    current = list(account.appointments.order_by("pk"))
+    data = {
+        "kind": account.kind,
+        "platform": account.platform,
+        "handle": account.handle,
+        "address": account.address,
+        "purpose": account.purpose,
+        "listed_publicly": "on",
+        "custodians-TOTAL_FORMS": str(len(custodians)),
+        "custodians-INITIAL_FORMS": str(len(custodians)),
+        "custodians-MIN_NUM_FORMS": "0",
+        "custodians-MAX_NUM_FORMS": "1000",
+        "appointments-TOTAL_FORMS": str(len(current) + len(appointments)),
+        "appointments-INITIAL_FORMS": str(len(current)),
+        "appointments-MIN_NUM_FORMS": "0",
+        "appointments-MAX_NUM_FORMS": "1000",
+        "reviews-TOTAL_FORMS": "0",
+        "reviews-INITIAL_FORMS": "0",
+    }
+    for index, custodian in enumerate(custodians):
+        data[f"custodians-{index}-id"] = str(custodian.pk)
+        data[f"custodians-{index}-account"] = str(account.pk)
+        data[f"custodians-{index}-person"] = str(custodian.person_id)
+        data[f"custodians-{index}-since"] = custodian.since.isoformat()
+    for index, appointment in enumerate(current):
+        data[f"appointments-{index}-id"] = str(appointment.pk)
+        data[f"appointments-{index}-account"] = str(account.pk)
+        data[f"appointments-{index}-person"] = str(appointment.person_id)
+        data[f"appointments-{index}-appointed_on"] = appointment.appointed_on.isoformat()
+        data[f"appointments-{index}-minute_reference"] = appointment.minute_reference
+    for index, (person, minute) in enumerate(appointments, start=len(current)):
+        data[f"appointments-{index}-account"] = str(account.pk)
+        data[f"appointments-{index}-person"] = str(person.pk)
+        data[f"appointments-{index}-appointed_on"] = club_today().isoformat()
+        data[f"appointments-{index}-minute_reference"] = minute
+    return data
+
+
+def test_acc4_the_admin_appoints_only_a_designated_person_as_the_service_does(
+    signed_in, committee_member, instagram, volunteer, designated
+):
+    client = signed_in(committee_member)
+    url = reverse("admin:accounts_registry_clubaccount_change", args=[instagram.pk])
+    refused = client.post(url, _change_form(instagram, [(volunteer, "Committee 2026/14")]))
+    assert refused.status_code == 200
+    assert "is not a designated person: grant the role first" in refused.content.decode()
+    assert not Appointment.objects.exists()
+    accepted = client.post(url, _change_form(instagram, [(designated, "Committee 2026/14")]))
+    assert accepted.status_code == 302
+    appointment = Appointment.objects.get()
+    assert (appointment.person, appointment.appointed_by) == (designated, committee_member.user)
+
+
+def test_acc4_a_new_appointment_in_the_admin_ends_the_one_before_it(signed_in, committee_member, instagram, designated):
+    services.appointment_make(account=instagram, person=designated, minute_reference="M1", by=committee_member.user)
+    successor = make_person_with_role(Role.Kind.DESIGNATED_PERSON, email="next@example.org", first_name="Nia")
+    client = signed_in(committee_member)
+    url = reverse("admin:accounts_registry_clubaccount_change", args=[instagram.pk])
+    current = Appointment.objects.get()
+    data = _change_form(instagram, [(successor, "AGM 2027/3")])
+    assert client.post(url, data).status_code == 302
+    assert Appointment.objects.get(ended_on__isnull=True).person == successor
+    current.refresh_from_db()
+    assert current.ended_on == club_today()
+
+
+# ACC-2: the committee hears at once of an account below three -----------------------------------
+
+
+def _add_form(custodians):
+    data = {
+        "kind": "social",
+        "platform": "tiktok",
+        "handle": "@spcc.juniors",
+        "address": "https://tiktok.com/@spcc.juniors",
+        "purpose": "Juniors' highlights",
+        "listed_publicly": "on",
+        "custodians-TOTAL_FORMS": str(len(custodians)),
+        "custodians-INITIAL_FORMS": "0",
+        "custodians-MIN_NUM_FORMS": "0",
+        "custodians-MAX_NUM_FORMS": "1000",
+        "appointments-TOTAL_FORMS": "0",
+        "appointments-INITIAL_FORMS": "0",
+        "reviews-TOTAL_FORMS": "0",
+        "reviews-INITIAL_FORMS": "0",
+    }
+    for index, person in enumerate(custodians):
+        data[f"custodians-{index}-person"] = str(person.pk)
+        data[f"custodians-{index}-since"] = club_today().isoformat()
+    return data
+
+
+def test_acc2_an_account_created_with_fewer_than_three_custodians_alerts_the_committee_once_through_the_worker(
+    signed_in, committee_member, keepers, django_capture_on_commit_callbacks
+):
+    client = signed_in(committee_member)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("admin:accounts_registry_clubaccount_add"), _add_form(keepers[:2]))
+    assert response.status_code == 302
+    account = ClubAccount.objects.get(handle="@spcc.juniors")
+    assert account.custodians.current().count() == 2
+    assert not mail.outbox, "the web request sends nothing itself"
+    dispatched = _dispatched(callbacks)
+    assert dispatched == [([account.pk], "created", committee_member.pk)], "one alert for the whole change"
+    assert tasks.send_below_three_alert.run(*dispatched[0]) == 1
+    assert [m.to for m in mail.outbox] == [["committee@example.org"]]
+    body = mail.outbox[0].body
+    assert "TikTok @spcc.juniors: 2 of 3" in body and "was added to the register" in body
+
+
+def test_acc2_an_account_created_with_three_custodians_alerts_no_one(
+    signed_in, committee_member, keepers, django_capture_on_commit_callbacks
+):
+    client = signed_in(committee_member)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert (
+            client.post(reverse("admin:accounts_registry_clubaccount_add"), _add_form(keepers[:3])).status_code == 302
+        )
+    assert ClubAccount.objects.get(handle="@spcc.juniors").custodians.current().count() == 3
+    assert _dispatched(callbacks) == []
+
+
+def test_acc2_a_change_that_leaves_an_account_below_three_alerts_the_committee_once(
+    committee_member, keepers, django_capture_on_commit_callbacks
+):
+    account = ClubAccount.objects.create(platform="x", handle="@spcc", address="https://x.com/spcc", purpose="News")
+    Custodian.objects.create(account=account, person=keepers[0])
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.custodians_change(account=account, by=committee_member.user, add=[keepers[1]])
+    assert _dispatched(callbacks) == [([account.pk], "changed", committee_member.pk)]
+    mail.outbox.clear()
+    assert tasks.send_below_three_alert.run([account.pk], "changed", committee_member.pk) == 1
+    assert len(mail.outbox) == 1 and "X (Twitter) @spcc: 2 of 3" in mail.outbox[0].body
+    # Side by side: the change that brings it to three alerts no one.
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.custodians_change(account=account, by=committee_member.user, add=[keepers[2]])
+    assert _dispatched(callbacks) == []
+    # By the time the worker runs, an account put right is not reported.
+    assert tasks.send_below_three_alert.run([account.pk], "changed", committee_member.pk) == 0
+
+
+def test_acc2_a_refused_change_alerts_no_one(instagram, committee_member, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(AccountError):
+        services.custodians_change(account=instagram, by=committee_member.user, remove=[instagram.custodians.first()])
+    assert _dispatched(callbacks) == []
