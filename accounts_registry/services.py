@@ -12,6 +12,7 @@ from django.utils import timezone
 from consents.selectors import may_photograph
 from people import services as people_services
 from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, club_today
+from sefton_safety.history import history_by
 
 from . import rules
 from .exceptions import AccountError
@@ -57,10 +58,11 @@ def custodians_change(*, account, by, add=(), remove=(), reason=""):
     if finding:
         raise AccountError(finding.message)
     today = club_today()
-    for custodian in remove:
-        Custodian.objects.filter(pk=custodian.pk).update(
-            ended_on=today, ended_by=by, end_reason=reason.strip() or "Removed by the committee."
-        )
+    for custodian in Custodian.objects.filter(pk__in=[c.pk for c in remove]).select_related("person"):
+        custodian.ended_on, custodian.ended_by = today, by
+        custodian.end_reason = reason.strip() or "Removed by the committee."
+        history_by(custodian, by)
+        custodian.save(update_fields=["ended_on", "ended_by", "end_reason"])
         _rotation_due(account, f"{custodian.person.full_name} no longer holds the password.")
     for person in add:
         Custodian.objects.create(account=account, person=person, added_by=by)
@@ -96,13 +98,19 @@ def custodians_lapsed_end(*, today=None):
     held, and the committee hears of any account left below three."""
     today = today or club_today()
     staff = Person.objects.holding(*STAFF_ROLE_KINDS, on=today)
-    lapsed = list(Custodian.objects.current().exclude(person__in=staff).select_related("account", "person"))
     accounts = set()
     with transaction.atomic():
+        # Locked and re-read, so a second run at the same moment finds them ended and ends nothing twice.
+        lapsed = list(
+            Custodian.objects.current()
+            .exclude(person__in=staff)
+            .select_related("account", "person")
+            .select_for_update(of=("self",))
+        )
         for custodian in lapsed:
-            Custodian.objects.filter(pk=custodian.pk, ended_on__isnull=True).update(
-                ended_on=today, end_reason="Their role at the club ended."
-            )
+            custodian.ended_on, custodian.end_reason = today, "Their role at the club ended."
+            custodian._change_reason = "The daily check found their staff role had ended."
+            custodian.save(update_fields=["ended_on", "end_reason"])
             _rotation_due(custodian.account, f"{custodian.person.full_name}'s role at the club ended.")
             accounts.add(custodian.account)
     below = sorted(
@@ -166,12 +174,14 @@ def rotation_record(*, rotation, by, done_on=None):
     done_on = done_on or club_today()
     if done_on > club_today():
         raise AccountError("A password change cannot be recorded for a day still to come.")
-    rotation.done_on, rotation.recorded_by = done_on, by
-    rotation.save(update_fields=["done_on", "recorded_by"])
-    # One change covers every change due on the account by then.
-    PasswordRotation.objects.filter(account=rotation.account, done_on__isnull=True, due_since__lte=done_on).update(
-        done_on=done_on, recorded_by=by
+    # One change covers every change due on the account by then, each row saved so its history says who.
+    covered = PasswordRotation.objects.select_for_update().filter(
+        account=rotation.account, done_on__isnull=True, due_since__lte=done_on
     )
+    for due in [rotation, *covered.exclude(pk=rotation.pk)]:
+        due.done_on, due.recorded_by = done_on, by
+        history_by(due, by)
+        due.save(update_fields=["done_on", "recorded_by"])
     return rotation
 
 
@@ -199,7 +209,10 @@ def appointment_make(*, account, person, minute_reference, by, appointed_on=None
     before, if any, stops monitoring it that day."""
     appointment_check(person=person, minute_reference=minute_reference)
     appointed_on = appointed_on or club_today()
-    Appointment.objects.filter(account=account, ended_on__isnull=True).update(ended_on=appointed_on)
+    for previous in Appointment.objects.select_for_update().filter(account=account, ended_on__isnull=True):
+        previous.ended_on = appointed_on
+        history_by(previous, by)
+        previous.save(update_fields=["ended_on"])
     return Appointment.objects.create(
         account=account, person=person, appointed_on=appointed_on, minute_reference=minute_reference, appointed_by=by
     )

@@ -16,7 +16,7 @@ from people.models import FamilyMember, Person, Role, TeamStaff, adult_cutoff_da
 from . import rules
 from .exceptions import ConsentError, LinkInvalid, NotAllowedToAnswer
 from .models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest, LapseReminder, Wording
-from .selectors import guardians_children, is_guardian_with_responsibility
+from .selectors import contact_consent_given, guardians_children, is_guardian_with_responsibility
 
 DECISION_LINK_SALT = "consents.direct-contact-decision"
 DECISION_LINK_MAX_AGE = timedelta(days=7)
@@ -79,6 +79,13 @@ def consent_answers_record(*, person, answers, answered_by, recorded_by, method,
                 valid_until=rules.season_lapses_on(season),
                 consent_round=consent_round,
             )
+        )
+    if person.is_child() and any(answer.topic in rules.CONTACT_TOPICS for answer in created):
+        people_services.person_contact_consent_follow(
+            person=person,
+            mobile_allowed=contact_consent_given(person, "text") or contact_consent_given(person, "phone"),
+            email_allowed=contact_consent_given(person, "email"),
+            by=recorded_by,
         )
     return created
 

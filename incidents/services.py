@@ -355,6 +355,17 @@ def incidents_unalerted_sweep(*, now=None):
     return len(ids)
 
 
+@transaction.atomic
+def incident_alerted_mark(*, incident_id):
+    """Notes that the alert went to the queue, once, through the case's history like any change (X-2)."""
+    incident = Incident.objects.select_for_update().filter(pk=incident_id, alerted_at__isnull=True).first()
+    if incident is None:
+        return None
+    incident.alerted_at = timezone.now()
+    incident.save(update_fields=["alerted_at"])
+    return incident
+
+
 def incident_alert_recipients(*, incident, except_user_id=None):
     """The welfare officers to alert: all of them, but never one the case is about."""
     linked = set(IncidentSubject.objects.filter(incident=incident).values_list("person_id", flat=True))

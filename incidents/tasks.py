@@ -4,7 +4,6 @@ import smtplib
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from messaging.exceptions import TemporaryDeliveryFailure
 from people.models import Person
@@ -22,7 +21,7 @@ def send_incident_alert(incident_id, except_user_id=None):
     officers = services.incident_alert_recipients(incident=incident, except_user_id=except_user_id)
     for officer in officers:
         send_incident_alert_to.delay(incident_id, officer.pk)
-    Incident.objects.filter(pk=incident_id, alerted_at__isnull=True).update(alerted_at=timezone.now())
+    services.incident_alerted_mark(incident_id=incident_id)
     return len(officers)
 
 

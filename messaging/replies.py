@@ -86,6 +86,7 @@ def reply_answer_send(*, reply):
             context={"answer": policy_answer()},
         )
     with transaction.atomic():
+        # Reply keeps no history: answered_at is set once, and the compare-and-set keeps it so.
         Reply.objects.filter(pk=reply.pk, answered_at__isnull=True).update(answered_at=timezone.now())
         transaction.on_commit(lambda: send_reply_alert.delay(reply.pk))
 

@@ -245,7 +245,12 @@ def message_route(*, message, at=None):
             # A message to families reaches each family once, however many of its children it is for.
             intended = guardian if message.audience == Message.Audience.GUARDIAN else child
             _delivery(message, intended, guardian, Delivery.Role.PRIMARY)
-    Message.objects.filter(pk=message.pk, routed_at__isnull=True).update(routed_at=timezone.now())
+    with transaction.atomic():
+        # Saved rather than updated, so the message's history shows when it was routed (X-2).
+        routed = Message.objects.select_for_update().filter(pk=message.pk, routed_at__isnull=True).first()
+        if routed is not None:
+            routed.routed_at = timezone.now()
+            routed.save(update_fields=["routed_at"])
     due = Delivery.objects.filter(message=message, status=Delivery.Status.PENDING, queued_at__isnull=True)
     return list(due.values_list("pk", flat=True))
 
@@ -255,6 +260,7 @@ def deliveries_queue(delivery_ids):
     from .tasks import send_delivery
 
     for delivery_id in delivery_ids:
+        # Delivery keeps no history of its own: its append-only log is the record (X-2).
         Delivery.objects.filter(pk=delivery_id).update(queued_at=timezone.now())
         send_delivery.delay(delivery_id)
 
@@ -460,6 +466,7 @@ def delivery_send(*, delivery_id, at=None, final_attempt=False):
 def _finish(delivery, status, event, detail, **fields):
     """Records the outcome of this attempt, whatever happened to the row meanwhile: the log always
     says what the transport did, and the status follows it only from 'sending'."""
+    # A compare-and-set on a model without history: the log entry below is the record (X-2).
     Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(status=status, **fields)
     _log(delivery, event, detail)
     delivery.refresh_from_db()
@@ -477,6 +484,7 @@ def deliveries_sweep(*, now=None):
             stuck = Delivery.objects.filter(
                 pk=delivery.pk, status=Delivery.Status.SENDING, sending_since=delivery.sending_since
             )
+            # No history on Delivery: the "stuck" log entry is the record (X-2).
             if stuck.update(status=Delivery.Status.DEAD):
                 _log(delivery, "stuck", "The worker stopped while sending: check with the recipient before retrying.")
     # A message whose routing was cut short (a worker stopped, a time limit) is routed again: the

@@ -20,6 +20,7 @@ from accounts_registry.models import (
     ModerationRecord,
     PasswordRotation,
 )
+from sefton_safety.history import history_by
 
 from .demo import COMMITTEE_EMAIL, DESIGNATED_EMAIL, SUPERVISOR_EMAIL, WELFARE_EMAIL
 from .models import Person, Role, TrainingRecord, User
@@ -112,9 +113,10 @@ class DemoAccounts:
         """A custodian left a month ago; a replacement was named the same day, but the password
         has not been changed since: overdue (ACC-3)."""
         leaving = account.custodians.order_by("pk").first()
-        Custodian.objects.filter(pk=leaving.pk).update(
-            ended_on=self.today - timedelta(days=30), ended_by=committee, end_reason="Stepped down from the club."
-        )
+        leaving.ended_on, leaving.ended_by = self.today - timedelta(days=30), committee
+        leaving.end_reason = "Stepped down from the club."
+        history_by(leaving, committee)
+        leaving.save(update_fields=["ended_on", "ended_by", "end_reason"])
         Custodian.objects.create(
             account=account, person=keepers[-1], since=self.today - timedelta(days=30), added_by=committee
         )

@@ -141,6 +141,7 @@ class DemoConsents:
             guardians_without_email=len(guardians) - emailed,
         )
         opened = timezone.make_aware(datetime(self.season, 3, 1, 19, 0))
+        # Backdates an auto_now_add field, which save() would not; ConsentRound keeps no history.
         ConsentRound.objects.filter(pk=consent_round.pk).update(started_at=min(opened, consent_round.started_at))
         return consent_round
 

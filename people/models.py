@@ -131,6 +131,33 @@ class Person(models.Model):
         return rules.is_child(self.date_of_birth, on or club_today())
 
 
+class WithdrawnContactDetails(models.Model):
+    """PPL-4: a child's own number and email, taken off their record the moment a guardian withdrew
+    the consent that allowed them. Nothing reads them from here but the service that brings them back
+    if the consent is given again within the grace; when it ends they are removed."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="withdrawn_contact_details")
+    mobile = models.CharField(max_length=32, blank=True)
+    email = models.EmailField(blank=True)
+    withheld_at = models.DateTimeField(help_text="When the first of them was taken off the record.")
+    withheld_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    purged_at = models.DateTimeField(null=True, blank=True)
+    # The history says when they were held and removed, and by whom, never what they were.
+    history = HistoricalRecords(excluded_fields=["mobile", "email"])
+
+    class Meta:
+        verbose_name_plural = "withdrawn contact details"
+
+    def __str__(self):
+        return f"Contact details withdrawn for {self.person}"
+
+    @property
+    def holds_any(self):
+        return bool(self.mobile or self.email)
+
+
 class RoleQuerySet(models.QuerySet):
     def current(self, on=None):
         day = on or club_today()

@@ -16,9 +16,21 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from sesame.backends import ModelBackend as SesameBackend
 
+from sefton_safety.history import history_by
+
 from . import rules
 from .exceptions import ContactDetailsRefused, FamilyError, RoleError, SignInLinkInvalid, SignInLinkNotForStaff
-from .models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Family, FamilyMember, Person, Role, User, club_today
+from .models import (
+    STAFF_ROLE_KINDS,
+    WELFARE_ROLE_KINDS,
+    Family,
+    FamilyMember,
+    Person,
+    Role,
+    User,
+    WithdrawnContactDetails,
+    club_today,
+)
 
 SIGN_IN_LINK_SCOPE = "sign-in"
 
@@ -163,6 +175,84 @@ def person_contact_update(*, person, mobile, email):
     person.email = email
     person.save(update_fields=["mobile", "email", "updated_at"])
     return person
+
+
+def _scrub_history(person, field, value):
+    # A historical row has no history of its own: blanking the value there is what keeps it from
+    # being read back through the admin's History pages (PPL-4).
+    person.history.filter(**{field: value}).update(**{field: ""})
+
+
+@transaction.atomic
+def person_contact_consent_follow(*, person, mobile_allowed, email_allowed, by=None):
+    """PPL-4, after a guardian's answer: a child's own number or email whose consent no longer
+    holds comes off their record at once, and out of its history, kept apart and unreadable for
+    the grace; one whose consent holds again within the grace comes back."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    held = WithdrawnContactDetails.objects.select_for_update().filter(person=person).first()
+    withdrawn = {
+        field: getattr(person, field)
+        for field, allowed in (("mobile", mobile_allowed), ("email", email_allowed))
+        if not allowed and getattr(person, field)
+    }
+    restored = {
+        field: getattr(held, field)
+        for field, allowed in (("mobile", mobile_allowed), ("email", email_allowed))
+        if held is not None and allowed and getattr(held, field) and not getattr(person, field)
+    }
+    if not withdrawn and not restored:
+        return held
+    now = timezone.now()
+    if held is None:
+        held = WithdrawnContactDetails(person=person, withheld_at=now)
+    elif not held.holds_any:
+        held.withheld_at, held.purged_at = now, None
+    for field, value in withdrawn.items():
+        setattr(held, field, value)
+        setattr(person, field, "")
+    for field, value in restored.items():
+        setattr(held, field, "")
+        setattr(person, field, value)
+    held.withheld_by = by
+    history_by(held, by)
+    held._change_reason = _contact_change_reason(withdrawn, restored)
+    held.save()
+    history_by(person, by)
+    person._change_reason = held._change_reason
+    person.save(update_fields=["mobile", "email", "updated_at"])
+    for field, value in withdrawn.items():
+        _scrub_history(person, field, value)
+    return held
+
+
+def _contact_change_reason(withdrawn, restored):
+    words = {"mobile": "own mobile number", "email": "own email address"}
+    parts = []
+    if withdrawn:
+        parts.append(f"Consent withdrawn: {' and '.join(words[f] for f in withdrawn)} held apart for the grace.")
+    if restored:
+        parts.append(f"Consent given again: {' and '.join(words[f] for f in restored)} back on the record.")
+    return " ".join(parts)
+
+
+def withdrawn_contact_details_purge(*, now=None):
+    """PPL-4, from the scheduler: details held apart for the whole grace are removed for good.
+    Returns how many children's details were removed; a second run removes none."""
+    now = now or timezone.now()
+    due = WithdrawnContactDetails.objects.filter(
+        purged_at__isnull=True, withheld_at__lte=now - settings.WITHDRAWN_CONTACT_GRACE
+    ).exclude(mobile="", email="")
+    removed = 0
+    for held_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            held = WithdrawnContactDetails.objects.select_for_update().get(pk=held_id)
+            if held.purged_at is not None or not held.holds_any:
+                continue
+            held.mobile, held.email, held.purged_at = "", "", now
+            held._change_reason = "Removed: the grace after the guardian's withdrawal ended."
+            held.save(update_fields=["mobile", "email", "purged_at"])
+            removed += 1
+    return removed
 
 
 @transaction.atomic

@@ -5,7 +5,13 @@ import smtplib
 from celery import shared_task
 
 from .models import User
-from .services import password_link_eligible, password_link_send, sign_in_link_eligible, sign_in_link_send
+from .services import (
+    password_link_eligible,
+    password_link_send,
+    sign_in_link_eligible,
+    sign_in_link_send,
+    withdrawn_contact_details_purge,
+)
 
 # Mail servers fail for a while and recover: retry with growing pauses, then give up loudly.
 EMAIL_RETRY = {
@@ -30,3 +36,9 @@ def send_sign_in_link(user_id):
     if user is None or not sign_in_link_eligible(user):
         return
     sign_in_link_send(user=user)
+
+
+@shared_task
+def purge_withdrawn_contact_details():
+    """PPL-4, hourly from the scheduler: a child's details withdrawn longer ago than the grace go."""
+    return withdrawn_contact_details_purge()

@@ -149,6 +149,9 @@ AXES_VERBOSE = False
 
 # Guardians sign in from single-use, time-limited links.
 SESAME_MAX_AGE = timedelta(minutes=env_int("SIGN_IN_LINK_MINUTES", 30))
+# PPL-4: a child's own number or email, once a guardian withdraws the consent that allowed it, is
+# kept apart (usable by nothing, shown to nobody) this long, in case the consent is given again.
+WITHDRAWN_CONTACT_GRACE = timedelta(days=env_int("WITHDRAWN_CONTACT_GRACE_DAYS", 7))
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "t"  # noqa: S105 (the query parameter's name, not a secret)
 
@@ -291,6 +294,8 @@ CELERY_BEAT_SCHEDULE = {
     # ACC-2, ACC-3: custodians whose role ended stop holding accounts; their passwords fall due.
     # VOL-3, VOL-5: the policy's review date, training and DBS renewals, each reminded once.
     "compliance-reminders": {"task": "compliance.tasks.send_reminders", "schedule": crontab(hour=8, minute=0)},
+    # PPL-4: a child's own number and email withdrawn longer ago than the grace are removed.
+    "withdrawn-contact-purge": {"task": "people.tasks.purge_withdrawn_contact_details", "schedule": crontab(minute=20)},
     "lapsed-custodians": {
         "task": "accounts_registry.tasks.end_lapsed_custodians",
         "schedule": crontab(hour=6, minute=30),
