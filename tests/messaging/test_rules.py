@@ -754,3 +754,19 @@ def test_msg3_a_window_ending_at_24_00_keeps_the_last_minute_of_the_day_open():
     hours = OfficeHours.from_setting({day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
     late = datetime(2026, 11, 24, 23, 59, 59, tzinfo=ZoneInfo("Europe/London"))
     assert in_office_hours(late, hours)
+
+
+# A body has a maximum length for its channel (X-4).
+
+
+@pytest.mark.parametrize(("context", "limit"), [(EMAIL_TO_GUARDIANS, 5000), (TEXT_TO_GUARDIAN, 612)])
+def test_x4_a_message_longer_than_its_channel_carries_is_refused_with_the_limit_and_its_length(context, limit):
+    """A body has a sane maximum length: 5,000 characters for an email, 612 for a text; a 2 MB
+    body gets that one finding, not a run of every rule over it."""
+    ending = SIGN_OFF if context.channel == "email" else ""
+    at_limit = "Bring whites. ".ljust(limit - len(ending), ".") + ending
+    assert len(at_limit) == limit and "too_long" not in codes(at_limit, context)
+    for over in (at_limit + ".", "A" * 2_000_000):
+        findings = content_findings(over, context)
+        assert [(f.rule, f.code) for f in findings] == [("X-4", "too_long")]
+        assert f"at most {limit:,} characters" in findings[0].message and f"{len(over):,}" in findings[0].message
