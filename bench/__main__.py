@@ -129,6 +129,7 @@ def main():
         bench_pages()
         incidents.bench_incident_pages(timed)
         messaging.bench_content_rules()
+        messaging.bench_long_messages()
         messaging.bench_worker()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -86,6 +86,32 @@ def bench_content_rules():
             print(f"messaging.rules.content_findings, {name:17} ({homes:,} homes): {checks:8,.1f} checks a second")
 
 
+def bench_long_messages():
+    """The live check at each channel's longest body, and a 2 MB paste, which is refused on its
+    length alone: the volunteer types on while the check runs at every pause."""
+    from messaging import rules
+
+    addresses = tuple(family_address(n).splitlines()[0] for n in range(FAMILIES))
+    body, ending = EMAIL.split("Many thanks,")
+    closing = "\n\nMany thanks," + ending
+    paragraph = body.split("\n\n", 1)[1]
+    longest_email = (body + paragraph * 40)[: rules.MAX_LENGTH["email"] - len(closing)] + closing
+    longest_text = (TEXT + " ") * (rules.MAX_LENGTH["sms"] // (len(TEXT) + 1))
+    cases = {
+        "longest email": (longest_email, rules.ContentContext("email", "guardian", SCHOOLS, addresses)),
+        "longest text": (longest_text.strip(), rules.ContentContext("sms", "team", SCHOOLS, addresses)),
+        "2 MB paste": ("A" * 2_000_000, rules.ContentContext("email", "guardian", SCHOOLS, addresses)),
+    }
+    for name, (text, context) in cases.items():
+        assert len(text) <= rules.MAX_LENGTH[context.channel] or name == "2 MB paste"
+        findings = rules.content_findings(text, context)
+        checks = rate(lambda text=text, context=context: rules.content_findings(text, context), 20)
+        print(
+            f"messaging.rules.content_findings, {name:13} ({len(text):,} characters, {FAMILIES:,} homes): "
+            f"{1000 / checks:7.1f} ms each, findings {[f.code for f in findings]}"
+        )
+
+
 def bench_content_check(families):
     from messaging import services
 

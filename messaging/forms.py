@@ -4,7 +4,11 @@ from django import forms
 
 from people.models import Person, Team
 
+from . import rules
 from .models import Message
+
+# The compose page's character counter reads each channel's limit from the message box.
+LIMIT_ATTRIBUTES = {f"data-max-{channel}": str(limit) for channel, limit in rules.MAX_LENGTH.items()}
 
 # Starting words for the informational kinds (MSG-5): short, factual, signed off properly.
 SIGN_OFF = "\n\nMany thanks,\n[your name], [your role]"
@@ -39,7 +43,7 @@ class MessageComposeForm(forms.Form):
     subject = forms.CharField(max_length=150, required=False, help_text="For emails.")
     body = forms.CharField(
         label="Message",
-        widget=forms.Textarea(attrs={"rows": 8, "data-live-check": "true"}),
+        widget=forms.Textarea(attrs={"rows": 8, "data-live-check": "true", **LIMIT_ATTRIBUTES}),
         help_text="End an email with a professional sign-off and your name. No emojis or kisses.",
     )
 
@@ -54,7 +58,18 @@ class MessageComposeForm(forms.Form):
             raise forms.ValidationError("Choose a team, or at least one player.")
         if cleaned.get("channel") == Message.Channel.EMAIL and not cleaned.get("subject"):
             self.add_error("subject", "An email needs a subject.")
+        _check_length(self, cleaned.get("channel"))
         return cleaned
+
+
+def _check_length(form, channel):
+    """X-4: a body longer than its channel carries is refused on the form, before any rule runs."""
+    body = form.cleaned_data.get("body")
+    if body is None or channel not in rules.MAX_LENGTH:
+        return
+    finding = rules.length_finding(body, channel)
+    if finding:
+        form.add_error("body", finding.message)
 
 
 class ReturnForm(forms.Form):
@@ -63,4 +78,14 @@ class ReturnForm(forms.Form):
 
 class MessageReviseForm(forms.Form):
     subject = forms.CharField(max_length=150, required=False)
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8, **LIMIT_ATTRIBUTES}))
+
+    def __init__(self, *args, channel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel = channel
+        self.fields["body"].widget.attrs["data-channel"] = channel
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_length(self, self.channel)
+        return cleaned

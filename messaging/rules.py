@@ -34,9 +34,33 @@ class ContentContext:
             raise ValueError(f"unknown audience {self.audience!r}: expected one of {', '.join(AUDIENCES)}")
 
 
+# The longest body each channel carries. An email longer than a few pages is not a club notice; a
+# text longer than four joined parts (153 characters each) arrives in pieces, and the provider
+# refuses one past 1,600.
+MAX_LENGTH = {"email": 5000, "sms": 612}
+
+
+def length_finding(text: str, channel: str) -> Finding | None:
+    limit = MAX_LENGTH[channel]
+    if len(text) <= limit:
+        return None
+    noun = "an email" if channel == "email" else "a text message"
+    return Finding(
+        "X-4",
+        "too_long",
+        f"Shorten the message to at most {limit:,} characters: {noun} can carry no more, and this one has "
+        f"{len(text):,}.",
+    )
+
+
 def content_findings(text: str, context: ContentContext) -> list[Finding]:
     """MSG-4 for every message and MSG-5 for texts to young people: at most one finding per code,
-    in the order the problems first occur in the text (whole-message problems last)."""
+    in the order the problems first occur in the text (whole-message problems last). A message too
+    long for its channel gets that finding alone: it is refused anyway, and the other rules are not
+    run over text of any length."""
+    too_long = length_finding(text, context.channel)
+    if too_long:
+        return [too_long]
     located = [
         _emoji(text),
         _kisses(text),
@@ -267,11 +291,35 @@ def _names_pattern(names: tuple[str, ...], optional_school: bool) -> re.Pattern 
     return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
 
 
+HOUSE_NUMBER = re.compile(r"(?<!\w)\d{1,4}[a-z]?(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=16)
+def _addresses_by_number(addresses: tuple[str, ...]) -> tuple[dict[str, re.Pattern], re.Pattern | None]:
+    """The homes that start with a house number, as one pattern per number, and one pattern for the
+    rest. A pattern of 10,000 homes tried at every position of a long message is what made the check
+    slow; tried only where the text has that house number, it costs almost nothing."""
+    by_number, others = {}, []
+    for address in addresses:
+        words = address.split()
+        if words and HOUSE_NUMBER.fullmatch(words[0].rstrip(",")):
+            by_number.setdefault(words[0].rstrip(",").lower(), []).append(address)
+        else:
+            others.append(address)
+    patterns = {number: _names_pattern(tuple(homes), False) for number, homes in by_number.items()}
+    return {number: pattern for number, pattern in patterns.items() if pattern}, _names_pattern(tuple(others), False)
+
+
 def _address(text, child_addresses):
     found = []
-    pattern = _names_pattern(tuple(child_addresses), False)
-    if pattern:
-        found += [(match.start(), match.group()) for match in pattern.finditer(text)]
+    by_number, others = _addresses_by_number(tuple(child_addresses))
+    for number in HOUSE_NUMBER.finditer(text):
+        pattern = by_number.get(number.group().lower())
+        match = pattern.match(text, number.start()) if pattern else None
+        if match:
+            found.append((match.start(), match.group()))
+    if others:
+        found += [(match.start(), match.group()) for match in others.finditer(text)]
     found += [(match.start(), match.group()) for match in GENERIC_ADDRESS.finditer(text)]
     if not found:
         return None
@@ -284,43 +332,169 @@ def _address(text, child_addresses):
     )
 
 
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# MSG-4: a school the club has not listed is still found by the shape of its name: capitalised
+# words before "School", "Academy", "College" or "Primary" ("Blue Coat School", "Dovedale Primary").
+SCHOOL_TYPE = re.compile(r"(?<![\w'’-])(?:Primary(?: School)?|School|Academy|College)(?![\w-])")
+# Words that make "X School" a kind of school or a club's activity, not one school's name.
+NOT_A_SCHOOL_NAME = _word_set(
+    """
+    after before primary secondary high junior junior's juniors infant infants grammar sixth form nursery
+    catholic c e rc ce free independent state private boarding special local your our their the this
+    that every any each no new old next last summer sunday saturday holiday holidays half-term night
+    evening driving sports sport cricket football rugby tennis hockey netball dance coaching performance
+    swimming soccer club club's academy college school youth winter easter spring
+    """
+)
+# Words in front of a name that are part of the sentence, not of the name ("Meet at The Blue Coat").
+LEADING_WORDS = _word_set("the at from to in on near outside behind by for and of a an meet pick-up")
+NAME_CONNECTORS = frozenset({"of", "and", "&", "the", "de", "la", "le"})
+NAME_WORD = re.compile(r"(?:[A-Z][\w'’.-]*|&)$")
+SCHOOL_NAME_WORDS = 6
+
+
+def _school_shape(text):
+    """The first school-shaped name, as (start, name), or None."""
+    for match in SCHOOL_TYPE.finditer(text):
+        words = text[max(0, match.start() - 120) : match.start()].split(" ")
+        if not words or words[-1] != "":
+            continue  # the type word is not preceded by a plain space ("Greenbank.School")
+        words = words[:-1]
+        name = []
+        while words and len(name) < SCHOOL_NAME_WORDS:
+            word = words[-1]
+            sentence_end = word[-1:] in ".,;:!?" and word.rstrip(".").lower() != "st"
+            if not word or sentence_end or not (NAME_WORD.match(word) or word in NAME_CONNECTORS):
+                break
+            name.insert(0, words.pop())
+        while name and (name[0].lower() in LEADING_WORDS or name[0] in NAME_CONNECTORS):
+            name.pop(0)
+        naming = [word for word in name if word not in NAME_CONNECTORS]
+        if not naming or naming[-1].lower() in NOT_A_SCHOOL_NAME and len(naming) == 1:
+            continue
+        if all(word.lower().strip("'’") in NOT_A_SCHOOL_NAME for word in naming):
+            continue
+        if naming[-1].lower() in NOT_A_SCHOOL_NAME - {"primary", "high", "junior", "infant", "grammar", "catholic"}:
+            continue  # "Greenbank Sports Academy", "Sefton Park Cricket Club Academy"
+        start = match.start() - sum(len(word) + 1 for word in name)
+        return start, text[start : match.end()]
+    return None
+
+
 def _school_name(text, school_names):
+    found = []
     pattern = _names_pattern(tuple(school_names), True)
     match = pattern.search(text) if pattern else None
-    if not match:
+    if match:
+        found.append((match.start(), match.group()))
+    shaped = _school_shape(text)
+    if shaped:
+        found.append(shaped)
+    if not found:
         return None
-    return match.start(), Finding(
+    start, name = min(found)
+    return start, Finding(
         "MSG-4",
         "school_name",
-        f'Remove the school name ("{match.group()}"): a school can identify and locate a child. Leave it out '
-        "of club messages.",
+        f'Remove the school name ("{name}"): a school can identify and locate a child. Leave it out of club messages.',
     )
 
 
-# MSG-4: obscene or menacing language. A modest list, matched as whole words after undoing the
-# usual letter swaps (sh1t, b@stard) and with inner letters masked by * (f**k).
-LEET = {"@": "a", "1": "i", "0": "o", "3": "e", "$": "s"}
-LEET_CHARACTER = re.compile(r"[@103$]")
-OBSCENE = re.compile(
+# MSG-4: obscene, insulting or menacing language. Each word of the text is compared, as a whole word,
+# with the list below after undoing the usual disguises: letter swaps (sh1t, b@stard, d!ck), masked
+# inner letters (f***ing, b*tch), dots or dashes between letters (f.u.c.k) and stretched letters
+# (shiiit). Being whole-word, "Scunthorpe", "assess" and "cocktail" are never matched.
+OBSCENE_WORDS = _word_set(
+    """
+    fuck fucks fucked fucker fuckers fucking fuckin fuckwit fuckwits motherfucker motherfuckers motherfucking
+    fck fcking fking fuk fuks fukin fukking feck fecking cunt cunts shit shits shitty shite shithead shitheads
+    bullshit bitch bitches bitchy bastard bastards bollocks twat twats twatty dickhead dickheads arsehole
+    arseholes asshole assholes whore whores wank wanks wanked wanker wankers wanking tosser tossers knobhead
+    knobheads bellend bellends slag slags slapper slappers minger mingers nonce nonces spastic
+    spastics spaz spazzy retard retards retarded pillock pillocks plonker plonkers prat prats numpty numpties
+    scrote scrotes scumbag scumbags pisshead pissheads
+    """
+)
+# Words that are also names or ordinary words when capitalised ("Dick Smith", "The Muppets"): they
+# count only written in lower case or disguised.
+OBSCENE_UNLESS_CAPITALISED = _word_set("dick dicks knob knobs cock cocks muppet muppets")
+OBSCENE_STEMS = ("fuck", "cunt", "wanker")
+LEET = str.maketrans({"@": "a", "4": "a", "1": "i", "!": "i", "|": "i", "0": "o", "3": "e", "$": "s", "5": "s"})
+WORD_TOKEN = re.compile(r"[^\s,;:?()\[\]{}<>\"/]+")
+SPACED_LETTERS = re.compile(r"^(?:[a-z*][.\-]){2,}[a-z*]$")
+STRETCHED = re.compile(r"(.)\1{2,}")
+MENACING = re.compile(
     r"(?<![\w*])(?:"
-    r"(?:mother)?f[u*][c*]k\w*|bullsh[i*]t|sh[i*]te|sh[i*]t(?:s|ty|head|heads)?|c[u*]nts?|b[i*]tch(?:es|y)?"
-    r"|bastards?|bollocks|wank(?:er|ers|ing)?|twats?|dickheads?|arseholes?|assholes?|piss(?:ed)?\s+off|whores?"
-    r"|i\s*(?:will|['’]?ll|am\s+going\s+to|['’]?m\s+going\s+to|am\s+gonna|['’]?m\s+gonna)\s+hurt\s+you"
+    r"i\s*(?:will|['’]?ll|am\s+going\s+to|['’]?m\s+going\s+to|am\s+gonna|['’]?m\s+gonna)\s+hurt\s+you"
     r"|kill\s+you|you\s*(?:will|['’]?ll)\s+regret|watch\s+your\s+back|i\s+know\s+where\s+you\s+live"
-    r"|beat\s+you\s+up|break\s+your\s+legs"
+    r"|(?:you|a|such\s+a|what\s+a|total|absolute|little)\s+pricks?"
+    r"|beat\s+you\s+up|break\s+your\s+legs|(?:piss|sod|bugger|naff|eff|f)\s+off"
     r")(?![\w*])"
 )
 
 
+def _masked(word: str) -> re.Pattern | None:
+    """'f***ing' as a pattern, each run of * standing for the hidden letters; None when the word is
+    not a masked one ("**Note**" is emphasis, "A*" a grade)."""
+    if "*" not in word or word.startswith("*") or len(word) < 3:
+        return None
+    if not re.fullmatch(r"[a-z*']+", word):
+        return None
+    return re.compile(
+        "".join("[a-z]{1,4}" if part.startswith("*") else re.escape(part) for part in re.findall(r"\*+|[^*]+", word))
+    )
+
+
+def _obscene_word(raw: str) -> bool:
+    token = raw.strip(".,!?'’\"-_~")
+    if len(token) < 3:
+        return False
+    lowered = token.lower().replace("’", "'")
+    if lowered.endswith("'s"):
+        lowered = lowered[:-2]
+    if lowered.isalpha() and not STRETCHED.search(lowered):
+        # Most words: plain letters, nothing disguised.
+        return (
+            lowered in OBSCENE_WORDS
+            or lowered.startswith(OBSCENE_STEMS)
+            or (lowered in OBSCENE_UNLESS_CAPITALISED and token[0].islower())
+        )
+    disguised = lowered.translate(LEET)
+    was_disguised = disguised != lowered or "*" in lowered
+    candidates = {disguised, disguised.replace("'", "")}
+    if SPACED_LETTERS.match(disguised):
+        candidates.add(re.sub(r"[.\-]", "", disguised))
+        was_disguised = True
+    candidates |= {part for candidate in list(candidates) for part in candidate.split("-") if part}
+    candidates |= {STRETCHED.sub(r"\1", candidate) for candidate in list(candidates)}
+    for candidate in candidates:
+        masked = _masked(candidate)
+        vocabulary = OBSCENE_WORDS | OBSCENE_UNLESS_CAPITALISED
+        if masked and any(masked.fullmatch(word) for word in vocabulary):
+            return True
+        if candidate in OBSCENE_WORDS or any(candidate.startswith(stem) for stem in OBSCENE_STEMS):
+            return True
+        if candidate in OBSCENE_UNLESS_CAPITALISED and (was_disguised or token[0].islower()):
+            return True
+    return False
+
+
 def _obscene(text):
-    match = OBSCENE.search(LEET_CHARACTER.sub(lambda swapped: LEET[swapped.group()], text.lower()))
-    if not match:
+    found = [match.start() for match in WORD_TOKEN.finditer(text) if _obscene_word(match.group())]
+    menacing = MENACING.search(text.lower().translate(LEET))
+    if menacing:
+        found.append(menacing.start())
+    if not found:
         return None
     # The word is not repeated back: the finding is stored and read by others.
-    return match.start(), Finding(
+    return min(found), Finding(
         "MSG-4",
         "obscene",
-        "Rewrite the message: it contains language that is obscene or menacing, which club messages never use.",
+        "Rewrite the message: it contains language that is obscene or menacing, or an insult, which club "
+        "messages never use.",
     )
 
 

@@ -113,7 +113,9 @@ def message_revise(request, pk):
     if message.author_id != author.pk or message.status != Message.Status.RETURNED:
         raise PermissionDenied("Only the author can change a message that was sent back.")
     form = MessageReviseForm(
-        request.POST if request.method == "POST" else None, initial={"subject": message.subject, "body": message.body}
+        request.POST if request.method == "POST" else None,
+        initial={"subject": message.subject, "body": message.body},
+        channel=message.channel,
     )
     if request.method == "POST" and form.is_valid():
         try:

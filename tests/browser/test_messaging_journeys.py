@@ -162,6 +162,36 @@ def test_msg4_compose_page_shows_the_live_check_as_the_volunteer_types(page, clu
     shot(page, "a2-compose-live-check-clean")
 
 
+def test_x4_the_compose_page_counts_characters_against_the_channels_limit_as_the_volunteer_types(
+    page, phone_page, club
+):
+    """A body has a maximum length: the counter under the box shows it live, for the channel chosen,
+    and says how many characters are too many; the script runs under the page's CSP."""
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security" in message.text else None)
+    sign_in_with_password(page, "coach@example.org")
+    page.goto("/messages/new/")
+    counter = page.locator("[data-character-count]")
+    expect(counter).to_have_text("0 of 5,000 characters")
+    body = page.get_by_role("textbox", name=MESSAGE_LABEL)
+    body.press_sequentially("Bring kit", delay=10)
+    expect(counter).to_have_text("9 of 5,000 characters")
+    page.get_by_label("Text message", exact=True).check()
+    expect(counter).to_have_text("9 of 612 characters")
+    body.fill("B" * 620)
+    expect(counter).to_have_text("620 of 612 characters: 8 too many")
+    expect(counter).to_have_class(re.compile(r"\btext-danger\b"))
+    shot(page, "a0-compose-counter-over-the-text-limit")
+    assert refused == []
+
+    sign_in_with_password(phone_page, "coach@example.org")
+    phone_page.goto("/messages/new/")
+    phone_page.get_by_role("textbox", name=MESSAGE_LABEL).fill(CLEAN_EMAIL)
+    expect(phone_page.locator("[data-character-count]")).to_have_text(f"{len(CLEAN_EMAIL)} of 5,000 characters")
+    shot(phone_page, "a0-compose-counter-phone")
+    assert fits_the_screen_width(phone_page)
+
+
 # Holds back the answer to the page's first fetch (the first live check) for a moment, as a slow
 # phone connection might, and says when it has been handed over.
 LATE_FIRST_ANSWER = """

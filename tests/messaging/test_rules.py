@@ -319,9 +319,57 @@ def test_msg4_school_names_match_whole_words_only(text):
 
 
 def test_msg4_school_names_come_from_the_context():
-    text = email("Pick-up from Greenbank Primary School at 3.30.")
+    text = email("Pick-up from Quarry Bank at 3.30.")
     assert codes(text, ContentContext("email", "guardian")) == []
-    assert codes(text) == ["school_name"]
+    assert codes(text, ContentContext("email", "guardian", school_names=("Quarry Bank",))) == ["school_name"]
+
+
+@pytest.mark.parametrize(
+    "mention",
+    [
+        "Blue Coat School",
+        "King David High School",
+        "Belvedere Academy",
+        "Liverpool College",
+        "Dovedale Primary School",
+        "Dovedale Primary",
+        "St. Margaret's Church of England Academy",
+        "Notre Dame Catholic College",
+    ],
+)
+def test_msg4_a_school_the_club_has_not_listed_is_found_by_the_shape_of_its_name(mention):
+    """MSG-4: a school outside the club's list and the children's records is still a school name."""
+    context = ContentContext("email", "guardian")
+    result = finding(email(f"Pick-up from {mention} at 3.30."), "school_name", context)
+    assert mention in result.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No training after school on Friday.",
+        "After school nets start at 4pm.",
+        "After School Club players can come at 5pm.",
+        "Nets carry on through the school holidays.",
+        "School holidays: nets on Tuesdays.",
+        "We are through to the final of the Schools Cup.",
+        "The Merseyside Schools Cup final is on Sunday.",
+        "The Greenbank Sports Academy pitch.",
+        "Sefton Park Cricket Club Academy players meet at 9.",
+        "Under 11s Academy squad meet at 9.",
+        "Any primary school can enter.",
+        "Secondary School pupils welcome.",
+        "Summer School nets are full.",
+        "Bring your whites. School shoes are not allowed on the square.",
+    ],
+)
+def test_msg4_words_about_school_that_name_no_school_are_not_school_names(text):
+    assert codes(email(text), ContentContext("email", "guardian")) == []
+
+
+def test_msg4_a_listed_school_and_a_school_shaped_name_report_the_first_in_the_text():
+    text = email("Pick-up from Blue Coat School, then Greenbank Primary.")
+    assert '"Blue Coat School"' in finding(text, "school_name").message
 
 
 # MSG-4: obscene or menacing language, including simple letter swaps.
@@ -344,6 +392,25 @@ def test_msg4_school_names_come_from_the_context():
         "Watch your back.",
         "I'll kill you.",
         "I know where you live.",
+        "That was f***ing rubbish.",
+        "Oh f***.",
+        "Don't be a d1ck.",
+        "You are a dick.",
+        "Stop being a d!ck about it.",
+        "What a sh*t throw.",
+        "F.U.C.K that.",
+        "Shiiiit, rain again.",
+        "You absolute tosser.",
+        "Total knobhead.",
+        "Bellend.",
+        "Stop acting the prat.",
+        "You prick.",
+        "What a pillock.",
+        "You muppet.",
+        "Don't be a twat.",
+        "Piss off.",
+        "Sod off, ref.",
+        "He is a scumbag.",
     ],
 )
 def test_msg4_obscene_or_menacing_language_is_found_without_repeating_it(text):
@@ -364,6 +431,16 @@ def test_msg4_obscene_or_menacing_language_is_found_without_repeating_it(text):
         "I will get you a lift.",
         "Watch the ball, back foot.",
         "These drills will build the skills you need.",
+        "Kit: whites, cap and pads. Scunthorpe away, then a cocktail sausage at the tea interval.",
+        "We will assess the pitch at 9 and pass on the news.",
+        "Dick Lane nets are closed; The Muppets film night is at 6pm.",
+        "Cockburn and Hancock bat first.",
+        "An A* effort from everyone, and a 5* review of the tea.",
+        "**Important**: bring a water bottle.",
+        "Grass cuttings: please do not spit on the square.",
+        "Class of 2026, Sussex, Essex, Middlesex and Shitterton all play.",
+        "Titchfield, Penistone and Cockermouth away days.",
+        "The first aider will prick the blister, not you.",
     ],
 )
 def test_msg4_innocent_words_are_not_obscene(text):
@@ -677,3 +754,19 @@ def test_msg3_a_window_ending_at_24_00_keeps_the_last_minute_of_the_day_open():
     hours = OfficeHours.from_setting({day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
     late = datetime(2026, 11, 24, 23, 59, 59, tzinfo=ZoneInfo("Europe/London"))
     assert in_office_hours(late, hours)
+
+
+# A body has a maximum length for its channel (X-4).
+
+
+@pytest.mark.parametrize(("context", "limit"), [(EMAIL_TO_GUARDIANS, 5000), (TEXT_TO_GUARDIAN, 612)])
+def test_x4_a_message_longer_than_its_channel_carries_is_refused_with_the_limit_and_its_length(context, limit):
+    """A body has a sane maximum length: 5,000 characters for an email, 612 for a text; a 2 MB
+    body gets that one finding, not a run of every rule over it."""
+    ending = SIGN_OFF if context.channel == "email" else ""
+    at_limit = "Bring whites. ".ljust(limit - len(ending), ".") + ending
+    assert len(at_limit) == limit and "too_long" not in codes(at_limit, context)
+    for over in (at_limit + ".", "A" * 2_000_000):
+        findings = content_findings(over, context)
+        assert [(f.rule, f.code) for f in findings] == [("X-4", "too_long")]
+        assert f"at most {limit:,} characters" in findings[0].message and f"{len(over):,}" in findings[0].message

@@ -99,3 +99,28 @@ def test_msg1_a_guardian_cannot_read_a_message_and_a_coach_cannot_approve(signed
     parent.logout()
     coach = signed_in(club["assistant"], verified=False)
     assert coach.post(reverse("messaging:message-approve", args=[message.pk])).status_code == 403
+
+
+def test_x4_a_2_mb_body_is_refused_on_the_compose_form_with_the_limit_and_nothing_is_stored(signed_in, club):
+    """Issue 13 finding 12: a body of any length is refused with a clear form error, not stored."""
+    client = signed_in(club["coach"], verified=False)
+    fields = {"audience": "guardian", "recipients": [club["child"].pk], "kind": "kit", "subject": "Sat"}
+    email = client.post(reverse("messaging:message-compose"), {**fields, "channel": "email", "body": "A" * 2_000_000})
+    text = client.post(reverse("messaging:message-compose"), {**fields, "channel": "sms", "body": "B" * 613})
+    fine = client.post(reverse("messaging:message-compose"), {**fields, "channel": "email", "body": CLEAN_EMAIL})
+    assert email.status_code == 200 and "at most 5,000 characters" in email.content.decode()
+    assert "this one has 2,000,000" in email.content.decode()
+    assert text.status_code == 200 and "at most 612 characters" in text.content.decode()
+    assert fine.status_code == 302 and Message.objects.count() == 1
+
+
+def test_x4_the_check_endpoint_answers_a_2_mb_body_with_the_length_alone(signed_in, club):
+    client = signed_in(club["coach"], verified=False)
+    body = json.loads(post_check(client, channel="email", audience="child", text="A" * 2_000_000).content)
+    assert body["ok"] is False and [f["code"] for f in body["findings"]] == ["too_long"]
+
+
+def test_x4_the_compose_page_carries_each_channels_limit_and_the_counter_script(signed_in, club):
+    page = signed_in(club["coach"], verified=False).get(reverse("messaging:message-compose")).content.decode()
+    assert 'data-max-email="5000"' in page and 'data-max-sms="612"' in page
+    assert "js/character-count.js" in page and "<script>" not in page
