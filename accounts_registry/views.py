@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from people.models import WELFARE_ROLE_KINDS, Person, Role, TrainingRecord, club_today
 from people.roles import holds_role
+from sefton_safety.middleware import public_page
 
 from . import rules, services
 from .exceptions import AccountError
@@ -43,6 +44,7 @@ def _person(request):
     return Person.objects.filter(user=request.user).first()
 
 
+@public_page
 def public_accounts(request):
     """ACC-7: anyone, without signing in, sees who runs each account and whom to tell of a concern."""
     first, last = designated_name()
