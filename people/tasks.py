@@ -1,11 +1,18 @@
 """Background jobs of the people app; each one re-fetches by id and calls one service."""
 
 import smtplib
+from datetime import datetime
 
 from celery import shared_task
 
 from .models import User
-from .services import password_link_eligible, password_link_send, sign_in_link_eligible, sign_in_link_send
+from .services import (
+    password_link_eligible,
+    password_link_send,
+    second_factor_notice_send,
+    sign_in_link_eligible,
+    sign_in_link_send,
+)
 
 # Mail servers fail for a while and recover: retry with growing pauses, then give up loudly.
 EMAIL_RETRY = {
@@ -30,3 +37,12 @@ def send_sign_in_link(user_id):
     if user is None or not sign_in_link_eligible(user):
         return
     sign_in_link_send(user=user)
+
+
+@shared_task(**EMAIL_RETRY)
+def send_second_factor_notice(user_id, change, device_name, at):
+    """Sent even to a disabled account: the owner must hear that their second factor changed."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    second_factor_notice_send(user=user, change=change, device_name=device_name, at=datetime.fromisoformat(at))
