@@ -2,15 +2,19 @@
 locks anyone else out, addresses match whatever their case, and the session id changes at every
 step of a sign-in."""
 
+from datetime import timedelta
+
+from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from people import services
+from people.models import Role
 from people.tasks import send_second_factor_notice
 from tests import factories
-from tests.conftest import current_code
+from tests.conftest import current_code, make_person_with_role
 
 PASSWORD = factories.STAFF_PASSWORD
 SETUP = reverse("people:two-factor-setup")
@@ -163,6 +167,69 @@ def test_sec_the_session_id_changes_when_a_link_signs_a_guardian_in(client, guar
     client.post(reverse("people:link-open"), {"t": token})
     assert client.session.session_key != before
     assert client.session[SESSION_KEY] == str(guardian.user.pk)
+
+
+# Finding 4: a bad link never locks anyone else out ------------------------------------------------
+
+
+def test_sec_garbage_links_from_many_addresses_do_not_lock_a_guardian_out(client, guardian):
+    """Five forged tokens from five addresses used to lock every guardian out for 15 minutes."""
+    for number in range(5):
+        client.post(reverse("people:link-open"), {"t": f"garbage-{number}"}, REMOTE_ADDR=f"203.0.113.{number}")
+    assert AccessAttempt.objects.values("ip_address").distinct().count() == 5
+
+    token = services.sign_in_link_url(guardian.user).split("t=")[1]
+    response = client.post(reverse("people:link-open"), {"t": token}, REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(guardian.user.pk)
+
+
+def test_sec_garbage_links_from_one_address_throttle_that_address_only(client, guardian):
+    for number in range(5):
+        client.post(reverse("people:link-open"), {"t": f"garbage-{number}"}, REMOTE_ADDR="203.0.113.9")
+    token = services.sign_in_link_url(guardian.user).split("t=")[1]
+    blocked = client.post(reverse("people:link-open"), {"t": token}, REMOTE_ADDR="203.0.113.9")
+    assert blocked.status_code == 429
+    assert SESSION_KEY not in client.session
+
+    elsewhere = client.post(reverse("people:link-open"), {"t": token}, REMOTE_ADDR="198.51.100.7")
+    assert elsewhere.status_code == 302
+
+
+# Finding 5: addresses match whatever their case ---------------------------------------------------
+
+
+def test_sec_the_account_lock_holds_whatever_the_case_of_the_address(client, db):
+    """After supervisor@example.org locked, SUPERVISOR@EXAMPLE.ORG used to sign in with the password."""
+    make_person_with_role(Role.Kind.DESIGNATED_SUPERVISOR, email="supervisor@example.org")
+    spellings = ["supervisor@example.org", "Supervisor@Example.org", "SUPERVISOR@example.ORG"]
+    for number in range(5):
+        client.post(
+            reverse("people:login"),
+            {"username": spellings[number % 3], "password": "wrong-wrong-wrong"},
+            REMOTE_ADDR=f"203.0.113.{number}",
+        )
+    locked = client.post(
+        reverse("people:login"),
+        {"username": "SUPERVISOR@EXAMPLE.ORG", "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert locked.status_code == 429
+    assert SESSION_KEY not in client.session
+
+
+def test_sec_staff_sign_in_accepts_the_address_in_any_case(client, volunteer):
+    response = sign_in_with_password(client, "Coach@EXAMPLE.org")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(volunteer.user.pk)
+
+
+def test_sec_the_lock_releases_after_the_cool_off(client, volunteer):
+    for _ in range(5):
+        sign_in_with_password(client, "coach@example.org", "wrong-wrong-wrong")
+    assert sign_in_with_password(client, "coach@example.org").status_code == 429
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=16))
+    assert sign_in_with_password(client, "coach@example.org").status_code == 302
 
 
 def test_sec_removing_an_authenticator_emails_the_owner(committee_member, django_capture_on_commit_callbacks):
