@@ -13,6 +13,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from sesame.backends import ModelBackend as SesameBackend
 
@@ -371,6 +372,61 @@ def second_factor_device(*, user, code):
         if device.verify_is_allowed()[0] and device.verify_token(code):
             return device
     return None
+
+
+SECOND_FACTOR_DEVICE_NAME = "Authenticator app"
+
+
+@transaction.atomic
+def second_factor_setup_device(*, user, pending_pk=None, create=True):
+    """The unconfirmed authenticator one set-up session is showing, or a new one (None if `create`
+    is off). Every other pending key of the account is deleted: a key shown to one session, perhaps
+    to someone holding only the password, must never become the account's authenticator later."""
+    pending = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False)
+    device = pending.filter(pk=pending_pk).first() if pending_pk else None
+    (pending.exclude(pk=device.pk) if device else pending).delete()
+    if device is None and create:
+        device = TOTPDevice.objects.create(user=user, name=SECOND_FACTOR_DEVICE_NAME, confirmed=False)
+    return device
+
+
+@transaction.atomic
+def second_factor_device_confirm(*, device, code, another_allowed):
+    """Confirms a set-up authenticator with its first code and tells the owner by email. Unless
+    `another_allowed` (the session has just entered a code from an existing one), an account that
+    already has an authenticator gets no new one: the password alone never replaces the code."""
+    User.objects.select_for_update().get(pk=device.user_id)
+    if not another_allowed and TOTPDevice.objects.filter(user_id=device.user_id, confirmed=True).exists():
+        return False
+    if not (device.verify_is_allowed()[0] and device.verify_token(code)):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    _second_factor_notice_on_commit(device=device, change="added")
+    return True
+
+
+@transaction.atomic
+def second_factor_device_remove(*, device):
+    """Removes an authenticator and tells the owner by email, so a removal nobody asked for is seen."""
+    device.delete()
+    _second_factor_notice_on_commit(device=device, change="removed")
+
+
+def _second_factor_notice_on_commit(*, device, change):
+    from .tasks import send_second_factor_notice
+
+    user_id, name, at = device.user_id, device.name, timezone.now().isoformat()
+    transaction.on_commit(lambda: send_second_factor_notice.delay(user_id, change, name, at))
+
+
+def second_factor_notice_send(*, user, change, device_name, at):
+    email_send(
+        template="second_factor_changed",
+        to=user.email,
+        subject=f"An authenticator app was {change} on your {settings.CLUB_NAME} account",
+        context={"user": user, "change": change, "device_name": device_name, "at": at},
+    )
 
 
 def email_send(*, template, to, subject, context):

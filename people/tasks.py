@@ -1,6 +1,7 @@
 """Background jobs of the people app; each one re-fetches by id and calls one service."""
 
 import smtplib
+from datetime import datetime
 
 from celery import shared_task
 
@@ -8,6 +9,7 @@ from .models import User
 from .services import (
     password_link_eligible,
     password_link_send,
+    second_factor_notice_send,
     sign_in_link_eligible,
     sign_in_link_send,
     withdrawn_contact_details_purge,
@@ -42,3 +44,12 @@ def send_sign_in_link(user_id):
 def purge_withdrawn_contact_details():
     """PPL-4, hourly from the scheduler: a child's details withdrawn longer ago than the grace go."""
     return withdrawn_contact_details_purge()
+
+
+@shared_task(**EMAIL_RETRY)
+def send_second_factor_notice(user_id, change, device_name, at):
+    """Sent even to a disabled account: the owner must hear that their second factor changed."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    second_factor_notice_send(user=user, change=change, device_name=device_name, at=datetime.fromisoformat(at))

@@ -1,6 +1,7 @@
 """Sign-in, the home page of each role, and the family, person and team pages."""
 
 import base64
+import time
 
 import django_otp
 import qrcode
@@ -16,8 +17,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_otp import devices_for_user
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp import devices_for_user, user_has_device
 
 from . import access, services
 from .exceptions import SignInLinkInvalid, SignInLinkNotForStaff
@@ -97,6 +97,29 @@ def _code_refused_message(devices):
     return "That code does not match. Check the app shows this account, then enter the newest code."
 
 
+# When the session last entered a code, and the authenticator its set-up page is showing.
+SECOND_FACTOR_AT_KEY = "people_second_factor_at"
+SETUP_DEVICE_KEY = "people_setup_device"
+# Adding an authenticator to an account that has one needs a code entered this recently.
+SECOND_FACTOR_FRESH_SECONDS = 5 * 60
+
+
+def _second_factor_entered(request, device):
+    django_otp.login(request, device)
+    # A new session id at each step of the sign-in: an id seen before the code is worth nothing after.
+    request.session.cycle_key()
+    request.session[SECOND_FACTOR_AT_KEY] = time.time()
+
+
+def _second_factor_fresh(request):
+    entered_at = request.session.get(SECOND_FACTOR_AT_KEY)
+    return (
+        request.user.is_verified()
+        and entered_at is not None
+        and 0 <= time.time() - entered_at < SECOND_FACTOR_FRESH_SECONDS
+    )
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -105,7 +128,7 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         device = services.second_factor_device(user=request.user, code=form.cleaned_data["code"])
         if device is not None:
-            django_otp.login(request, device)
+            _second_factor_entered(request, device)
             return redirect(_safe_next(request))
         form.add_error("code", _code_refused_message(list(devices_for_user(request.user, confirmed=True))))
     return render(request, "people/verify.html", {"form": form, "next": _safe_next(request)})
@@ -115,17 +138,27 @@ def verify(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request):
-    if request.user.is_verified():
-        return redirect("people:home")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    """Sets up an authenticator: on an account with none yet, after the password; on one that has
+    one, only straight after a code from it. The password alone never adds a second factor that
+    would stand in for the one the account already has."""
+    user = request.user
+    another = user_has_device(user, confirmed=True)
+    if another and not _second_factor_fresh(request):
+        messages.info(request, "To add another authenticator app, first enter a code from the one you use now.")
+        return redirect(f"{reverse('people:verify')}?next={reverse('people:two-factor-setup')}")
+    device = services.second_factor_setup_device(
+        user=user, pending_pk=request.session.get(SETUP_DEVICE_KEY), create=request.method == "GET"
+    )
     if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+        messages.info(request, "That key was replaced by a newer one. Scan this code instead.")
+        return redirect("people:two-factor-setup")
+    request.session[SETUP_DEVICE_KEY] = device.pk
     form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["code"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            django_otp.login(request, device)
+        code = form.cleaned_data["code"]
+        if services.second_factor_device_confirm(device=device, code=code, another_allowed=another):
+            request.session.pop(SETUP_DEVICE_KEY, None)
+            _second_factor_entered(request, device)
             messages.success(
                 request, "Your authenticator app is set up. You will need a code from it each time you sign in."
             )
@@ -142,7 +175,8 @@ def two_factor_setup(request):
             "form": form,
             "qr_svg": qr_svg,
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-            "required": second_factor_required(request.user),
+            "required": second_factor_required(user),
+            "another": another,
             "next": _safe_next(request),
         },
     )

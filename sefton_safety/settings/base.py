@@ -144,7 +144,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # neither guessing one password nor trying one password on many accounts gets far.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# An emailed link names no account, so a bad one counts against its source address only
+# (people.lockout), and account names are compared in lower case.
+AXES_LOCKOUT_PARAMETERS = "people.lockout.lockout_parameters"
+AXES_USERNAME_CALLABLE = "people.lockout.sign_in_username"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"

@@ -1,0 +1,267 @@
+"""Sign-in against an attacker: the second factor cannot be skipped or replaced, a bad link never
+locks anyone else out, addresses match whatever their case, and the session id changes at every
+step of a sign-in."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth import SESSION_KEY
+from django.core import mail
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from people import services
+from people.models import Role
+from people.tasks import send_second_factor_notice
+from tests import factories
+from tests.conftest import current_code, make_person_with_role
+
+PASSWORD = factories.STAFF_PASSWORD
+SETUP = reverse("people:two-factor-setup")
+VERIFY = reverse("people:verify")
+
+
+def sign_in_with_password(client, email, password=PASSWORD):
+    return client.post(reverse("people:login"), {"username": email, "password": password})
+
+
+# Finding 1: the second factor cannot be skipped ---------------------------------------------------
+
+
+def test_sec_password_alone_cannot_set_up_a_new_authenticator_on_an_account_that_has_one(client, committee_member):
+    """A password-only session is sent to enter a code from the existing device; no new key is shown
+    and no new device can be confirmed (the second factor could otherwise be skipped)."""
+    factories.confirmed_totp_device(committee_member.user)
+    sign_in_with_password(client, "committee@example.org")
+
+    page = client.get(SETUP)
+    assert page.status_code == 302 and page["Location"].startswith(VERIFY)
+    assert not TOTPDevice.objects.filter(user=committee_member.user, confirmed=False).exists()
+    # A device made some other way is still refused: the POST checks as the GET does.
+    planted = TOTPDevice.objects.create(user=committee_member.user, name="Planted", confirmed=False)
+    post = client.post(SETUP, {"code": current_code(planted)})
+    assert post.status_code == 302 and post["Location"].startswith(VERIFY)
+    planted.refresh_from_db()
+    assert not planted.confirmed
+    assert client.get("/").status_code == 302
+    assert client.get("/admin/")["Location"].startswith(VERIFY)
+
+
+def test_sec_a_fresh_code_from_the_existing_device_allows_adding_another_and_the_owner_is_emailed(
+    client, committee_member, django_capture_on_commit_callbacks
+):
+    """After a fresh code a second authenticator can be added; the owner is told by email."""
+    existing = factories.confirmed_totp_device(committee_member.user)
+    sign_in_with_password(client, "committee@example.org")
+    assert client.post(VERIFY, {"code": current_code(existing), "next": SETUP})["Location"] == SETUP
+
+    assert client.get(SETUP).status_code == 200
+    new = TOTPDevice.objects.get(user=committee_member.user, confirmed=False)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(SETUP, {"code": current_code(new)})
+    assert response.status_code == 302
+    new.refresh_from_db()
+    assert new.confirmed
+    assert len(callbacks) == 1
+
+    send_second_factor_notice.run(committee_member.user.pk, "added", new.name, "2027-12-18T22:30:00+00:00")
+    assert [message.to for message in mail.outbox] == [["committee@example.org"]]
+    assert "authenticator app was added" in mail.outbox[0].subject
+    assert "18 December 2027 at 22:30" in mail.outbox[0].body
+    assert "If it was not you" in mail.outbox[0].body
+
+
+def test_sec_a_stale_code_does_not_allow_adding_an_authenticator(client, committee_member, monkeypatch):
+    """A code entered long ago in the session is not fresh: a new one is asked for first."""
+    existing = factories.confirmed_totp_device(committee_member.user)
+    sign_in_with_password(client, "committee@example.org")
+    client.post(VERIFY, {"code": current_code(existing)})
+    assert client.get(SETUP).status_code == 200
+
+    session = client.session
+    session["people_second_factor_at"] -= 10 * 60
+    session.save()
+    response = client.get(SETUP)
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+
+
+def test_sec_first_set_up_is_allowed_and_emails_the_owner(client, welfare_officer, django_capture_on_commit_callbacks):
+    """An account with no authenticator sets one up after the password; the notice is queued."""
+    sign_in_with_password(client, "welfare@example.org")
+    assert client.get(SETUP).status_code == 200
+    device = TOTPDevice.objects.get(user=welfare_officer.user, confirmed=False)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert client.post(SETUP, {"code": current_code(device)}).status_code == 302
+    assert len(callbacks) == 1
+
+
+def test_sec_a_key_shown_in_one_session_cannot_be_confirmed_in_another(client, welfare_officer):
+    """Each set-up session gets its own new key: a key someone else saw (with the password alone)
+    never becomes the owner's authenticator."""
+    from django.test import Client
+
+    intruder = Client()
+    sign_in_with_password(intruder, "welfare@example.org")
+    intruder.get(SETUP)
+    seen = TOTPDevice.objects.get(user=welfare_officer.user, confirmed=False)
+
+    sign_in_with_password(client, "welfare@example.org")
+    client.get(SETUP)
+    mine = TOTPDevice.objects.get(user=welfare_officer.user, confirmed=False)
+    assert mine.pk != seen.pk and mine.key != seen.key
+    # The intruder's pending key is gone: confirming it fails, and takes nothing from the owner.
+    assert intruder.post(SETUP, {"code": current_code(seen)})["Location"] == SETUP
+    assert not TOTPDevice.objects.filter(user=welfare_officer.user, confirmed=True).exists()
+    assert client.post(SETUP, {"code": current_code(mine)}).status_code == 302
+
+
+def test_sec_once_someone_confirmed_an_authenticator_another_password_session_cannot(client, welfare_officer):
+    """Two first sign-ins at once: after one confirms, the other session is asked for a code."""
+    from django.test import Client
+
+    other = Client()
+    sign_in_with_password(other, "welfare@example.org")
+    other.get(SETUP)
+    sign_in_with_password(client, "welfare@example.org")
+    client.get(SETUP)
+    mine = TOTPDevice.objects.get(user=welfare_officer.user, confirmed=False)
+    assert client.post(SETUP, {"code": current_code(mine)}).status_code == 302
+
+    response = other.get(SETUP)
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+
+
+# Finding 8: the session id changes at every step --------------------------------------------------
+
+
+def test_sec_the_session_id_changes_at_the_password_and_at_the_code(client, committee_member):
+    device = factories.confirmed_totp_device(committee_member.user)
+    client.get(reverse("people:login"))
+    client.session.save()
+    before = client.session.session_key
+    sign_in_with_password(client, "committee@example.org")
+    after_password = client.session.session_key
+    assert after_password != before
+
+    client.post(VERIFY, {"code": current_code(device)})
+    after_code = client.session.session_key
+    assert after_code != after_password
+    assert client.get("/").status_code == 200
+
+
+def test_sec_the_session_id_changes_when_a_first_authenticator_is_confirmed(client, welfare_officer):
+    sign_in_with_password(client, "welfare@example.org")
+    client.get(SETUP)
+    before = client.session.session_key
+    device = TOTPDevice.objects.get(user=welfare_officer.user, confirmed=False)
+    client.post(SETUP, {"code": current_code(device)})
+    assert client.session.session_key != before
+    assert client.get("/").status_code == 200
+
+
+def test_sec_the_session_id_changes_when_a_link_signs_a_guardian_in(client, guardian):
+    token = services.sign_in_link_url(guardian.user).split("t=")[1]
+    client.get(reverse("people:link-request"))
+    client.session.save()
+    before = client.session.session_key
+    client.post(reverse("people:link-open"), {"t": token})
+    assert client.session.session_key != before
+    assert client.session[SESSION_KEY] == str(guardian.user.pk)
+
+
+# Finding 4: a bad link never locks anyone else out ------------------------------------------------
+
+
+def test_sec_garbage_links_from_many_addresses_do_not_lock_a_guardian_out(client, guardian):
+    """Five forged tokens from five addresses used to lock every guardian out for 15 minutes."""
+    for number in range(5):
+        client.post(reverse("people:link-open"), {"t": f"garbage-{number}"}, REMOTE_ADDR=f"203.0.113.{number}")
+    assert AccessAttempt.objects.values("ip_address").distinct().count() == 5
+
+    token = services.sign_in_link_url(guardian.user).split("t=")[1]
+    response = client.post(reverse("people:link-open"), {"t": token}, REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(guardian.user.pk)
+
+
+def test_sec_garbage_links_from_one_address_throttle_that_address_only(client, guardian):
+    for number in range(5):
+        client.post(reverse("people:link-open"), {"t": f"garbage-{number}"}, REMOTE_ADDR="203.0.113.9")
+    token = services.sign_in_link_url(guardian.user).split("t=")[1]
+    blocked = client.post(reverse("people:link-open"), {"t": token}, REMOTE_ADDR="203.0.113.9")
+    assert blocked.status_code == 429
+    assert SESSION_KEY not in client.session
+
+    elsewhere = client.post(reverse("people:link-open"), {"t": token}, REMOTE_ADDR="198.51.100.7")
+    assert elsewhere.status_code == 302
+
+
+# Finding 5: addresses match whatever their case ---------------------------------------------------
+
+
+def test_sec_the_account_lock_holds_whatever_the_case_of_the_address(client, db):
+    """After supervisor@example.org locked, SUPERVISOR@EXAMPLE.ORG used to sign in with the password."""
+    make_person_with_role(Role.Kind.DESIGNATED_SUPERVISOR, email="supervisor@example.org")
+    spellings = ["supervisor@example.org", "Supervisor@Example.org", "SUPERVISOR@example.ORG"]
+    for number in range(5):
+        client.post(
+            reverse("people:login"),
+            {"username": spellings[number % 3], "password": "wrong-wrong-wrong"},
+            REMOTE_ADDR=f"203.0.113.{number}",
+        )
+    locked = client.post(
+        reverse("people:login"),
+        {"username": "SUPERVISOR@EXAMPLE.ORG", "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert locked.status_code == 429
+    assert SESSION_KEY not in client.session
+
+
+def test_sec_staff_sign_in_accepts_the_address_in_any_case(client, volunteer):
+    response = sign_in_with_password(client, "Coach@EXAMPLE.org")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(volunteer.user.pk)
+
+
+def test_sec_a_second_account_with_the_same_address_in_another_case_is_refused_clearly(volunteer):
+    from django.core.exceptions import ValidationError
+
+    from people.models import User
+
+    duplicate = User(email="COACH@Example.org")
+    duplicate.set_unusable_password()
+    with pytest.raises(ValidationError) as refused:
+        duplicate.full_clean()
+    assert "already signs in with this email address" in str(refused.value)
+    # The database refuses it too, whichever way it comes in.
+    from django.db import IntegrityError, transaction
+
+    duplicate.email = "COACH@Example.org"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+    fresh = User(email="Someone.New@Example.org")
+    fresh.set_unusable_password()
+    fresh.full_clean()
+    assert fresh.email == "someone.new@example.org"
+
+
+def test_sec_the_lock_releases_after_the_cool_off(client, volunteer):
+    for _ in range(5):
+        sign_in_with_password(client, "coach@example.org", "wrong-wrong-wrong")
+    assert sign_in_with_password(client, "coach@example.org").status_code == 429
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=16))
+    assert sign_in_with_password(client, "coach@example.org").status_code == 302
+
+
+def test_sec_removing_an_authenticator_emails_the_owner(committee_member, django_capture_on_commit_callbacks):
+    device = factories.confirmed_totp_device(committee_member.user)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.second_factor_device_remove(device=device)
+    assert not TOTPDevice.objects.filter(user=committee_member.user).exists()
+    assert len(callbacks) == 1
+
+    send_second_factor_notice.run(committee_member.user.pk, "removed", device.name, "2027-12-18T22:30:00+00:00")
+    assert mail.outbox[0].to == ["committee@example.org"]
+    assert "was removed from your" in mail.outbox[0].body.replace("\n", " ")
