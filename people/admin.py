@@ -79,17 +79,47 @@ class RoleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         person = cleaned.get("person") or getattr(self.instance, "person", None)
-        if person is not None and cleaned.get("kind") and cleaned.get("starts_on") and person.pk:
-            problem = services.role_grant_problem(
+        if person is None or person.pk is None or not cleaned.get("kind") or not cleaned.get("starts_on"):
+            return cleaned
+        if self.instance.pk:
+            problem = services.role_change_problem(
+                role=Role.objects.get(pk=self.instance.pk),
+                changed_by=self.granting_user,
                 person=person,
                 kind=cleaned["kind"],
                 starts_on=cleaned["starts_on"],
-                exclude_pk=self.instance.pk,
-                granted_by=None if self.instance.pk else self.granting_user,
+                ends_on=cleaned.get("ends_on"),
             )
-            if problem:
-                raise ValidationError(f"{problem} (PPL-1)")
+        else:
+            problem = services.role_grant_problem(
+                person=person, kind=cleaned["kind"], starts_on=cleaned["starts_on"], granted_by=self.granting_user
+            )
+        if problem:
+            raise ValidationError(f"{problem} (PPL-1)")
         return cleaned
+
+
+def role_save_from_admin(request, role):
+    """The admin's role writes go through the services, which refuse what the form's check refused
+    even if the form was skipped."""
+    if role.pk is None:
+        saved = services.role_grant(
+            person=role.person,
+            kind=role.kind,
+            granted_by=request.user,
+            starts_on=role.starts_on,
+            ends_on=role.ends_on,
+            note=role.note,
+        )
+    else:
+        saved = services.role_change(
+            role=role,
+            changed_by=request.user,
+            **{field: getattr(role, field) for field in services.ROLE_CHANGEABLE_FIELDS},
+        )
+    role.pk = saved.pk
+    role.refresh_from_db()
+    return role
 
 
 class RoleInline(admin.TabularInline):
@@ -180,9 +210,10 @@ class PersonAdmin(SimpleHistoryAdmin):
         for obj in formset.deleted_objects:
             obj.delete()
         for instance in instances:
-            if isinstance(instance, Role) and instance.pk is None:
-                instance.granted_by = request.user
-            instance.save()
+            if isinstance(instance, Role):
+                role_save_from_admin(request, instance)
+            else:
+                instance.save()
         formset.save_m2m()
 
     @admin.action(description="Create sign-in accounts (guardians sign in by emailed link)")
@@ -240,9 +271,7 @@ class RoleAdmin(SimpleHistoryAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.granted_by = request.user
-        super().save_model(request, obj, form, change)
+        role_save_from_admin(request, obj)
 
     @admin.action(description="Revoke the selected roles from today")
     def revoke_today(self, request, queryset):

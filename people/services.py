@@ -58,12 +58,71 @@ def role_grant_problem(*, person, kind, starts_on, exclude_pk=None, granted_by=N
 
 
 @transaction.atomic
-def role_grant(*, person, kind, granted_by=None, starts_on=None, note=""):
+def role_grant(*, person, kind, granted_by=None, starts_on=None, ends_on=None, note=""):
     starts_on = starts_on or club_today()
     problem = role_grant_problem(person=person, kind=kind, starts_on=starts_on, granted_by=granted_by)
     if problem:
         raise RoleError(problem)
-    return Role.objects.create(person=person, kind=kind, starts_on=starts_on, granted_by=granted_by, note=note)
+    role = Role(person=person, kind=kind, starts_on=starts_on, ends_on=ends_on, granted_by=granted_by, note=note)
+    _role_save(role, by=granted_by)
+    return role
+
+
+def _role_save(role, *, by, **kwargs):
+    """Saves with the history row naming who made the change, also outside a request (the
+    worker, a command), where simple-history's middleware cannot say."""
+    if by is not None:
+        role._history_user = by
+    role.save(**kwargs)
+
+
+UNCHANGED = object()
+ROLE_CHANGEABLE_FIELDS = ("person", "kind", "starts_on", "ends_on", "note")
+
+
+def _role_changes(role, values):
+    return {field: value for field, value in values.items() if value is not UNCHANGED and getattr(role, field) != value}
+
+
+def role_change_problem(*, role, changed_by, person=UNCHANGED, kind=UNCHANGED, starts_on=UNCHANGED, ends_on=UNCHANGED):
+    """Why this change to an existing role is refused, in words, or None. Giving the row another
+    kind or another person is a new grant, checked exactly as one: otherwise anyone could turn
+    their own volunteer role into a welfare role by editing it."""
+    changes = _role_changes(role, {"person": person, "kind": kind, "starts_on": starts_on, "ends_on": ends_on})
+    target = {field: changes.get(field, getattr(role, field)) for field in ("person", "kind", "starts_on", "ends_on")}
+    if target["ends_on"] is not None and target["ends_on"] < target["starts_on"]:
+        return "A role cannot end before it starts."
+    regranted = "person" in changes or "kind" in changes
+    return role_grant_problem(
+        person=target["person"],
+        kind=target["kind"],
+        starts_on=target["starts_on"],
+        exclude_pk=role.pk,
+        granted_by=changed_by if regranted else None,
+    )
+
+
+@transaction.atomic
+def role_change(
+    *, role, changed_by, person=UNCHANGED, kind=UNCHANGED, starts_on=UNCHANGED, ends_on=UNCHANGED, note=UNCHANGED
+):
+    """Changes an existing role. A new kind or a new person makes the row a new grant by
+    `changed_by`, with the same checks as role_grant()."""
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    changes = _role_changes(
+        role, {"person": person, "kind": kind, "starts_on": starts_on, "ends_on": ends_on, "note": note}
+    )
+    if not changes:
+        return role
+    problem = role_change_problem(role=role, changed_by=changed_by, **{f: v for f, v in changes.items() if f != "note"})
+    if problem:
+        raise RoleError(problem)
+    for field, value in changes.items():
+        setattr(role, field, value)
+    if "person" in changes or "kind" in changes:
+        role.granted_by = changed_by
+    _role_save(role, by=changed_by)
+    return role
 
 
 @transaction.atomic
@@ -78,7 +137,7 @@ def role_revoke(*, role, revoked_by=None, on=None):
     role.ends_on = day
     role.revoked_by = revoked_by
     role.revoked_at = timezone.now()
-    role.save(update_fields=["ends_on", "revoked_by", "revoked_at"])
+    _role_save(role, by=revoked_by, update_fields=["ends_on", "revoked_by", "revoked_at"])
     return role
 
 
