@@ -112,7 +112,9 @@ def message_submit(*, message, by):
         message.save(update_fields=["status"])
         return message
     message.transition_to(Message.Status.APPROVED)
-    message.save(update_fields=["status"])
+    # The sweep finds an approved message that was never routed by this time (MSG-9).
+    message.approved_at = timezone.now()
+    message.save(update_fields=["status", "approved_at"])
     _dispatch(message)
     return message
 
@@ -139,7 +141,9 @@ def notice_send(*, author, audience, recipients, subject, body):
         message.save(update_fields=["status"])
         return message
     message.transition_to(Message.Status.APPROVED)
-    message.save(update_fields=["status"])
+    # The sweep finds an approved message that was never routed by this time (MSG-9).
+    message.approved_at = timezone.now()
+    message.save(update_fields=["status", "approved_at"])
     _dispatch(message)
     return message
 
@@ -200,7 +204,9 @@ def _dispatch(message):
     from .tasks import send_message
 
     message_id = message.pk
-    transaction.on_commit(lambda: send_message.delay(message_id))
+    # Robust: with the broker down the message is saved all the same and the sweep routes it later;
+    # the author is not shown an error for a message the club will send.
+    transaction.on_commit(lambda: send_message.delay(message_id), robust=True)
 
 
 # The worker: routing ----------------------------------------------------------------------------
@@ -489,8 +495,9 @@ def deliveries_sweep(*, now=None):
                 _log(delivery, "stuck", "The worker stopped while sending: check with the recipient before retrying.")
     # A message whose routing was cut short (a worker stopped, a time limit) is routed again: the
     # idempotency keys make that safe, and no family is left out.
-    unrouted = Message.objects.filter(
-        status=Message.Status.APPROVED, routed_at__isnull=True, approved_at__lt=now - REQUEUE_AFTER
+    # A message approved before approval times were kept for every message has only its creation time.
+    unrouted = Message.objects.filter(status=Message.Status.APPROVED, routed_at__isnull=True).filter(
+        Q(approved_at__lt=now - REQUEUE_AFTER) | Q(approved_at__isnull=True, created_at__lt=now - REQUEUE_AFTER)
     )
     for message_id in unrouted.values_list("pk", flat=True):
         send_message.delay(message_id)
