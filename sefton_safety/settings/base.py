@@ -37,6 +37,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 CLUB_NAME = env_str("CLUB_NAME", "Sefton Park Cricket Club")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEMO_MODE = env_bool("SEFTON_DEMO", False)
+# The welfare officers' names and numbers for the page shown while the database is unavailable,
+# which cannot read them from the register.
+WELFARE_CONTACT = env_str("WELFARE_CONTACT", "")
 
 INSTALLED_APPS = [
     "people.apps.CommitteeAdminConfig",
@@ -69,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Loads the user under a guard, so a database outage is answered with the 503 page.
+    "sefton_safety.errors.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "people.middleware.SessionRolesMiddleware",
     "people.middleware.SecondFactorMiddleware",
