@@ -8,7 +8,6 @@ in front of a person instead of being guessed at.
 
 import smtplib
 import time
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -25,9 +24,9 @@ from .exceptions import MessageRefused, MessagingError, TemporaryDeliveryFailure
 from .models import Delivery, DeliveryLogEntry, Message
 
 CHANNEL_TO_CONSENT = {Message.Channel.EMAIL: "email", Message.Channel.SMS: "text"}
-STUCK_AFTER = timedelta(minutes=10)
-# Longer than any legitimate wait in the queue or in a retry's pause, so nothing is queued twice.
-REQUEUE_AFTER = timedelta(minutes=15)
+# The sweep's delays, from the settings (SWEEP_STUCK_AFTER_SECONDS, SWEEP_REQUEUE_AFTER_SECONDS).
+STUCK_AFTER = settings.SWEEP_STUCK_AFTER
+REQUEUE_AFTER = settings.SWEEP_REQUEUE_AFTER
 
 
 # Content ----------------------------------------------------------------------------------------

@@ -17,3 +17,8 @@ urlpatterns = [
     path("", include("compliance.urls")),
     path("", include("people.urls")),
 ]
+
+handler400 = "sefton_safety.errors.bad_request"
+handler403 = "sefton_safety.errors.permission_denied"
+handler404 = "sefton_safety.errors.page_not_found"
+handler500 = "sefton_safety.errors.server_error"

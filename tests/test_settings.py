@@ -77,3 +77,24 @@ def test_static_files_collect_under_production_storage(tmp_path):
     assert result.returncode == 0, result.stderr
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "vendor/bootstrap/bootstrap.min.css" in manifest
+
+
+def _sweep_delays(**env_changes):
+    code = (
+        "from messaging import services; "
+        "print(services.REQUEUE_AFTER.total_seconds(), services.STUCK_AFTER.total_seconds())"
+    )
+    return manage("shell", "--no-imports", "-c", code, **env_changes)
+
+
+def test_msg9_the_sweeps_delays_are_settings_with_sane_defaults_and_a_live_send_is_never_taken_for_dead():
+    """Issue point 10: the re-route and stuck-send delays of the sweep come from the environment."""
+    default = _sweep_delays()
+    assert default.stdout.split() == ["900.0", "600.0"], default.stderr
+    shorter = _sweep_delays(SWEEP_REQUEUE_AFTER_SECONDS="120", SWEEP_STUCK_AFTER_SECONDS="300")
+    assert shorter.stdout.split() == ["120.0", "300.0"], shorter.stderr
+    # A send can last up to the task's 90-second time limit: a stuck delay below that is refused.
+    too_short = _sweep_delays(SWEEP_STUCK_AFTER_SECONDS="60")
+    assert too_short.returncode != 0 and "SWEEP_STUCK_AFTER_SECONDS must be longer" in too_short.stderr
+    documented = (ROOT / ".env.example").read_text() + (ROOT / "README.md").read_text()
+    assert documented.count("SWEEP_REQUEUE_AFTER_SECONDS") >= 2 and documented.count("SWEEP_STUCK_AFTER_SECONDS") >= 2

@@ -37,6 +37,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 CLUB_NAME = env_str("CLUB_NAME", "Sefton Park Cricket Club")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEMO_MODE = env_bool("SEFTON_DEMO", False)
+# The welfare officers' names and numbers for the page shown while the database is unavailable,
+# which cannot read them from the register.
+WELFARE_CONTACT = env_str("WELFARE_CONTACT", "")
 
 INSTALLED_APPS = [
     "people.apps.CommitteeAdminConfig",
@@ -72,6 +75,8 @@ MIDDLEWARE = [
     # Sees every response after the user is known, the second-factor redirects below included.
     "sefton_safety.middleware.PrivateByDefaultMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Loads the user under a guard, so a database outage is answered with the 503 page.
+    "sefton_safety.errors.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "people.middleware.SessionRolesMiddleware",
     "people.middleware.SecondFactorMiddleware",
@@ -306,6 +311,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The delivery sweep (MSG-9). A message or delivery whose task has not run after this long is queued
+# again: longer than a task waits in a busy queue or a retry's pause (five minutes at most), so a
+# task is rarely queued twice, and short enough that a queue lost with Redis is soon made good.
+SWEEP_REQUEUE_AFTER = timedelta(seconds=env_int("SWEEP_REQUEUE_AFTER_SECONDS", 15 * 60))
+# A delivery still 'sending' after this long was left by a worker that died, and goes to a person.
+# No send outlives the task's hard time limit, so a shorter delay would take a live send for a dead one.
+SWEEP_STUCK_AFTER = timedelta(seconds=env_int("SWEEP_STUCK_AFTER_SECONDS", 10 * 60))
+if SWEEP_REQUEUE_AFTER.total_seconds() < 1:
+    raise ImproperlyConfigured("SWEEP_REQUEUE_AFTER_SECONDS must be at least 1.")
+if SWEEP_STUCK_AFTER.total_seconds() <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"SWEEP_STUCK_AFTER_SECONDS must be longer than a task's time limit ({CELERY_TASK_TIME_LIMIT} seconds)."
+    )
 CELERY_BEAT_SCHEDULE = {
     # CON-6: renewal reminders in the month before a season's consents lapse; each sent once.
     "consent-lapse-reminders": {"task": "consents.tasks.queue_lapse_reminders", "schedule": crontab(hour=9, minute=0)},
