@@ -12,6 +12,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS
 from people.roles import holds_role
+from sefton_safety.request_context import current_origin
 
 from .models import CaseRead, Incident, IncidentSubject
 
@@ -50,6 +51,19 @@ def incident_readable_by(user, incident):
     return _is_granted(user, incident)
 
 
+def case_read_record(*, incident, user, what, allowed):
+    """The one writer of the read log: who, what, allowed or not, and from which address and sign-in."""
+    origin = current_origin()
+    return CaseRead.objects.create(
+        incident=incident,
+        user=user if user.is_authenticated else None,
+        what=what[:120],
+        allowed=allowed,
+        address=origin.address,
+        session=origin.session,
+    )
+
+
 def incident_get_for_user(user, reference, what, *, manage=False):
     """The case, for a read of `what` ("case page", "evidence file 3", ...). `manage` is for what
     only welfare officers do: triage, status, access, export."""
@@ -59,9 +73,7 @@ def incident_get_for_user(user, reference, what, *, manage=False):
     allowed = incident_readable_by(user, incident)
     if manage:
         allowed = allowed and is_welfare_officer(user)
-    CaseRead.objects.create(
-        incident=incident, user=user if user.is_authenticated else None, what=what[:120], allowed=allowed
-    )
+    case_read_record(incident=incident, user=user, what=what, allowed=allowed)
     if not allowed:
         raise PermissionDenied("Cases are read only by the welfare officers and people they grant access to.")
     return incident

@@ -292,6 +292,10 @@ class CaseRead(models.Model):
     what = models.CharField(max_length=120)
     allowed = models.BooleanField()
     at = models.DateTimeField(default=timezone.now)
+    # Where the read came from, so one stolen sign-in can be traced through every page it opened.
+    # Nullable so that adding them never rewrites the append-only table.
+    address = models.GenericIPAddressField(null=True, blank=True)
+    session = models.CharField(max_length=32, null=True, blank=True, help_text="A digest of the sign-in's session.")
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -37,7 +37,7 @@ from .forms import (
     IncidentTriageForm,
     SubjectLinkForm,
 )
-from .models import CaseRead, Incident, IncidentSubject
+from .models import Incident, IncidentSubject
 
 QUEUE_PAGE_SIZE = 50
 
@@ -85,12 +85,7 @@ def report_status(request, token):
     incident = Incident.objects.filter(status_token=token).first()
     if incident is None:
         return render(request, "incidents/report_status_invalid.html", status=404)
-    CaseRead.objects.create(
-        incident=incident,
-        user=request.user if request.user.is_authenticated else None,
-        what="status, by the reporter's link",
-        allowed=True,
-    )
+    access.case_read_record(incident=incident, user=request.user, what="status, by the reporter's link", allowed=True)
     return render(
         request, "incidents/report_status.html", {"incident": incident, "welfare": services.welfare_officers()}
     )
@@ -402,7 +397,7 @@ def case_export(request, reference):
         device = people_services.second_factor_device(user=request.user, code=form.cleaned_data["code"])
         redacted = form.cleaned_data["version"] == "redacted"
         what = "PDF export, staff names removed" if redacted else "PDF export, full"
-        CaseRead.objects.create(incident=incident, user=request.user, what=what, allowed=device is not None)
+        access.case_read_record(incident=incident, user=request.user, what=what, allowed=device is not None)
         if device is not None:
             django_otp.login(request, device)
             data = selectors.case_page_data(incident)

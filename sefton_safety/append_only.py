@@ -46,3 +46,16 @@ def refuse_changes(table, message):
         {"postgresql": postgres_forward, "sqlite": sqlite_forward},
         {"postgresql": postgres_backward, "sqlite": sqlite_backward},
     )
+
+
+def refuse_replace(table, message):
+    """SQLite only: `INSERT OR REPLACE` deletes the row it collides with without firing the delete
+    trigger, so a row that is already there may not be inserted again. PostgreSQL has no such
+    statement; there the portal's database role cannot change these tables at all."""
+    # Table names and messages come from migrations, never from input.
+    collides = f"SELECT 1 FROM {table} WHERE id = NEW.id"  # noqa: S608
+    forward = (
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
+        f"WHEN EXISTS ({collides}) BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+    )
+    return sql_by_vendor({"sqlite": forward}, {"sqlite": f"DROP TRIGGER IF EXISTS {table}_no_replace;"})

@@ -43,6 +43,7 @@ WELFARE_CONTACT = env_str("WELFARE_CONTACT", "")
 
 INSTALLED_APPS = [
     "people.apps.CommitteeAdminConfig",
+    "sefton_safety.apps.SeftonSafetyConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "sefton_safety.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The address and sign-in that the read log of a case records for each read.
+    "sefton_safety.request_context.RequestOriginMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -119,6 +122,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the role the web and the worker connect as (sefton_safety.database_roles). Where set,
+# each migrate, run as the owner, keeps that role's privileges right for the tables there are.
+PORTAL_DATABASE_ROLE = env_str("PORTAL_DATABASE_ROLE", "")
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [

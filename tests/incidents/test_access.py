@@ -163,3 +163,19 @@ def test_inc5_someone_signed_out_is_sent_to_sign_in_and_never_sees_a_case(world,
     for page in CASE_PAGES.values():
         response = client.get(page(world))
         assert response.status_code == 302 and "/sign-in/" in response["Location"]
+
+
+def test_inc5_each_read_records_the_address_and_a_digest_of_the_sign_in_never_the_session_key(world, signed_in):
+    """Issue point: read-log rows record the session and the address."""
+    from sefton_safety.request_context import session_fingerprint
+
+    client = signed_in(world["people"]["welfare"])
+    client.get(CASE_PAGES["case page"](world), REMOTE_ADDR="203.0.113.7")
+    read = CaseRead.objects.filter(incident=world["case"], what="case page").latest("pk")
+    session_key = client.session.session_key
+    assert read.address == "203.0.113.7"
+    assert read.session == session_fingerprint(session_key) and len(read.session) == 32
+    assert session_key not in read.session
+    other = signed_in(world["people"]["deputy"])
+    other.get(CASE_PAGES["case page"](world))
+    assert CaseRead.objects.filter(incident=world["case"], what="case page").latest("pk").session != read.session
