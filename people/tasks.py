@@ -4,8 +4,15 @@ import smtplib
 
 from celery import shared_task
 
-from .models import User
-from .services import password_link_eligible, password_link_send, sign_in_link_eligible, sign_in_link_send
+from .models import Person, Role, User
+from .services import (
+    password_link_eligible,
+    password_link_send,
+    role_notice_recipients,
+    role_notice_send,
+    sign_in_link_eligible,
+    sign_in_link_send,
+)
 
 # Mail servers fail for a while and recover: retry with growing pauses, then give up loudly.
 EMAIL_RETRY = {
@@ -30,3 +37,24 @@ def send_sign_in_link(user_id):
     if user is None or not sign_in_link_eligible(user):
         return
     sign_in_link_send(user=user)
+
+
+@shared_task
+def send_role_notice(role_id):
+    """One task per welfare officer, so a failure for one is retried without emailing the others twice."""
+    role = Role.objects.filter(pk=role_id, status=Role.Status.IN_EFFECT).first()
+    if role is None:
+        return 0
+    officers = role_notice_recipients(role=role)
+    for officer in officers:
+        send_role_notice_to.delay(role_id, officer.pk)
+    return len(officers)
+
+
+@shared_task(**EMAIL_RETRY)
+def send_role_notice_to(role_id, person_id):
+    role = Role.objects.filter(pk=role_id).select_related("person", "granted_by", "decided_by").first()
+    officer = Person.objects.filter(pk=person_id).select_related("user").first()
+    if role is None or officer is None:
+        return
+    role_notice_send(role=role, officer=officer)
