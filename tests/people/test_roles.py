@@ -357,3 +357,51 @@ def test_sec_the_pending_grants_page_lets_a_second_officer_confirm_or_refuse_wit
     assert "Nia Hale" in history and "Rob Vane" in history and "Confirmed" in history and "Refused" in history
     assert committee_member.full_name in history and welfare_officer.full_name in history
     assert officer.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_sec_the_database_refuses_a_committee_role_in_effect_without_a_decision_or_decided_by_its_asker(
+    committee_member,
+):
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    person = factories.PersonFactory()
+    asker = committee_member.user
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Role.objects.create(person=person, kind=Role.Kind.WELFARE_OFFICER, status=Role.Status.IN_EFFECT)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Role.objects.create(
+            person=person, kind=Role.Kind.COMMITTEE, granted_by=asker, decided_by=asker, decided_at=timezone.now()
+        )
+    Role.objects.create(person=person, kind=Role.Kind.VOLUNTEER, status=Role.Status.IN_EFFECT)
+    assert list(Role.objects.filter(person=person).values_list("kind", flat=True)) == [Role.Kind.VOLUNTEER]
+
+
+def test_x1_the_grants_page_keeps_a_constant_number_of_queries(
+    signed_in, committee_member, welfare_officer, django_assert_num_queries
+):
+    from people import services
+
+    client = signed_in(welfare_officer)
+    url = reverse("people:role-grant-list")
+
+    def add_grants(count):
+        for _ in range(count):
+            person = factories.PersonFactory()
+            services.role_grant(person=person, kind=Role.Kind.COMMITTEE, granted_by=committee_member.user)
+            decided = services.role_grant(
+                person=factories.PersonFactory(), kind=Role.Kind.COMMITTEE, granted_by=committee_member.user
+            )
+            services.role_refuse(role=decided, refused_by=welfare_officer.user)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    add_grants(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add_grants(5)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
