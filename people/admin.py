@@ -216,10 +216,14 @@ class PersonAdmin(SimpleHistoryAdmin):
         for obj in formset.deleted_objects:
             obj.delete()
         for instance in instances:
-            if isinstance(instance, Role):
-                role_save_from_admin(request, instance)
-            else:
+            if not isinstance(instance, Role):
                 instance.save()
+                continue
+            try:
+                role_save_from_admin(request, instance)
+            except PeopleError as error:
+                # Only a new person's rows reach here unchecked: the form cannot look them up yet.
+                self.message_user(request, f"{instance.get_kind_display()} not granted: {error}", messages.ERROR)
         formset.save_m2m()
 
     @admin.action(description="Create sign-in accounts (guardians sign in by emailed link)")

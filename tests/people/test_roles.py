@@ -405,3 +405,31 @@ def test_x1_the_grants_page_keeps_a_constant_number_of_queries(
     add_grants(5)
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_ppl1_a_new_persons_role_row_that_the_service_refuses_is_reported_not_a_server_error(
+    signed_in, committee_member
+):
+    client = signed_in(committee_member)
+    data = {
+        "first_name": "Kit",
+        "last_name": "Marsh",
+        "date_of_birth": "",
+        "email": "",
+        "mobile": "",
+        "address": "",
+        "postcode": "",
+        "school": "",
+        "roles-TOTAL_FORMS": "1",
+        "roles-INITIAL_FORMS": "0",
+        "roles-0-kind": Role.Kind.CHILD,
+        "roles-0-starts_on": club_today().isoformat(),
+        "roles-0-ends_on": "",
+        "roles-0-note": "",
+        "team_places-TOTAL_FORMS": "0",
+        "team_places-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:people_person_add"), data, follow=True)
+    assert response.status_code == 200
+    assert "Young member not granted: A young member needs a date of birth" in response.content.decode()
+    assert not Role.objects.filter(person__last_name="Marsh").exists()
