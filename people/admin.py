@@ -119,6 +119,12 @@ def role_save_from_admin(request, role):
         )
     role.pk = saved.pk
     role.refresh_from_db()
+    if role.status == Role.Status.PENDING:
+        messages.warning(
+            request,
+            f"{role}: the grant waits for a second committee member or welfare officer to confirm it, "
+            "and gives no access until then.",
+        )
     return role
 
 
@@ -133,8 +139,8 @@ class RoleInline(admin.TabularInline):
         return formset
 
     extra = 0
-    fields = ["kind", "starts_on", "ends_on", "granted_by", "note"]
-    readonly_fields = ["granted_by"]
+    fields = ["kind", "starts_on", "ends_on", "granted_by", "status", "note"]
+    readonly_fields = ["granted_by", "status"]
     can_delete = False
     show_change_link = True
 
@@ -210,10 +216,14 @@ class PersonAdmin(SimpleHistoryAdmin):
         for obj in formset.deleted_objects:
             obj.delete()
         for instance in instances:
-            if isinstance(instance, Role):
-                role_save_from_admin(request, instance)
-            else:
+            if not isinstance(instance, Role):
                 instance.save()
+                continue
+            try:
+                role_save_from_admin(request, instance)
+            except PeopleError as error:
+                # Only a new person's rows reach here unchecked: the form cannot look them up yet.
+                self.message_user(request, f"{instance.get_kind_display()} not granted: {error}", messages.ERROR)
         formset.save_m2m()
 
     @admin.action(description="Create sign-in accounts (guardians sign in by emailed link)")
@@ -253,14 +263,14 @@ class PersonAdmin(SimpleHistoryAdmin):
 @admin.register(Role)
 class RoleAdmin(SimpleHistoryAdmin):
     form = RoleAdminForm
-    list_display = ["person", "kind", "starts_on", "ends_on", "granted_by", "revoked_by"]
-    list_filter = ["kind", "starts_on", "ends_on"]
+    list_display = ["person", "kind", "status", "starts_on", "ends_on", "granted_by", "decided_by", "revoked_by"]
+    list_filter = ["status", "kind", "starts_on", "ends_on"]
     search_fields = ["person__first_name", "person__last_name", "person__email", "note"]
     autocomplete_fields = ["person"]
-    readonly_fields = ["granted_by", "granted_at", "revoked_by", "revoked_at"]
+    readonly_fields = ["status", "granted_by", "granted_at", "decided_by", "decided_at", "revoked_by", "revoked_at"]
     date_hierarchy = "starts_on"
-    actions = ["revoke_today"]
-    list_select_related = ["person", "granted_by", "revoked_by"]
+    actions = ["confirm_grants", "refuse_grants", "revoke_today"]
+    list_select_related = ["person", "granted_by", "decided_by", "revoked_by"]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -272,6 +282,24 @@ class RoleAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         role_save_from_admin(request, obj)
+
+    def _decide(self, request, queryset, decide, done):
+        count = 0
+        for role in queryset:
+            try:
+                decide(role=role, by=request.user)
+                count += 1
+            except PeopleError as error:
+                self.message_user(request, f"{role}: {error}", messages.WARNING)
+        self.message_user(request, f"{count} grant(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Confirm the selected grants (a second pair of eyes)")
+    def confirm_grants(self, request, queryset):
+        self._decide(request, queryset, lambda role, by: services.role_confirm(role=role, confirmed_by=by), "confirmed")
+
+    @admin.action(description="Refuse the selected grants")
+    def refuse_grants(self, request, queryset):
+        self._decide(request, queryset, lambda role, by: services.role_refuse(role=role, refused_by=by), "refused")
 
     @admin.action(description="Revoke the selected roles from today")
     def revoke_today(self, request, queryset):

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from . import services
-from .models import Family, FamilyMember, Person, Role, Team, TeamPlayer, TeamStaff
+from .models import FOUR_EYES_ROLE_KINDS, Family, FamilyMember, Person, Role, Team, TeamPlayer, TeamStaff
 
 # Published on purpose: it opens only the fictional demo club, which refuses to load elsewhere.
 DEMO_PASSWORD = "sefton-park-demo"  # noqa: S105
@@ -117,6 +117,8 @@ class DemoClub:
         # quick, and a shared salt protects nothing that matters for a published password.
         self.password_hash = make_password(DEMO_PASSWORD)
         self.granted_by = None
+        # The second pair of eyes on committee and welfare grants: the chair, once appointed.
+        self.confirmed_by = None
         self.teams = {}
         self.volunteers = []
         self.guardian_volunteers = []
@@ -156,9 +158,14 @@ class DemoClub:
 
     # Register writes --------------------------------------------------------------------------
 
-    def grant(self, person, kind, *, starts_on=None, note=""):
+    def grant(self, person, kind, *, starts_on=None, note="", confirmed=True):
         return services.role_grant(
-            person=person, kind=kind, granted_by=self.granted_by, starts_on=starts_on or self.season(1), note=note
+            person=person,
+            kind=kind,
+            granted_by=self.granted_by,
+            starts_on=starts_on or self.season(1),
+            note=note,
+            confirmed_by=self.confirmed_by if confirmed and kind in FOUR_EYES_ROLE_KINDS else None,
         )
 
     def adult(self, first_name, last_name, *, email=None, address=False, date_of_birth=None):
@@ -240,7 +247,10 @@ class DemoClub:
             # The chair took over from the former chair (see build_role_history) at the last AGM.
             starts_on = self.last_agm if post == "Chair" else None
             name = self.first_name(self.random.choice("FM")), self.fake.last_name()
-            self.staff_member(*name, Role.Kind.COMMITTEE, note=post, starts_on=starts_on)
+            member = self.staff_member(*name, Role.Kind.COMMITTEE, note=post, starts_on=starts_on)
+            # The secretary and the chair were the register's first officers, with nobody else to
+            # confirm them; the chair confirms the secretary's later grants.
+            self.confirmed_by = self.confirmed_by or member.user
         self.staff_member("Priya", "Raman", Role.Kind.WELFARE_OFFICER, email=WELFARE_EMAIL, years=4)
         self.staff_member("Tom", "Gallagher", Role.Kind.DEPUTY_WELFARE_OFFICER, email=DEPUTY_WELFARE_EMAIL, years=2)
         self.staff_member("Aisha", "Okonkwo", Role.Kind.DESIGNATED_PERSON, email=DESIGNATED_EMAIL)
@@ -381,6 +391,12 @@ class DemoClub:
         # Stood down as chair at the last AGM and still coaches: one person, a role ended, a role held.
         role = self.grant(self.former_chair, Role.Kind.COMMITTEE, starts_on=self.season(9), note="Chair")
         services.role_revoke(role=role, revoked_by=self.granted_by, on=self.last_agm)
+
+        # Four eyes: the secretary has asked for a third welfare officer, who has no access until a
+        # second committee member or a welfare officer confirms it on the grants page.
+        self.grant(
+            self.volunteers[1], Role.Kind.DEPUTY_WELFARE_OFFICER, starts_on=self.today, note="Proposed", confirmed=False
+        )
 
     def summary(self):
         children = Person.objects.filter(roles__kind=Role.Kind.CHILD).distinct().count()

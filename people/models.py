@@ -174,9 +174,17 @@ class WithdrawnContactDetails(models.Model):
 
 
 class RoleQuerySet(models.QuerySet):
+    def in_effect(self):
+        """Granted and, where a second person must confirm, confirmed: a role waiting for its
+        confirmation, or refused, gives nothing anywhere."""
+        return self.filter(status=Role.Status.IN_EFFECT)
+
+    def pending(self):
+        return self.filter(status=Role.Status.PENDING)
+
     def current(self, on=None):
         day = on or club_today()
-        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day), starts_on__lte=day)
+        return self.in_effect().filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day), starts_on__lte=day)
 
 
 class Role(models.Model):
@@ -191,6 +199,11 @@ class Role(models.Model):
         VOLUNTEER = "volunteer", "Volunteer or staff (coach, team manager)"
         GUARDIAN = "guardian", "Parent or guardian"
         CHILD = "child", "Young member"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a second person to confirm"
+        IN_EFFECT = "in_effect", "In effect"
+        REFUSED = "refused", "Refused"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="roles")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -207,6 +220,16 @@ class Role(models.Model):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True, help_text="For example the committee minute reference.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_EFFECT)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="confirmed or refused by",
+    )
+    decided_at = models.DateTimeField("confirmed or refused at", null=True, blank=True)
     history = HistoricalRecords()
 
     objects = RoleQuerySet.as_manager()
@@ -218,6 +241,18 @@ class Role(models.Model):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="people_role_ends_after_it_starts",
             ),
+            # Four eyes, held by the database too: a committee or welfare role is in effect only
+            # with a recorded decision, never one made by the person who asked for it.
+            models.CheckConstraint(
+                condition=~Q(status="in_effect")
+                | ~Q(kind__in=["committee", "welfare_officer", "deputy_welfare_officer"])
+                | Q(decided_at__isnull=False),
+                name="people_role_four_eyes_kinds_in_effect_only_when_decided",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="in_effect") | Q(decided_by__isnull=True) | ~Q(decided_by=models.F("granted_by")),
+                name="people_role_nobody_confirms_their_own_request",
+            ),
         ]
         indexes = [models.Index(fields=["person", "kind"], name="people_role_person_kind_idx")]
 
@@ -226,7 +261,8 @@ class Role(models.Model):
 
     def is_current(self, on=None):
         day = on or club_today()
-        return self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
+        in_effect = self.status == self.Status.IN_EFFECT
+        return in_effect and self.starts_on <= day and (self.ends_on is None or day < self.ends_on)
 
 
 # Roles whose holders work with the club's data and sign in with a password.
@@ -243,6 +279,10 @@ STAFF_ROLE_KINDS = frozenset(
 # Roles that may not reach any page without a second factor.
 SECOND_FACTOR_ROLE_KINDS = frozenset({Role.Kind.COMMITTEE, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER})
 WELFARE_ROLE_KINDS = frozenset({Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER})
+# Roles that take effect only when a second committee member or welfare officer confirms them,
+# and the roles whose holders may confirm: together, nobody appoints a welfare officer alone.
+FOUR_EYES_ROLE_KINDS = frozenset({Role.Kind.COMMITTEE, *WELFARE_ROLE_KINDS})
+CONFIRMER_ROLE_KINDS = frozenset({Role.Kind.COMMITTEE, *WELFARE_ROLE_KINDS})
 
 
 class Family(models.Model):

@@ -84,3 +84,26 @@ def child_contact_details_findings(
             )
         )
     return findings
+
+
+def role_decision_problem(
+    *,
+    is_pending: bool,
+    decider_id: int | None,
+    asked_by_id: int | None,
+    subject_user_id: int | None,
+    decider_is_officer: bool,
+) -> str | None:
+    """Four eyes (the policy's safeguarding lead is never appointed by one person): who may confirm
+    or refuse a committee or welfare grant that waits, in words, or None when this person may."""
+    if not is_pending:
+        return "This grant is not waiting for a confirmation."
+    if decider_id is None:
+        return "A grant is confirmed by a person, signed in."
+    if decider_id == asked_by_id:
+        return "Nobody confirms their own request: a second committee member or welfare officer must."
+    if decider_id == subject_user_id:
+        return "Nobody confirms a grant for themselves: another committee member or welfare officer must."
+    if not decider_is_officer:
+        return "Only a committee member or a welfare officer confirms a grant of a committee or welfare role."
+    return None

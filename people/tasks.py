@@ -5,10 +5,12 @@ from datetime import datetime
 
 from celery import shared_task
 
-from .models import User
+from .models import Person, Role, User
 from .services import (
     password_link_eligible,
     password_link_send,
+    role_notice_recipients,
+    role_notice_send,
     second_factor_notice_send,
     sign_in_link_eligible,
     sign_in_link_send,
@@ -53,3 +55,24 @@ def send_second_factor_notice(user_id, change, device_name, at):
     if user is None:
         return
     second_factor_notice_send(user=user, change=change, device_name=device_name, at=datetime.fromisoformat(at))
+
+
+@shared_task
+def send_role_notice(role_id):
+    """One task per welfare officer, so a failure for one is retried without emailing the others twice."""
+    role = Role.objects.filter(pk=role_id, status=Role.Status.IN_EFFECT).first()
+    if role is None:
+        return 0
+    officers = role_notice_recipients(role=role)
+    for officer in officers:
+        send_role_notice_to.delay(role_id, officer.pk)
+    return len(officers)
+
+
+@shared_task(**EMAIL_RETRY)
+def send_role_notice_to(role_id, person_id):
+    role = Role.objects.filter(pk=role_id).select_related("person", "granted_by", "decided_by").first()
+    officer = Person.objects.filter(pk=person_id).select_related("user").first()
+    if role is None or officer is None:
+        return
+    role_notice_send(role=role, officer=officer)

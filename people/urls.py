@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import role_views, views
 
 app_name = "people"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("families/<int:pk>/", views.family_detail, name="family-detail"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("teams/<int:pk>/", views.team_detail, name="team-detail"),
+    path("roles/grants/", role_views.role_grant_list, name="role-grant-list"),
+    path("roles/grants/<int:pk>/confirm/", role_views.role_grant_confirm, name="role-grant-confirm"),
+    path("roles/grants/<int:pk>/refuse/", role_views.role_grant_refuse, name="role-grant-refuse"),
 ]

@@ -23,6 +23,8 @@ from . import access, services
 from .exceptions import SignInLinkInvalid, SignInLinkNotForStaff
 from .forms import OneTimeCodeForm, PasswordLinkRequestForm, SignInLinkRequestForm, StaffSignInForm
 from .models import (
+    CONFIRMER_ROLE_KINDS,
+    FOUR_EYES_ROLE_KINDS,
     STAFF_ROLE_KINDS,
     Family,
     FamilyMember,
@@ -242,6 +244,8 @@ def home(request):
         context["teams_played"] = Team.objects.filter(team_players__person=person) if person else []
     if kinds & {Role.Kind.COMMITTEE, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER} or user.is_superuser:
         context["register"] = _register_counts()
+    if kinds & CONFIRMER_ROLE_KINDS:
+        context["pending_grants"] = Role.objects.pending().filter(kind__in=FOUR_EYES_ROLE_KINDS).count()
     if kinds & {Role.Kind.COMMITTEE, Role.Kind.DESIGNATED_PERSON, Role.Kind.DESIGNATED_SUPERVISOR}:
         from accounts_registry.selectors import accounts_with_status
 

@@ -6,7 +6,7 @@ import pytest
 from django_otp.oath import totp
 
 from people import services
-from people.models import FamilyMember, Role
+from people.models import CONFIRMER_ROLE_KINDS, FOUR_EYES_ROLE_KINDS, FamilyMember, Person, Role
 from tests import factories
 
 # Playwright's synchronous API runs an event loop in the test thread; the ORM calls the browser
@@ -15,8 +15,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def make_person_with_role(kind, *, email, password=factories.STAFF_PASSWORD, **person_fields):
+    """A committee or welfare role is confirmed by one already in the register, as the four-eyes
+    rule asks; the register's first takes effect alone, with nobody else to confirm it."""
     person = factories.PersonFactory(email=email, **person_fields)
-    services.role_grant(person=person, kind=kind, starts_on=factories.years_ago(1))
+    confirmed_by = None
+    if kind in FOUR_EYES_ROLE_KINDS:
+        officer = (
+            Person.objects.holding(*CONFIRMER_ROLE_KINDS).filter(user__is_active=True).select_related("user").first()
+        )
+        confirmed_by = officer.user if officer else None
+    services.role_grant(person=person, kind=kind, starts_on=factories.years_ago(1), confirmed_by=confirmed_by)
     services.person_login_create(person=person, password=password)
     return person
 

@@ -72,3 +72,17 @@ def test_ppl4_adults_contact_details_need_no_consent():
         )
         == []
     )
+
+
+def _decision(**overrides):
+    values = {"is_pending": True, "decider_id": 3, "asked_by_id": 1, "subject_user_id": 2, "decider_is_officer": True}
+    return rules.role_decision_problem(**{**values, **overrides})
+
+
+def test_sec_four_eyes_a_second_officer_may_decide_and_nobody_else():
+    assert _decision() is None
+    assert "not waiting" in _decision(is_pending=False)
+    assert "their own request" in _decision(decider_id=1)
+    assert "for themselves" in _decision(decider_id=2)
+    assert "Only a committee member or a welfare officer" in _decision(decider_is_officer=False)
+    assert "signed in" in _decision(decider_id=None)

@@ -80,3 +80,23 @@ def test_with_nothing_configured_the_embedded_database_and_broker_deliver_throug
     assert received[0]["to"] == ["nia.evans@example.org"]
     assert (tmp_path / "db.sqlite3").exists()
     assert (tmp_path / "broker" / "queue").is_dir()
+
+
+@pytest.mark.worker
+def test_sec_a_confirmed_welfare_grant_emails_every_welfare_officer_once_through_the_worker(
+    celery_worker_process, smtp_server
+):
+    from tests.consents.test_worker import plain_text, wait_for_exactly
+
+    committee = make_person_with_role(Role.Kind.COMMITTEE, email="secretary@example.org")
+    lead = make_person_with_role(Role.Kind.WELFARE_OFFICER, email="welfare@example.org")
+    make_person_with_role(Role.Kind.DEPUTY_WELFARE_OFFICER, email="deputy@example.org")
+    new = factories.PersonFactory(first_name="Nia", last_name="Hale", email="nia.hale@example.org")
+    role = services.role_grant(person=new, kind=Role.Kind.DEPUTY_WELFARE_OFFICER, granted_by=committee.user)
+    services.role_confirm(role=role, confirmed_by=lead.user)
+
+    received = wait_for_exactly(smtp_server, 3)
+    assert sorted(r["to"][0] for r in received) == ["deputy@example.org", "nia.hale@example.org", "welfare@example.org"]
+    body = plain_text(received[0])
+    assert "Nia Hale is now deputy welfare officer" in body
+    assert committee.full_name in body and lead.full_name in body
