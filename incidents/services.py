@@ -21,6 +21,9 @@ from .exceptions import ChronologyError, EvidenceRefused, IncidentError
 from .models import CaseEntry, Evidence, Incident, IncidentSubject
 
 ALERT_GRACE = timedelta(minutes=2)
+# The chronology's words for a report stored without an alert of its own (the concern form's
+# per-address limit); the reporter's status page reads them too.
+ALERT_HELD_BACK = "Stored with no separate alert"
 
 EVIDENCE_TYPES = {
     "image/png": "PNG image",
@@ -60,9 +63,15 @@ def incident_report(
     reporter_contact="",
     evidence_file=None,
     evidence_description="",
+    alert=True,
 ):
     """INC-1, INC-2: one procedure for every report, whoever makes it and however the concern
-    arose (online or face to face). The welfare officers are alerted once it is stored."""
+    arose (online or face to face). The welfare officers are alerted once it is stored.
+
+    With `alert=False` (one of many reports from one address within minutes, the officers already
+    alerted to the first of them) the report is stored and listed all the same, but sends no alert
+    of its own, and its chronology says so: a flood cannot bury the officers' phones, and a genuine
+    report inside it is never lost."""
     if not (what_happened or "").strip():
         raise IncidentError("Say what happened, in your own words.")
     if happened_on > timezone.localdate():
@@ -85,8 +94,25 @@ def incident_report(
     _entry(incident, CaseEntry.Kind.REPORT, f"Concern reported through the form.{risk}", user)
     if evidence_file is not None:
         evidence_add(incident=incident, by=user, uploaded_file=evidence_file, description=evidence_description)
-    _alert_on_commit(incident)
+    if alert:
+        _alert_on_commit(incident)
+    else:
+        # Marked as alerted, so the scheduler's sweep does not send the alert held back here.
+        incident.alerted_at = incident.reported_at
+        incident.save(update_fields=["alerted_at"])
+        _entry(
+            incident,
+            CaseEntry.Kind.STATUS,
+            f"{ALERT_HELD_BACK}: one of many reports from the same address within minutes; the welfare "
+            "officers were alerted to the first of them.",
+            None,
+        )
     return incident
+
+
+def incident_alert_held_back(incident):
+    """Whether this report was stored without an alert of its own (see `incident_report`)."""
+    return incident.entries.filter(kind=CaseEntry.Kind.STATUS, text__startswith=ALERT_HELD_BACK).exists()
 
 
 def _alert_on_commit(incident, *, except_user=None):
