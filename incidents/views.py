@@ -355,7 +355,7 @@ def evidence_file(request, reference, pk):
         handle = item.file.open("rb")
     except FileNotFoundError:
         return render(request, "incidents/evidence_missing.html", {"incident": incident, "item": item}, status=410)
-    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    response = FileResponse(handle, as_attachment=True, filename=item.download_name, content_type=item.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
