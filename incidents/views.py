@@ -69,7 +69,7 @@ def _welfare_contacts():
 def report(request):
     """INC-1, INC-2: anyone, signed in or not, reports a concern the same way.
 
-    Under a flood from one sender (issue: 30 reports in 7 seconds, each alerting every officer)
+    Under a flood from one sender (dozens of reports in seconds, each alerting every officer)
     a report is never simply dropped. Past `CONCERN_ALERT_RATE` it is stored and listed but sends
     no alert of its own, because a child's report can sit inside a flood from a shared address
     and a stored report is read while a refused one may never be sent again. Only past
