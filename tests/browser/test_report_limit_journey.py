@@ -35,3 +35,18 @@ def test_inc1_a_refused_report_keeps_what_was_typed_and_says_whom_to_call(
     assert fits_the_screen_width(page)
     shot(page, f"report-limited-{viewport}")
     assert Incident.objects.count() == 0 and alerts == []
+
+
+def test_inc3_a_report_stored_without_its_own_alert_says_so_and_whom_to_contact(
+    phone_page, settings, welfare_officer, alerts
+):
+    settings.CONCERN_ALERT_RATE = "0/d"  # the officers were already alerted to this connection's reports
+    phone_page.goto("/concerns/report/")
+    fill_in_the_report(phone_page, what_happened=WHAT_HAPPENED)
+    phone_page.get_by_role("button", name="Send to the welfare officers").click()
+    phone_page.get_by_role("heading", name="Your concern").wait_for()
+    expect(phone_page.get_by_text("were not sent a separate alert for this one")).to_be_visible()
+    expect(phone_page.get_by_role("link", name=welfare_officer.email)).to_be_visible()
+    assert fits_the_screen_width(phone_page)
+    shot(phone_page, "report-stored-quietly-phone")
+    assert Incident.objects.count() == 1 and alerts == []
