@@ -56,6 +56,9 @@ _IMAGE_WRITERS = {
     "image/gif": ("GIF", {}),
     "image/webp": ("WEBP", {"lossless": True}),
 }
+# A 48-megapixel phone photo fits; a few kilobytes that would unpack into gigabytes do not.
+MAX_PIXELS = 100_000_000
+_TOO_LARGE_PICTURE = "That is too large a picture to keep. Send a screenshot, or the photo at a smaller size."
 _UNREADABLE_PICTURE = "The picture could not be read as a picture. Take a new screenshot and send that instead."
 _ACTIVE_PDF = (
     "This PDF contains a script, an automatic action or an attached file, so it cannot be kept: it could run "
@@ -107,6 +110,9 @@ def _redrawn_image(content, content_type):
         with Image.open(io.BytesIO(content)) as image:
             if image.format != pillow_name:
                 raise EvidenceRefused(_UNREADABLE_PICTURE)
+            # Checked from the header, before a single pixel is unpacked.
+            if image.width * image.height > MAX_PIXELS:
+                raise EvidenceRefused(_TOO_LARGE_PICTURE)
             image.load()
             out = io.BytesIO()
             if getattr(image, "is_animated", False) and kept_type == "image/gif":
@@ -120,7 +126,9 @@ def _redrawn_image(content, content_type):
                 upright.save(out, format=writer, **options)
     except EvidenceRefused:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as error:
+    except Image.DecompressionBombError as error:
+        raise EvidenceRefused(_TOO_LARGE_PICTURE) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise EvidenceRefused(_UNREADABLE_PICTURE) from error
     return KeptFile(content=out.getvalue(), content_type=kept_type, reencoded_from=content_type)
 

@@ -173,3 +173,10 @@ def test_inc9_a_file_that_says_it_is_an_image_but_does_not_draw_is_refused(case,
     with pytest.raises(EvidenceRefused, match="could not be read as a picture"):
         services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload("x.png", PNG[:40]))
     assert not Evidence.objects.exists()
+
+
+def test_inc9_a_small_file_that_would_unpack_into_a_vast_picture_is_refused_before_it_is_drawn(case, welfare_officer):
+    out = io.BytesIO()
+    Image.new("1", (12_000, 9_000)).save(out, format="PNG")  # a few kilobytes, 108 million pixels
+    with pytest.raises(EvidenceRefused, match="too large a picture"):
+        services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload("x.png", out.getvalue()))
