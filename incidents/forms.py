@@ -72,6 +72,28 @@ class IncidentReportForm(forms.Form):
         help_text="An email address or phone number. Leave it empty to stay anonymous.",
     )
 
+    # A box people never see (hidden, out of the tab order and from screen readers) that form-filling
+    # bots fill in. A report with it filled is not stored but shown again with the box empty, so a
+    # person whose browser filled it loses nothing by pressing Send once more.
+    leave_empty = forms.CharField(
+        label="Leave this box empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def without_trap(self):
+        """The same form again, everything typed kept, the hidden box emptied."""
+        data = self.data.copy()
+        data["leave_empty"] = ""
+        form = type(self)(data)
+        form.is_valid()
+        form.add_error(
+            None,
+            "Your concern has not been sent yet. Check it and press “Send to the welfare officers” again"
+            f"{', attaching the screenshot once more' if self.files else ''}.",
+        )
+        return form
+
     def clean_happened_on(self):
         day = self.cleaned_data["happened_on"]
         if day > timezone.localdate():

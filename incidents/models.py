@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from people.models import Person
 from sefton_safety.workflow import TransitionMixin
 
+from . import evidence_files
 from .exceptions import IncidentError
 
 # Unambiguous when read aloud or copied from paper: no 0/O, 1/I/L.
@@ -282,6 +283,12 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"Evidence {self.pk} on {self.incident}"
+
+    @property
+    def download_name(self):
+        """The sender's name for the file, ending in the extension of the type read from its bytes:
+        a picture named `chat.pdf` is handed out as `chat.png`, never opened as something else."""
+        return evidence_files.download_name(self.original_name, self.content_type)
 
 
 class CaseRead(models.Model):

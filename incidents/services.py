@@ -5,8 +5,8 @@ its own history (X-2)."""
 import hashlib
 from datetime import timedelta
 
-import filetype
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,21 +15,15 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, Person
 
-from . import rules
+from . import evidence_files, rules
 from .access import VIEW_CASE, is_welfare_officer
 from .exceptions import ChronologyError, EvidenceRefused, IncidentError
 from .models import CaseEntry, Evidence, Incident, IncidentSubject
 
 ALERT_GRACE = timedelta(minutes=2)
-
-EVIDENCE_TYPES = {
-    "image/png": "PNG image",
-    "image/jpeg": "JPEG image",
-    "image/gif": "GIF image",
-    "image/webp": "WebP image",
-    "image/heic": "HEIC photo",
-    "application/pdf": "PDF document",
-}
+# The chronology's words for a report stored without an alert of its own (the concern form's
+# per-address limit); the reporter's status page reads them too.
+ALERT_HELD_BACK = "Stored with no separate alert"
 
 
 def welfare_officers():
@@ -60,9 +54,15 @@ def incident_report(
     reporter_contact="",
     evidence_file=None,
     evidence_description="",
+    alert=True,
 ):
     """INC-1, INC-2: one procedure for every report, whoever makes it and however the concern
-    arose (online or face to face). The welfare officers are alerted once it is stored."""
+    arose (online or face to face). The welfare officers are alerted once it is stored.
+
+    With `alert=False` (one of many reports from one address within minutes, the officers already
+    alerted to the first of them) the report is stored and listed all the same, but sends no alert
+    of its own, and its chronology says so: a flood cannot bury the officers' phones, and a genuine
+    report inside it is never lost."""
     if not (what_happened or "").strip():
         raise IncidentError("Say what happened, in your own words.")
     if happened_on > timezone.localdate():
@@ -85,8 +85,25 @@ def incident_report(
     _entry(incident, CaseEntry.Kind.REPORT, f"Concern reported through the form.{risk}", user)
     if evidence_file is not None:
         evidence_add(incident=incident, by=user, uploaded_file=evidence_file, description=evidence_description)
-    _alert_on_commit(incident)
+    if alert:
+        _alert_on_commit(incident)
+    else:
+        # Marked as alerted, so the scheduler's sweep does not send the alert held back here.
+        incident.alerted_at = incident.reported_at
+        incident.save(update_fields=["alerted_at"])
+        _entry(
+            incident,
+            CaseEntry.Kind.STATUS,
+            f"{ALERT_HELD_BACK}: one of many reports from the same address within minutes; the welfare "
+            "officers were alerted to the first of them.",
+            None,
+        )
     return incident
+
+
+def incident_alert_held_back(incident):
+    """Whether this report was stored without an alert of its own (see `incident_report`)."""
+    return incident.entries.filter(kind=CaseEntry.Kind.STATUS, text__startswith=ALERT_HELD_BACK).exists()
 
 
 def _alert_on_commit(incident, *, except_user=None):
@@ -236,47 +253,49 @@ def case_entry_add(*, incident, by, kind, text, agency="", agency_reference="", 
     return entry
 
 
-def _sniffed_type(uploaded_file):
-    head = uploaded_file.read(8192)
-    uploaded_file.seek(0)
-    kind = filetype.guess(head)
-    return kind.mime if kind is not None else ""
-
-
 @transaction.atomic
 def evidence_add(*, incident, by, uploaded_file, description=""):
     """INC-9: stores a screenshot or document privately with the case. The type is read from the
-    file's own bytes, not its name, and only images and PDFs are kept."""
+    file's own bytes, not its name, and only images and PDFs are kept: a picture drawn again from
+    its pixels, a PDF only if it runs nothing when opened (`evidence_files`). The checksum is of
+    the copy kept; the chronology also records the checksum of the file as it was sent."""
     incident = _locked(incident)
     if not incident.is_open:
         raise EvidenceRefused("This case is closed. Reopen it to add evidence.")
     if uploaded_file.size > settings.EVIDENCE_MAX_BYTES:
         limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
         raise EvidenceRefused(f"The file is larger than {limit} MB. Send a smaller screenshot or a PDF.")
-    content_type = _sniffed_type(uploaded_file)
-    if content_type not in EVIDENCE_TYPES:
-        raise EvidenceRefused("Only screenshots and photos (PNG, JPEG, GIF, WebP, HEIC) or PDF documents can be added.")
-    digest = hashlib.sha256()
-    for chunk in uploaded_file.chunks():
-        digest.update(chunk)
     uploaded_file.seek(0)
+    content = uploaded_file.read()
+    content_type = evidence_files.sniffed_type(content[:8192])
+    if content_type not in evidence_files.EVIDENCE_TYPES:
+        raise EvidenceRefused("Only screenshots and photos (PNG, JPEG, GIF, WebP, HEIC) or PDF documents can be added.")
+    kept = evidence_files.kept_copy(content, content_type)
     name = (uploaded_file.name or "evidence")[-200:]
     evidence = Evidence(
         incident=incident,
         original_name=name,
-        content_type=content_type,
-        size=uploaded_file.size,
-        sha256=digest.hexdigest(),
+        content_type=kept.content_type,
+        size=len(kept.content),
+        sha256=hashlib.sha256(kept.content).hexdigest(),
         description=description.strip()[:300],
         uploaded_by=by,
     )
-    evidence.file.save("evidence", uploaded_file, save=False)
+    evidence.file.save("evidence", ContentFile(kept.content), save=False)
     stored = evidence.file.name
+    label = description.strip() or evidence_files.EVIDENCE_TYPES[content_type]
+    text = f"Evidence added: {label} ({name})."
+    if kept.reencoded_from:
+        kinds = [evidence_files.EVIDENCE_TYPES[kind].split()[0] for kind in (content_type, kept.content_type)]
+        converted = f" from {kinds[0]} to {kinds[1]}" if kinds[0] != kinds[1] else ""
+        text += (
+            f" The picture was re-encoded{converted} on arrival, so nothing hidden in or after it is kept."
+            f" SHA-256 of the file as sent {hashlib.sha256(content).hexdigest()}; as kept {evidence.sha256}."
+        )
     # A file whose record failed to save is removed at once: evidence never lies about unlinked.
     try:
         evidence.save()
-        label = description.strip() or EVIDENCE_TYPES[content_type]
-        _entry(incident, CaseEntry.Kind.EVIDENCE, f"Evidence added: {label} ({name}).", by)
+        _entry(incident, CaseEntry.Kind.EVIDENCE, text, by)
     except Exception:
         evidence.file.storage.delete(stored)
         raise

@@ -6,18 +6,21 @@ shared family computer keeps a copy.
 """
 
 import django_otp
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
 
 from messaging.models import Reply
 from people import services as people_services
@@ -49,13 +52,38 @@ def _welfare_officer_users():
     )
 
 
+def _over_limit(request, group, rate):
+    """Counts this report against its sender (their account if signed in, else their address)
+    in the shared cache, and says whether the count has passed `rate`."""
+    return is_ratelimited(request, group=group, key="user_or_ip", rate=rate, method=ALL, increment=True)
+
+
+def _welfare_contacts():
+    return services.welfare_officers().prefetch_related(
+        Prefetch("roles", queryset=Role.objects.current(), to_attr="current_roles")
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report(request):
-    """INC-1, INC-2: anyone, signed in or not, reports a concern the same way."""
+    """INC-1, INC-2: anyone, signed in or not, reports a concern the same way.
+
+    Under a flood from one sender (dozens of reports in seconds, each alerting every officer)
+    a report is never simply dropped. Past `CONCERN_ALERT_RATE` it is stored and listed but sends
+    no alert of its own, because a child's report can sit inside a flood from a shared address
+    and a stored report is read while a refused one may never be sent again. Only past
+    `CONCERN_REPORT_RATE` is the form refused, with everything typed kept on the page and the
+    welfare officers' contacts and 999 beside it, so a real reporter can still reach a person."""
     form = IncidentReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if data["leave_empty"]:
+            return render(request, "incidents/incident_report.html", {"form": form.without_trap()})
+        if _over_limit(request, "concern-report", settings.CONCERN_REPORT_RATE):
+            context = {"form": form, "limited": True, "welfare_officers": _welfare_contacts()}
+            return render(request, "incidents/incident_report.html", context, status=429)
+        alert = not _over_limit(request, "concern-alert", settings.CONCERN_ALERT_RATE)
         try:
             incident = services.incident_report(
                 reporter=request.user,
@@ -69,6 +97,7 @@ def report(request):
                 reporter_name=data["reporter_name"],
                 reporter_contact=data["reporter_contact"],
                 evidence_file=data["evidence"],
+                alert=alert,
             )
         except IncidentError as error:
             form.add_error("evidence" if error.rule == "INC-9" else None, str(error))
@@ -86,9 +115,14 @@ def report_status(request, token):
     if incident is None:
         return render(request, "incidents/report_status_invalid.html", status=404)
     access.case_read_record(incident=incident, user=request.user, what="status, by the reporter's link", allowed=True)
-    return render(
-        request, "incidents/report_status.html", {"incident": incident, "welfare": services.welfare_officers()}
-    )
+    context = {
+        "incident": incident,
+        "welfare": services.welfare_officers(),
+        "alert_held_back": services.incident_alert_held_back(incident),
+    }
+    if context["alert_held_back"]:
+        context["welfare_officers"] = _welfare_contacts()
+    return render(request, "incidents/report_status.html", context)
 
 
 @login_required
@@ -316,7 +350,7 @@ def evidence_file(request, reference, pk):
         handle = item.file.open("rb")
     except FileNotFoundError:
         return render(request, "incidents/evidence_missing.html", {"incident": incident, "item": item}, status=410)
-    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    response = FileResponse(handle, as_attachment=True, filename=item.download_name, content_type=item.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -1,8 +1,10 @@
 """Role fixtures: one signed-in-able person per kind of user, built through the services."""
 
 import os
+import uuid
 
 import pytest
+from django.core.cache import cache
 from django_otp.oath import totp
 
 from people import services
@@ -148,3 +150,17 @@ def _fresh_content_verdicts():
     from messaging import services
 
     services._CONTENT_VERDICTS.clear()
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """Each test counts in a cache of its own (the concern form's per-address limits live there),
+    on the real Redis, and leaves nothing behind."""
+    prefix = f"{settings.CACHES['default'].get('KEY_PREFIX', '')}-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
+    yield
+    client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client is not None:
+        redis = client(write=True)
+        for key in redis.scan_iter(match=f"{prefix}:*"):
+            redis.delete(key)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "simple_history",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_ratelimit",
     "people",
     "consents",
     "accounts_registry",
@@ -125,6 +126,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL: the role the web and the worker connect as (sefton_safety.database_roles). Where set,
 # each migrate, run as the owner, keeps that role's privileges right for the tables there are.
 PORTAL_DATABASE_ROLE = env_str("PORTAL_DATABASE_ROLE", "")
+
+# The cache holds the per-address counts of the concern form's limit, so every web process must
+# share it: Redis (CACHE_URL, else the broker's Redis). Without Redis only the development server,
+# a single process, may count in its own memory; in production that is refused at start-up
+# (django_ratelimit.E003 in `manage.py check --deploy`).
+_broker_url = env_str("CELERY_BROKER_URL", "")
+CACHE_URL = env_str("CACHE_URL", _broker_url if _broker_url.startswith(("redis://", "rediss://")) else "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "sefton"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SILENCED_SYSTEM_CHECKS = [
+    # Django's own Redis cache counts with Redis's atomic INCR; the library lists only others.
+    "django_ratelimit.W001",
+    *(["django_ratelimit.E003"] if DEBUG and not CACHE_URL else []),
+]
+# The concern form (INC-1) per address: past the first rate a report is stored without alerting
+# the welfare officers again; past the second the form is refused, keeping what was typed.
+CONCERN_ALERT_RATE = env_str("CONCERN_ALERT_RATE", "5/10m")
+CONCERN_REPORT_RATE = env_str("CONCERN_REPORT_RATE", "20/h")
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
@@ -252,6 +279,9 @@ if not DEBUG:
         # the client's address the proxy reports, or one person's typos would lock out everyone.
         AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
         AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
+        # The concern form's per-address limit counts the same client address.
+        PROXY_COUNT = AXES_IPWARE_PROXY_COUNT
+        RATELIMIT_IP_META_KEY = "sefton_safety.addresses.client_address"
 
 # Email: SMTP in production; printed to the console in development unless EMAIL_HOST is set.
 # EMAIL_BACKEND may name another Django mail backend (for example the console one for a trial).

@@ -16,6 +16,9 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 DEMO_MODE = False
 SITE_URL = "http://testserver"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# The real shared cache (the concern form's limits count there); each run, and each test (see
+# tests/conftest.py), under its own prefix.
+CACHES["default"]["KEY_PREFIX"] = f"sefton-test-{os.getpid()}"  # noqa: F405
 
 # Each test run has its own queue on the shared broker, so a worker started by one run never takes
 # another run's tasks. The worker process the tests start is given the same name.
