@@ -53,7 +53,11 @@ class User(AbstractUser):
     """A sign-in account. Who the person is, and what they may do, lives on Person and Role."""
 
     username = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(
+        "email address",
+        unique=True,
+        error_messages={"unique": "Another account already signs in with this email address. Use a different one."},
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -64,11 +68,22 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="people_user_email_unique_ci"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="people_user_email_unique_ci",
+                violation_error_message="Another account already signs in with this email address, in "
+                "capital or small letters. Use a different one.",
+            ),
         ]
 
     def __str__(self):
         return self.email
+
+    def clean(self):
+        super().clean()
+        # Addresses are compared case-insensitively everywhere; storing them in lower case keeps
+        # what the committee types and what the lockout counts the same.
+        self.email = (self.email or "").strip().lower()
 
 
 class PersonQuerySet(models.QuerySet):

@@ -4,6 +4,7 @@ step of a sign-in."""
 
 from datetime import timedelta
 
+import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
@@ -222,6 +223,28 @@ def test_sec_staff_sign_in_accepts_the_address_in_any_case(client, volunteer):
     response = sign_in_with_password(client, "Coach@EXAMPLE.org")
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(volunteer.user.pk)
+
+
+def test_sec_a_second_account_with_the_same_address_in_another_case_is_refused_clearly(volunteer):
+    from django.core.exceptions import ValidationError
+
+    from people.models import User
+
+    duplicate = User(email="COACH@Example.org")
+    duplicate.set_unusable_password()
+    with pytest.raises(ValidationError) as refused:
+        duplicate.full_clean()
+    assert "already signs in with this email address" in str(refused.value)
+    # The database refuses it too, whichever way it comes in.
+    from django.db import IntegrityError, transaction
+
+    duplicate.email = "COACH@Example.org"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+    fresh = User(email="Someone.New@Example.org")
+    fresh.set_unusable_password()
+    fresh.full_clean()
+    assert fresh.email == "someone.new@example.org"
 
 
 def test_sec_the_lock_releases_after_the_cool_off(client, volunteer):
