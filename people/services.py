@@ -266,7 +266,11 @@ def sign_in_link_request(*, email):
     return True
 
 
+@transaction.atomic
 def sign_in_link_url(user, *, scope=SIGN_IN_LINK_SCOPE, next_url=None):
+    """Makes a new emailed link for the account, which spends every earlier one (people.link_tokens)."""
+    user.link_made_at = timezone.now()
+    user.save(update_fields=["link_made_at"])
     query = sesame.utils.get_query_string(user, scope=scope)
     if next_url:
         query += f"&next={next_url}"

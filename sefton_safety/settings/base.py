@@ -153,6 +153,9 @@ AXES_VERBOSE = False
 # Guardians sign in from single-use, time-limited links.
 SESAME_MAX_AGE = timedelta(minutes=env_int("SIGN_IN_LINK_MINUTES", 30))
 SESAME_ONE_TIME = True
+# A link also dies when the account's address changes or a newer link is made (people.link_tokens).
+SESAME_INVALIDATE_ON_EMAIL_CHANGE = True
+SESAME_TOKENS = ["people.link_tokens"]
 SESAME_TOKEN_NAME = "t"  # noqa: S105 (the query parameter's name, not a secret)
 
 OTP_TOTP_ISSUER = CLUB_NAME

@@ -265,3 +265,44 @@ def test_sec_removing_an_authenticator_emails_the_owner(committee_member, django
     send_second_factor_notice.run(committee_member.user.pk, "removed", device.name, "2027-12-18T22:30:00+00:00")
     assert mail.outbox[0].to == ["committee@example.org"]
     assert "was removed from your" in mail.outbox[0].body.replace("\n", " ")
+
+
+# Standing guarantee: signed links that cannot be replayed, altered or used after a newer one -----
+
+
+def _link_token(user, **kwargs):
+    return services.sign_in_link_url(user, **kwargs).split("t=")[1].split("&")[0]
+
+
+def test_sec_an_older_link_stops_working_once_a_newer_one_is_made(client, guardian):
+    older = _link_token(guardian.user)
+    newer = _link_token(guardian.user)
+    assert client.post(reverse("people:link-open"), {"t": older}).status_code == 410
+    assert SESSION_KEY not in client.session
+    assert client.post(reverse("people:link-open"), {"t": newer}).status_code == 302
+
+
+def test_sec_a_link_stops_working_when_the_address_changes(client, guardian):
+    token = _link_token(guardian.user)
+    guardian.user.email = "new.address@example.org"
+    guardian.user.save(update_fields=["email"])
+    assert client.post(reverse("people:link-open"), {"t": token}).status_code == 410
+    assert SESSION_KEY not in client.session
+
+
+def test_sec_a_link_cannot_be_replayed_altered_or_moved_to_another_scope(client, guardian):
+    import sesame.tokens_v1
+
+    token = _link_token(guardian.user)
+    altered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    assert client.post(reverse("people:link-open"), {"t": altered}).status_code == 410
+    # A token for another purpose (no scope) or of django-sesame's older format is refused.
+    from sesame.utils import get_token
+
+    assert client.post(reverse("people:link-open"), {"t": get_token(guardian.user)}).status_code == 410
+    old_format = sesame.tokens_v1.create_token(guardian.user)
+    assert client.post(reverse("people:link-open"), {"t": old_format}).status_code == 410
+
+    assert client.post(reverse("people:link-open"), {"t": token}).status_code == 302
+    client.logout()
+    assert client.post(reverse("people:link-open"), {"t": token}).status_code == 410
