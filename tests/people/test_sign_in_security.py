@@ -306,3 +306,54 @@ def test_sec_a_link_cannot_be_replayed_altered_or_moved_to_another_scope(client,
     assert client.post(reverse("people:link-open"), {"t": token}).status_code == 302
     client.logout()
     assert client.post(reverse("people:link-open"), {"t": token}).status_code == 410
+
+
+# Standing guarantee: lockout per address, sessions end with the password -------------------------
+
+
+def test_sec_one_password_tried_on_many_accounts_locks_the_address(client, db):
+    for number in range(5):
+        client.post(
+            reverse("people:login"),
+            {"username": f"someone{number}@example.org", "password": "Summer2027!"},
+            REMOTE_ADDR="203.0.113.50",
+        )
+    make_person_with_role(Role.Kind.VOLUNTEER, email="coach@example.org")
+    locked = client.post(
+        reverse("people:login"), {"username": "coach@example.org", "password": PASSWORD}, REMOTE_ADDR="203.0.113.50"
+    )
+    assert locked.status_code == 429
+    elsewhere = client.post(
+        reverse("people:login"), {"username": "coach@example.org", "password": PASSWORD}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert elsewhere.status_code == 302
+
+
+def test_sec_every_other_session_ends_when_the_password_changes(volunteer, client):
+    """The password is set from its emailed link; a session opened before it ends at its next page."""
+    from django.test import Client
+
+    other = Client()
+    other.force_login(volunteer.user, backend="people.backends.RoleBackend")
+    own_record = reverse("people:person-detail", args=[volunteer.pk])
+    assert other.get(own_record).status_code == 200
+
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    path = reverse(
+        "people:password-set",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(volunteer.user.pk)),
+            "token": default_token_generator.make_token(volunteer.user),
+        },
+    )
+    set_url = client.get(path, follow=True).redirect_chain[-1][0]
+    phrase = "a brand new long phrase"
+    done = client.post(set_url, {"new_password1": phrase, "new_password2": phrase})
+    assert done.status_code == 302
+
+    response = other.get(own_record)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("people:login"))
+    assert SESSION_KEY not in other.session
