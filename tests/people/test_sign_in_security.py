@@ -357,3 +357,30 @@ def test_sec_every_other_session_ends_when_the_password_changes(volunteer, clien
     response = other.get(own_record)
     assert response.status_code == 302 and response["Location"].startswith(reverse("people:login"))
     assert SESSION_KEY not in other.session
+
+
+# Standing guarantee: passwords checked against a breach list shipped with the portal -------------
+
+
+def test_sec_a_password_from_a_public_breach_list_is_refused_with_no_network(volunteer, monkeypatch):
+    """Both are long enough for the length rule, and neither is in Django's 20,000; the list has
+    more than 40,000 entries and is read from the installed package, not fetched."""
+    import socket
+
+    from django.contrib.auth.password_validation import validate_password
+
+    from people.passwords import breached_passwords
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the breach check must not use the network")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    assert len(breached_passwords()) > 40_000
+    from django.core.exceptions import ValidationError
+
+    for breached in ("whosyourdaddy", "Lost4815162342 "):
+        with pytest.raises(ValidationError) as refused:
+            validate_password(breached, user=volunteer.user)
+        assert "stolen from other websites" in str(refused.value)
+    validate_password("kettle harbour violet thursday", user=volunteer.user)
