@@ -384,3 +384,25 @@ def test_sec_a_password_from_a_public_breach_list_is_refused_with_no_network(vol
             validate_password(breached, user=volunteer.user)
         assert "stolen from other websites" in str(refused.value)
     validate_password("kettle harbour violet thursday", user=volunteer.user)
+
+
+def test_sec_an_authenticator_is_removed_only_after_a_fresh_code_and_never_the_last_one_needed(
+    client, committee_member, django_capture_on_commit_callbacks
+):
+    phone = factories.confirmed_totp_device(committee_member.user)
+    spare = factories.confirmed_totp_device(committee_member.user)
+    remove = reverse("people:two-factor-remove")
+    sign_in_with_password(client, "committee@example.org")
+    refused = client.post(remove, {"device": spare.pk})
+    assert refused.status_code == 302 and refused["Location"].startswith(VERIFY)
+    assert TOTPDevice.objects.filter(pk=spare.pk).exists()
+
+    client.post(VERIFY, {"code": current_code(phone)})
+    assert b"Your authenticator apps" in client.get(SETUP).content
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert client.post(remove, {"device": spare.pk}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=spare.pk).exists()
+    assert len(callbacks) == 1
+    # The committee needs a second factor: the last authenticator stays.
+    assert client.post(remove, {"device": phone.pk})["Location"] == SETUP
+    assert TOTPDevice.objects.filter(pk=phone.pk).exists()
