@@ -147,7 +147,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = "people.lockout.lockout_parameters"
 AXES_USERNAME_CALLABLE = "people.lockout.sign_in_username"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_RESET_ON_SUCCESS = True
+# A success clears only its own account's failures (people.lockout.account_failures_reset): axes's
+# reset would also clear the address's, undoing the lock on other accounts tried from it.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
 AXES_VERBOSE = False
 

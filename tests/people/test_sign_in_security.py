@@ -406,3 +406,25 @@ def test_sec_an_authenticator_is_removed_only_after_a_fresh_code_and_never_the_l
     # The committee needs a second factor: the last authenticator stays.
     assert client.post(remove, {"device": phone.pk})["Location"] == SETUP
     assert TOTPDevice.objects.filter(pk=phone.pk).exists()
+
+
+def test_sec_signing_in_to_ones_own_account_does_not_clear_the_failures_against_another(client, volunteer, outsider):
+    """A success used to clear every failure from its address, so anyone with an account (or an
+    emailed link) could guess another account's password four times per sign-in, for ever."""
+    attacker = {"REMOTE_ADDR": "203.0.113.66"}
+    login = reverse("people:login")
+    for _ in range(4):
+        client.post(login, {"username": "coach@example.org", "password": "guess-guess-guess"}, **attacker)
+    assert client.post(login, {"username": "outsider@example.org", "password": PASSWORD}, **attacker).status_code == 302
+    client.logout()
+    client.post(login, {"username": "coach@example.org", "password": "guess-guess-guess"}, **attacker)
+
+    locked = client.post(login, {"username": "coach@example.org", "password": PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    assert locked.status_code == 429
+    # An owner's own success still clears their own account's count, and only that.
+    home = {"REMOTE_ADDR": "198.51.100.8"}
+    for _ in range(4):
+        client.post(login, {"username": "Outsider@example.org", "password": "typo-typo-typo"}, **home)
+    assert client.post(login, {"username": "outsider@example.org", "password": PASSWORD}, **home).status_code == 302
+    assert not AccessAttempt.objects.filter(username="outsider@example.org").exists()
+    assert AccessAttempt.objects.filter(username="coach@example.org").exists()
