@@ -1,5 +1,5 @@
-"""The tokens of emailed sign-in links: django-sesame's v2 tokens, which also die once a newer link
-has been made for the account.
+"""The tokens of emailed links: django-sesame's v2 tokens for sign-in links, Django's for password
+links, each of which also dies once a newer link has been made for the account.
 
 A v2 token is signed over the account's revocation key (its password hash, address and last
 sign-in); this module adds the time the newest link was made, so a forwarded or leaked older link
@@ -11,6 +11,7 @@ import base64
 import datetime
 import hmac
 
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from sesame import packers, tokens_v2
 from sesame import settings as sesame_settings
 
@@ -58,3 +59,15 @@ def parse_token(token, get_user, scope="", max_age=None):
         if hmac.compare_digest(signature, _sign(signed, key)):
             return user
     return None
+
+
+class PasswordLinkTokenGenerator(PasswordResetTokenGenerator):
+    """Django's password-reset token (spent when the password changes or the account signs in),
+    signed also over the time of the account's newest emailed link."""
+
+    def _make_hash_value(self, user, timestamp):
+        newest = user.link_made_at.isoformat() if user.link_made_at else ""
+        return f"{super()._make_hash_value(user, timestamp)}|newest:{newest}"
+
+
+password_link_tokens = PasswordLinkTokenGenerator()

@@ -19,6 +19,7 @@ from sesame.backends import ModelBackend as SesameBackend
 
 from . import rules
 from .exceptions import ContactDetailsRefused, FamilyError, RoleError, SignInLinkInvalid, SignInLinkNotForStaff
+from .link_tokens import password_link_tokens
 from .models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Family, FamilyMember, Person, Role, User, club_today
 
 SIGN_IN_LINK_SCOPE = "sign-in"
@@ -220,16 +221,18 @@ def password_link_request(*, email):
 
 
 def password_link_send(*, user):
-    """The token is made here, in the worker, so no secret ever waits in the broker's queue."""
-    from django.contrib.auth.tokens import default_token_generator
+    """The token is made here, in the worker, so no secret ever waits in the broker's queue. Making
+    it spends every earlier password link of the account (people.link_tokens)."""
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
+    user.link_made_at = timezone.now()
+    user.save(update_fields=["link_made_at"])
     path = reverse(
         "people:password-set",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
+            "token": password_link_tokens.make_token(user),
         },
     )
     email_send(

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import access, services
 from .exceptions import SignInLinkInvalid, SignInLinkNotForStaff
 from .forms import OneTimeCodeForm, PasswordLinkRequestForm, SignInLinkRequestForm, StaffSignInForm
+from .link_tokens import password_link_tokens
 from .models import (
     STAFF_ROLE_KINDS,
     Family,
@@ -217,6 +218,7 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
     """Sets a staff password from an emailed link; the link dies once the password changes."""
 
     template_name = "people/password_set.html"
+    token_generator = password_link_tokens
     success_url = reverse_lazy("people:login")
     post_reset_login = False
 

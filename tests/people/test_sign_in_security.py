@@ -338,15 +338,16 @@ def test_sec_every_other_session_ends_when_the_password_changes(volunteer, clien
     own_record = reverse("people:person-detail", args=[volunteer.pk])
     assert other.get(own_record).status_code == 200
 
-    from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
+
+    from people.link_tokens import password_link_tokens
 
     path = reverse(
         "people:password-set",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(volunteer.user.pk)),
-            "token": default_token_generator.make_token(volunteer.user),
+            "token": password_link_tokens.make_token(volunteer.user),
         },
     )
     set_url = client.get(path, follow=True).redirect_chain[-1][0]
@@ -428,3 +429,16 @@ def test_sec_signing_in_to_ones_own_account_does_not_clear_the_failures_against_
     assert client.post(login, {"username": "outsider@example.org", "password": PASSWORD}, **home).status_code == 302
     assert not AccessAttempt.objects.filter(username="outsider@example.org").exists()
     assert AccessAttempt.objects.filter(username="coach@example.org").exists()
+
+
+def test_sec_an_older_password_link_stops_working_once_a_newer_one_is_sent(client, volunteer):
+    import re
+
+    from people.tasks import send_password_link
+
+    send_password_link.run(volunteer.user.pk)
+    send_password_link.run(volunteer.user.pk)
+    older, newer = (re.search(r"http://testserver(\S+)", message.body).group(1) for message in mail.outbox)
+    assert older != newer
+    assert b"cannot be used" in client.get(older, follow=True).content
+    assert b"Choose a password" in client.get(newer, follow=True).content
