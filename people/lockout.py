@@ -2,6 +2,7 @@
 address the attempts come from."""
 
 from axes.conf import settings as axes_settings
+from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessBase
 
 
@@ -24,3 +25,10 @@ def lockout_parameters(request_or_attempt, credentials=None):
     else:
         username = sign_in_username(request_or_attempt, credentials)
     return ["username", "ip_address"] if username else ["ip_address"]
+
+
+def account_failures_reset(*, user):
+    """Clears the failures counted against this account once its owner signs in. Only this
+    account's: django-axes's own reset also cleared every failure from the address, so anyone with
+    an account, or an emailed link, could guess another account's password four times per sign-in."""
+    AxesProxyHandler.reset_attempts(username=user.get_username().strip().lower())

@@ -63,8 +63,12 @@ class User(AbstractUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = []
 
+    link_made_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the newest emailed sign-in link was made."
+    )
+
     objects = UserManager()
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "link_made_at"])
 
     class Meta:
         constraints = [

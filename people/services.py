@@ -21,6 +21,7 @@ from sefton_safety.history import history_by
 
 from . import rules
 from .exceptions import ContactDetailsRefused, FamilyError, RoleError, SignInLinkInvalid, SignInLinkNotForStaff
+from .link_tokens import password_link_tokens
 from .models import (
     CONFIRMER_ROLE_KINDS,
     FOUR_EYES_ROLE_KINDS,
@@ -505,16 +506,18 @@ def password_link_request(*, email):
 
 
 def password_link_send(*, user):
-    """The token is made here, in the worker, so no secret ever waits in the broker's queue."""
-    from django.contrib.auth.tokens import default_token_generator
+    """The token is made here, in the worker, so no secret ever waits in the broker's queue. Making
+    it spends every earlier password link of the account (people.link_tokens)."""
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
+    user.link_made_at = timezone.now()
+    user.save(update_fields=["link_made_at"])
     path = reverse(
         "people:password-set",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
+            "token": password_link_tokens.make_token(user),
         },
     )
     email_send(
@@ -551,7 +554,11 @@ def sign_in_link_request(*, email):
     return True
 
 
+@transaction.atomic
 def sign_in_link_url(user, *, scope=SIGN_IN_LINK_SCOPE, next_url=None):
+    """Makes a new emailed link for the account, which spends every earlier one (people.link_tokens)."""
+    user.link_made_at = timezone.now()
+    user.save(update_fields=["link_made_at"])
     query = sesame.utils.get_query_string(user, scope=scope)
     if next_url:
         query += f"&next={next_url}"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("sign-in/password/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password-set"),
     path("sign-in/verify/", views.verify, name="verify"),
     path("sign-in/two-factor/", views.two_factor_setup, name="two-factor-setup"),
+    path("sign-in/two-factor/remove/", views.two_factor_remove, name="two-factor-remove"),
     path("families/<int:pk>/", views.family_detail, name="family-detail"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("teams/<int:pk>/", views.team_detail, name="team-detail"),

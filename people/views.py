@@ -12,16 +12,18 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import access, services
 from .exceptions import SignInLinkInvalid, SignInLinkNotForStaff
 from .forms import OneTimeCodeForm, PasswordLinkRequestForm, SignInLinkRequestForm, StaffSignInForm
+from .link_tokens import password_link_tokens
 from .models import (
     CONFIRMER_ROLE_KINDS,
     FOUR_EYES_ROLE_KINDS,
@@ -179,9 +181,30 @@ def two_factor_setup(request):
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "required": second_factor_required(user),
             "another": another,
+            "devices": list(devices_for_user(user, confirmed=True)) if another else [],
             "next": _safe_next(request),
         },
     )
+
+
+@login_required
+@never_cache
+@require_POST
+def two_factor_remove(request):
+    """Removes one of the account's authenticators, straight after a code, and never the last one of
+    an account that must have one: with none left, the password alone could set up the next."""
+    user = request.user
+    if not _second_factor_fresh(request):
+        messages.info(request, "To remove an authenticator app, first enter a code from one you use now.")
+        return redirect(f"{reverse('people:verify')}?next={reverse('people:two-factor-setup')}")
+    device = get_object_or_404(TOTPDevice, user=user, confirmed=True, pk=request.POST.get("device"))
+    others = [other for other in devices_for_user(user, confirmed=True) if other.persistent_id != device.persistent_id]
+    if not others and second_factor_required(user):
+        messages.error(request, "Your role needs an authenticator app. Add the new one first, then remove this one.")
+        return redirect("people:two-factor-setup")
+    services.second_factor_device_remove(device=device)
+    messages.success(request, f"“{device.name}” is removed. You will get an email about the change.")
+    return redirect("people:two-factor-setup" if others else "people:home")
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,6 +220,7 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
     """Sets a staff password from an emailed link; the link dies once the password changes."""
 
     template_name = "people/password_set.html"
+    token_generator = password_link_tokens
     success_url = reverse_lazy("people:login")
     post_reset_login = False
 

@@ -165,7 +165,8 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's 20,000 common passwords and zxcvbn's 30,000 from public breaches (people.passwords).
+    {"NAME": "people.passwords.BreachedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "people:login"
@@ -187,7 +188,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = "people.lockout.lockout_parameters"
 AXES_USERNAME_CALLABLE = "people.lockout.sign_in_username"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_RESET_ON_SUCCESS = True
+# A success clears only its own account's failures (people.lockout.account_failures_reset): axes's
+# reset would also clear the address's, undoing the lock on other accounts tried from it.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
 AXES_VERBOSE = False
 
@@ -197,6 +200,9 @@ SESAME_MAX_AGE = timedelta(minutes=env_int("SIGN_IN_LINK_MINUTES", 30))
 # kept apart (usable by nothing, shown to nobody) this long, in case the consent is given again.
 WITHDRAWN_CONTACT_GRACE = timedelta(days=env_int("WITHDRAWN_CONTACT_GRACE_DAYS", 7))
 SESAME_ONE_TIME = True
+# A link also dies when the account's address changes or a newer link is made (people.link_tokens).
+SESAME_INVALIDATE_ON_EMAIL_CHANGE = True
+SESAME_TOKENS = ["people.link_tokens"]
 SESAME_TOKEN_NAME = "t"  # noqa: S105 (the query parameter's name, not a secret)
 
 OTP_TOTP_ISSUER = CLUB_NAME

@@ -105,3 +105,25 @@ def test_young_member_of_18_signs_in_from_a_link_and_sees_their_team(page, club)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Hello, Liam").wait_for()
     assert page.get_by_role("heading", name="Your team").is_visible()
+
+
+def test_sec_committee_member_adds_a_second_authenticator_only_after_a_code(page, club):
+    """Opening the set-up page with the password alone asks for a code; after it, a second app is
+    added and both are listed."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    person = make_person_with_role(Role.Kind.COMMITTEE, email="committee@example.org", first_name="Jo")
+    device = factories.confirmed_totp_device(person.user)
+    sign_in_with_password(page, "committee@example.org")
+    page.wait_for_url("**/sign-in/verify/**")
+    page.goto(reverse("people:two-factor-setup"))
+    page.wait_for_url("**/sign-in/verify/**")
+    assert page.get_by_text("first enter a code from the one you use now").is_visible()
+    enter_code(page, device)
+    page.get_by_role("heading", name="Add another authenticator app").wait_for()
+    assert page.get_by_role("heading", name="Your authenticator apps").is_visible()
+    new = TOTPDevice.objects.get(user=person.user, confirmed=False)
+    page.get_by_label("Six-digit code").fill(current_code(new))
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("heading", name="Hello, Jo").wait_for()
+    assert TOTPDevice.objects.filter(user=person.user, confirmed=True).count() == 2

@@ -265,3 +265,180 @@ def test_sec_removing_an_authenticator_emails_the_owner(committee_member, django
     send_second_factor_notice.run(committee_member.user.pk, "removed", device.name, "2027-12-18T22:30:00+00:00")
     assert mail.outbox[0].to == ["committee@example.org"]
     assert "was removed from your" in mail.outbox[0].body.replace("\n", " ")
+
+
+# Standing guarantee: signed links that cannot be replayed, altered or used after a newer one -----
+
+
+def _link_token(user, **kwargs):
+    return services.sign_in_link_url(user, **kwargs).split("t=")[1].split("&")[0]
+
+
+def test_sec_an_older_link_stops_working_once_a_newer_one_is_made(client, guardian):
+    older = _link_token(guardian.user)
+    newer = _link_token(guardian.user)
+    assert client.post(reverse("people:link-open"), {"t": older}).status_code == 410
+    assert SESSION_KEY not in client.session
+    assert client.post(reverse("people:link-open"), {"t": newer}).status_code == 302
+
+
+def test_sec_a_link_stops_working_when_the_address_changes(client, guardian):
+    token = _link_token(guardian.user)
+    guardian.user.email = "new.address@example.org"
+    guardian.user.save(update_fields=["email"])
+    assert client.post(reverse("people:link-open"), {"t": token}).status_code == 410
+    assert SESSION_KEY not in client.session
+
+
+def test_sec_a_link_cannot_be_replayed_altered_or_moved_to_another_scope(client, guardian):
+    import sesame.tokens_v1
+
+    token = _link_token(guardian.user)
+    altered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    assert client.post(reverse("people:link-open"), {"t": altered}).status_code == 410
+    # A token for another purpose (no scope) or of django-sesame's older format is refused.
+    from sesame.utils import get_token
+
+    assert client.post(reverse("people:link-open"), {"t": get_token(guardian.user)}).status_code == 410
+    old_format = sesame.tokens_v1.create_token(guardian.user)
+    assert client.post(reverse("people:link-open"), {"t": old_format}).status_code == 410
+
+    assert client.post(reverse("people:link-open"), {"t": token}).status_code == 302
+    client.logout()
+    assert client.post(reverse("people:link-open"), {"t": token}).status_code == 410
+
+
+# Standing guarantee: lockout per address, sessions end with the password -------------------------
+
+
+def test_sec_one_password_tried_on_many_accounts_locks_the_address(client, db):
+    for number in range(5):
+        client.post(
+            reverse("people:login"),
+            {"username": f"someone{number}@example.org", "password": "Summer2027!"},
+            REMOTE_ADDR="203.0.113.50",
+        )
+    make_person_with_role(Role.Kind.VOLUNTEER, email="coach@example.org")
+    locked = client.post(
+        reverse("people:login"), {"username": "coach@example.org", "password": PASSWORD}, REMOTE_ADDR="203.0.113.50"
+    )
+    assert locked.status_code == 429
+    elsewhere = client.post(
+        reverse("people:login"), {"username": "coach@example.org", "password": PASSWORD}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert elsewhere.status_code == 302
+
+
+def test_sec_every_other_session_ends_when_the_password_changes(volunteer, client):
+    """The password is set from its emailed link; a session opened before it ends at its next page."""
+    from django.test import Client
+
+    other = Client()
+    other.force_login(volunteer.user, backend="people.backends.RoleBackend")
+    own_record = reverse("people:person-detail", args=[volunteer.pk])
+    assert other.get(own_record).status_code == 200
+
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from people.link_tokens import password_link_tokens
+
+    path = reverse(
+        "people:password-set",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(volunteer.user.pk)),
+            "token": password_link_tokens.make_token(volunteer.user),
+        },
+    )
+    set_url = client.get(path, follow=True).redirect_chain[-1][0]
+    phrase = "a brand new long phrase"
+    done = client.post(set_url, {"new_password1": phrase, "new_password2": phrase})
+    assert done.status_code == 302
+
+    response = other.get(own_record)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("people:login"))
+    assert SESSION_KEY not in other.session
+
+
+# Standing guarantee: passwords checked against a breach list shipped with the portal -------------
+
+
+def test_sec_a_password_from_a_public_breach_list_is_refused_with_no_network(volunteer, monkeypatch):
+    """Both are long enough for the length rule, and neither is in Django's 20,000; the list has
+    more than 40,000 entries and is read from the installed package, not fetched."""
+    import socket
+
+    from django.contrib.auth.password_validation import validate_password
+
+    from people.passwords import breached_passwords
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the breach check must not use the network")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    assert len(breached_passwords()) > 40_000
+    from django.core.exceptions import ValidationError
+
+    for breached in ("whosyourdaddy", "Lost4815162342 "):
+        with pytest.raises(ValidationError) as refused:
+            validate_password(breached, user=volunteer.user)
+        assert "stolen from other websites" in str(refused.value)
+    validate_password("kettle harbour violet thursday", user=volunteer.user)
+
+
+def test_sec_an_authenticator_is_removed_only_after_a_fresh_code_and_never_the_last_one_needed(
+    client, committee_member, django_capture_on_commit_callbacks
+):
+    phone = factories.confirmed_totp_device(committee_member.user)
+    spare = factories.confirmed_totp_device(committee_member.user)
+    remove = reverse("people:two-factor-remove")
+    sign_in_with_password(client, "committee@example.org")
+    refused = client.post(remove, {"device": spare.pk})
+    assert refused.status_code == 302 and refused["Location"].startswith(VERIFY)
+    assert TOTPDevice.objects.filter(pk=spare.pk).exists()
+
+    client.post(VERIFY, {"code": current_code(phone)})
+    assert b"Your authenticator apps" in client.get(SETUP).content
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert client.post(remove, {"device": spare.pk}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=spare.pk).exists()
+    assert len(callbacks) == 1
+    # The committee needs a second factor: the last authenticator stays.
+    assert client.post(remove, {"device": phone.pk})["Location"] == SETUP
+    assert TOTPDevice.objects.filter(pk=phone.pk).exists()
+
+
+def test_sec_signing_in_to_ones_own_account_does_not_clear_the_failures_against_another(client, volunteer, outsider):
+    """A success used to clear every failure from its address, so anyone with an account (or an
+    emailed link) could guess another account's password four times per sign-in, for ever."""
+    attacker = {"REMOTE_ADDR": "203.0.113.66"}
+    login = reverse("people:login")
+    for _ in range(4):
+        client.post(login, {"username": "coach@example.org", "password": "guess-guess-guess"}, **attacker)
+    assert client.post(login, {"username": "outsider@example.org", "password": PASSWORD}, **attacker).status_code == 302
+    client.logout()
+    client.post(login, {"username": "coach@example.org", "password": "guess-guess-guess"}, **attacker)
+
+    locked = client.post(login, {"username": "coach@example.org", "password": PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    assert locked.status_code == 429
+    # An owner's own success still clears their own account's count, and only that.
+    home = {"REMOTE_ADDR": "198.51.100.8"}
+    for _ in range(4):
+        client.post(login, {"username": "Outsider@example.org", "password": "typo-typo-typo"}, **home)
+    assert client.post(login, {"username": "outsider@example.org", "password": PASSWORD}, **home).status_code == 302
+    assert not AccessAttempt.objects.filter(username="outsider@example.org").exists()
+    assert AccessAttempt.objects.filter(username="coach@example.org").exists()
+
+
+def test_sec_an_older_password_link_stops_working_once_a_newer_one_is_sent(client, volunteer):
+    import re
+
+    from people.tasks import send_password_link
+
+    send_password_link.run(volunteer.user.pk)
+    send_password_link.run(volunteer.user.pk)
+    older, newer = (re.search(r"http://testserver(\S+)", message.body).group(1) for message in mail.outbox)
+    assert older != newer
+    assert b"cannot be used" in client.get(older, follow=True).content
+    assert b"Choose a password" in client.get(newer, follow=True).content

@@ -30,6 +30,25 @@ def test_guardian_sign_in_link_is_delivered_by_the_worker_and_signs_in_once(clie
     assert client.post("/sign-in/link/open/", {"t": token}).status_code == 410
 
 
+@pytest.mark.worker
+def test_sec_a_new_authenticator_is_reported_to_its_owner_through_the_worker(celery_worker_process, smtp_server):
+    """Confirming an authenticator queues the notice on commit; a real worker emails the owner."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    person = make_person_with_role(Role.Kind.COMMITTEE, email="chair@example.org")
+    device = services.second_factor_setup_device(user=person.user)
+    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+    assert services.second_factor_device_confirm(device=device, code=code, another_allowed=False) is True
+
+    received = smtp_server.handler.wait_for(1)
+    assert received[0]["to"] == ["chair@example.org"]
+    body = received[0]["message"].get_body(preferencelist=("plain",)).get_content()
+    assert "was added to your" in " ".join(body.split())
+    assert TOTPDevice.objects.get(pk=device.pk).confirmed
+
+
 DEVELOPMENT_SETUP = """
 from people import services
 from people.models import Person, Role
