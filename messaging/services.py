@@ -12,13 +12,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from consents.selectors import may_contact_directly
 from people import services as people_services
 from people.models import FamilyMember, Person, Role, TeamStaff
+from sefton_safety.mail import MailOutcomeUnknown, MailRejected, send_time_limit
 
 from . import rules, sms
 from .exceptions import MessageRefused, MessagingError, TemporaryDeliveryFailure
@@ -438,13 +439,21 @@ def _transport(delivery):
 
 
 def delivery_send(*, delivery_id, at=None, final_attempt=False):
-    """Sends one delivery at most once. A passing failure puts it back to be retried (and raises,
-    so the task retries with a pause); the last failure puts it in front of a person."""
+    """Sends one delivery at most once. A passing failure before the message was handed over puts
+    it back to be retried (and raises, so the task retries with a pause); the last one, or a refusal
+    (a 5xx), puts it in front of a person with the server's words. Once the message was handed
+    over, a lost answer is an unknown outcome: never retried, a person checks with the recipient."""
     delivery = _claim(delivery_id, at or timezone.now())
     if delivery is None:
         return None
     try:
         reference = _transport(delivery)
+    except MailOutcomeUnknown as error:
+        _finish(delivery, Delivery.Status.UNKNOWN, "unknown", str(error))
+        return delivery
+    except MailRejected as error:
+        _finish(delivery, Delivery.Status.DEAD, "failed", str(error))
+        return delivery
     except (TemporaryDeliveryFailure, smtplib.SMTPException, OSError) as error:
         _finish(
             delivery,
@@ -462,10 +471,27 @@ def delivery_send(*, delivery_id, at=None, final_attempt=False):
     return delivery
 
 
-@transaction.atomic
+# A database restarting under the worker comes back within seconds: the outcome of a send that
+# happened is worth waiting for, since a delivery left 'sending' can only go to a person.
+FINISH_RETRY_PAUSES = (0.5, 1, 2, 4, 8)
+
+
 def _finish(delivery, status, event, detail, **fields):
     """Records the outcome of this attempt, whatever happened to the row meanwhile: the log always
     says what the transport did, and the status follows it only from 'sending'."""
+    for pause in (*FINISH_RETRY_PAUSES, None):
+        try:
+            return _record_outcome(delivery, status, event, detail, **fields)
+        except (OperationalError, InterfaceError):
+            if pause is None:
+                raise
+            connection.close()
+            time.sleep(pause)
+    return None
+
+
+@transaction.atomic
+def _record_outcome(delivery, status, event, detail, **fields):
     Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(status=status, **fields)
     _log(delivery, event, detail)
     delivery.refresh_from_db()
@@ -473,17 +499,19 @@ def _finish(delivery, status, event, detail, **fields):
 
 def deliveries_sweep(*, now=None):
     """Run by the scheduler: re-queues held deliveries whose time has come and pending ones whose
-    task was lost; a delivery left 'sending' by a worker that died is put in front of a person,
-    since it may or may not have gone and must never go twice."""
+    task was lost; a delivery left 'sending' by a worker that died is an unknown outcome for a
+    person, since it may or may not have gone and must never go twice."""
     from .tasks import send_message
 
     now = now or timezone.now()
-    for delivery in Delivery.objects.filter(status=Delivery.Status.SENDING, sending_since__lt=now - STUCK_AFTER):
+    # A send still within its time limit (a slow server has 10 minutes to answer) is not stuck.
+    stuck_after = max(STUCK_AFTER, timedelta(seconds=send_time_limit()) + timedelta(minutes=1))
+    for delivery in Delivery.objects.filter(status=Delivery.Status.SENDING, sending_since__lt=now - stuck_after):
         with transaction.atomic():
             stuck = Delivery.objects.filter(
                 pk=delivery.pk, status=Delivery.Status.SENDING, sending_since=delivery.sending_since
             )
-            if stuck.update(status=Delivery.Status.DEAD):
+            if stuck.update(status=Delivery.Status.UNKNOWN):
                 _log(delivery, "stuck", "The worker stopped while sending: check with the recipient before retrying.")
     # A message whose routing was cut short (a worker stopped, a time limit) is routed again: the
     # idempotency keys make that safe, and no family is left out.
@@ -507,8 +535,8 @@ def delivery_retry(*, delivery, by):
     """A person sends a dead delivery again, knowingly; the log says who."""
 
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
-    if delivery.status != Delivery.Status.DEAD:
-        raise MessagingError("Only a delivery that failed can be retried.")
+    if delivery.status not in (Delivery.Status.DEAD, Delivery.Status.UNKNOWN):
+        raise MessagingError("Only a delivery that failed, or whose outcome is unknown, can be retried.")
     delivery.status = Delivery.Status.PENDING
     delivery.save(update_fields=["status"])
     _log(delivery, "retried", f"Retried by {by.full_name}.")

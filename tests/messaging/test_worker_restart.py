@@ -110,7 +110,7 @@ def test_msg9_a_worker_killed_mid_batch_and_restarted_delivers_every_message_exa
     per_address = Counter(address for _, address in received)
     statuses = dict(deliveries.values_list("idempotency_key", "status"))
     sent = {key for key, status in statuses.items() if status == Delivery.Status.SENT}
-    dead = {key for key, status in statuses.items() if status == Delivery.Status.DEAD}
+    dead = {key for key, status in statuses.items() if status == Delivery.Status.UNKNOWN}
     stuck = set(
         DeliveryLogEntry.objects.filter(delivery__message=message, event="stuck").values_list(
             "delivery__idempotency_key", flat=True
