@@ -16,6 +16,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from consents.models import DirectContactRequest
 from consents.selectors import may_contact_directly
 from people import services as people_services
 from people.models import FamilyMember, Person, Role, TeamStaff
@@ -373,6 +374,43 @@ def _needs_office_hours(delivery):
     return to_the_child and delivery.intended_for.is_child()
 
 
+def _block(delivery, findings):
+    delivery.status = Delivery.Status.BLOCKED
+    delivery.findings = [{"rule": f.rule, "code": f.code, "message": f.message} for f in findings]
+    delivery.save(update_fields=["status", "findings"])
+    _log(delivery, "blocked", " ".join(f"{f.message} ({f.rule})" for f in findings))
+    if all(f.rule in CONSENT_RULES for f in findings):
+        _reroute_to_guardians(delivery)
+
+
+def _direct_to_child(delivery):
+    direct = delivery.role == Delivery.Role.PRIMARY and delivery.to_person_id == delivery.intended_for_id
+    return direct and delivery.to_person.is_child()
+
+
+class _ConsentGone(Exception):
+    def __init__(self, findings):
+        self.findings = findings
+
+
+def _transport_with_consent(delivery):
+    """CON-4: once a withdrawal has committed, nothing more reaches the child. The child's row lock
+    (the one a withdrawal takes, consents.services.consent_answers_record) and their permissions'
+    locks are held from the last check until the transport has finished, so a withdrawal waits for a
+    send already under way, and a send after it sees it."""
+    if not _direct_to_child(delivery):
+        return _transport(delivery)
+    message, child = delivery.message, delivery.to_person
+    channel = CHANNEL_TO_CONSENT[message.channel]
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=child.pk)
+        list(DirectContactRequest.objects.select_for_update().filter(child=child, channel=channel))
+        decision = may_contact_directly(child, channel, message.kind, at=timezone.now())
+        if decision.findings:
+            raise _ConsentGone(decision.findings)
+        return _transport(delivery)
+
+
 @transaction.atomic
 def _claim(delivery_id, at):
     """Decides, under a row lock, whether this delivery goes now. Returns it marked SENDING, or None."""
@@ -386,12 +424,7 @@ def _claim(delivery_id, at):
         return None
     findings = send_time_findings(delivery, at)
     if findings:
-        delivery.status = Delivery.Status.BLOCKED
-        delivery.findings = [{"rule": f.rule, "code": f.code, "message": f.message} for f in findings]
-        delivery.save(update_fields=["status", "findings"])
-        _log(delivery, "blocked", " ".join(f"{f.message} ({f.rule})" for f in findings))
-        if all(f.rule in CONSENT_RULES for f in findings):
-            _reroute_to_guardians(delivery)
+        _block(delivery, findings)
         return None
     hours = office_hours()
     if _needs_office_hours(delivery) and not rules.in_office_hours(at, hours):
@@ -447,7 +480,10 @@ def delivery_send(*, delivery_id, at=None, final_attempt=False):
     if delivery is None:
         return None
     try:
-        reference = _transport(delivery)
+        reference = _transport_with_consent(delivery)
+    except _ConsentGone as gone:
+        _withdrawn_mid_send(delivery, gone.findings)
+        return delivery
     except MailOutcomeUnknown as error:
         _finish(delivery, Delivery.Status.UNKNOWN, "unknown", str(error))
         return delivery
@@ -469,6 +505,14 @@ def delivery_send(*, delivery_id, at=None, final_attempt=False):
         delivery, Delivery.Status.SENT, "sent", reference, sent_at=timezone.now(), provider_reference=reference[:200]
     )
     return delivery
+
+
+@transaction.atomic
+def _withdrawn_mid_send(delivery, findings):
+    """The consent went between the claim and the transport: blocked, and the family gets it (MSG-6)."""
+    delivery = Delivery.objects.select_for_update().select_related("message", "to_person").get(pk=delivery.pk)
+    if delivery.status == Delivery.Status.SENDING:
+        _block(delivery, findings)
 
 
 # A database restarting under the worker comes back within seconds: the outcome of a send that

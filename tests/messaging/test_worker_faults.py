@@ -3,16 +3,21 @@ whose answers the test scripts: each test ends by counting, for every recipient,
 reached the mail server. A delivery is sent once, or put in front of a person; never twice, never
 silently dropped."""
 
+import threading
 import time
 from collections import Counter
 
 import pytest
+from django.db import connection
 
+from consents import services as consent_services
+from consents.models import Consent
 from messaging import services
 from messaging.models import Delivery, DeliveryLogEntry
 from people.models import FamilyMember
 from tests import factories
 from tests.integration import CeleryWorker
+from tests.messaging.conftest import allow_direct_contact
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -114,3 +119,68 @@ def test_msg9_a_mail_server_answering_451_550_hanging_or_late_is_retried_dead_le
     assert (slow.status, slow.attempts) == (Delivery.Status.SENT, 1)
     assert (silent.status, silent.attempts) == (Delivery.Status.UNKNOWN, 1)
     assert [event for event, _ in log_of(silent)][-1] == "unknown"
+
+
+def approved_to_child(club, n):
+    message = services.message_create(
+        author=club["coach"],
+        channel="email",
+        audience="child",
+        kind="kit",
+        subject=f"Kit {n}",
+        body=f"Hello Ada,\n\nPlease bring kit bag {n} on Saturday.\n\nMany thanks,\nSam, Under 11s coach",
+        recipients=[club["child"]],
+    )
+    services.message_submit(message=message, by=club["coach"])
+    services.message_approve(message=message, by=club["designated"])
+    return message
+
+
+def test_con4_msg7_once_a_withdrawal_has_committed_nothing_more_reaches_the_child_even_mid_send(club, smtp_server):
+    """Issue point 6: the worker holds the lock the withdrawal takes from its last check until the
+    mail server has answered, so a withdrawal waits for a send in progress, and every send after it
+    sees the withdrawal; the family gets those messages instead (MSG-6)."""
+    allow_direct_contact(club)
+    server = smtp_server.handler
+    release = server.hold("ada.okafor@example.org")
+    withdrawn = {}
+
+    def withdraw():
+        consent_services.consent_answers_record(
+            person=club["child"],
+            answers={"contact_email": False},
+            answered_by=club["guardian"],
+            recorded_by=club["guardian"].user,
+            method=Consent.Method.WEB,
+        )
+        withdrawn["at"] = time.time()
+        connection.close()
+
+    with CeleryWorker(smtp_port=smtp_server.port, extra_env=OPEN_ALL_DAY):
+        messages = [approved_to_child(club, n) for n in (1, 2, 3)]
+        assert server.holding.wait(30), "the worker never reached the mail server"
+        guardian = threading.Thread(target=withdraw)
+        guardian.start()
+        time.sleep(2)
+        waited = guardian.is_alive()
+        release.set()
+        guardian.join(30)
+        deliveries = Delivery.objects.filter(message__in=messages)
+        wait_until(
+            lambda: (
+                deliveries.filter(to_person=club["guardian"]).count() == 2
+                and not deliveries.filter(status__in=UNFINISHED).exists()
+            ),
+            "every delivery to finish",
+        )
+        time.sleep(1)
+
+    to_child = [m for m in server.messages if m["message"]["X-Sefton-Delivery"] and "ada.okafor@example.org" in m["to"]]
+    assert [m["at"] for m in to_child if m["at"] >= withdrawn["at"]] == [], "a message reached the child after"
+    assert waited, "the withdrawal did not wait for the send in progress"
+    assert len(to_child) == 1
+    assert received_per_address(smtp_server) == {
+        "ada.okafor@example.org": 1,
+        "assistant@example.org": 1,
+        "parent@example.org": 2,
+    }
