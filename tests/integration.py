@@ -118,7 +118,8 @@ class CeleryWorker:
     pool_args = ("--pool", "solo")
     name = "test"
 
-    def __init__(self, *, smtp_port, extra_env=None):
+    def __init__(self, *, smtp_port, extra_env=None, name=None):
+        self.name = name or self.name
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "sefton_safety.settings.base",
@@ -171,6 +172,10 @@ class CeleryWorker:
             self.__exit__()
             raise AssertionError("the Celery worker did not start:\n" + "".join(self.output))
         return self
+
+    def tasks_done(self, task_name):
+        """How many `task_name` tasks this worker has finished, as its log says."""
+        return sum(1 for line in list(self.output) if f"{task_name}[" in line and " succeeded in " in line)
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:

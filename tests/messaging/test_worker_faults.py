@@ -8,12 +8,13 @@ import time
 from collections import Counter
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from consents import services as consent_services
 from consents.models import Consent
 from messaging import services
-from messaging.models import Delivery, DeliveryLogEntry
+from messaging.models import Delivery, DeliveryLogEntry, Message
+from messaging.tasks import send_message
 from people.models import FamilyMember
 from tests import factories
 from tests.integration import CeleryWorker
@@ -184,3 +185,103 @@ def test_con4_msg7_once_a_withdrawal_has_committed_nothing_more_reaches_the_chil
         "assistant@example.org": 1,
         "parent@example.org": 2,
     }
+
+
+def test_msg9_a_transaction_rolled_back_after_a_message_was_queued_sends_nothing(club, smtp_server):
+    """Issue test 3: a message saved in a transaction that then rolls back is never sent, whether its
+    routing task waits for the commit or was queued straight away; a committed one beside them is."""
+    with CeleryWorker(smtp_port=smtp_server.port, extra_env=OPEN_ALL_DAY) as worker:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            on_commit = family_message(club)
+            raise RuntimeError("the request failed after the message was queued")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            at_once = family_message(club)
+            send_message.delay(at_once.pk)
+            wait_until(lambda: worker.tasks_done("messaging.tasks.send_message") == 1, "the worker to run it")
+            raise RuntimeError("the request failed after the message was queued")
+        committed = family_message(club)
+        wait_until(lambda: worker.tasks_done("messaging.tasks.send_delivery") == 1, "the committed one to be sent")
+        time.sleep(2)
+        assert worker.tasks_done("messaging.tasks.send_message") == 2
+
+    assert not Message.objects.filter(pk__in=[on_commit.pk, at_once.pk]).exists()
+    assert list(Delivery.objects.values_list("message_id", "status")) == [(committed.pk, Delivery.Status.SENT)]
+    assert received_per_address(smtp_server) == {"parent@example.org": 1}
+
+
+def test_msg9_the_same_delivery_task_run_by_two_workers_at_once_is_sent_once(club, smtp_server):
+    """Issue test 4: the claim's row lock and status let one worker send; the other finds it taken."""
+    server = smtp_server.handler
+    release = server.hold("parent@example.org")
+    with (
+        CeleryWorker(smtp_port=smtp_server.port, extra_env=OPEN_ALL_DAY, name="first") as first,
+        CeleryWorker(smtp_port=smtp_server.port, extra_env=OPEN_ALL_DAY, name="second") as second,
+    ):
+        message = family_message(club)
+        assert server.holding.wait(30), "the worker never reached the mail server"
+        [delivery] = Delivery.objects.filter(message=message)
+        assert delivery.status == Delivery.Status.SENDING
+        services.deliveries_queue([delivery.pk])  # the same task again, as a redelivery or the sweep queues it
+
+        def both_ran():
+            return first.tasks_done("messaging.tasks.send_delivery") + second.tasks_done(
+                "messaging.tasks.send_delivery"
+            )
+
+        wait_until(lambda: both_ran() == 1, "the second worker to run the task while the first sends")
+        release.set()
+        wait_until(lambda: both_ran() == 2, "the first worker to finish")
+        time.sleep(1)
+
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT and delivery.attempts == 1
+    assert [event for event, _ in log_of(delivery)] == ["planned", "sending", "sent"]
+    assert received_per_address(smtp_server) == {"parent@example.org": 1}
+
+
+def terminate_other_connections():
+    """What a restarting PostgreSQL does to the worker: every other session to the test database ends."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_msg9_a_database_connection_lost_mid_routing_or_mid_send_is_retried_and_sends_once(club, smtp_server):
+    """Issue point 3: routing and sending retry a database error; a send whose outcome is known when
+    the database goes away records it once the database is back, and is not sent again."""
+    for n in range(120):
+        add_family(club["team"], f"family{n}@families.example.org")
+    expected = 121  # and the club's own family
+    with CeleryWorker(smtp_port=smtp_server.port, extra_env=OPEN_ALL_DAY):
+        batch = family_message(club)
+        deliveries = Delivery.objects.filter(message=batch)
+        wait_until(lambda: deliveries.count() >= 10, "routing to begin")
+        assert Message.objects.get(pk=batch.pk).routed_at is None, "routed before the connection could be cut"
+        assert terminate_other_connections() >= 1
+        wait_until(
+            lambda: deliveries.filter(status=Delivery.Status.SENT).count() == expected, "every family's copy", 90
+        )
+
+        release = smtp_server.handler.hold("parent@example.org")
+        single = services.message_create(
+            author=club["coach"],
+            channel="email",
+            audience="guardian",
+            kind="practice_times",
+            subject="Nets",
+            body=BODY,
+            recipients=[club["child"]],
+        )
+        services.message_submit(message=single, by=club["coach"])
+        assert smtp_server.handler.holding.wait(30)
+        assert terminate_other_connections() >= 1
+        release.set()
+        wait_until(lambda: Delivery.objects.filter(message=single, status=Delivery.Status.SENT).exists(), "the send")
+        time.sleep(2)
+
+    counts = received_per_address(smtp_server)
+    assert counts["parent@example.org"] == 2  # the batch and the single message, once each
+    assert set(counts.values()) == {1, 2} and len(counts) == expected
