@@ -1,12 +1,10 @@
 """The incidents worker: alerts to the welfare officers and notices of shared cases."""
 
-import smtplib
-
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from messaging.exceptions import TemporaryDeliveryFailure
 from people.models import Person
+from sefton_safety.mail import SEND_TASK_RETRY
 
 from . import services
 from .models import Incident
@@ -31,7 +29,7 @@ def sweep_unalerted_incidents():
     return services.incidents_unalerted_sweep()
 
 
-@shared_task(autoretry_for=(smtplib.SMTPException, OSError, TemporaryDeliveryFailure), retry_backoff=5, max_retries=8)
+@shared_task(**SEND_TASK_RETRY)
 def send_incident_alert_to(incident_id, person_id):
     incident = Incident.objects.filter(pk=incident_id).first()
     officer = Person.objects.filter(pk=person_id).select_related("user").first()
@@ -39,7 +37,7 @@ def send_incident_alert_to(incident_id, person_id):
         services.incident_alert_send(incident=incident, officer=officer)
 
 
-@shared_task(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=5, max_retries=6)
+@shared_task(**SEND_TASK_RETRY)
 def send_access_granted(reference, user_id):
     incident = Incident.objects.filter(reference=reference).first()
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()

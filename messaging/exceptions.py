@@ -1,6 +1,7 @@
 """Domain errors of the messaging app; `str(error)` is the message a person reads."""
 
 from people.exceptions import PeopleError
+from sefton_safety.mail import TemporarySendFailure
 
 
 class MessagingError(PeopleError):
@@ -16,5 +17,5 @@ class MessageRefused(MessagingError):
         super().__init__(" ".join(f.message for f in findings))
 
 
-class TemporaryDeliveryFailure(MessagingError):
+class TemporaryDeliveryFailure(MessagingError, TemporarySendFailure):
     """The provider or mail server failed in a way worth retrying."""

@@ -87,8 +87,8 @@ class Delivery(models.Model):
     """One copy of a message to one address, decided by the worker at send time.
 
     The idempotency key makes the row unique, so a retried or restarted worker finds the same row
-    and never sends it twice. A delivery left mid-send by a dead worker is never guessed at: it
-    goes to the dead-letter list for a person to check (MSG-9)."""
+    and never sends it twice. A delivery whose outcome is unknown (a worker that died mid-send, a
+    mail server that never answered the message) is never guessed at: a person checks it (MSG-9)."""
 
     class Role(models.TextChoices):
         PRIMARY = "primary", "Recipient"
@@ -101,6 +101,9 @@ class Delivery(models.Model):
         SENT = "sent", "Sent"
         BLOCKED = "blocked", "Blocked by the policy"
         DEAD = "dead", "Not delivered: needs a person to look"
+        # The mail server had the whole message but its answer never came, or the worker stopped
+        # mid-send: it may have arrived, so it is never sent again without a person (MSG-9).
+        UNKNOWN = "unknown", "Outcome unknown: may have arrived, check with the recipient"
 
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="deliveries")
     intended_for = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")

@@ -8,16 +8,19 @@ in front of a person instead of being guessed at.
 
 import smtplib
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from consents.models import DirectContactRequest
 from consents.selectors import may_contact_directly
 from people import services as people_services
 from people.models import FamilyMember, Person, Role, TeamStaff
+from sefton_safety.mail import MailOutcomeUnknown, MailRejected, send_time_limit
 
 from . import rules, sms
 from .exceptions import MessageRefused, MessagingError, TemporaryDeliveryFailure
@@ -377,6 +380,43 @@ def _needs_office_hours(delivery):
     return to_the_child and delivery.intended_for.is_child()
 
 
+def _block(delivery, findings):
+    delivery.status = Delivery.Status.BLOCKED
+    delivery.findings = [{"rule": f.rule, "code": f.code, "message": f.message} for f in findings]
+    delivery.save(update_fields=["status", "findings"])
+    _log(delivery, "blocked", " ".join(f"{f.message} ({f.rule})" for f in findings))
+    if all(f.rule in CONSENT_RULES for f in findings):
+        _reroute_to_guardians(delivery)
+
+
+def _direct_to_child(delivery):
+    direct = delivery.role == Delivery.Role.PRIMARY and delivery.to_person_id == delivery.intended_for_id
+    return direct and delivery.to_person.is_child()
+
+
+class _ConsentGone(Exception):
+    def __init__(self, findings):
+        self.findings = findings
+
+
+def _transport_with_consent(delivery):
+    """CON-4: once a withdrawal has committed, nothing more reaches the child. The child's row lock
+    (the one a withdrawal takes, consents.services.consent_answers_record) and their permissions'
+    locks are held from the last check until the transport has finished, so a withdrawal waits for a
+    send already under way, and a send after it sees it."""
+    if not _direct_to_child(delivery):
+        return _transport(delivery)
+    message, child = delivery.message, delivery.to_person
+    channel = CHANNEL_TO_CONSENT[message.channel]
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=child.pk)
+        list(DirectContactRequest.objects.select_for_update().filter(child=child, channel=channel))
+        decision = may_contact_directly(child, channel, message.kind, at=timezone.now())
+        if decision.findings:
+            raise _ConsentGone(decision.findings)
+        return _transport(delivery)
+
+
 @transaction.atomic
 def _claim(delivery_id, at):
     """Decides, under a row lock, whether this delivery goes now. Returns it marked SENDING, or None."""
@@ -390,12 +430,7 @@ def _claim(delivery_id, at):
         return None
     findings = send_time_findings(delivery, at)
     if findings:
-        delivery.status = Delivery.Status.BLOCKED
-        delivery.findings = [{"rule": f.rule, "code": f.code, "message": f.message} for f in findings]
-        delivery.save(update_fields=["status", "findings"])
-        _log(delivery, "blocked", " ".join(f"{f.message} ({f.rule})" for f in findings))
-        if all(f.rule in CONSENT_RULES for f in findings):
-            _reroute_to_guardians(delivery)
+        _block(delivery, findings)
         return None
     hours = office_hours()
     if _needs_office_hours(delivery) and not rules.in_office_hours(at, hours):
@@ -443,13 +478,24 @@ def _transport(delivery):
 
 
 def delivery_send(*, delivery_id, at=None, final_attempt=False):
-    """Sends one delivery at most once. A passing failure puts it back to be retried (and raises,
-    so the task retries with a pause); the last failure puts it in front of a person."""
+    """Sends one delivery at most once. A passing failure before the message was handed over puts
+    it back to be retried (and raises, so the task retries with a pause); the last one, or a refusal
+    (a 5xx), puts it in front of a person with the server's words. Once the message was handed
+    over, a lost answer is an unknown outcome: never retried, a person checks with the recipient."""
     delivery = _claim(delivery_id, at or timezone.now())
     if delivery is None:
         return None
     try:
-        reference = _transport(delivery)
+        reference = _transport_with_consent(delivery)
+    except _ConsentGone as gone:
+        _withdrawn_mid_send(delivery, gone.findings)
+        return delivery
+    except MailOutcomeUnknown as error:
+        _finish(delivery, Delivery.Status.UNKNOWN, "unknown", str(error))
+        return delivery
+    except MailRejected as error:
+        _finish(delivery, Delivery.Status.DEAD, "failed", str(error))
+        return delivery
     except (TemporaryDeliveryFailure, smtplib.SMTPException, OSError) as error:
         _finish(
             delivery,
@@ -468,9 +514,34 @@ def delivery_send(*, delivery_id, at=None, final_attempt=False):
 
 
 @transaction.atomic
+def _withdrawn_mid_send(delivery, findings):
+    """The consent went between the claim and the transport: blocked, and the family gets it (MSG-6)."""
+    delivery = Delivery.objects.select_for_update().select_related("message", "to_person").get(pk=delivery.pk)
+    if delivery.status == Delivery.Status.SENDING:
+        _block(delivery, findings)
+
+
+# A database restarting under the worker comes back within seconds: the outcome of a send that
+# happened is worth waiting for, since a delivery left 'sending' can only go to a person.
+FINISH_RETRY_PAUSES = (0.5, 1, 2, 4, 8)
+
+
 def _finish(delivery, status, event, detail, **fields):
     """Records the outcome of this attempt, whatever happened to the row meanwhile: the log always
     says what the transport did, and the status follows it only from 'sending'."""
+    for pause in (*FINISH_RETRY_PAUSES, None):
+        try:
+            return _record_outcome(delivery, status, event, detail, **fields)
+        except (OperationalError, InterfaceError):
+            if pause is None:
+                raise
+            connection.close()
+            time.sleep(pause)
+    return None
+
+
+@transaction.atomic
+def _record_outcome(delivery, status, event, detail, **fields):
     # A compare-and-set on a model without history: the log entry below is the record (X-2).
     Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(status=status, **fields)
     _log(delivery, event, detail)
@@ -479,18 +550,20 @@ def _finish(delivery, status, event, detail, **fields):
 
 def deliveries_sweep(*, now=None):
     """Run by the scheduler: re-queues held deliveries whose time has come and pending ones whose
-    task was lost; a delivery left 'sending' by a worker that died is put in front of a person,
-    since it may or may not have gone and must never go twice."""
+    task was lost; a delivery left 'sending' by a worker that died is an unknown outcome for a
+    person, since it may or may not have gone and must never go twice."""
     from .tasks import send_message
 
     now = now or timezone.now()
-    for delivery in Delivery.objects.filter(status=Delivery.Status.SENDING, sending_since__lt=now - STUCK_AFTER):
+    # A send still within its time limit (a slow server has 10 minutes to answer) is not stuck.
+    stuck_after = max(STUCK_AFTER, timedelta(seconds=send_time_limit()) + timedelta(minutes=1))
+    for delivery in Delivery.objects.filter(status=Delivery.Status.SENDING, sending_since__lt=now - stuck_after):
         with transaction.atomic():
             stuck = Delivery.objects.filter(
                 pk=delivery.pk, status=Delivery.Status.SENDING, sending_since=delivery.sending_since
             )
             # No history on Delivery: the "stuck" log entry is the record (X-2).
-            if stuck.update(status=Delivery.Status.DEAD):
+            if stuck.update(status=Delivery.Status.UNKNOWN):
                 _log(delivery, "stuck", "The worker stopped while sending: check with the recipient before retrying.")
     # A message whose routing was cut short (a worker stopped, a time limit) is routed again: the
     # idempotency keys make that safe, and no family is left out.
@@ -514,8 +587,8 @@ def delivery_retry(*, delivery, by):
     """A person sends a dead delivery again, knowingly; the log says who."""
 
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
-    if delivery.status != Delivery.Status.DEAD:
-        raise MessagingError("Only a delivery that failed can be retried.")
+    if delivery.status not in (Delivery.Status.DEAD, Delivery.Status.UNKNOWN):
+        raise MessagingError("Only a delivery that failed, or whose outcome is unknown, can be retried.")
     delivery.status = Delivery.Status.PENDING
     delivery.save(update_fields=["status"])
     _log(delivery, "retried", f"Retried by {by.full_name}.")

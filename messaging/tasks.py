@@ -1,19 +1,26 @@
 """The messaging worker: route a message into deliveries, then send each one on its own."""
 
-import smtplib
-
 from celery import shared_task
+from django.db import DatabaseError
+
+from sefton_safety.mail import MAX_RETRIES, RETRYABLE, SEND_TASK_RETRY, retry_countdown, send_time_limit
 
 from . import services
-from .exceptions import TemporaryDeliveryFailure
 from .models import Message
-
-MAX_RETRIES = 6
 
 
 # Routing a whole club's families takes minutes on a small machine; if it is cut short anyway, the
-# sweep routes the message again and the idempotency keys keep every delivery single.
-@shared_task(soft_time_limit=900, time_limit=960)
+# sweep routes the message again and the idempotency keys keep every delivery single. A database
+# error (PostgreSQL restarting) is retried with the same pauses as a send: routing again is safe.
+@shared_task(
+    soft_time_limit=900,
+    time_limit=960,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=SEND_TASK_RETRY["retry_backoff"],
+    retry_backoff_max=SEND_TASK_RETRY["retry_backoff_max"],
+    retry_jitter=True,
+    max_retries=MAX_RETRIES,
+)
 def send_message(message_id):
     message = Message.objects.filter(pk=message_id, status=Message.Status.APPROVED).first()
     if message is None:
@@ -23,14 +30,18 @@ def send_message(message_id):
     return len(due)
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES)
+# The time limits cover a slow server's ten minutes for its final reply: cut short after the
+# message was handed over, a send could only end as an unknown outcome.
+@shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=send_time_limit(), time_limit=send_time_limit() + 30)
 def send_delivery(self, delivery_id):
+    """The shared retry policy, by hand: the service must know which attempt is the last, to put the
+    delivery in front of a person rather than back in the queue."""
     try:
         services.delivery_send(delivery_id=delivery_id, final_attempt=self.request.retries >= MAX_RETRIES)
-    except (TemporaryDeliveryFailure, smtplib.SMTPException, OSError) as error:
+    except RETRYABLE as error:
         if self.request.retries >= MAX_RETRIES:
             return
-        raise self.retry(exc=error, countdown=min(300, 5 * 2**self.request.retries)) from error
+        raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from error
 
 
 @shared_task
@@ -39,7 +50,7 @@ def sweep_deliveries():
     return services.deliveries_sweep()
 
 
-@shared_task(autoretry_for=(smtplib.SMTPException, OSError, TemporaryDeliveryFailure), retry_backoff=5, max_retries=6)
+@shared_task(**SEND_TASK_RETRY)
 def send_reply_answer(reply_id):
     from .models import Reply
     from .replies import reply_answer_send
@@ -49,7 +60,7 @@ def send_reply_answer(reply_id):
         reply_answer_send(reply=reply)
 
 
-@shared_task(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=5, max_retries=6)
+@shared_task(**SEND_TASK_RETRY)
 def send_reply_alert(reply_id):
     from .models import Reply
     from .replies import reply_alert_send
@@ -67,7 +78,7 @@ def queue_fixture_notices():
     return fixture_notices_send()
 
 
-@shared_task(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=5, max_retries=6)
+@shared_task(**SEND_TASK_RETRY)
 def send_fixture_notice(notice_id):
     from .models import FixtureNotice
     from .replies import fixture_notice_email_send

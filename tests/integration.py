@@ -1,6 +1,7 @@
 """Real parts for integration tests: an SMTP server on loopback and a Celery worker process on the
 real broker, pointed at the test database."""
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -25,17 +26,55 @@ def free_port():
 
 
 class RecordingHandler:
-    """Keeps every message the SMTP server accepts, parsed, for the test to read."""
+    """Keeps every message the SMTP server accepts, parsed, for the test to read.
+
+    A test can script how the server answers the next attempts for a recipient (`answer`), or hold
+    the conversation for a recipient at RCPT until it releases it (`hold`). Each message is recorded
+    when its data has reached the server, before the final reply, with the time it arrived."""
 
     def __init__(self):
         self.messages = []
         self.arrived = threading.Condition()
+        self.scripts = {}
+        self.holds = {}
+        self.holding = threading.Event()
+
+    def answer(self, address, *steps):
+        """Steps for the next attempts to `address`, one each: "451 ..." or "550 ..." (the reply to
+        RCPT), ("hang", seconds) before DATA, ("late", seconds) before the final reply to DATA."""
+        self.scripts.setdefault(address, []).extend(steps)
+
+    def hold(self, address):
+        """The next conversation for `address` waits at RCPT until the returned event is set."""
+        self.holding.clear()
+        self.holds[address] = threading.Event()
+        return self.holds[address]
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        held = self.holds.pop(address, None)
+        if held is not None:
+            self.holding.set()
+            while not held.is_set():
+                await asyncio.sleep(0.02)
+        script = self.scripts.get(address)
+        step = script.pop(0) if script else None
+        if isinstance(step, str):
+            return step
+        if isinstance(step, tuple) and step[0] == "hang":
+            await asyncio.sleep(step[1])
+        if isinstance(step, tuple) and step[0] == "late":
+            envelope.late_reply = step[1]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         parsed = message_from_bytes(envelope.content, policy=default_policy)
         with self.arrived:
-            self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": parsed})
+            self.messages.append(
+                {"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": parsed, "at": time.time()}
+            )
             self.arrived.notify_all()
+        await asyncio.sleep(getattr(envelope, "late_reply", 0))
         return "250 Message accepted for delivery"
 
     def wait_for(self, count, timeout=60):
@@ -79,7 +118,8 @@ class CeleryWorker:
     pool_args = ("--pool", "solo")
     name = "test"
 
-    def __init__(self, *, smtp_port, extra_env=None):
+    def __init__(self, *, smtp_port, extra_env=None, name=None):
+        self.name = name or self.name
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "sefton_safety.settings.base",
@@ -132,6 +172,10 @@ class CeleryWorker:
             self.__exit__()
             raise AssertionError("the Celery worker did not start:\n" + "".join(self.output))
         return self
+
+    def tasks_done(self, task_name):
+        """How many `task_name` tasks this worker has finished, as its log says."""
+        return sum(1 for line in list(self.output) if f"{task_name}[" in line and " succeeded in " in line)
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:

@@ -294,12 +294,10 @@ if not DEBUG:
 _email_host = env_str("EMAIL_HOST", "")
 _email_backend = env_str(
     "EMAIL_BACKEND",
-    "sefton_safety.mail.ReadableConsoleBackend"
-    if DEBUG and not _email_host
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "sefton_safety.mail.ReadableConsoleBackend" if DEBUG and not _email_host else "sefton_safety.mail.SMTPBackend",
 )
 MAILERS = {"default": {"BACKEND": _email_backend}}
-if _email_backend.endswith("smtp.EmailBackend"):
+if _email_backend in ("sefton_safety.mail.SMTPBackend", "django.core.mail.backends.smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": _email_host or "localhost",
         "port": env_int("EMAIL_PORT", 25),
@@ -308,6 +306,10 @@ if _email_backend.endswith("smtp.EmailBackend"):
         "use_tls": env_bool("EMAIL_USE_TLS", False),
         "timeout": env_int("EMAIL_TIMEOUT", 20),
     }
+if _email_backend == "sefton_safety.mail.SMTPBackend":
+    # RFC 5321 allows a server 10 minutes to answer the end of a message: a send cut short then
+    # has an unknown outcome, never retried, so the wait is long enough for a slow server.
+    MAILERS["default"]["OPTIONS"]["final_reply_timeout"] = env_int("EMAIL_FINAL_REPLY_TIMEOUT", 600)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{CLUB_NAME} <safety@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

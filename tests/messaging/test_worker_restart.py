@@ -110,7 +110,7 @@ def test_msg9_a_worker_killed_mid_batch_and_restarted_delivers_every_message_exa
     per_address = Counter(address for _, address in received)
     statuses = dict(deliveries.values_list("idempotency_key", "status"))
     sent = {key for key, status in statuses.items() if status == Delivery.Status.SENT}
-    dead = {key for key, status in statuses.items() if status == Delivery.Status.DEAD}
+    dead = {key for key, status in statuses.items() if status == Delivery.Status.UNKNOWN}
     stuck = set(
         DeliveryLogEntry.objects.filter(delivery__message=message, event="stuck").values_list(
             "delivery__idempotency_key", flat=True
@@ -125,3 +125,72 @@ def test_msg9_a_worker_killed_mid_batch_and_restarted_delivers_every_message_exa
     assert len(per_address) == len(sent) + len(dead & set(per_key))
     assert dead == stuck
     assert len(sent) + len(dead) == expected
+
+
+def per_message_and_address(smtp_server):
+    return Counter(
+        (key.split("-")[0], address)
+        for key, address in delivered(smtp_server)  # the key starts with m<message id>
+    )
+
+
+def family_message(club, subject):
+    message = services.message_create(
+        author=club["coach"],
+        channel="email",
+        audience="guardian",
+        kind="event_reminder",
+        subject=subject,
+        body=BODY,
+        team=club["team"],
+    )
+    services.message_submit(message=message, by=club["coach"])
+    return message
+
+
+def test_msg9_a_worker_killed_before_or_after_handing_a_message_over_sends_it_once_or_marks_it_unknown(
+    club, smtp_server
+):
+    """Issue test 2: SIGKILL while the mail server holds the conversation before DATA, and again
+    after the message reached it but before its answer: neither delivery is sent twice; both are in
+    front of a person as 'outcome unknown', and every other one arrives once."""
+    add_families(club["team"], 5)
+    server = smtp_server.handler
+    sweep_later = timezone.now() + services.REQUEUE_AFTER + timedelta(minutes=1)
+
+    release = server.hold("guardian0@families.example.org")
+    before = family_message(club, "Presentation evening")
+    with CeleryWorker(smtp_port=smtp_server.port, extra_env=OPEN_ALL_DAY) as first:
+        assert server.holding.wait(30), "the worker never reached the mail server"
+        first.process.kill()
+        first.process.wait()
+    release.set()
+    services.deliveries_sweep(now=sweep_later)
+
+    with CeleryWorker(smtp_port=smtp_server.port, extra_env=OPEN_ALL_DAY) as second:
+        wait_until(lambda: not Delivery.objects.filter(message=before, status__in=UNFINISHED).exists(), "the first")
+        server.answer("guardian1@families.example.org", ("late", 30))
+        after = family_message(club, "Awards night")
+        wait_until(
+            lambda: (f"m{after.pk}", "guardian1@families.example.org") in per_message_and_address(smtp_server),
+            "the message to reach the mail server",
+        )
+        second.process.kill()
+        second.process.wait()
+    services.deliveries_sweep(now=sweep_later + timedelta(minutes=1))
+
+    with CeleryWorker(smtp_port=smtp_server.port, extra_env=OPEN_ALL_DAY):
+        wait_until(lambda: not Delivery.objects.filter(status__in=UNFINISHED).exists(), "every delivery to finish")
+        wait_until(lambda: queued_tasks() == 0, "the queue to empty")
+        time.sleep(1)
+
+    received = per_message_and_address(smtp_server)
+    statuses = {(f"m{d.message_id}", d.address): d.status for d in Delivery.objects.filter(message__in=[before, after])}
+    unknown = {key for key, status in statuses.items() if status == Delivery.Status.UNKNOWN}
+    assert [key for key, times in received.items() if times > 1] == [], "a message arrived twice"
+    assert unknown == {
+        (f"m{before.pk}", "guardian0@families.example.org"),
+        (f"m{after.pk}", "guardian1@families.example.org"),
+    }
+    assert {key for key, status in statuses.items() if status == Delivery.Status.SENT} == set(statuses) - unknown
+    assert set(received) == set(statuses) - {(f"m{before.pk}", "guardian0@families.example.org")}
