@@ -19,7 +19,7 @@ from consents.selectors import may_contact_directly
 from people import services as people_services
 from people.models import FamilyMember, Person, Role, TeamStaff
 
-from . import rules, sms
+from . import alerts, rules, sms
 from .exceptions import MessageRefused, MessagingError, TemporaryDeliveryFailure
 from .models import Delivery, DeliveryLogEntry, Message
 
@@ -459,9 +459,11 @@ def delivery_send(*, delivery_id, at=None, final_attempt=False):
 def _finish(delivery, status, event, detail, **fields):
     """Records the outcome of this attempt, whatever happened to the row meanwhile: the log always
     says what the transport did, and the status follows it only from 'sending'."""
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(status=status, **fields)
+    changed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(status=status, **fields)
     _log(delivery, event, detail)
     delivery.refresh_from_db()
+    if changed and status == Delivery.Status.DEAD:
+        alerts.delivery_death_alert(delivery=delivery)
 
 
 def deliveries_sweep(*, now=None):
@@ -478,6 +480,7 @@ def deliveries_sweep(*, now=None):
             )
             if stuck.update(status=Delivery.Status.DEAD):
                 _log(delivery, "stuck", "The worker stopped while sending: check with the recipient before retrying.")
+                alerts.delivery_death_alert(delivery=delivery)
     # A message whose routing was cut short (a worker stopped, a time limit) is routed again: the
     # idempotency keys make that safe, and no family is left out.
     unrouted = Message.objects.filter(

@@ -75,3 +75,11 @@ def send_fixture_notice(notice_id):
     notice = FixtureNotice.objects.filter(pk=notice_id).select_related("fixture__team", "guardian__user").first()
     if notice is not None:
         fixture_notice_email_send(notice=notice)
+
+
+@shared_task(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=5, max_retries=6)
+def send_delivery_death_alert(delivery_id):
+    """MSG-9: the author and the designated person hear that a delivery died."""
+    from .alerts import delivery_death_alert_send
+
+    return delivery_death_alert_send(delivery_id=delivery_id)
