@@ -22,7 +22,7 @@ from people import services as people_services
 from people.models import FamilyMember, Person, Role, TeamStaff
 from sefton_safety.mail import MailOutcomeUnknown, MailRejected, send_time_limit
 
-from . import rules, sms
+from . import alerts, rules, sms
 from .exceptions import MessageRefused, MessagingError, TemporaryDeliveryFailure
 from .models import Delivery, DeliveryLogEntry, Message
 
@@ -543,9 +543,12 @@ def _finish(delivery, status, event, detail, **fields):
 @transaction.atomic
 def _record_outcome(delivery, status, event, detail, **fields):
     # A compare-and-set on a model without history: the log entry below is the record.
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(status=status, **fields)
+    changed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(status=status, **fields)
     _log(delivery, event, detail)
     delivery.refresh_from_db()
+    # A delivery that needs a person (refused for good, or nobody knows whether it arrived) says so.
+    if changed and status in (Delivery.Status.DEAD, Delivery.Status.UNKNOWN):
+        alerts.delivery_death_alert(delivery=delivery)
 
 
 def deliveries_sweep(*, now=None):
@@ -565,6 +568,7 @@ def deliveries_sweep(*, now=None):
             # No history on Delivery: the "stuck" log entry is the record.
             if stuck.update(status=Delivery.Status.UNKNOWN):
                 _log(delivery, "stuck", "The worker stopped while sending: check with the recipient before retrying.")
+                alerts.delivery_death_alert(delivery=delivery)
     # A message whose routing was cut short (a worker stopped, a time limit) is routed again: the
     # idempotency keys make that safe, and no family is left out.
     # A message approved before approval times were kept for every message has only its creation time.

@@ -5,7 +5,7 @@ from django.db import DatabaseError
 
 from sefton_safety.mail import MAX_RETRIES, RETRYABLE, SEND_TASK_RETRY, retry_countdown, send_time_limit
 
-from . import services
+from . import alerts, services
 from .models import Message
 
 
@@ -86,3 +86,10 @@ def send_fixture_notice(notice_id):
     notice = FixtureNotice.objects.filter(pk=notice_id).select_related("fixture__team", "guardian__user").first()
     if notice is not None:
         fixture_notice_email_send(notice=notice)
+
+
+@shared_task(**SEND_TASK_RETRY)
+def send_delivery_death_alert(delivery_id):
+    """MSG-9: the author and the designated person hear that a delivery died. The log says whether
+    the alert went, so a retry after a sent alert sends nothing."""
+    return alerts.delivery_death_alert_send(delivery_id=delivery_id)

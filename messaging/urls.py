@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/revise/", views.message_revise, name="message-revise"),
     path("<int:pk>/cancel/", views.message_cancel, name="message-cancel"),
     path("<int:pk>/return/", views.message_return, name="message-return"),
+    path("deliveries/failed/", views.failed_deliveries, name="failed-deliveries"),
     path("deliveries/<int:pk>/retry/", views.delivery_retry, name="delivery-retry"),
     path("inbound/sms", views.inbound_sms, name="inbound-sms"),
     path("inbound/email", views.inbound_email, name="inbound-email"),

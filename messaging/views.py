@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from people.models import Person, Role, Team
 from people.roles import holds_role, is_staff_member
 
-from . import access, replies, services
+from . import access, alerts, replies, services
 from .exceptions import MessageRefused, MessagingError
 from .forms import TEMPLATES, MessageComposeForm, MessageReviseForm, ReturnForm
 from .models import Delivery, DeliveryLogEntry, Message, Reply
@@ -221,13 +221,74 @@ def delivery_retry(request, pk):
         raise PermissionDenied("No such delivery.")
     message = access.message_get_for_user(request.user, delivery.message_id)
     person = Person.objects.filter(user=request.user).first()
+    from_list = request.POST.get("from") == "failed-deliveries"
+    back = redirect("messaging:failed-deliveries") if from_list else redirect("messaging:message-detail", pk=message.pk)
+    if from_list and request.POST.get("checked") != "yes":
+        flash.error(request, "Tick that you have checked with the family first, so that nobody gets it twice.")
+        return back
     try:
         services.delivery_retry(delivery=delivery, by=person)
     except MessagingError as error:
         flash.error(request, str(error))
     else:
         flash.success(request, "Queued again. The worker checks every rule again before it sends.")
-    return redirect("messaging:message-detail", pk=message.pk)
+    return back
+
+
+# Deliveries that did not arrive, across the club (MSG-9) ----------------------------------------
+
+FAILURE_READERS = (Role.Kind.DESIGNATED_PERSON, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER)
+FAILURE_REASONS = {
+    "failed": "Refused or failed",
+    "unknown": "Outcome unknown",
+}
+
+
+def _failed_delivery_reader(request):
+    person = Person.objects.filter(user=request.user).first()
+    if person is None or not holds_role(request.user, *FAILURE_READERS):
+        raise PermissionDenied("The list of messages that did not arrive is for the designated person and welfare.")
+    return person
+
+
+@login_required
+@never_cache
+def failed_deliveries(request):
+    """Every dead delivery of the club, newest first, with why it died; a person checks with the
+    family and sends it again from here."""
+    _failed_delivery_reader(request)
+    last_entry = DeliveryLogEntry.objects.filter(delivery=OuterRef("pk")).exclude(
+        event__in=(alerts.QUEUED, alerts.SENT)
+    )
+    last_entry = last_entry.order_by("-at", "-pk")
+    items = (
+        Delivery.objects.filter(status=Delivery.Status.DEAD)
+        .select_related("message__author", "to_person", "intended_for")
+        .annotate(
+            last_event=Subquery(last_entry.values("event")[:1]),
+            last_detail=Subquery(last_entry.values("detail")[:1]),
+            died_at=Subquery(last_entry.values("at")[:1]),
+        )
+        .annotate(
+            reason=Case(
+                When(last_event__in=alerts.OUTCOME_UNKNOWN_EVENTS, then=Value("unknown")),
+                default=Value("failed"),
+            ),
+            reason_label=Case(
+                When(last_event__in=alerts.OUTCOME_UNKNOWN_EVENTS, then=Value(FAILURE_REASONS["unknown"])),
+                default=Value(FAILURE_REASONS["failed"]),
+            ),
+        )
+        .order_by("-died_at", "-pk")
+    )
+    reason = request.GET.get("reason", "")
+    if reason in FAILURE_REASONS:
+        items = items.filter(reason=reason)
+    return render(
+        request,
+        "messaging/failed_deliveries.html",
+        {"items": items, "reasons": FAILURE_REASONS, "reason": reason if reason in FAILURE_REASONS else ""},
+    )
 
 
 # Replies (MSG-8) --------------------------------------------------------------------------------
