@@ -165,8 +165,14 @@ class RecordedText(models.Model):
 
 
 class Reply(models.Model):
-    """MSG-8: a message that came back from a young person (or anyone) to a club number or address.
-    The thread ends there: the club answers with the policy's words and the welfare officer sees it."""
+    """MSG-8: a message that came back to a club number or address. A young person's ends the
+    thread: the club answers with the policy's words (a message of its own, through the worker) and
+    the welfare officers see it. A parent's or another adult's goes to the author of the message
+    they answered, or to the welfare officers where the club prefers, and is not answered."""
+
+    class GoesTo(models.TextChoices):
+        WELFARE_OFFICERS = "welfare_officers", "The welfare officers"
+        AUTHOR = "author", "The author of the message"
 
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
     from_person = models.ForeignKey(
@@ -177,7 +183,16 @@ class Reply(models.Model):
     body = models.TextField()
     provider_reference = models.CharField(max_length=200, unique=True)
     received_at = models.DateTimeField(auto_now_add=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True, help_text="When the policy's answer was made.")
+    answer = models.OneToOneField(
+        Message,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answered_reply",
+        help_text="The policy's answer to a young person, sent through the worker like any message.",
+    )
+    goes_to = models.CharField(max_length=16, choices=GoesTo.choices, default=GoesTo.WELFARE_OFFICERS)
     seen_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     seen_at = models.DateTimeField(null=True, blank=True)
 

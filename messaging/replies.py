@@ -12,7 +12,7 @@ from django.utils import timezone
 from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, FamilyMember, Person, Role
 
-from . import sms
+from . import services
 from .models import Delivery, Fixture, FixtureNotice, Message, Reply
 
 NOTICE_AHEAD = timedelta(hours=48)
@@ -22,85 +22,129 @@ def _welfare_officers():
     return Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user")
 
 
-def policy_answer():
+def policy_answer(channel=Message.Channel.SMS):
     """The policy's answer to a young person who starts a conversation: stop, talk at the next
-    session, and here is whom to contact if worried. Email only: no phone number is sent."""
+    session, and here is whom to contact if worried. Email only: no phone number is sent. As an
+    email it signs off like every club email (MSG-4)."""
     lead = Person.objects.holding(Role.Kind.WELFARE_OFFICER).select_related("user").first()
     address = lead and lead.email_address
     contact = f"{lead.full_name}, at {address}" if address else (lead.full_name if lead else "through your coach")
-    return (
+    words = (
         f"Thank you for your message. Club volunteers do not chat by message, so please bring this up at "
         f"the next practice or match. If anything is worrying you, you can contact our welfare officer, "
-        f"{contact}. {settings.CLUB_NAME}"
+        f"{contact}."
     )
+    if channel == Message.Channel.EMAIL:
+        return f"Hello,\n\n{words}\n\nKind regards,\n{settings.CLUB_NAME}"
+    return f"{words} {settings.CLUB_NAME}"
 
 
 @transaction.atomic
 def reply_receive(*, channel, from_address, body, provider_reference):
-    """Records a reply once (the provider's reference is unique), links it to the last message
-    delivered to that address, and queues the policy's answer and the welfare officer's alert."""
-    from .tasks import send_reply_answer
+    """Records a reply once (the provider's reference is unique) and links it to the last message
+    delivered to that address. Only a young person's reply gets the policy's answer (MSG-8), made
+    here as a message of its own that the worker sends like any other; every reply alerts whoever
+    it goes to: the welfare officers, or for an adult's reply the author where the club chose that
+    (`MESSAGING_ADULT_REPLIES_TO`). A sender the club cannot name goes to the welfare officers."""
+    from .tasks import send_reply_alert
 
     address = from_address.strip()
     delivery = (
         Delivery.objects.filter(address=address, status=Delivery.Status.SENT, message__channel=channel)
-        .select_related("message", "to_person")
+        .select_related("message__author", "to_person")
         .order_by("-sent_at")
         .first()
     )
     person = (
         delivery.to_person if delivery else Person.objects.filter(Q(mobile=address) | Q(email__iexact=address)).first()
     )
+    message = delivery.message if delivery else None
+    young = person is not None and person.is_child()
+    to_author = (
+        not young
+        and person is not None
+        and message is not None
+        and settings.MESSAGING_ADULT_REPLIES_TO == Reply.GoesTo.AUTHOR
+    )
     try:
         with transaction.atomic():
             reply = Reply.objects.create(
-                message=delivery.message if delivery else None,
+                message=message,
                 from_person=person,
                 channel=channel,
                 from_address=address,
                 body=body,
                 provider_reference=provider_reference,
+                goes_to=Reply.GoesTo.AUTHOR if to_author else Reply.GoesTo.WELFARE_OFFICERS,
             )
     except IntegrityError:
         # The provider sent the same reply twice: it is already recorded and answered.
         return Reply.objects.get(provider_reference=provider_reference)
+    if young:
+        reply_answer_send(reply=reply)
     reply_id = reply.pk
-    transaction.on_commit(lambda: send_reply_answer.delay(reply_id))
+    transaction.on_commit(lambda: send_reply_alert.delay(reply_id))
     return reply
 
 
+@transaction.atomic
 def reply_answer_send(*, reply):
-    """Ends the thread with the policy's answer. The reply is marked answered only once the answer
-    has gone, so a failure is retried, not lost; the welfare officers' alert is a task of its own."""
-    from .tasks import send_reply_alert
-
-    if Reply.objects.filter(pk=reply.pk, answered_at__isnull=False).exists():
-        return
-    if reply.channel == Message.Channel.SMS:
-        sms.get_backend().send(to=reply.from_address, body=policy_answer(), idempotency_key=f"reply-{reply.pk}")
-    else:
-        people_services.email_send(
-            template="reply_answer",
-            to=reply.from_address,
-            subject=f"{settings.CLUB_NAME}",
-            context={"answer": policy_answer()},
-        )
-    with transaction.atomic():
-        Reply.objects.filter(pk=reply.pk, answered_at__isnull=True).update(answered_at=timezone.now())
-        transaction.on_commit(lambda: send_reply_alert.delay(reply.pk))
+    """Ends a young person's thread with the policy's answer: a message from the author of the one
+    they replied to (else the lead welfare officer), by the same channel, that the worker routes and
+    sends like any other, so office hours, consent and permission, the accountability copy and the
+    delivery log all apply, and it goes once. Made once per reply, however often this runs."""
+    reply = (
+        Reply.objects.select_for_update(of=("self",)).select_related("message__author", "from_person").get(pk=reply.pk)
+    )
+    if reply.answer_id is not None or reply.from_person is None or not reply.from_person.is_child():
+        return reply.answer
+    original = reply.message
+    author = original.author if original else Person.objects.holding(Role.Kind.WELFARE_OFFICER).first()
+    if author is None:
+        return None
+    kind = original.kind if original and original.kind != Message.Kind.FREE_TEXT else Message.Kind.EVENT_REMINDER
+    answer = Message.objects.create(
+        author=author,
+        channel=reply.channel,
+        audience=Message.Audience.CHILD,
+        kind=kind,
+        subject=f"{settings.CLUB_NAME}: your message" if reply.channel == Message.Channel.EMAIL else "",
+        body=policy_answer(reply.channel),
+    )
+    answer.recipients.set([reply.from_person])
+    # The policy's own words, not a volunteer's draft (MSG-1): there is nothing for a person to approve.
+    answer.transition_to(Message.Status.APPROVED)
+    answer.approved_at = timezone.now()
+    answer.save(update_fields=["status", "approved_at"])
+    reply.answer, reply.answered_at = answer, timezone.now()
+    reply.save(update_fields=["answer", "answered_at"])
+    services.message_dispatch(answer)
+    return answer
 
 
 def reply_alert_send(*, reply):
-    """Tells the welfare officers a reply is waiting, without its words: they read it in the portal."""
-    url = f"{settings.SITE_URL}{reverse('messaging:reply-list')}"
-    for officer in _welfare_officers():
-        address = officer.email_address
+    """Tells whoever the reply goes to that it is waiting, without its words: they read it in the
+    portal. The author reads it on the message's page, the welfare officers on the replies page."""
+    if reply.goes_to == Reply.GoesTo.AUTHOR and reply.message_id:
+        author = reply.message.author
+        recipients = [author] if author.email_address else []
+        path = reverse("messaging:message-detail", args=[reply.message_id])
+    else:
+        recipients = list(_welfare_officers())
+        path = reverse("messaging:reply-list")
+    young = reply.from_person is not None and reply.answer_id is not None
+    for person in recipients:
+        address = person.email_address
         if address:
             people_services.email_send(
                 template="reply_alert",
                 to=address,
                 subject=f"{settings.CLUB_NAME}: a reply needs your eyes",
-                context={"url": url},
+                context={
+                    "url": f"{settings.SITE_URL}{path}",
+                    "young": young,
+                    "goes_to_author": reply.goes_to == Reply.GoesTo.AUTHOR,
+                },
             )
 
 

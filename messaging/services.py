@@ -113,7 +113,7 @@ def message_submit(*, message, by):
         return message
     message.transition_to(Message.Status.APPROVED)
     message.save(update_fields=["status"])
-    _dispatch(message)
+    message_dispatch(message)
     return message
 
 
@@ -140,7 +140,7 @@ def notice_send(*, author, audience, recipients, subject, body):
         return message
     message.transition_to(Message.Status.APPROVED)
     message.save(update_fields=["status"])
-    _dispatch(message)
+    message_dispatch(message)
     return message
 
 
@@ -158,7 +158,7 @@ def message_approve(*, message, by):
     message.approved_by = by
     message.approved_at = timezone.now()
     message.save(update_fields=["status", "approved_by", "approved_at"])
-    _dispatch(message)
+    message_dispatch(message)
     return message
 
 
@@ -196,7 +196,8 @@ def message_cancel(*, message, by):
     return message
 
 
-def _dispatch(message):
+def message_dispatch(message):
+    """Hands an approved message to the worker once the transaction commits."""
     from .tasks import send_message
 
     message_id = message.pk
