@@ -16,6 +16,7 @@ from . import services
 from .models import Delivery, Fixture, FixtureNotice, Message, Reply
 
 NOTICE_AHEAD = timedelta(hours=48)
+ONE_ANSWER_A_DAY = timedelta(days=1)
 
 
 def _welfare_officers():
@@ -82,6 +83,7 @@ def reply_receive(*, channel, from_address, body, provider_reference):
         return Reply.objects.get(provider_reference=provider_reference)
     if young:
         reply_answer_send(reply=reply)
+        reply.refresh_from_db()
     reply_id = reply.pk
     transaction.on_commit(lambda: send_reply_alert.delay(reply_id))
     return reply
@@ -99,6 +101,15 @@ def reply_answer_send(*, reply):
     if reply.answer_id is not None or reply.from_person is None or not reply.from_person.is_child():
         return reply.answer
     original = reply.message
+    # The thread ends with one answer: a second reply to the same message is read, not answered,
+    # or the answers would become the conversation the policy stops.
+    answered = Reply.objects.filter(from_person=reply.from_person, answer__isnull=False).exclude(pk=reply.pk)
+    if (
+        answered.filter(message=original).exists()
+        if original
+        else answered.filter(received_at__gte=reply.received_at - ONE_ANSWER_A_DAY).exists()
+    ):
+        return None
     author = original.author if original else Person.objects.holding(Role.Kind.WELFARE_OFFICER).first()
     if author is None:
         return None

@@ -83,6 +83,14 @@ def test_msg8_the_same_reply_posted_twice_is_recorded_and_answered_once(
     assert RecordedText.objects.filter(body__contains="do not chat").count() == 1
 
 
+def test_msg8_a_second_reply_to_the_same_message_is_shown_but_not_answered_again(club, texted_child):
+    """MSG-8: the policy ends the conversation; answering every reply would carry it on."""
+    first = replies.reply_receive(channel="sms", from_address="07700 900333", body="hi", provider_reference="S6")
+    second = replies.reply_receive(channel="sms", from_address="07700 900333", body="hello?", provider_reference="S7")
+    assert first.answer is not None and second.answer is None and second.message == first.message
+    assert Message.objects.filter(body__contains="do not chat").count() == 1
+
+
 def test_msg8_msg3_the_answer_to_a_young_person_waits_for_office_hours(club, texted_child, settings):
     from messaging.rules import DAY_KEYS
 
