@@ -206,7 +206,8 @@ class Reply(models.Model):
 
 class Fixture(models.Model):
     """A match or event. Before it, guardians are told when they may contact their children during
-    it and whom to call in an emergency (MSG-10)."""
+    it and whom to call in an emergency (MSG-10), and the young players whom to tell of an
+    emergency or a change of plan (MSG-11)."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="fixtures")
     title = models.CharField(max_length=150, help_text='For example "v Formby CC (away)".')
@@ -220,6 +221,16 @@ class Fixture(models.Model):
         Person, on_delete=models.PROTECT, related_name="+", help_text="Reachable throughout the match."
     )
     emergency_phone = models.CharField(max_length=32, help_text="A club phone, not a personal one.")
+    players_notice = models.OneToOneField(
+        Message,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="fixture",
+        help_text="MSG-11: whom the young players contact in an emergency or a change of plan, sent to "
+        "those the club may email directly.",
+    )
     history = HistoricalRecords()
 
     class Meta:

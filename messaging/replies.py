@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from consents.selectors import may_contact_directly
 from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, FamilyMember, Person, Role
 
@@ -171,12 +172,15 @@ def reply_mark_seen(*, reply, by):
 
 def fixture_notices_send(*, now=None):
     """MSG-10: for each fixture starting within 48 hours, each guardian of the team's players is
-    told once when they may contact their child during it and whom to call in an emergency."""
+    told once when they may contact their child during it and whom to call in an emergency. MSG-11:
+    the young players are told whom to tell of an emergency or a change of plan, directly where
+    the club may email them, else through the family (in the guardians' notice)."""
     from .tasks import send_fixture_notice
 
     now = now or timezone.now()
     queued = 0
     for fixture in Fixture.objects.filter(starts_at__gt=now, starts_at__lte=now + NOTICE_AHEAD).select_related("team"):
+        fixture_players_notice_send(fixture=fixture, at=now)
         guardians = Person.objects.filter(
             family_memberships__kind=FamilyMember.Kind.GUARDIAN,
             family_memberships__parental_responsibility=True,
@@ -193,14 +197,78 @@ def fixture_notices_send(*, now=None):
     return queued
 
 
+def _players_told_directly(fixture, at):
+    """The team's young players the club may email directly about an event (CON-2, CON-3)."""
+    players = Person.objects.filter(team_places__team=fixture.team).distinct().select_related("user")
+    return [
+        player
+        for player in players
+        if player.is_child()
+        and player.email_address
+        and may_contact_directly(player, "email", Message.Kind.EVENT_REMINDER, at=at)
+    ]
+
+
+def players_notice_body(fixture):
+    """MSG-11 in a young player's words. No phone number (MSG-4): the players are told whom to tell,
+    and their parents have the club phone's number in their own notice."""
+    contact = fixture.emergency_contact.full_name
+    starts = timezone.localtime(fixture.starts_at)
+    return (
+        f"Hello,\n\n{fixture.team.name}: {fixture.title}, {starts:%A} {starts.day} {starts:%B} from {starts:%H:%M}, at "
+        f"{fixture.venue}.\n\nPlease keep your phone away while you play. If there is an emergency, or "
+        f"something changes from what was arranged (a lift, a pick-up time, the match itself), tell "
+        f"{contact}, who is with the team throughout, or another of the team's coaches. Your parents "
+        f"have the club phone's number for the day.\n\nKind regards,\n{settings.CLUB_NAME}"
+    )
+
+
+@transaction.atomic
+def fixture_players_notice_send(*, fixture, at=None):
+    """MSG-11: the players' match-day notice, once per fixture, as a message the worker sends like
+    any other (content rules, consent and permission again at send time, office hours, the copy
+    to another volunteer). Its words are the portal's, filled from the committee's fixture record,
+    so it is approved as it is made; the worker still checks every rule (MSG-7)."""
+    fixture = Fixture.objects.select_for_update().select_related("team", "emergency_contact").get(pk=fixture.pk)
+    if fixture.players_notice_id is not None:
+        return fixture.players_notice
+    players = _players_told_directly(fixture, at or timezone.now())
+    if not players:
+        return None
+    notice = Message.objects.create(
+        author=fixture.emergency_contact,
+        channel=Message.Channel.EMAIL,
+        audience=Message.Audience.CHILD,
+        kind=Message.Kind.EVENT_REMINDER,
+        subject=f"{fixture.team.name} {fixture.title}: if something goes wrong or changes",
+        body=players_notice_body(fixture),
+    )
+    notice.recipients.set(players)
+    notice.transition_to(Message.Status.APPROVED)
+    notice.approved_at = timezone.now()
+    notice.save(update_fields=["status", "approved_at"])
+    fixture.players_notice = notice
+    fixture.save(update_fields=["players_notice"])
+    services.message_dispatch(notice)
+    return notice
+
+
 def fixture_notice_email_send(*, notice):
     guardian, fixture = notice.guardian, notice.fixture
     address = guardian.email_address
     if not address:
         return
+    # MSG-11 through the family: what the guardian's children on the team are to do.
+    children = Person.objects.filter(
+        family_memberships__kind=FamilyMember.Kind.CHILD,
+        family_memberships__family__members__person=guardian,
+        family_memberships__family__members__kind=FamilyMember.Kind.GUARDIAN,
+        team_places__team=fixture.team,
+    ).distinct()
+    names = [child.first_name for child in children if child.is_child()]
     people_services.email_send(
         template="fixture_notice",
         to=address,
         subject=f"{settings.CLUB_NAME}: {fixture.team.name} {fixture.title}, contact during the match",
-        context={"guardian": guardian, "fixture": fixture},
+        context={"guardian": guardian, "fixture": fixture, "children": " and ".join(names) or "your child"},
     )

@@ -219,3 +219,54 @@ def test_msg8_twilio_signed_replies_are_accepted_and_forged_ones_refused(
     with django_capture_on_commit_callbacks():
         signed = client.post(reverse("messaging:inbound-sms"), data, HTTP_X_TWILIO_SIGNATURE=signature)
     assert signed.status_code == 204 and Reply.objects.get().provider_reference == "SM10"
+
+
+def make_fixture(club, now):
+    return Fixture.objects.create(
+        team=club["team"],
+        title="v Formby CC (away)",
+        starts_at=now + timedelta(hours=30),
+        ends_at=now + timedelta(hours=34),
+        venue="Formby CC, Duke Street",
+        contact_times="at the tea interval, about 15:30",
+        emergency_contact=club["coach"],
+        emergency_phone="07700 900999",
+    )
+
+
+def test_msg11_young_players_are_told_whom_to_contact_directly_where_allowed_once(
+    club, always_open, django_capture_on_commit_callbacks
+):
+    """MSG-11 (the clause the catalogue missed): children are told how and whom to contact in an
+    emergency or when arrangements change, directly where contact is allowed."""
+    allow_direct_contact(club, channel="email", purpose="event_reminder")
+    now = timezone.now()
+    fixture = make_fixture(club, now)
+    with django_capture_on_commit_callbacks():
+        replies.fixture_notices_send(now=now)
+        replies.fixture_notices_send(now=now + timedelta(hours=1))
+    fixture.refresh_from_db()
+    notice = fixture.players_notice
+    assert notice is not None and Message.objects.filter(audience="child", kind="event_reminder").count() == 1
+    assert list(notice.recipients.all()) == [club["child"]]
+    deliveries = send_all(notice)
+    assert [(d.to_person, d.status) for d in deliveries] == [(club["child"], Delivery.Status.SENT)]
+    sent = mail.outbox[-1]
+    assert sent.to == ["ada.okafor@example.org"] and sent.cc == ["assistant@example.org"]
+    assert "emergency" in sent.body and club["coach"].full_name in sent.body
+    assert "07700 900999" not in sent.body  # no phone number to a child (MSG-4)
+
+
+def test_msg11_without_direct_contact_the_family_tells_the_child(club, django_capture_on_commit_callbacks):
+    from messaging.tasks import send_fixture_notice
+
+    now = timezone.now()
+    fixture = make_fixture(club, now)
+    with django_capture_on_commit_callbacks():
+        replies.fixture_notices_send(now=now)
+    fixture.refresh_from_db()
+    assert fixture.players_notice is None
+    send_fixture_notice.run(FixtureNotice.objects.get().pk)
+    sent = mail.outbox[-1]
+    assert sent.to == ["parent@example.org"]
+    assert "Please tell Ada too" in sent.body and "something changes from" in sent.body
