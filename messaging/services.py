@@ -113,7 +113,7 @@ def message_submit(*, message, by):
         return message
     message.transition_to(Message.Status.APPROVED)
     message.save(update_fields=["status"])
-    message_dispatch(message)
+    _dispatch(message)
     return message
 
 
@@ -140,7 +140,7 @@ def notice_send(*, author, audience, recipients, subject, body):
         return message
     message.transition_to(Message.Status.APPROVED)
     message.save(update_fields=["status"])
-    message_dispatch(message)
+    _dispatch(message)
     return message
 
 
@@ -158,7 +158,7 @@ def message_approve(*, message, by):
     message.approved_by = by
     message.approved_at = timezone.now()
     message.save(update_fields=["status", "approved_by", "approved_at"])
-    message_dispatch(message)
+    _dispatch(message)
     return message
 
 
@@ -196,8 +196,7 @@ def message_cancel(*, message, by):
     return message
 
 
-def message_dispatch(message):
-    """Hands an approved message to the worker once the transaction commits."""
+def _dispatch(message):
     from .tasks import send_message
 
     message_id = message.pk
@@ -263,6 +262,12 @@ def deliveries_queue(delivery_ids):
 
 def _lead_welfare_officers():
     return Person.objects.holding(Role.Kind.WELFARE_OFFICER)
+
+
+def message_dispatch(message):
+    """For the app's other writers of messages (the answer to a reply, the players' match-day
+    notice): hands an approved message to the worker once the transaction commits."""
+    _dispatch(message)
 
 
 TEXT_COPIES_TO = {
