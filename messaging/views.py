@@ -66,6 +66,8 @@ def message_list(request):
             ),
             replied=Count("replies", filter=Q(replies__goes_to=Reply.GoesTo.AUTHOR), distinct=True),
         )
+        # A grouped query ignores Meta.ordering: newest first, said again.
+        .order_by("-created_at", "-pk")
     )
     return render(request, "messaging/message_list.html", {"items": items})
 
