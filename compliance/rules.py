@@ -67,6 +67,9 @@ CLAUSE_RULES = (
     ClauseRule(
         "personal accounts or private messages", ("VOL-2", "MSG-1"), "Declared, and messages go through the portal."
     ),
+    ClauseRule(
+        "more formal means of communication", ("MSG-1",), "Messages to parents go from the club, through the portal."
+    ),
     ClauseRule("copied into any emails", ("MSG-2",), "The worker adds the copy or holds the email."),
     ClauseRule("outside of normal office hours", ("MSG-3",), "Messages wait for office hours."),
     ClauseRule("signed off in a professional manner", ("MSG-4",), "No emojis or kisses; a sign-off is required."),
@@ -82,6 +85,10 @@ CLAUSE_RULES = (
     ClauseRule("not to engage in conversation", ("MSG-5",), "Texts carry information only."),
     ClauseRule("end the conversation", ("MSG-8",), "Replies end the thread with the policy's answer."),
     ClauseRule("contact details for the club", ("MSG-8",), "The answer names the welfare officer."),
+    ClauseRule("discussing the subject further at the next practice", ("MSG-8",), "The answer says so, once."),
+    ClauseRule(
+        "who to contact if there is an emergency", ("MSG-11",), "Players are told whom to tell, or their families."
+    ),
     ClauseRule("appropriate times they can contact", ("MSG-10",), "Parents get match-day contact times."),
     ClauseRule(
         "reachable should there be an emergency", ("MSG-10",), "The match-day email names the emergency contact."

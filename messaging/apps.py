@@ -7,6 +7,7 @@ class MessagingConfig(AppConfig):
 
     def ready(self):
         checks.register(check_office_hours, checks.Tags.compatibility)
+        checks.register(check_routing_choices, checks.Tags.compatibility)
 
 
 def check_office_hours(app_configs=None, **kwargs):
@@ -26,3 +27,28 @@ def check_office_hours(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+ROUTING_CHOICES = {
+    "MESSAGING_TEXT_COPIES_TO": ("TEXT_COPIES_TO", ("lead_welfare_officer", "deputies", "guardians")),
+    "MESSAGING_ADULT_REPLIES_TO": ("ADULT_REPLIES_TO", ("author", "welfare_officers")),
+}
+
+
+def check_routing_choices(app_configs=None, **kwargs):
+    """Whom text copies and adults' replies go to (MSG-2, MSG-8): a mistyped choice stops the portal
+    at start-up rather than sending a child's copy or a parent's words to the wrong person."""
+    from django.conf import settings
+
+    errors = []
+    for setting, (variable, choices) in ROUTING_CHOICES.items():
+        value = getattr(settings, setting)
+        if value not in choices:
+            errors.append(
+                checks.Error(
+                    f"{variable} is {value!r}.",
+                    hint=f"Set {variable} to one of: {', '.join(choices)}.",
+                    id="messaging.E002",
+                )
+            )
+    return errors

@@ -168,8 +168,14 @@ class RecordedText(models.Model):
 
 
 class Reply(models.Model):
-    """MSG-8: a message that came back from a young person (or anyone) to a club number or address.
-    The thread ends there: the club answers with the policy's words and the welfare officer sees it."""
+    """MSG-8: a message that came back to a club number or address. A young person's ends the
+    thread: the club answers with the policy's words (a message of its own, through the worker) and
+    the welfare officers see it. A parent's or another adult's goes to the author of the message
+    they answered, or to the welfare officers where the club prefers, and is not answered."""
+
+    class GoesTo(models.TextChoices):
+        WELFARE_OFFICERS = "welfare_officers", "The welfare officers"
+        AUTHOR = "author", "The author of the message"
 
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
     from_person = models.ForeignKey(
@@ -180,7 +186,16 @@ class Reply(models.Model):
     body = models.TextField()
     provider_reference = models.CharField(max_length=200, unique=True)
     received_at = models.DateTimeField(auto_now_add=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True, help_text="When the policy's answer was made.")
+    answer = models.OneToOneField(
+        Message,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answered_reply",
+        help_text="The policy's answer to a young person, sent through the worker like any message.",
+    )
+    goes_to = models.CharField(max_length=16, choices=GoesTo.choices, default=GoesTo.WELFARE_OFFICERS)
     seen_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     seen_at = models.DateTimeField(null=True, blank=True)
 
@@ -194,7 +209,8 @@ class Reply(models.Model):
 
 class Fixture(models.Model):
     """A match or event. Before it, guardians are told when they may contact their children during
-    it and whom to call in an emergency (MSG-10)."""
+    it and whom to call in an emergency (MSG-10), and the young players whom to tell of an
+    emergency or a change of plan (MSG-11)."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="fixtures")
     title = models.CharField(max_length=150, help_text='For example "v Formby CC (away)".')
@@ -208,6 +224,16 @@ class Fixture(models.Model):
         Person, on_delete=models.PROTECT, related_name="+", help_text="Reachable throughout the match."
     )
     emergency_phone = models.CharField(max_length=32, help_text="A club phone, not a personal one.")
+    players_notice = models.OneToOneField(
+        Message,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="fixture",
+        help_text="MSG-11: whom the young players contact in an emergency or a change of plan, sent to "
+        "those the club may email directly.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -9,99 +9,154 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from consents.selectors import may_contact_directly
 from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, FamilyMember, Person, Role
 
-from . import sms
+from . import services
 from .models import Delivery, Fixture, FixtureNotice, Message, Reply
 
 NOTICE_AHEAD = timedelta(hours=48)
+ONE_ANSWER_A_DAY = timedelta(days=1)
 
 
 def _welfare_officers():
     return Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user")
 
 
-def policy_answer():
+def policy_answer(channel=Message.Channel.SMS):
     """The policy's answer to a young person who starts a conversation: stop, talk at the next
-    session, and here is whom to contact if worried. Email only: no phone number is sent."""
+    session, and here is whom to contact if worried. Email only: no phone number is sent. As an
+    email it signs off like every club email (MSG-4)."""
     lead = Person.objects.holding(Role.Kind.WELFARE_OFFICER).select_related("user").first()
     address = lead and lead.email_address
     contact = f"{lead.full_name}, at {address}" if address else (lead.full_name if lead else "through your coach")
-    return (
+    words = (
         f"Thank you for your message. Club volunteers do not chat by message, so please bring this up at "
         f"the next practice or match. If anything is worrying you, you can contact our welfare officer, "
-        f"{contact}. {settings.CLUB_NAME}"
+        f"{contact}."
     )
+    if channel == Message.Channel.EMAIL:
+        return f"Hello,\n\n{words}\n\nKind regards,\n{settings.CLUB_NAME}"
+    return f"{words} {settings.CLUB_NAME}"
 
 
 @transaction.atomic
 def reply_receive(*, channel, from_address, body, provider_reference):
-    """Records a reply once (the provider's reference is unique), links it to the last message
-    delivered to that address, and queues the policy's answer and the welfare officer's alert."""
-    from .tasks import send_reply_answer
+    """Records a reply once (the provider's reference is unique) and links it to the last message
+    delivered to that address. Only a young person's reply gets the policy's answer (MSG-8), made
+    here as a message of its own that the worker sends like any other; every reply alerts whoever
+    it goes to: the welfare officers, or for an adult's reply the author where the club chose that
+    (`MESSAGING_ADULT_REPLIES_TO`). A sender the club cannot name goes to the welfare officers."""
+    from .tasks import send_reply_alert
 
     address = from_address.strip()
     delivery = (
         Delivery.objects.filter(address=address, status=Delivery.Status.SENT, message__channel=channel)
-        .select_related("message", "to_person")
+        .select_related("message__author", "to_person")
         .order_by("-sent_at")
         .first()
     )
     person = (
         delivery.to_person if delivery else Person.objects.filter(Q(mobile=address) | Q(email__iexact=address)).first()
     )
+    message = delivery.message if delivery else None
+    young = person is not None and person.is_child()
+    to_author = (
+        not young
+        and person is not None
+        and message is not None
+        and settings.MESSAGING_ADULT_REPLIES_TO == Reply.GoesTo.AUTHOR
+    )
     try:
         with transaction.atomic():
             reply = Reply.objects.create(
-                message=delivery.message if delivery else None,
+                message=message,
                 from_person=person,
                 channel=channel,
                 from_address=address,
                 body=body,
                 provider_reference=provider_reference,
+                goes_to=Reply.GoesTo.AUTHOR if to_author else Reply.GoesTo.WELFARE_OFFICERS,
             )
     except IntegrityError:
         # The provider sent the same reply twice: it is already recorded and answered.
         return Reply.objects.get(provider_reference=provider_reference)
+    if young:
+        reply_answer_send(reply=reply)
+        reply.refresh_from_db()
     reply_id = reply.pk
-    transaction.on_commit(lambda: send_reply_answer.delay(reply_id))
+    transaction.on_commit(lambda: send_reply_alert.delay(reply_id))
     return reply
 
 
+@transaction.atomic
 def reply_answer_send(*, reply):
-    """Ends the thread with the policy's answer. The reply is marked answered only once the answer
-    has gone, so a failure is retried, not lost; the welfare officers' alert is a task of its own."""
-    from .tasks import send_reply_alert
-
-    if Reply.objects.filter(pk=reply.pk, answered_at__isnull=False).exists():
-        return
-    if reply.channel == Message.Channel.SMS:
-        sms.get_backend().send(to=reply.from_address, body=policy_answer(), idempotency_key=f"reply-{reply.pk}")
-    else:
-        people_services.email_send(
-            template="reply_answer",
-            to=reply.from_address,
-            subject=f"{settings.CLUB_NAME}",
-            context={"answer": policy_answer()},
-        )
-    with transaction.atomic():
-        # Reply keeps no history: answered_at is set once, and the compare-and-set keeps it so (X-2).
-        Reply.objects.filter(pk=reply.pk, answered_at__isnull=True).update(answered_at=timezone.now())
-        transaction.on_commit(lambda: send_reply_alert.delay(reply.pk))
+    """Ends a young person's thread with the policy's answer: a message from the author of the one
+    they replied to (else the lead welfare officer), by the same channel, that the worker routes and
+    sends like any other, so office hours, consent and permission, the accountability copy and the
+    delivery log all apply, and it goes once. Made once per reply, however often this runs."""
+    reply = (
+        Reply.objects.select_for_update(of=("self",)).select_related("message__author", "from_person").get(pk=reply.pk)
+    )
+    if reply.answer_id is not None or reply.from_person is None or not reply.from_person.is_child():
+        return reply.answer
+    original = reply.message
+    # The thread ends with one answer: a second reply to the same message is read, not answered,
+    # or the answers would become the conversation the policy stops.
+    answered = Reply.objects.filter(from_person=reply.from_person, answer__isnull=False).exclude(pk=reply.pk)
+    if (
+        answered.filter(message=original).exists()
+        if original
+        else answered.filter(received_at__gte=reply.received_at - ONE_ANSWER_A_DAY).exists()
+    ):
+        return None
+    author = original.author if original else Person.objects.holding(Role.Kind.WELFARE_OFFICER).first()
+    if author is None:
+        return None
+    kind = original.kind if original and original.kind != Message.Kind.FREE_TEXT else Message.Kind.EVENT_REMINDER
+    answer = Message.objects.create(
+        author=author,
+        channel=reply.channel,
+        audience=Message.Audience.CHILD,
+        kind=kind,
+        subject=f"{settings.CLUB_NAME}: your message" if reply.channel == Message.Channel.EMAIL else "",
+        body=policy_answer(reply.channel),
+    )
+    answer.recipients.set([reply.from_person])
+    # The policy's own words, not a volunteer's draft (MSG-1): there is nothing for a person to approve.
+    answer.transition_to(Message.Status.APPROVED)
+    answer.approved_at = timezone.now()
+    answer.save(update_fields=["status", "approved_at"])
+    reply.answer, reply.answered_at = answer, timezone.now()
+    reply.save(update_fields=["answer", "answered_at"])
+    services.message_dispatch(answer)
+    return answer
 
 
 def reply_alert_send(*, reply):
-    """Tells the welfare officers a reply is waiting, without its words: they read it in the portal."""
-    url = f"{settings.SITE_URL}{reverse('messaging:reply-list')}"
-    for officer in _welfare_officers():
-        address = officer.email_address
+    """Tells whoever the reply goes to that it is waiting, without its words: they read it in the
+    portal. The author reads it on the message's page, the welfare officers on the replies page."""
+    if reply.goes_to == Reply.GoesTo.AUTHOR and reply.message_id:
+        author = reply.message.author
+        recipients = [author] if author.email_address else []
+        path = reverse("messaging:message-detail", args=[reply.message_id])
+    else:
+        recipients = list(_welfare_officers())
+        path = reverse("messaging:reply-list")
+    young = reply.from_person is not None and reply.answer_id is not None
+    for person in recipients:
+        address = person.email_address
         if address:
             people_services.email_send(
                 template="reply_alert",
                 to=address,
                 subject=f"{settings.CLUB_NAME}: a reply needs your eyes",
-                context={"url": url},
+                context={
+                    "url": f"{settings.SITE_URL}{path}",
+                    "young": young,
+                    "goes_to_author": reply.goes_to == Reply.GoesTo.AUTHOR,
+                },
             )
 
 
@@ -117,12 +172,15 @@ def reply_mark_seen(*, reply, by):
 
 def fixture_notices_send(*, now=None):
     """MSG-10: for each fixture starting within 48 hours, each guardian of the team's players is
-    told once when they may contact their child during it and whom to call in an emergency."""
+    told once when they may contact their child during it and whom to call in an emergency. MSG-11:
+    the young players are told whom to tell of an emergency or a change of plan, directly where
+    the club may email them, else through the family (in the guardians' notice)."""
     from .tasks import send_fixture_notice
 
     now = now or timezone.now()
     queued = 0
     for fixture in Fixture.objects.filter(starts_at__gt=now, starts_at__lte=now + NOTICE_AHEAD).select_related("team"):
+        fixture_players_notice_send(fixture=fixture, at=now)
         guardians = Person.objects.filter(
             family_memberships__kind=FamilyMember.Kind.GUARDIAN,
             family_memberships__parental_responsibility=True,
@@ -139,14 +197,78 @@ def fixture_notices_send(*, now=None):
     return queued
 
 
+def _players_told_directly(fixture, at):
+    """The team's young players the club may email directly about an event (CON-2, CON-3)."""
+    players = Person.objects.filter(team_places__team=fixture.team).distinct().select_related("user")
+    return [
+        player
+        for player in players
+        if player.is_child()
+        and player.email_address
+        and may_contact_directly(player, "email", Message.Kind.EVENT_REMINDER, at=at)
+    ]
+
+
+def players_notice_body(fixture):
+    """MSG-11 in a young player's words. No phone number (MSG-4): the players are told whom to tell,
+    and their parents have the club phone's number in their own notice."""
+    contact = fixture.emergency_contact.full_name
+    starts = timezone.localtime(fixture.starts_at)
+    return (
+        f"Hello,\n\n{fixture.team.name}: {fixture.title}, {starts:%A} {starts.day} {starts:%B} from {starts:%H:%M}, at "
+        f"{fixture.venue}.\n\nPlease keep your phone away while you play. If there is an emergency, or "
+        f"something changes from what was arranged (a lift, a pick-up time, the match itself), tell "
+        f"{contact}, who is with the team throughout, or another of the team's coaches. Your parents "
+        f"have the club phone's number for the day.\n\nKind regards,\n{settings.CLUB_NAME}"
+    )
+
+
+@transaction.atomic
+def fixture_players_notice_send(*, fixture, at=None):
+    """MSG-11: the players' match-day notice, once per fixture, as a message the worker sends like
+    any other (content rules, consent and permission again at send time, office hours, the copy
+    to another volunteer). Its words are the portal's, filled from the committee's fixture record,
+    so it is approved as it is made; the worker still checks every rule (MSG-7)."""
+    fixture = Fixture.objects.select_for_update().select_related("team", "emergency_contact").get(pk=fixture.pk)
+    if fixture.players_notice_id is not None:
+        return fixture.players_notice
+    players = _players_told_directly(fixture, at or timezone.now())
+    if not players:
+        return None
+    notice = Message.objects.create(
+        author=fixture.emergency_contact,
+        channel=Message.Channel.EMAIL,
+        audience=Message.Audience.CHILD,
+        kind=Message.Kind.EVENT_REMINDER,
+        subject=f"{fixture.team.name} {fixture.title}: if something goes wrong or changes",
+        body=players_notice_body(fixture),
+    )
+    notice.recipients.set(players)
+    notice.transition_to(Message.Status.APPROVED)
+    notice.approved_at = timezone.now()
+    notice.save(update_fields=["status", "approved_at"])
+    fixture.players_notice = notice
+    fixture.save(update_fields=["players_notice"])
+    services.message_dispatch(notice)
+    return notice
+
+
 def fixture_notice_email_send(*, notice):
     guardian, fixture = notice.guardian, notice.fixture
     address = guardian.email_address
     if not address:
         return
+    # MSG-11 through the family: what the guardian's children on the team are to do.
+    children = Person.objects.filter(
+        family_memberships__kind=FamilyMember.Kind.CHILD,
+        family_memberships__family__members__person=guardian,
+        family_memberships__family__members__kind=FamilyMember.Kind.GUARDIAN,
+        team_places__team=fixture.team,
+    ).distinct()
+    names = [child.first_name for child in children if child.is_child()]
     people_services.email_send(
         template="fixture_notice",
         to=address,
         subject=f"{settings.CLUB_NAME}: {fixture.team.name} {fixture.title}, contact during the match",
-        context={"guardian": guardian, "fixture": fixture},
+        context={"guardian": guardian, "fixture": fixture, "children": " and ".join(names) or "your child"},
     )

@@ -246,8 +246,8 @@ def message_route(*, message, at=None):
         if _direct_allowed(message, child, at):
             _delivery(message, child, child, Delivery.Role.PRIMARY)
             if message.channel == Message.Channel.SMS:
-                for officer in _lead_welfare_officers():
-                    _delivery(message, child, officer, Delivery.Role.COPY, channel=Message.Channel.EMAIL)
+                for person in _text_copy_people(child):
+                    _delivery(message, child, person, Delivery.Role.COPY, channel=Message.Channel.EMAIL)
             continue
         for guardian in people_services.guardians_with_responsibility(child):
             # A message to families reaches each family once, however many of its children it is for.
@@ -260,7 +260,8 @@ def message_route(*, message, at=None):
             routed.routed_at = timezone.now()
             routed.save(update_fields=["routed_at"])
     due = Delivery.objects.filter(message=message, status=Delivery.Status.PENDING, queued_at__isnull=True)
-    return list(due.values_list("pk", flat=True))
+    # In the order made, so a text is queued ahead of its copy, which waits for it (MSG-2).
+    return list(due.order_by("pk").values_list("pk", flat=True))
 
 
 def deliveries_queue(delivery_ids):
@@ -275,6 +276,33 @@ def deliveries_queue(delivery_ids):
 
 def _lead_welfare_officers():
     return Person.objects.holding(Role.Kind.WELFARE_OFFICER)
+
+
+def message_dispatch(message):
+    """For the app's other writers of messages (the answer to a reply, the players' match-day
+    notice): hands an approved message to the worker once the transaction commits."""
+    _dispatch(message)
+
+
+TEXT_COPIES_TO = {
+    "lead_welfare_officer": "the club has no lead welfare officer with an email address",
+    "deputies": "the club has no deputy welfare officer with an email address",
+    "guardians": "none of {child}'s parents or guardians with parental responsibility has an email address",
+}
+
+
+def _text_copy_people(child):
+    """MSG-2: who gets the accountability copy of a text to a child, as the club chose
+    (`MESSAGING_TEXT_COPIES_TO`): the lead welfare officer, the deputies, or the child's guardians.
+    Copies go by email, so only those with an address."""
+    choice = settings.MESSAGING_TEXT_COPIES_TO
+    if choice == "guardians":
+        people = people_services.guardians_with_responsibility(child)
+    elif choice == "deputies":
+        people = Person.objects.holding(Role.Kind.DEPUTY_WELFARE_OFFICER)
+    else:
+        people = _lead_welfare_officers()
+    return [person for person in people.select_related("user") if person.email_address]
 
 
 def _delivery(message, intended, to_person, role, channel=None):
@@ -355,7 +383,51 @@ def send_time_findings(delivery, at):
             findings.append(
                 rules.Finding("MSG-2", "no_copy", "There is no other volunteer to copy into an email to a child.")
             )
+        if message.channel == Message.Channel.SMS and not _text_copies(delivery).exists():
+            why = TEXT_COPIES_TO.get(settings.MESSAGING_TEXT_COPIES_TO, TEXT_COPIES_TO["lead_welfare_officer"])
+            findings.append(
+                rules.Finding(
+                    "MSG-2",
+                    "no_copy",
+                    "A text to a child goes only with an accountability copy, and there is nobody to send it to: "
+                    f"{why.format(child=delivery.to_person.first_name)}.",
+                )
+            )
     return findings
+
+
+def _text_copies(delivery):
+    return Delivery.objects.filter(
+        message_id=delivery.message_id, intended_for_id=delivery.intended_for_id, role=Delivery.Role.COPY
+    ).exclude(address="")
+
+
+def _copy_waits(delivery, at):
+    """MSG-2: a copy never goes alone. It goes once its text has gone, waits while the text waits,
+    and is blocked with it. Returns None to send now, else (status, hold_until, finding)."""
+    text = Delivery.objects.filter(
+        message_id=delivery.message_id,
+        intended_for_id=delivery.intended_for_id,
+        to_person_id=delivery.intended_for_id,
+        role=Delivery.Role.PRIMARY,
+    ).first()
+    if text is not None and text.status == Delivery.Status.SENT:
+        return None
+    if text is None or text.status in (Delivery.Status.BLOCKED, Delivery.Status.DEAD):
+        return (
+            Delivery.Status.BLOCKED,
+            None,
+            rules.Finding("MSG-2", "copy_alone", "The text this copies was not sent, so its copy is not sent either."),
+        )
+    # The sweep releases it when the text's window opens, or at its next run if the text is on its way.
+    hold_until = text.hold_until if text.status == Delivery.Status.HELD and text.hold_until else at
+    return (
+        Delivery.Status.HELD,
+        hold_until,
+        rules.Finding(
+            "MSG-2", "copy_waits", "The copy waits for the text it copies, and goes once that text has gone."
+        ),
+    )
 
 
 # A message the child may no longer receive directly still reaches the family (MSG-6).
@@ -427,6 +499,13 @@ def _claim(delivery_id, at):
         .first()
     )
     if delivery is None or delivery.status not in (Delivery.Status.PENDING, Delivery.Status.HELD):
+        return None
+    waits = _copy_waits(delivery, at) if delivery.role == Delivery.Role.COPY else None
+    if waits:
+        delivery.status, delivery.hold_until, finding = waits
+        delivery.findings = [{"rule": finding.rule, "code": finding.code, "message": finding.message}]
+        delivery.save(update_fields=["status", "hold_until", "findings"])
+        _log(delivery, delivery.status, finding.message)
         return None
     findings = send_time_findings(delivery, at)
     if findings:

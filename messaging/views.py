@@ -64,7 +64,10 @@ def message_list(request):
             blocked=Count(
                 "deliveries", filter=Q(deliveries__status__in=[Delivery.Status.BLOCKED, Delivery.Status.DEAD])
             ),
+            replied=Count("replies", filter=Q(replies__goes_to=Reply.GoesTo.AUTHOR), distinct=True),
         )
+        # A grouped query ignores Meta.ordering: newest first, said again.
+        .order_by("-created_at", "-pk")
     )
     return render(request, "messaging/message_list.html", {"items": items})
 
@@ -163,6 +166,11 @@ def message_detail(request, pk):
             "outcome": {status: sum(1 for d in deliveries if d.status == status) for status in Delivery.Status.values},
             "is_author": message.author.user_id == request.user.pk,
             "findings": services.content_check(text=message.body, channel=message.channel, audience=message.audience),
+            # MSG-8: parents' and other adults' replies come back to the author's message.
+            "replies": message.replies.filter(goes_to=Reply.GoesTo.AUTHOR).select_related("from_person")
+            if message.author.user_id == request.user.pk
+            or holds_role(request.user, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER)
+            else Reply.objects.none(),
         },
     )
 
@@ -353,8 +361,10 @@ def reply_list(request):
     _welfare(request)
     from incidents.models import Incident
 
-    items = Reply.objects.select_related("from_person", "message__author", "seen_by").annotate(
-        incident_reference=F("incident__reference")
+    items = (
+        Reply.objects.filter(goes_to=Reply.GoesTo.WELFARE_OFFICERS)
+        .select_related("from_person", "message__author", "seen_by", "answer")
+        .annotate(incident_reference=F("incident__reference"))
     )
     return render(request, "messaging/reply_list.html", {"items": items, "categories": Incident.Category.choices})
 

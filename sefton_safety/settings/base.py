@@ -330,6 +330,10 @@ SMS_TWILIO_AUTH_TOKEN = env_str("SMS_TWILIO_AUTH_TOKEN", "")
 SMS_SENDER = env_str("SMS_SENDER", "SeftonPkCC")
 # Inbound replies (MSG-8): the provider or mail service posts them with this shared secret.
 INBOUND_SECRET = env_str("INBOUND_SECRET", "development-inbound-secret" if DEBUG else "")
+# Who gets the accountability copy of a text to a child (MSG-2): lead_welfare_officer, deputies or
+# guardians; and where a reply from an adult goes (MSG-8): to the author or the welfare_officers.
+MESSAGING_TEXT_COPIES_TO = env_str("TEXT_COPIES_TO", "lead_welfare_officer")
+MESSAGING_ADULT_REPLIES_TO = env_str("ADULT_REPLIES_TO", "author")
 # Schools named in messages are refused (MSG-4); the children's own schools are added to these.
 MESSAGING_SCHOOL_NAMES = env_list("MESSAGING_SCHOOL_NAMES", [])
 

@@ -48,3 +48,16 @@ def test_vol1_each_clause_of_the_clubs_policy_links_to_the_rule_that_carries_it_
     assert by_text[privacy] == [], "a clause no software carries rests on people"
     carried = sum(1 for rules_for in by_text.values() if rules_for)
     assert 25 <= carried < len(clauses), (carried, len(clauses))
+
+
+@pytest.mark.parametrize(
+    ("words", "requirement"),
+    [
+        ("Suggest discussing the subject further at the next practice", "MSG-8"),
+        ("volunteers should choose a more formal means of communication", "MSG-1"),
+        ("Make children aware of how and who to contact if there is an emergency", "MSG-11"),
+    ],
+)
+def test_msg1_msg8_msg11_the_clause_map_marks_the_clauses_the_messaging_rules_carry(words, requirement):
+    clause = next(c for c in rules.clauses(POLICY) if words in c)
+    assert requirement in {r for rule in rules.clause_rules(clause) for r in rule.requirements}

@@ -14,7 +14,7 @@ from consents.models import Consent
 from messaging import services
 from messaging.exceptions import MessageRefused, MessagingError
 from messaging.models import Delivery, DeliveryLogEntry, Message, RecordedText
-from tests.messaging.conftest import NINE_TO_EIGHT, allow_direct_contact, morning_after, next_evening
+from tests.messaging.conftest import LONDON, NINE_TO_EIGHT, allow_direct_contact, morning_after, next_evening
 
 CLEAN_EMAIL = (
     "Hello Ada,\n\nPlease bring your whites and a cap for Saturday's match.\n\nMany thanks,\nSam, Under 11s coach"
@@ -315,3 +315,105 @@ def test_msg9_the_sweep_routes_a_message_whose_routing_was_cut_short_and_queues_
     assert len(queued) == 1 and routed == [message.pk]
     services.deliveries_sweep(now=timezone.now() + timedelta(minutes=16))
     assert len(queued) == 2
+
+
+# MSG-2: the accountability copy of a text to a child.
+
+
+def test_msg2_a_text_copies_the_deputies_or_the_guardians_where_the_club_chose_them(club, always_open, settings):
+    from people.models import Role
+    from tests.conftest import make_person_with_role
+
+    deputy = make_person_with_role(Role.Kind.DEPUTY_WELFARE_OFFICER, email="deputy@example.org", first_name="Dev")
+    allow_direct_contact(club, channel="text")
+    copied = {}
+    for choice in ("lead_welfare_officer", "deputies", "guardians"):
+        settings.MESSAGING_TEXT_COPIES_TO = choice
+        deliveries = send_all(approved(club, channel="sms", body=CLEAN_TEXT))
+        copied[choice] = {d.to_person for d in deliveries if d.role == Delivery.Role.COPY}
+        assert {d.status for d in deliveries} == {Delivery.Status.SENT}
+    assert copied == {
+        "lead_welfare_officer": {club["welfare"]},
+        "deputies": {deputy},
+        "guardians": {club["guardian"]},
+    }
+    assert mail.outbox[-1].to == ["parent@example.org"] and "Accountability copy" in mail.outbox[-1].body
+
+
+def test_msg2_with_nobody_to_copy_a_text_to_a_child_is_blocked_with_a_reason(club, always_open, settings):
+    """MSG-2: as for email, a text with no accountability copy does not go; the reason says why."""
+    allow_direct_contact(club, channel="text")
+    settings.MESSAGING_TEXT_COPIES_TO = "deputies"  # the club has no deputy welfare officer
+    deliveries = send_all(approved(club, channel="sms", body=CLEAN_TEXT))
+    [text] = deliveries
+    assert text.to_person == club["child"] and text.status == Delivery.Status.BLOCKED
+    assert [(f["rule"], f["code"]) for f in text.findings] == [("MSG-2", "no_copy")]
+    assert "deputy welfare officer" in text.findings[0]["message"]
+    assert not RecordedText.objects.exists() and mail.outbox == []
+    settings.MESSAGING_TEXT_COPIES_TO = "lead_welfare_officer"
+    sent = send_all(approved(club, channel="sms", body=CLEAN_TEXT))
+    assert {d.status for d in sent} == {Delivery.Status.SENT} and RecordedText.objects.count() == 1
+
+
+def routed_text_and_copy(message, at=None):
+    deliveries = Delivery.objects.filter(pk__in=services.message_route(message=message, at=at))
+    return (deliveries.get(role=Delivery.Role.PRIMARY).pk, deliveries.get(role=Delivery.Role.COPY).pk)
+
+
+def test_msg2_a_copy_never_goes_alone_when_its_text_is_blocked_or_not_yet_sent(club, always_open):
+    allow_direct_contact(club, channel="text")
+    message = approved(club, channel="sms", body=CLEAN_TEXT)
+    text_id, copy_id = routed_text_and_copy(message)
+    # The copy's task runs first: it waits for the text and does not go ahead of it.
+    services.delivery_send(delivery_id=copy_id)
+    copy = Delivery.objects.get(pk=copy_id)
+    assert copy.status == Delivery.Status.HELD and mail.outbox == []
+    # The guardian withdraws consent to texts: the text is blocked, and so is its copy.
+    consent_services.consent_answers_record(
+        person=club["child"],
+        answers={"contact_text": False},
+        answered_by=club["guardian"],
+        recorded_by=club["guardian"].user,
+        method=Consent.Method.WEB,
+    )
+    services.delivery_send(delivery_id=text_id)
+    services.delivery_send(delivery_id=copy_id)
+    copy.refresh_from_db()
+    assert Delivery.objects.get(pk=text_id).status == Delivery.Status.BLOCKED
+    assert copy.status == Delivery.Status.BLOCKED and copy.findings[0]["code"] == "copy_alone"
+    assert not [m for m in mail.outbox if "Accountability copy" in m.body]
+
+
+def test_msg2_msg3_the_copy_of_a_held_text_is_held_until_the_text_goes(club, settings):
+    """Today is closed and every other day open, whatever day the test runs."""
+    from messaging.rules import DAY_KEYS
+
+    now = timezone.now()
+    today = DAY_KEYS[now.astimezone(LONDON).weekday()]
+    settings.MESSAGING_OFFICE_HOURS = {day: "closed" if day == today else "00:00-24:00" for day in DAY_KEYS}
+    allow_direct_contact(club, channel="text")
+    text_id, copy_id = routed_text_and_copy(approved(club, channel="sms", body=CLEAN_TEXT), at=now)
+    services.delivery_send(delivery_id=copy_id, at=now)
+    services.delivery_send(delivery_id=text_id, at=now)
+    services.delivery_send(delivery_id=copy_id, at=now)
+    text, copy = Delivery.objects.get(pk=text_id), Delivery.objects.get(pk=copy_id)
+    assert text.status == copy.status == Delivery.Status.HELD and copy.hold_until == text.hold_until
+    assert mail.outbox == [] and not RecordedText.objects.exists()
+    opening = text.hold_until
+    services.delivery_send(delivery_id=copy_id, at=opening)
+    assert Delivery.objects.get(pk=copy_id).status == Delivery.Status.HELD
+    services.delivery_send(delivery_id=text_id, at=opening)
+    services.delivery_send(delivery_id=copy_id, at=opening)
+    assert {d.status for d in Delivery.objects.filter(pk__in=[text_id, copy_id])} == {Delivery.Status.SENT}
+
+
+def test_msg2_msg8_a_mistyped_routing_choice_stops_the_portal_at_start_up(settings):
+    from messaging.apps import check_routing_choices
+
+    assert check_routing_choices() == []
+    settings.MESSAGING_TEXT_COPIES_TO = "parents"
+    settings.MESSAGING_ADULT_REPLIES_TO = "committee"
+    errors = check_routing_choices()
+    assert [error.id for error in errors] == ["messaging.E002", "messaging.E002"]
+    assert "TEXT_COPIES_TO" in errors[0].msg and "guardians" in errors[0].hint
+    assert "ADULT_REPLIES_TO" in errors[1].msg and "welfare_officers" in errors[1].hint

@@ -124,3 +124,12 @@ def test_x4_the_compose_page_carries_each_channels_limit_and_the_counter_script(
     page = signed_in(club["coach"], verified=False).get(reverse("messaging:message-compose")).content.decode()
     assert 'data-max-email="5000"' in page and 'data-max-sms="612"' in page
     assert "js/character-count.js" in page and "<script>" not in page
+
+
+def test_msg1_your_messages_lists_the_newest_first(signed_in, club):
+    """The list counts each message's deliveries, and a counted query drops the model's ordering."""
+    older = draft(club, body=CLEAN_EMAIL.replace("Saturday's", "Friday's"))
+    newer = draft(club)
+    page = signed_in(club["coach"], verified=False).get(reverse("messaging:message-list")).content.decode()
+    links = [reverse("messaging:message-detail", args=[m.pk]) for m in (newer, older)]
+    assert page.index(links[0]) < page.index(links[1])
