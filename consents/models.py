@@ -13,12 +13,15 @@ from .exceptions import ConsentError
 
 
 class Wording(models.Model):
-    """A published version of a text people answer against: the consent form, or the children's
-    acceptable use statement (CON-4, CON-5). A new version of the statement asks children again."""
+    """A published version of a text people answer against: the consent form, the children's
+    acceptable use statement, or the club's policy (CON-4, CON-5). A new version of the statement
+    or of the policy asks young members again. The policy's versions are the committee's: each is
+    published here when the committee publishes it, so answers can name the one in force."""
 
     class Kind(models.TextChoices):
         CONSENT_FORM = "consent_form", "Consent form"
         ACCEPTABLE_USE = "acceptable_use", "Acceptable use statement"
+        POLICY = "policy", "The club's online safety and social media policy"
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     version = models.PositiveIntegerField()
@@ -91,6 +94,14 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     method = models.CharField(max_length=16, choices=Method.choices)
     wording = models.ForeignKey(Wording, on_delete=models.PROTECT, related_name="+")
+    policy = models.ForeignKey(
+        Wording,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The version of the club's policy in force when the answer was given (CON-4).",
+    )
     season = models.PositiveIntegerField()
     valid_until = models.DateField()
     consent_round = models.ForeignKey(
@@ -192,7 +203,10 @@ class DirectContactRequest(TransitionMixin, models.Model):
 
 
 class AcceptableUseAgreement(models.Model):
-    """CON-5: a young member agrees to a version of the acceptable use statement."""
+    """CON-5, VOL-1: a young member agrees to a version of the acceptable use statement, or of the
+    club's policy; one row for each version of each text."""
+
+    AGREED_KINDS = ("policy", "acceptable_use")
 
     class Method(models.TextChoices):
         GUARDIAN_DEVICE = "guardian_device", "On a guardian's device"

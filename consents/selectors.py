@@ -89,6 +89,25 @@ def acceptable_use_due(person, *, on=None):
     return wording
 
 
+def current_agreement_wordings():
+    """CON-5, VOL-1: the versions young members agree to now: the club's policy, then the statement."""
+    return [w for w in (Wording.current(kind) for kind in AcceptableUseAgreement.AGREED_KINDS) if w is not None]
+
+
+def agreements_due(person):
+    """CON-5, VOL-1: the current policy and statement versions this young member has not agreed to."""
+    wordings = current_agreement_wordings()
+    agreed = set(
+        AcceptableUseAgreement.objects.filter(person=person, wording__in=wordings).values_list("wording_id", flat=True)
+    )
+    return [w for w in wordings if w.pk not in agreed]
+
+
+def agrees_for_themselves(person):
+    """CON-5: a young member with their own active sign-in agrees from it, not on a guardian's phone."""
+    return person.user_id is not None and person.user.is_active
+
+
 def team_sheet_rows(team, *, at=None):
     """CON-7: each player with what may and may not be done with their picture and name today,
     in a constant number of queries however big the squad."""

@@ -13,7 +13,7 @@ from people import services as people_services
 from people.exceptions import PeopleError
 from people.models import FamilyMember, Person, Role, TeamStaff, adult_cutoff_date, club_today
 
-from . import rules
+from . import rules, selectors
 from .exceptions import ConsentError, LinkInvalid, NotAllowedToAnswer
 from .models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest, LapseReminder, Wording
 from .selectors import contact_consent_given, guardians_children, is_guardian_with_responsibility
@@ -55,6 +55,7 @@ def consent_answers_record(*, person, answers, answered_by, recorded_by, method,
     wording = Wording.current(Wording.Kind.CONSENT_FORM)
     if wording is None:
         raise ConsentError("The committee has not published the consent form's wording yet.")
+    policy = Wording.current(Wording.Kind.POLICY)
     today = club_today()
     season = consent_round.season if consent_round else rules.season_for(today)
     existing = [c.as_answer() for c in Consent.objects.filter(person=person)]
@@ -75,6 +76,7 @@ def consent_answers_record(*, person, answers, answered_by, recorded_by, method,
                 recorded_by=recorded_by,
                 method=method,
                 wording=wording,
+                policy=policy,
                 season=season,
                 valid_until=rules.season_lapses_on(season),
                 consent_round=consent_round,
@@ -297,17 +299,43 @@ def direct_contact_request_cancel(*, request, by):
 
 @transaction.atomic
 def acceptable_use_agree(*, person, wording, method, recorded_by):
-    """CON-5: records that a young member agreed to this version; agreeing twice changes nothing."""
-    if wording.kind != Wording.Kind.ACCEPTABLE_USE:
-        raise ConsentError("That text is not the acceptable use statement.")
-    if wording != Wording.current(Wording.Kind.ACCEPTABLE_USE):
-        raise ConsentError("A newer acceptable use statement has been published: read and agree to that one.")
+    """CON-5: records that a young member agreed to this version of the statement or of the club's
+    policy; agreeing twice changes nothing."""
+    if wording.kind not in AcceptableUseAgreement.AGREED_KINDS:
+        raise ConsentError("That text is not one young members agree to.")
+    if wording != Wording.current(wording.kind):
+        raise ConsentError(f"A newer {wording.get_kind_display().lower()} has been published: agree to that one.")
     if not Role.objects.current().filter(person=person, kind=Role.Kind.CHILD).exists():
         raise ConsentError(f"{person} is not a young member of the club.")
+    own_sign_in = selectors.agrees_for_themselves(person)
+    if method == AcceptableUseAgreement.Method.GUARDIAN_DEVICE and own_sign_in:
+        raise ConsentError(f"{person.first_name} has their own sign-in and agrees from it, for themselves.")
+    if method == AcceptableUseAgreement.Method.OWN_ACCOUNT and recorded_by.pk != person.user_id:
+        raise ConsentError(f"Only {person.first_name} can agree from their own account.")
     agreement, _ = AcceptableUseAgreement.objects.get_or_create(
         person=person, wording=wording, defaults={"method": method, "recorded_by": recorded_by}
     )
     return agreement
+
+
+@transaction.atomic
+def agreements_record(*, person, method, recorded_by):
+    """CON-5, VOL-1: the young member agrees to every current version they have not agreed to yet,
+    the club's policy and the acceptable use statement, in one step. Returns the new agreements."""
+    return [
+        acceptable_use_agree(person=person, wording=wording, method=method, recorded_by=recorded_by)
+        for wording in selectors.agreements_due(person)
+    ]
+
+
+@transaction.atomic
+def policy_wording_publish(*, version, title, body, by=None):
+    """VOL-1: the committee's new policy version, as the text young members agree to and consent
+    answers name. Publishing the same version twice changes nothing."""
+    wording, _ = Wording.objects.get_or_create(
+        kind=Wording.Kind.POLICY, version=version, defaults={"title": title, "body": body, "published_by": by}
+    )
+    return wording
 
 
 # Reminders --------------------------------------------------------------------------------------
