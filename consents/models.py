@@ -171,6 +171,16 @@ class DirectContactRequest(TransitionMixin, models.Model):
     purpose = models.CharField(max_length=32, choices=Purpose.choices)
     details = models.CharField(max_length=300, help_text="In a sentence, what the contact is about.")
     channel = models.CharField(max_length=16, choices=Channel.choices)
+    # VOL-4: the committee's register of club phones, named rather than imported, as this app sits
+    # below the committee's.
+    club_phone = models.ForeignKey(
+        "compliance.ClubPhone",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="direct_contact_requests",
+        help_text="For a call or a text: the club phone that will be used, one you hold on those days.",
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -192,13 +202,27 @@ class DirectContactRequest(TransitionMixin, models.Model):
         channel = self.get_channel_display().lower()
         return f"{self.requested_by} to contact {self.child} by {channel}: {self.get_purpose_display()}"
 
-    def as_permission(self):
+    def club_phone_held_on(self, day):
+        """VOL-4: whether the volunteer who asked holds the named club phone, in service, on `day`."""
+        if self.club_phone_id is None or not self.club_phone.in_service:
+            return False
+        return any(
+            holding.person_id == self.requested_by_id
+            and holding.starts_on <= day
+            and (holding.ends_on is None or day <= holding.ends_on)
+            for holding in self.club_phone.holdings.all()
+        )
+
+    def as_permission(self, *, on=None):
         return rules.Permission(
             purpose=self.purpose,
             channel=self.channel,
             starts_at=self.starts_at,
             ends_at=self.ends_at,
             approved=self.status == self.Status.APPROVED,
+            club_phone_held=on is not None
+            and self.channel in rules.CLUB_PHONE_CHANNELS
+            and self.club_phone_held_on(on),
         )
 
 

@@ -34,7 +34,11 @@ def may_contact_directly(person, channel, purpose, *, at=None):
     """CON-2 and CON-3: may a volunteer contact this person directly, on this channel, for this
     purpose, at this moment? A withdrawal recorded a second ago already answers no."""
     at = at or timezone.now()
-    permissions = [r.as_permission() for r in DirectContactRequest.objects.filter(child=person, channel=channel)]
+    requests = DirectContactRequest.objects.filter(child=person, channel=channel)
+    if channel in rules.CLUB_PHONE_CHANNELS:
+        requests = requests.select_related("club_phone").prefetch_related("club_phone__holdings")
+    day = timezone.localdate(at)
+    permissions = [r.as_permission(on=day) for r in requests]
     return rules.decide_contact(
         answers=_answers(person),
         permissions=permissions,

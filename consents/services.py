@@ -187,8 +187,11 @@ def _may_request_for(requester, child):
 
 
 @transaction.atomic
-def direct_contact_request_create(*, child, requested_by, purpose, details, channel, starts_at, ends_at):
-    """CON-3: asks the child's guardians for permission for one purpose, channel and window."""
+def direct_contact_request_create(
+    *, child, requested_by, purpose, details, channel, starts_at, ends_at, club_phone=None
+):
+    """CON-3: asks the child's guardians for permission for one purpose, channel and window; a
+    call or a text names the club phone the volunteer holds for it (VOL-4)."""
     from .tasks import send_direct_contact_request
 
     if not child.is_child():
@@ -201,10 +204,10 @@ def direct_contact_request_create(*, child, requested_by, purpose, details, chan
         raise ConsentError("The window has already ended: choose dates in the future.")
     if ends_at - starts_at > LONGEST_CONTACT_WINDOW:
         raise ConsentError("Ask for at most 31 days at a time: permission is for one occasion, not a season.")
-    guardians = [g for g in _guardians_for_children([child]) if g.user_id or g.email]
-    if not guardians:
-        raise ConsentError(f"{child.first_name} has no guardian the club can email: ask the welfare officer.")
-    request = DirectContactRequest.objects.create(
+    if channel not in rules.CLUB_PHONE_CHANNELS:
+        club_phone = None
+    first_day = timezone.localdate(max(starts_at, timezone.now()))
+    request = DirectContactRequest(
         child=child,
         requested_by=requested_by,
         purpose=purpose,
@@ -212,7 +215,20 @@ def direct_contact_request_create(*, child, requested_by, purpose, details, chan
         channel=channel,
         starts_at=starts_at,
         ends_at=ends_at,
+        club_phone=club_phone,
     )
+    finding = rules.club_phone_finding(
+        channel=channel,
+        phone_named=club_phone is not None,
+        in_service=club_phone is not None and club_phone.in_service,
+        held_on_first_day=club_phone is not None and request.club_phone_held_on(first_day),
+    )
+    if finding:
+        raise ConsentError(f"{finding.message} ({finding.rule})")
+    guardians = [g for g in _guardians_for_children([child]) if g.user_id or g.email]
+    if not guardians:
+        raise ConsentError(f"{child.first_name} has no guardian the club can email: ask the welfare officer.")
+    request.save()
     request_id, guardian_ids = request.pk, [g.pk for g in guardians]
     transaction.on_commit(lambda: [send_direct_contact_request.delay(request_id, pk) for pk in guardian_ids])
     return request

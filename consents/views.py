@@ -166,7 +166,9 @@ def _volunteer(request):
 @login_required
 def request_list(request):
     volunteer = _volunteer(request)
-    requests = DirectContactRequest.objects.filter(requested_by=volunteer).select_related("child", "decided_by")
+    requests = DirectContactRequest.objects.filter(requested_by=volunteer).select_related(
+        "child", "decided_by", "club_phone"
+    )
     return render(request, "consents/request_list.html", {"requests": requests, "now": club_today()})
 
 
@@ -178,7 +180,9 @@ def request_new(request):
     cutoff_children = Person.objects.filter(team_places__team__team_staff__person=volunteer).distinct()
     children = [c.pk for c in cutoff_children if c.is_child()]
     form = DirectContactRequestForm(
-        request.POST if request.method == "POST" else None, children=Person.objects.filter(pk__in=children)
+        request.POST if request.method == "POST" else None,
+        children=Person.objects.filter(pk__in=children),
+        volunteer=volunteer,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -219,6 +219,8 @@ class DemoConsents:
             purpose=purpose,
             details=details,
             channel=channel,
+            # VOL-4: a call or a text names the club phone the coach holds.
+            club_phone=self.club.coach_phone if channel in consent_rules.CLUB_PHONE_CHANNELS else None,
             starts_at=starts_at,
             ends_at=starts_at + timedelta(days=days),
         )

@@ -207,6 +207,7 @@ def test_con3_volunteer_asks_to_contact_a_player_and_a_guardian_approves_from_th
     starts = (timezone.localtime() + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
     ends = starts + timedelta(days=3)
     inside = starts + timedelta(days=1)
+    phone = factories.club_phone_held_by(club["coach"])
 
     sign_in_with_password(page, "coach@example.org")
     page.get_by_role("heading", name="Hello, Sam").wait_for()
@@ -217,6 +218,7 @@ def test_con3_volunteer_asks_to_contact_a_player_and_a_guardian_approves_from_th
     page.get_by_label("Purpose").select_option(label="Which kit to bring")
     page.get_by_label("What it is about").fill("Whites and a cap for Saturday's away match at Formby.")
     page.get_by_label("Channel").select_option(label="Text message")
+    page.get_by_label("Club phone (for a call or a text)").select_option(label=str(phone))
     page.get_by_label("From").fill(starts.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Until").fill(ends.strftime("%Y-%m-%dT%H:%M"))
     shot(page, "b1-request-new")
@@ -236,7 +238,7 @@ def test_con3_volunteer_asks_to_contact_a_player_and_a_guardian_approves_from_th
     phone_page.goto(path_of(consent_services.decision_link_url(request, parent)))
     phone_page.get_by_role("heading", name="May Sam contact Ada?").wait_for()
     expect(phone_page.get_by_role("main")).to_contain_text("Which kit to bring: Whites and a cap")
-    expect(phone_page.get_by_role("main")).to_contain_text("Text message")
+    expect(phone_page.get_by_role("main")).to_contain_text(f"Text message, from the club phone {phone.number}")
     assert fits_the_screen_width(phone_page), "X-3: the decision page scrolls sideways on a phone"
     shot(phone_page, "b3-decide-phone")
     phone_page.get_by_role("button", name="Yes, that's fine").click()

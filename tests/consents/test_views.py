@@ -111,6 +111,7 @@ def test_con3_volunteer_asks_for_one_of_their_players_and_sees_the_request(
             "purpose": "kit",
             "details": "Whites for Saturday",
             "channel": "text",
+            "club_phone": factories.club_phone_held_by(volunteer).pk,
             "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
             "ends_at": (start + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
         },
@@ -139,6 +140,7 @@ def pending_request(volunteer, child, guardian, squad):
         purpose="kit",
         details="Whites for Saturday",
         channel="text",
+        club_phone=factories.club_phone_held_by(volunteer),
         starts_at=now,
         ends_at=now + timedelta(days=1),
     )

@@ -600,9 +600,10 @@ def test_msg10_demo_has_a_fixture_for_the_coachs_side_in_two_days(seeded):
     assert fixture.ends_at > fixture.starts_at
     assert fixture.contact_times
     assert fixture.emergency_contact == demo_person(demo.COACH_EMAIL)
-    # A club phone in the drama range, not anyone's own number (VOL-4).
-    assert re.fullmatch(r"07700 900\d{3}", fixture.emergency_phone)
-    assert not Person.objects.filter(mobile=fixture.emergency_phone).exists()
+    # A club phone from the register, held by the coach, not anyone's own number (VOL-4).
+    assert re.fullmatch(r"07700 900\d{3}", fixture.emergency_phone.number)
+    assert fixture.emergency_phone.holdings.get(ends_on__isnull=True).person == fixture.emergency_contact
+    assert not Person.objects.filter(mobile=fixture.emergency_phone.number).exists()
 
 
 # The command itself -------------------------------------------------------------------------
