@@ -12,6 +12,7 @@ from django.utils import timezone
 from people import services as people_services
 from people.exceptions import PeopleError
 from people.models import FamilyMember, Person, Role, TeamStaff, adult_cutoff_date, club_today
+from sefton_safety.history import history_by
 
 from . import rules, selectors
 from .exceptions import ConsentError, LinkInvalid, NotAllowedToAnswer
@@ -280,6 +281,7 @@ def direct_contact_request_decide(*, request, guardian, approve, note=""):
     request.decided_by = guardian
     request.decided_at = timezone.now()
     request.decision_note = note
+    history_by(request, guardian.user)
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     transaction.on_commit(lambda: send_direct_contact_outcome.delay(request.pk))
     return request
@@ -306,6 +308,7 @@ def direct_contact_request_cancel(*, request, by):
     if request.requested_by_id != by.pk:
         raise ConsentError("Only the volunteer who asked can cancel this request.")
     request.transition_to(DirectContactRequest.Status.CANCELLED)
+    history_by(request, by.user)
     request.save(update_fields=["status"])
     return request
 
