@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from compliance import selectors as compliance_selectors
 from compliance import services as compliance_services
+from compliance.models import PolicyVersion
 from consents import selectors, services
 from consents.exceptions import ConsentError
 from consents.models import AcceptableUseAgreement, Consent, Wording
@@ -24,6 +25,11 @@ def agreed_kinds(person):
 
 
 def publish_policy(by):
+    """The committee publishes the version after the one in force (version 1, as the migration and
+    the `wordings` fixture publish it)."""
+    PolicyVersion.objects.get_or_create(
+        version=1, defaults={"body": "· Be safe online.", "review_by": club_today() + timedelta(days=200)}
+    )
     return compliance_services.policy_publish(
         body="· Version two of the policy.", review_by=club_today() + timedelta(days=365), by=by
     )
