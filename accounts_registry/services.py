@@ -33,8 +33,11 @@ def counted_custodians(account, on=None):
     return account.custodians.current().filter(person__in=staff)
 
 
-def _rotation_due(account, reason):
-    return PasswordRotation.objects.create(account=account, reason=reason)
+def _rotation_due(account, reason, by=None):
+    rotation = PasswordRotation(account=account, reason=reason)
+    history_by(rotation, by)
+    rotation.save()
+    return rotation
 
 
 @transaction.atomic
@@ -63,9 +66,11 @@ def custodians_change(*, account, by, add=(), remove=(), reason=""):
         custodian.end_reason = reason.strip() or "Removed by the committee."
         history_by(custodian, by)
         custodian.save(update_fields=["ended_on", "ended_by", "end_reason"])
-        _rotation_due(account, f"{custodian.person.full_name} no longer holds the password.")
+        _rotation_due(account, f"{custodian.person.full_name} no longer holds the password.", by)
     for person in add:
-        Custodian.objects.create(account=account, person=person, added_by=by)
+        custodian = Custodian(account=account, person=person, added_by=by)
+        history_by(custodian, by)
+        custodian.save()
     if (add or remove) and not rules.is_compliant(len(after)):
         _committee_alert([account], BELOW_THREE_CHANGED)
     return account

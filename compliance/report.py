@@ -50,6 +50,7 @@ def season_pdf(*, figures, today, now):
         figures["unacknowledged"],
         red=figures["unacknowledged"] > 0,
     )
+    pdf.row("Young members yet to agree to it", figures["children_unagreed"], red=figures["children_unagreed"] > 0)
 
     pdf.heading("Training and checks")
     pdf.row("People who work with children", figures["training_total"])

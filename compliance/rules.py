@@ -77,11 +77,13 @@ CLAUSE_RULES = (
     ClauseRule("online bullying", ("INC-7",), "Cyberbullying is its own category, counted for the committee."),
     ClauseRule("disclosures that take place online", ("INC-1", "INC-2"), "Anyone can report, online or in person."),
     ClauseRule("sexting", ("INC-1", "MSG-4"), "A category of concern; obscene words are refused."),
-    ClauseRule("agree to its terms", ("CON-5",), "Young members agree to the acceptable use statement."),
-    ClauseRule("personal mobile numbers", ("PPL-4",), "A child's own number is refused without consent."),
+    ClauseRule("agree to its terms", ("CON-5", "VOL-1"), "Young members agree to each policy version and the promise."),
+    ClauseRule(
+        "personal mobile numbers", ("PPL-4",), "A child's own number needs consent and goes when it is withdrawn."
+    ),
     ClauseRule("parental permission on each occasion", ("CON-3",), "Per-occasion direct-contact permissions."),
     ClauseRule("method of accountability", ("MSG-2",), "Texts to children copy the welfare officer."),
-    ClauseRule("separate phone", ("VOL-4",), "The club's phones and who holds each."),
+    ClauseRule("separate phone", ("VOL-4",), "Calls and texts name a club phone the volunteer holds that day."),
     ClauseRule("not to engage in conversation", ("MSG-5",), "Texts carry information only."),
     ClauseRule("end the conversation", ("MSG-8",), "Replies end the thread with the policy's answer."),
     ClauseRule("contact details for the club", ("MSG-8",), "The answer names the welfare officer."),

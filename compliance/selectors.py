@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from accounts_registry.selectors import accounts_with_status
 from consents import rules as consent_rules
+from consents import selectors as consent_selectors
+from consents.models import AcceptableUseAgreement
 from incidents.models import Incident
 from messaging.models import Delivery
 from people.models import Person, Role, Team, TeamPlayer, TrainingRecord, adult_cutoff_date, club_today
@@ -29,6 +31,18 @@ def volunteers_without_acknowledgement(today=None):
     if current is not None:
         people = people.exclude(Exists(PolicyAcknowledgement.objects.filter(version=current, person=OuterRef("pk"))))
     return people.order_by("last_name", "first_name")
+
+
+def young_members_without_agreement(today=None):
+    """CON-5, VOL-1: young members who have not agreed to the current version of the club's policy
+    or of the acceptable use statement. Three queries however many there are."""
+    today = today or club_today()
+    wordings = consent_selectors.current_agreement_wordings()
+    people = _holders({Role.Kind.CHILD}, today)
+    missing = Q()
+    for wording in wordings:
+        missing |= ~Exists(AcceptableUseAgreement.objects.filter(wording=wording, person=OuterRef("pk")))
+    return people.filter(missing).order_by("last_name", "first_name") if wordings else people.none()
 
 
 def training_and_checks(today=None):
@@ -132,6 +146,7 @@ def dashboard(today=None, now=None):
     accounts = accounts_with_status()
     current = PolicyVersion.current()
     unacknowledged = volunteers_without_acknowledgement(today).count()
+    unagreed = young_members_without_agreement(today).count()
     people = training_and_checks(today)
     teams = children_without_consent_by_team(today)
     stopped = messages_stopped_this_week(now)
@@ -143,6 +158,7 @@ def dashboard(today=None, now=None):
         "policy": current,
         "policy_review_state": rules.state(current.review_by, today) if current else "missing",
         "unacknowledged": unacknowledged,
+        "children_unagreed": unagreed,
         "training_gaps": [row for row in people if not row["ok"]],
         "training_total": len(people),
         "teams": teams,

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from consents import services as consent_services
 from people import services as people_services
 from people.models import Person, Role, TrainingRecord, club_today
 
@@ -15,7 +16,8 @@ from .models import CriminalRecordsCheck, PolicyAcknowledgement, PolicyVersion, 
 
 @transaction.atomic
 def policy_publish(*, body, review_by, by, title=""):
-    """VOL-1, VOL-5: a new version, in force from today, with the date it must be reviewed by."""
+    """VOL-1, VOL-5: a new version, in force from today, with the date it must be reviewed by; young
+    members are asked to agree to it (CON-5)."""
     if not body.strip():
         raise PolicyError("Paste the policy's words.")
     today = club_today()
@@ -24,7 +26,7 @@ def policy_publish(*, body, review_by, by, title=""):
     if review_by > today.replace(year=today.year + 3):
         raise PolicyError("Review the policy at least every three years: choose an earlier review date.")
     latest = PolicyVersion.objects.select_for_update().order_by("-version").first()
-    return PolicyVersion.objects.create(
+    version = PolicyVersion.objects.create(
         version=(latest.version + 1) if latest else 1,
         title=title.strip() or (latest.title if latest else "Online Safety and Social Media Policy"),
         body=body.strip(),
@@ -32,6 +34,9 @@ def policy_publish(*, body, review_by, by, title=""):
         published_by=by,
         review_by=review_by,
     )
+    # CON-5: young members agree to each version, and guardians' answers name the one in force.
+    consent_services.policy_wording_publish(version=version.version, title=version.title, body=version.body, by=by)
+    return version
 
 
 def policy_acknowledge(*, person, version, declares_no_friending, declares_no_private_messages):

@@ -7,6 +7,7 @@ app_name = "compliance"
 urlpatterns = [
     path("committee/", views.dashboard, name="dashboard"),
     path("committee/acknowledgements/", views.acknowledgements, name="acknowledgements"),
+    path("committee/agreements/", views.agreements, name="agreements"),
     path("committee/training/", views.training, name="training"),
     path("committee/policy/", views.policy_list, name="policy-list"),
     path("committee/policy/<int:version>/", views.policy_detail, name="policy-detail"),

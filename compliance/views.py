@@ -49,6 +49,17 @@ def acknowledgements(request):
 
 
 @login_required
+def agreements(request):
+    """CON-5, VOL-1: the young members yet to agree to the current policy and statement."""
+    _committee(request)
+    return render(
+        request,
+        "compliance/agreement_list.html",
+        {"people": selectors.young_members_without_agreement(), "policy": PolicyVersion.current()},
+    )
+
+
+@login_required
 def training(request):
     _committee(request)
     rows = selectors.training_and_checks()
@@ -74,7 +85,9 @@ def policy_list(request):
             form.add_error(None, str(error))
         else:
             flash.success(
-                request, f"Version {version.version} is published. Volunteers will be asked to acknowledge it."
+                request,
+                f"Version {version.version} is published. Volunteers will be asked to acknowledge it, "
+                "and young members to agree to it.",
             )
             return redirect("compliance:policy-detail", version=version.version)
     versions = PolicyVersion.objects.all()

@@ -31,6 +31,16 @@ def answerable_person_get_for_user(user, pk):
     raise PermissionDenied("Only a parent or guardian with parental responsibility can answer for this child.")
 
 
+def agreeing_person_get_for_user(user, pk):
+    """CON-5: whose agreement to the policy and the statement this user records: their own, when
+    they are a young member signed in themselves, at any age; else a child they answer for."""
+    person = Person.objects.filter(user=user).first()
+    is_themselves = person is not None and person.pk == pk
+    if is_themselves and Role.objects.current().filter(person=person, kind=Role.Kind.CHILD).exists():
+        return person
+    return answerable_person_get_for_user(user, pk)
+
+
 def direct_contact_request_get_for_user(user, pk):
     request = DirectContactRequest.objects.filter(pk=pk).select_related("child", "requested_by").first()
     if request is None:

@@ -33,11 +33,21 @@ class ConsentAdmin(admin.ModelAdmin):
     """Each saved paper form is one more answer in the history, recorded as entered from paper."""
 
     form = PaperConsentForm
-    list_display = ["person", "topic", "given", "answered_by", "method", "season", "valid_until", "recorded_at"]
+    list_display = [
+        "person",
+        "topic",
+        "given",
+        "answered_by",
+        "method",
+        "season",
+        "valid_until",
+        "policy",
+        "recorded_at",
+    ]
     list_filter = ["topic", "given", "method", "season"]
     search_fields = ["person__first_name", "person__last_name", "answered_by__last_name"]
     autocomplete_fields = ["person", "answered_by"]
-    list_select_related = ["person", "answered_by"]
+    list_select_related = ["person", "answered_by", "policy"]
     date_hierarchy = "recorded_at"
 
     def has_change_permission(self, request, obj=None):
@@ -115,6 +125,7 @@ class PaperAgreementForm(forms.ModelForm):
         wording = Wording.current(Wording.Kind.ACCEPTABLE_USE)
         if wording is None:
             raise ValidationError("Publish an acceptable use statement first.")
+        # The paper form carries the club's policy and the statement: one entry records both (CON-5).
         self.instance.wording = wording
         person = cleaned.get("person")
         if person is not None and not Role.objects.current().filter(person=person, kind=Role.Kind.CHILD).exists():
@@ -137,10 +148,7 @@ class AcceptableUseAgreementAdmin(ReadOnlyAdmin):
         return request.user.has_perm("consents.add_acceptableuseagreement")
 
     def save_model(self, request, obj, form, change):
-        agreement = services.acceptable_use_agree(
-            person=obj.person,
-            wording=Wording.current(Wording.Kind.ACCEPTABLE_USE),
-            method=AcceptableUseAgreement.Method.PAPER,
-            recorded_by=request.user,
+        services.agreements_record(
+            person=obj.person, method=AcceptableUseAgreement.Method.PAPER, recorded_by=request.user
         )
-        obj.pk = agreement.pk
+        obj.pk = AcceptableUseAgreement.objects.get(person=obj.person, wording=obj.wording).pk

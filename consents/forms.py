@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from people.models import Person, Team
@@ -56,13 +57,23 @@ class DirectContactRequestForm(forms.ModelForm):
 
     class Meta:
         model = DirectContactRequest
-        fields = ["child", "purpose", "details", "channel", "starts_at", "ends_at"]
-        labels = {"child": "Player", "details": "What it is about"}
+        fields = ["child", "purpose", "details", "channel", "club_phone", "starts_at", "ends_at"]
+        labels = {"child": "Player", "details": "What it is about", "club_phone": "Club phone (for a call or a text)"}
         help_texts = {"details": "One sentence the guardians will read, for example: kit for Saturday's away match."}
 
-    def __init__(self, *args, children=None, **kwargs):
+    def __init__(self, *args, children=None, volunteer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["child"].queryset = children if children is not None else Person.objects.none()
+        # VOL-4: only the club phones this volunteer holds today are offered.
+        today = timezone.localdate()
+        phones = self.fields["club_phone"].queryset
+        held = Q(holdings__person=volunteer, holdings__starts_on__lte=today) & (
+            Q(holdings__ends_on__isnull=True) | Q(holdings__ends_on__gte=today)
+        )
+        self.fields["club_phone"].queryset = (
+            phones.filter(held, in_service=True).distinct() if volunteer else phones.none()
+        )
+        self.fields["club_phone"].empty_label = "No club phone (for email, social media or messaging)"
         now = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["starts_at"].initial = now
         self.fields["ends_at"].initial = now + timedelta(days=7)

@@ -13,12 +13,15 @@ from .exceptions import ConsentError
 
 
 class Wording(models.Model):
-    """A published version of a text people answer against: the consent form, or the children's
-    acceptable use statement (CON-4, CON-5). A new version of the statement asks children again."""
+    """A published version of a text people answer against: the consent form, the children's
+    acceptable use statement, or the club's policy (CON-4, CON-5). A new version of the statement
+    or of the policy asks young members again. The policy's versions are the committee's: each is
+    published here when the committee publishes it, so answers can name the one in force."""
 
     class Kind(models.TextChoices):
         CONSENT_FORM = "consent_form", "Consent form"
         ACCEPTABLE_USE = "acceptable_use", "Acceptable use statement"
+        POLICY = "policy", "The club's online safety and social media policy"
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     version = models.PositiveIntegerField()
@@ -91,6 +94,14 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     method = models.CharField(max_length=16, choices=Method.choices)
     wording = models.ForeignKey(Wording, on_delete=models.PROTECT, related_name="+")
+    policy = models.ForeignKey(
+        Wording,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The version of the club's policy in force when the answer was given (CON-4).",
+    )
     season = models.PositiveIntegerField()
     valid_until = models.DateField()
     consent_round = models.ForeignKey(
@@ -160,6 +171,16 @@ class DirectContactRequest(TransitionMixin, models.Model):
     purpose = models.CharField(max_length=32, choices=Purpose.choices)
     details = models.CharField(max_length=300, help_text="In a sentence, what the contact is about.")
     channel = models.CharField(max_length=16, choices=Channel.choices)
+    # VOL-4: the committee's register of club phones, named rather than imported, as this app sits
+    # below the committee's.
+    club_phone = models.ForeignKey(
+        "compliance.ClubPhone",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="direct_contact_requests",
+        help_text="For a call or a text: the club phone that will be used, one you hold on those days.",
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -181,18 +202,35 @@ class DirectContactRequest(TransitionMixin, models.Model):
         channel = self.get_channel_display().lower()
         return f"{self.requested_by} to contact {self.child} by {channel}: {self.get_purpose_display()}"
 
-    def as_permission(self):
+    def club_phone_held_on(self, day):
+        """VOL-4: whether the volunteer who asked holds the named club phone, in service, on `day`."""
+        if self.club_phone_id is None or not self.club_phone.in_service:
+            return False
+        return any(
+            holding.person_id == self.requested_by_id
+            and holding.starts_on <= day
+            and (holding.ends_on is None or day <= holding.ends_on)
+            for holding in self.club_phone.holdings.all()
+        )
+
+    def as_permission(self, *, on=None):
         return rules.Permission(
             purpose=self.purpose,
             channel=self.channel,
             starts_at=self.starts_at,
             ends_at=self.ends_at,
             approved=self.status == self.Status.APPROVED,
+            club_phone_held=on is not None
+            and self.channel in rules.CLUB_PHONE_CHANNELS
+            and self.club_phone_held_on(on),
         )
 
 
 class AcceptableUseAgreement(models.Model):
-    """CON-5: a young member agrees to a version of the acceptable use statement."""
+    """CON-5, VOL-1: a young member agrees to a version of the acceptable use statement, or of the
+    club's policy; one row for each version of each text."""
+
+    AGREED_KINDS = ("policy", "acceptable_use")
 
     class Method(models.TextChoices):
         GUARDIAN_DEVICE = "guardian_device", "On a guardian's device"

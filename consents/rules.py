@@ -58,15 +58,21 @@ class Answer:
     valid_until: date
 
 
+# VOL-4: contact by phone call or text uses a club phone, never a volunteer's own.
+CLUB_PHONE_CHANNELS = frozenset({"phone", "text"})
+
+
 @dataclass(frozen=True)
 class Permission:
-    """A per-occasion permission for direct contact (CON-3), as a guardian answered it."""
+    """A per-occasion permission for direct contact (CON-3), as a guardian answered it, and for a
+    call or a text whether the volunteer holds the club phone it names on the day asked about (VOL-4)."""
 
     purpose: str
     channel: str
     starts_at: datetime
     ends_at: datetime
     approved: bool
+    club_phone_held: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,9 +146,17 @@ def decide_contact(*, answers, permissions, channel, purpose, name, date_of_birt
 def permission_finding(permissions, *, channel, purpose, name, at):
     """CON-3: some approved permission must name this purpose and channel and cover this moment."""
     approved = [p for p in permissions if p.approved and p.channel == channel and p.purpose == purpose]
-    if any(p.starts_at <= at < p.ends_at for p in approved):
-        return None
+    covering = [p for p in approved if p.starts_at <= at < p.ends_at]
     channel_label = CONTACT_TOPICS[CHANNEL_TOPIC[channel]].lower()
+    if covering and channel in CLUB_PHONE_CHANNELS and not any(p.club_phone_held for p in covering):
+        return Finding(
+            "VOL-4",
+            "club_phone_not_held",
+            f"The volunteer does not hold the club phone named for contacting {name} by {channel_label} today: "
+            "calls and texts to a young member go only from a club phone the volunteer holds that day.",
+        )
+    if covering:
+        return None
     if any(p.ends_at <= at for p in approved):
         return Finding(
             "CON-3",
@@ -199,3 +213,26 @@ def season_lapses_on(season: int) -> date:
 def season_lapsing_next(day: date) -> int:
     """The season whose answers are the next to lapse: until 31 March, last summer's."""
     return day.year - 1 if day <= date(day.year, 3, 31) else day.year
+
+
+def club_phone_finding(*, channel, phone_named, in_service, held_on_first_day):
+    """VOL-4: a permission to call or text names a club phone in service that the volunteer holds
+    on the window's first day. None when it does, or for other channels."""
+    if channel not in CLUB_PHONE_CHANNELS:
+        return None
+    if not phone_named:
+        return Finding(
+            "VOL-4",
+            "no_club_phone",
+            "Name the club phone you will use: calls and texts to a young member go only from a club phone.",
+        )
+    if not in_service:
+        return Finding("VOL-4", "club_phone_out_of_service", "That club phone is out of service: choose another.")
+    if not held_on_first_day:
+        return Finding(
+            "VOL-4",
+            "club_phone_not_held",
+            "You do not hold that club phone on the first day asked for: ask the committee to record that "
+            "you hold it, or choose the one you hold.",
+        )
+    return None

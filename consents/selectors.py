@@ -34,7 +34,11 @@ def may_contact_directly(person, channel, purpose, *, at=None):
     """CON-2 and CON-3: may a volunteer contact this person directly, on this channel, for this
     purpose, at this moment? A withdrawal recorded a second ago already answers no."""
     at = at or timezone.now()
-    permissions = [r.as_permission() for r in DirectContactRequest.objects.filter(child=person, channel=channel)]
+    requests = DirectContactRequest.objects.filter(child=person, channel=channel)
+    if channel in rules.CLUB_PHONE_CHANNELS:
+        requests = requests.select_related("club_phone").prefetch_related("club_phone__holdings")
+    day = timezone.localdate(at)
+    permissions = [r.as_permission(on=day) for r in requests]
     return rules.decide_contact(
         answers=_answers(person),
         permissions=permissions,
@@ -87,6 +91,25 @@ def acceptable_use_due(person, *, on=None):
     if AcceptableUseAgreement.objects.filter(person=person, wording=wording).exists():
         return None
     return wording
+
+
+def current_agreement_wordings():
+    """CON-5, VOL-1: the versions young members agree to now: the club's policy, then the statement."""
+    return [w for w in (Wording.current(kind) for kind in AcceptableUseAgreement.AGREED_KINDS) if w is not None]
+
+
+def agreements_due(person):
+    """CON-5, VOL-1: the current policy and statement versions this young member has not agreed to."""
+    wordings = current_agreement_wordings()
+    agreed = set(
+        AcceptableUseAgreement.objects.filter(person=person, wording__in=wordings).values_list("wording_id", flat=True)
+    )
+    return [w for w in wordings if w.pk not in agreed]
+
+
+def agrees_for_themselves(person):
+    """CON-5: a young member with their own active sign-in agrees from it, not on a guardian's phone."""
+    return person.user_id is not None and person.user.is_active
 
 
 def team_sheet_rows(team, *, at=None):

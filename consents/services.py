@@ -12,8 +12,9 @@ from django.utils import timezone
 from people import services as people_services
 from people.exceptions import PeopleError
 from people.models import FamilyMember, Person, Role, TeamStaff, adult_cutoff_date, club_today
+from sefton_safety.history import history_by
 
-from . import rules
+from . import rules, selectors
 from .exceptions import ConsentError, LinkInvalid, NotAllowedToAnswer
 from .models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest, LapseReminder, Wording
 from .selectors import contact_consent_given, guardians_children, is_guardian_with_responsibility
@@ -55,6 +56,7 @@ def consent_answers_record(*, person, answers, answered_by, recorded_by, method,
     wording = Wording.current(Wording.Kind.CONSENT_FORM)
     if wording is None:
         raise ConsentError("The committee has not published the consent form's wording yet.")
+    policy = Wording.current(Wording.Kind.POLICY)
     today = club_today()
     season = consent_round.season if consent_round else rules.season_for(today)
     existing = [c.as_answer() for c in Consent.objects.filter(person=person)]
@@ -75,6 +77,7 @@ def consent_answers_record(*, person, answers, answered_by, recorded_by, method,
                 recorded_by=recorded_by,
                 method=method,
                 wording=wording,
+                policy=policy,
                 season=season,
                 valid_until=rules.season_lapses_on(season),
                 consent_round=consent_round,
@@ -185,8 +188,11 @@ def _may_request_for(requester, child):
 
 
 @transaction.atomic
-def direct_contact_request_create(*, child, requested_by, purpose, details, channel, starts_at, ends_at):
-    """CON-3: asks the child's guardians for permission for one purpose, channel and window."""
+def direct_contact_request_create(
+    *, child, requested_by, purpose, details, channel, starts_at, ends_at, club_phone=None
+):
+    """CON-3: asks the child's guardians for permission for one purpose, channel and window; a
+    call or a text names the club phone the volunteer holds for it (VOL-4)."""
     from .tasks import send_direct_contact_request
 
     if not child.is_child():
@@ -199,10 +205,10 @@ def direct_contact_request_create(*, child, requested_by, purpose, details, chan
         raise ConsentError("The window has already ended: choose dates in the future.")
     if ends_at - starts_at > LONGEST_CONTACT_WINDOW:
         raise ConsentError("Ask for at most 31 days at a time: permission is for one occasion, not a season.")
-    guardians = [g for g in _guardians_for_children([child]) if g.user_id or g.email]
-    if not guardians:
-        raise ConsentError(f"{child.first_name} has no guardian the club can email: ask the welfare officer.")
-    request = DirectContactRequest.objects.create(
+    if channel not in rules.CLUB_PHONE_CHANNELS:
+        club_phone = None
+    first_day = timezone.localdate(max(starts_at, timezone.now()))
+    request = DirectContactRequest(
         child=child,
         requested_by=requested_by,
         purpose=purpose,
@@ -210,7 +216,20 @@ def direct_contact_request_create(*, child, requested_by, purpose, details, chan
         channel=channel,
         starts_at=starts_at,
         ends_at=ends_at,
+        club_phone=club_phone,
     )
+    finding = rules.club_phone_finding(
+        channel=channel,
+        phone_named=club_phone is not None,
+        in_service=club_phone is not None and club_phone.in_service,
+        held_on_first_day=club_phone is not None and request.club_phone_held_on(first_day),
+    )
+    if finding:
+        raise ConsentError(f"{finding.message} ({finding.rule})")
+    guardians = [g for g in _guardians_for_children([child]) if g.user_id or g.email]
+    if not guardians:
+        raise ConsentError(f"{child.first_name} has no guardian the club can email: ask the welfare officer.")
+    request.save()
     request_id, guardian_ids = request.pk, [g.pk for g in guardians]
     transaction.on_commit(lambda: [send_direct_contact_request.delay(request_id, pk) for pk in guardian_ids])
     return request
@@ -262,6 +281,7 @@ def direct_contact_request_decide(*, request, guardian, approve, note=""):
     request.decided_by = guardian
     request.decided_at = timezone.now()
     request.decision_note = note
+    history_by(request, guardian.user)
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     transaction.on_commit(lambda: send_direct_contact_outcome.delay(request.pk))
     return request
@@ -288,6 +308,7 @@ def direct_contact_request_cancel(*, request, by):
     if request.requested_by_id != by.pk:
         raise ConsentError("Only the volunteer who asked can cancel this request.")
     request.transition_to(DirectContactRequest.Status.CANCELLED)
+    history_by(request, by.user)
     request.save(update_fields=["status"])
     return request
 
@@ -297,17 +318,43 @@ def direct_contact_request_cancel(*, request, by):
 
 @transaction.atomic
 def acceptable_use_agree(*, person, wording, method, recorded_by):
-    """CON-5: records that a young member agreed to this version; agreeing twice changes nothing."""
-    if wording.kind != Wording.Kind.ACCEPTABLE_USE:
-        raise ConsentError("That text is not the acceptable use statement.")
-    if wording != Wording.current(Wording.Kind.ACCEPTABLE_USE):
-        raise ConsentError("A newer acceptable use statement has been published: read and agree to that one.")
+    """CON-5: records that a young member agreed to this version of the statement or of the club's
+    policy; agreeing twice changes nothing."""
+    if wording.kind not in AcceptableUseAgreement.AGREED_KINDS:
+        raise ConsentError("That text is not one young members agree to.")
+    if wording != Wording.current(wording.kind):
+        raise ConsentError(f"A newer {wording.get_kind_display().lower()} has been published: agree to that one.")
     if not Role.objects.current().filter(person=person, kind=Role.Kind.CHILD).exists():
         raise ConsentError(f"{person} is not a young member of the club.")
+    own_sign_in = selectors.agrees_for_themselves(person)
+    if method == AcceptableUseAgreement.Method.GUARDIAN_DEVICE and own_sign_in:
+        raise ConsentError(f"{person.first_name} has their own sign-in and agrees from it, for themselves.")
+    if method == AcceptableUseAgreement.Method.OWN_ACCOUNT and recorded_by.pk != person.user_id:
+        raise ConsentError(f"Only {person.first_name} can agree from their own account.")
     agreement, _ = AcceptableUseAgreement.objects.get_or_create(
         person=person, wording=wording, defaults={"method": method, "recorded_by": recorded_by}
     )
     return agreement
+
+
+@transaction.atomic
+def agreements_record(*, person, method, recorded_by):
+    """CON-5, VOL-1: the young member agrees to every current version they have not agreed to yet,
+    the club's policy and the acceptable use statement, in one step. Returns the new agreements."""
+    return [
+        acceptable_use_agree(person=person, wording=wording, method=method, recorded_by=recorded_by)
+        for wording in selectors.agreements_due(person)
+    ]
+
+
+@transaction.atomic
+def policy_wording_publish(*, version, title, body, by=None):
+    """VOL-1: the committee's new policy version, as the text young members agree to and consent
+    answers name. Publishing the same version twice changes nothing."""
+    wording, _ = Wording.objects.get_or_create(
+        kind=Wording.Kind.POLICY, version=version, defaults={"title": title, "body": body, "published_by": by}
+    )
+    return wording
 
 
 # Reminders --------------------------------------------------------------------------------------

@@ -54,13 +54,28 @@ def my_consents(request):
                 "answered": any(current.values()),
                 "lapses_on": max((a.valid_until for a in current.values() if a), default=None),
                 "today": club_today(),
-                "acceptable_use_due": selectors.acceptable_use_due(person),
+                "agreements_due": selectors.agreements_due(person),
+                "agrees_for_themselves": selectors.agrees_for_themselves(person) and person.user_id != request.user.pk,
             }
         )
+    own = _answering_person(request.user)
+    # CON-5: a young member under 18 signed in themselves has no answers to give, only agreements.
+    own_agreements_due = (
+        selectors.agreements_due(own)
+        if own is not None and own.is_child() and own.roles.current().filter(kind=Role.Kind.CHILD).exists()
+        else []
+    )
     return render(
         request,
         "consents/consent_list.html",
-        {"cards": cards, "wording": Wording.current(Wording.Kind.CONSENT_FORM), "consent_round": consent_round},
+        {
+            "cards": cards,
+            "wording": Wording.current(Wording.Kind.CONSENT_FORM),
+            "policy": Wording.current(Wording.Kind.POLICY),
+            "consent_round": consent_round,
+            "own": own,
+            "own_agreements_due": own_agreements_due,
+        },
     )
 
 
@@ -97,27 +112,42 @@ def consent_answer(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def acceptable_use(request, pk):
-    """CON-5: a young member reads the statement in words for their age and agrees to it."""
-    person = access.answerable_person_get_for_user(request.user, pk)
-    wording = Wording.current(Wording.Kind.ACCEPTABLE_USE)
-    if wording is None:
+    """CON-5, VOL-1: a young member reads the club's policy and the statement, in words for their
+    age, and agrees to the versions in force; a young member with their own sign-in agrees there."""
+    person = access.agreeing_person_get_for_user(request.user, pk)
+    if not selectors.current_agreement_wordings():
         raise Http404("The club has not published an acceptable use statement yet.")
+    own = person.user_id == request.user.pk
+    if not own and selectors.agrees_for_themselves(person):
+        messages.info(request, f"{person.first_name} has their own sign-in and agrees from it, for themselves.")
+        return redirect("consents:my-consents")
+    due = selectors.agreements_due(person)
+    if not due:
+        messages.info(request, f"{person.first_name} has already agreed to the current versions.")
+        return redirect("consents:my-consents")
     form = AcceptableUseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        method = "own_account" if person.user_id == request.user.pk else "guardian_device"
+        method = "own_account" if own else "guardian_device"
         try:
-            services.acceptable_use_agree(person=person, wording=wording, method=method, recorded_by=request.user)
+            services.agreements_record(person=person, method=method, recorded_by=request.user)
         except ConsentError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"Thank you, {person.first_name}. Your agreement is recorded.")
             return redirect("consents:my-consents")
     younger = (person.age() or 0) < 12
-    text = wording.body_for_younger if younger and wording.body_for_younger else wording.body
+    texts = [
+        {
+            "wording": wording,
+            "text": wording.body_for_younger if younger and wording.body_for_younger else wording.body,
+            "is_policy": wording.kind == Wording.Kind.POLICY,
+        }
+        for wording in due
+    ]
     return render(
         request,
         "consents/acceptable_use.html",
-        {"subject": person, "wording": wording, "text": text, "form": form, "own": person.user_id == request.user.pk},
+        {"subject": person, "texts": texts, "form": form, "own": own},
     )
 
 
@@ -136,7 +166,9 @@ def _volunteer(request):
 @login_required
 def request_list(request):
     volunteer = _volunteer(request)
-    requests = DirectContactRequest.objects.filter(requested_by=volunteer).select_related("child", "decided_by")
+    requests = DirectContactRequest.objects.filter(requested_by=volunteer).select_related(
+        "child", "decided_by", "club_phone"
+    )
     return render(request, "consents/request_list.html", {"requests": requests, "now": club_today()})
 
 
@@ -148,7 +180,9 @@ def request_new(request):
     cutoff_children = Person.objects.filter(team_places__team__team_staff__person=volunteer).distinct()
     children = [c.pk for c in cutoff_children if c.is_child()]
     form = DirectContactRequestForm(
-        request.POST if request.method == "POST" else None, children=Person.objects.filter(pk__in=children)
+        request.POST if request.method == "POST" else None,
+        children=Person.objects.filter(pk__in=children),
+        volunteer=volunteer,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -223,7 +223,15 @@ class Fixture(models.Model):
     emergency_contact = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="+", help_text="Reachable throughout the match."
     )
-    emergency_phone = models.CharField(max_length=32, help_text="A club phone, not a personal one.")
+    # VOL-4: the number comes from the committee's club phones register (named, not imported, as
+    # this app sits below the committee's), so it is never someone's personal phone.
+    emergency_phone = models.ForeignKey(
+        "compliance.ClubPhone",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"in_service": True},
+        help_text="A phone from the club phones register, reachable throughout the match.",
+    )
     players_notice = models.OneToOneField(
         Message,
         null=True,

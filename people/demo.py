@@ -126,6 +126,7 @@ class DemoClub:
         self.family_count = 0
         self.guardian_count = 0
         self.coach = None
+        self.coach_phone = None
         self.demo_parent = None
         self.demo_children = ()
         self.demo_member = None

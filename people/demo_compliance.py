@@ -61,15 +61,18 @@ class DemoCompliance:
                     certificate_reference=f"0012{index:08d}",
                     recorded_by=committee,
                 )
-        self.phones()
 
     def phones(self):
+        """VOL-4: the club phones register, made first: the coach's texts and calls, and the
+        fixture's emergency number, name the phone the coach holds."""
         holders = [self.club.coach, *Person.objects.holding(Role.Kind.VOLUNTEER).exclude(pk=self.club.coach.pk)[:1]]
         numbers = ["07700 900501", "07700 900502", "07700 900503"]
         for index, number in enumerate(numbers):
             phone = ClubPhone.objects.create(label=f"Juniors phone {index + 1}", number=number)
             if index < len(holders):
                 PhoneHolding.objects.create(phone=phone, person=holders[index], starts_on=self.today - YEAR)
+            if index == 0:
+                self.club.coach_phone = phone
 
     def summary(self):
         from compliance.selectors import training_and_checks, volunteers_without_acknowledgement

@@ -98,11 +98,8 @@ class DemoConsents:
         member = self.club.demo_member
         answers = {**DEMO_PARENT_ANSWERS, "name_published": True, "contact_email": True, "contact_text": True}
         self.record(member, answers, member)  # PPL-2: at 18 they answer for themselves
-        consent_services.acceptable_use_agree(
-            person=member,
-            wording=self.acceptable_use,
-            method=AcceptableUseAgreement.Method.OWN_ACCOUNT,
-            recorded_by=member.user,
+        consent_services.agreements_record(
+            person=member, method=AcceptableUseAgreement.Method.OWN_ACCOUNT, recorded_by=member.user
         )
         self.requests_create(texted, pending, declined)
 
@@ -166,11 +163,11 @@ class DemoConsents:
         )
 
     def agree(self, child, guardian):
-        """CON-5: the child reads the statement on the guardian's phone, or signs the paper copy."""
+        """CON-5: the child reads the policy and the statement on the guardian's phone, or signs the
+        paper copy."""
         on_paper = guardian.user_id is None
-        consent_services.acceptable_use_agree(
+        consent_services.agreements_record(
             person=child,
-            wording=self.acceptable_use,
             method=AcceptableUseAgreement.Method.PAPER if on_paper else AcceptableUseAgreement.Method.GUARDIAN_DEVICE,
             recorded_by=self.secretary if on_paper else guardian.user,
         )
@@ -222,6 +219,8 @@ class DemoConsents:
             purpose=purpose,
             details=details,
             channel=channel,
+            # VOL-4: a call or a text names the club phone the coach holds.
+            club_phone=self.club.coach_phone if channel in consent_rules.CLUB_PHONE_CHANNELS else None,
             starts_at=starts_at,
             ends_at=starts_at + timedelta(days=days),
         )

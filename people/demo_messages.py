@@ -359,8 +359,8 @@ class DemoMessages:
             venue=FIXTURE_VENUE,
             contact_times=FIXTURE_CONTACT_TIMES,
             emergency_contact=self.coach,
-            # A club phone, not the coach's own (VOL-4).
-            emergency_phone=self.club.mobile(),
+            # The club phone the coach holds, from the register, not the coach's own (VOL-4).
+            emergency_phone=self.club.coach_phone,
         )
 
     def summary(self):

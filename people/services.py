@@ -386,6 +386,10 @@ def person_contact_consent_follow(*, person, mobile_allowed, email_allowed, by=N
     holds comes off their record at once, and out of its history, kept apart and unreadable for
     the grace; one whose consent holds again within the grace comes back."""
     person = Person.objects.select_for_update().get(pk=person.pk)
+    if not email_allowed and person.user_id is not None and person.user.is_active:
+        # The sign-in was made on the strength of the consent to email (person_login_create): its
+        # address is the child's own, and the club stops writing to it the moment that consent goes.
+        user_disable(user=person.user)
     held = WithdrawnContactDetails.objects.select_for_update().filter(person=person).first()
     withdrawn = {
         field: getattr(person, field)

@@ -275,6 +275,11 @@ def home(request):
 
         # ACC-2, ACC-3: an account below three custodians or with a password change overdue is red.
         context["club_accounts"] = accounts_with_status()
+    if Role.Kind.CHILD in kinds and context["person"] is not None:
+        from consents.selectors import agreements_due
+
+        # CON-5: a young member signed in themselves is asked to agree to the policy and the statement.
+        context["agreements_due"] = agreements_due(context["person"])
     if kinds & (STAFF_ROLE_KINDS) and context["person"] is not None:
         from compliance.models import PolicyAcknowledgement, PolicyVersion
 

@@ -129,7 +129,7 @@ def celery_worker_process(transactional_db, smtp_server):
 
 @pytest.fixture
 def wordings(db):
-    """The published consent form and acceptable use statement (a migration publishes them; a
+    """The published consent form, acceptable use statement and policy (migrations publish them; a
     transactional test's flush removes them, so tests that need them ask for this)."""
     from consents.models import Wording
 
@@ -141,7 +141,10 @@ def wordings(db):
         version=1,
         defaults={"title": "Our promise", "body": "I will be kind online.", "body_for_younger": "I will be kind."},
     )
-    return {"consent_form": form, "acceptable_use": statement}
+    policy, _ = Wording.objects.get_or_create(
+        kind=Wording.Kind.POLICY, version=1, defaults={"title": "Online Safety Policy", "body": "· Be safe online."}
+    )
+    return {"consent_form": form, "acceptable_use": statement, "policy": policy}
 
 
 @pytest.fixture(autouse=True)

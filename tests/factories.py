@@ -109,3 +109,14 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     what_happened = factory.Faker("paragraph", locale="en_GB")
     happened_on = factory.LazyFunction(lambda: club_today())
     people_involved = "Two players on the Under 13s"
+
+
+def club_phone_held_by(person, *, number="07700 900700", since=None, until=None):
+    """VOL-4: a club phone in the register that `person` holds from `since` (a year ago) to `until`."""
+    from compliance.models import ClubPhone, PhoneHolding
+
+    phone, _ = ClubPhone.objects.get_or_create(number=number, defaults={"label": f"Juniors phone {number[-3:]}"})
+    PhoneHolding.objects.get_or_create(
+        phone=phone, person=person, defaults={"starts_on": since or years_ago(1), "ends_on": until}
+    )
+    return phone

@@ -13,6 +13,9 @@ def test_x2_ending_a_custodian_records_who_ended_it_and_that_it_was_open_before(
     services.custodians_change(
         account=instagram, by=committee_member.user, remove=[leaving], add=[keepers[3]], reason="Moved away"
     )
+    arrived = instagram.custodians.get(person=keepers[3]).history.get()
+    assert (arrived.history_type, arrived.history_user) == ("+", committee_member.user)
+    assert PasswordRotation.objects.get().history.get().history_user == committee_member.user
     latest, before = leaving.history.order_by("-history_date", "-history_id")[:2]
     assert (latest.ended_on, latest.end_reason) == (club_today(), "Moved away")
     assert latest.history_user == committee_member.user

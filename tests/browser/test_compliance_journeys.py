@@ -140,7 +140,7 @@ def test_x1_vol1_vol2_vol5_committee_follows_a_red_figure_and_publishes_a_versio
     page.get_by_role("heading", name="Online Safety and Social Media Policy").wait_for()
     assert page.url.endswith("/committee/policy/2/")
     expect(page.get_by_role("status")).to_have_text(
-        "Version 2 is published. Volunteers will be asked to acknowledge it."
+        "Version 2 is published. Volunteers will be asked to acknowledge it, and young members to agree to it."
     )
     main = page.get_by_role("main")
     expect(main).to_contain_text(f"Version 2 (current), published {club_today():%-d %b %Y}")

@@ -76,6 +76,15 @@ def wordings():
             "body_for_younger": "I will be kind and tell a grown-up if I am worried.",
         },
     )
+    Wording.objects.get_or_create(
+        kind=Wording.Kind.POLICY,
+        version=1,
+        defaults={
+            "title": "Online Safety and Social Media Policy",
+            "body": "· Volunteers should not friend or follow children from personal accounts.\n"
+            "· Children should be aware of this policy and agree to its terms.",
+        },
+    )
     return consent_form
 
 
@@ -198,6 +207,7 @@ def test_con3_volunteer_asks_to_contact_a_player_and_a_guardian_approves_from_th
     starts = (timezone.localtime() + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
     ends = starts + timedelta(days=3)
     inside = starts + timedelta(days=1)
+    phone = factories.club_phone_held_by(club["coach"])
 
     sign_in_with_password(page, "coach@example.org")
     page.get_by_role("heading", name="Hello, Sam").wait_for()
@@ -208,6 +218,7 @@ def test_con3_volunteer_asks_to_contact_a_player_and_a_guardian_approves_from_th
     page.get_by_label("Purpose").select_option(label="Which kit to bring")
     page.get_by_label("What it is about").fill("Whites and a cap for Saturday's away match at Formby.")
     page.get_by_label("Channel").select_option(label="Text message")
+    page.get_by_label("Club phone (for a call or a text)").select_option(label=str(phone))
     page.get_by_label("From").fill(starts.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Until").fill(ends.strftime("%Y-%m-%dT%H:%M"))
     shot(page, "b1-request-new")
@@ -227,7 +238,7 @@ def test_con3_volunteer_asks_to_contact_a_player_and_a_guardian_approves_from_th
     phone_page.goto(path_of(consent_services.decision_link_url(request, parent)))
     phone_page.get_by_role("heading", name="May Sam contact Ada?").wait_for()
     expect(phone_page.get_by_role("main")).to_contain_text("Which kit to bring: Whites and a cap")
-    expect(phone_page.get_by_role("main")).to_contain_text("Text message")
+    expect(phone_page.get_by_role("main")).to_contain_text(f"Text message, from the club phone {phone.number}")
     assert fits_the_screen_width(phone_page), "X-3: the decision page scrolls sideways on a phone"
     shot(phone_page, "b3-decide-phone")
     phone_page.get_by_role("button", name="Yes, that's fine").click()
@@ -322,3 +333,24 @@ def test_con7_printed_team_sheet_shows_the_players_who_must_not_be_photographed(
     if os.environ.get("SEFTON_SCREENSHOTS"):
         SHOTS.mkdir(parents=True, exist_ok=True)
         (SHOTS / "c3-team-sheet.pdf").write_bytes(pdf.read_bytes())
+
+
+def test_con5_vol1_a_child_reads_the_policy_and_the_promise_and_agrees_on_the_guardians_phone(
+    phone_page, club, wordings
+):
+    """The card asks for the child's agreement to the policy and the statement; one tap on the
+    agreement page records both, and the card stops asking (CON-5, VOL-1)."""
+    phone_page.goto(path_of(consent_services.consent_link_url(club["parent"].user)))
+    press_sign_in_and_land_on(phone_page, "/consents/")
+    card = phone_page.locator(f"#person-{club['player'].pk}")
+    expect(card).to_contain_text("has not yet agreed to the club's policy, version 1")
+    card.get_by_role("link", name="Read it together and agree").click()
+    expect(phone_page.get_by_role("heading", name="The club's policy and promise")).to_be_visible()
+    phone_page.get_by_text("Read the whole policy (version 1)").click()
+    assert fits_the_screen_width(phone_page)
+    shot(phone_page, "a7-policy-and-promise")
+    phone_page.get_by_label("I have read this and I agree").check()
+    phone_page.get_by_role("button", name="I, Ada, agree").click()
+    expect(phone_page.get_by_role("status")).to_contain_text("Thank you, Ada")
+    expect(phone_page.locator(f"#person-{club['player'].pk}")).not_to_contain_text("has not yet agreed")
+    assert selectors.agreements_due(club["player"]) == []

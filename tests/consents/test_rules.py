@@ -18,13 +18,14 @@ def answer(topic, given, *, minutes_ago=60, valid_until=date(2027, 3, 31)):
     )
 
 
-def permission(purpose="kit", channel="text", *, starts=-1, ends=24, approved=True):
+def permission(purpose="kit", channel="text", *, starts=-1, ends=24, approved=True, club_phone_held=True):
     return rules.Permission(
         purpose=purpose,
         channel=channel,
         starts_at=NOW + timedelta(hours=starts),
         ends_at=NOW + timedelta(hours=ends),
         approved=approved,
+        club_phone_held=club_phone_held,
     )
 
 

@@ -122,6 +122,8 @@ def make_request(volunteer, child, **overrides):
         "ends_at": now + timedelta(days=2),
         **overrides,
     }
+    if fields["channel"] in rules.CLUB_PHONE_CHANNELS:
+        fields.setdefault("club_phone", factories.club_phone_held_by(volunteer))
     return services.direct_contact_request_create(**fields)
 
 

@@ -90,7 +90,7 @@ def test_con5_a_child_under_12_reads_the_younger_words_and_agrees_on_the_guardia
     assert "Tick the box" in refused.content.decode()
     assert not AcceptableUseAgreement.objects.exists()
     guardian_client.post(url, {"agree": "on"})
-    agreement = AcceptableUseAgreement.objects.get(person=child)
+    agreement = AcceptableUseAgreement.objects.get(person=child, wording__kind="acceptable_use")
     assert agreement.method == "guardian_device" and agreement.wording == wordings["acceptable_use"]
 
 
@@ -111,6 +111,7 @@ def test_con3_volunteer_asks_for_one_of_their_players_and_sees_the_request(
             "purpose": "kit",
             "details": "Whites for Saturday",
             "channel": "text",
+            "club_phone": factories.club_phone_held_by(volunteer).pk,
             "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
             "ends_at": (start + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
         },
@@ -139,6 +140,7 @@ def pending_request(volunteer, child, guardian, squad):
         purpose="kit",
         details="Whites for Saturday",
         channel="text",
+        club_phone=factories.club_phone_held_by(volunteer),
         starts_at=now,
         ends_at=now + timedelta(days=1),
     )
@@ -270,7 +272,7 @@ def test_ppl2_con5_a_young_member_of_18_answers_and_agrees_for_themselves(signed
     row = Consent.objects.get(person=member, topic="photo_website")
     assert row.answered_by == member and row.given
     client.post(reverse("consents:acceptable-use", args=[member.pk]), {"agree": "on"})
-    assert AcceptableUseAgreement.objects.get(person=member).method == "own_account"
+    assert set(AcceptableUseAgreement.objects.filter(person=member).values_list("method", flat=True)) == {"own_account"}
 
 
 def test_con7_team_sheet_lists_players_with_some_places_only_and_separates_names_cleanly(
@@ -304,8 +306,10 @@ def test_con5_committee_enters_a_paper_agreement_and_a_non_member_is_refused(
     refused = client.post(reverse("admin:consents_acceptableuseagreement_add"), {"person": guardian.pk})
     assert refused.status_code == 200 and "not a young member" in refused.content.decode()
     assert client.post(reverse("admin:consents_acceptableuseagreement_add"), {"person": child.pk}).status_code == 302
-    agreement = AcceptableUseAgreement.objects.get(person=child)
-    assert agreement.method == "paper" and agreement.recorded_by == committee_member.user
+    # CON-5: the paper form carries the policy and the statement, and records both.
+    agreements = AcceptableUseAgreement.objects.filter(person=child)
+    assert sorted(agreements.values_list("wording__kind", flat=True)) == ["acceptable_use", "policy"]
+    assert {(a.method, a.recorded_by) for a in agreements} == {("paper", committee_member.user)}
 
 
 def test_con6_lapsed_answers_say_they_have_ended(guardian_client, child, guardian):

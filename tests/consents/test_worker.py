@@ -124,6 +124,7 @@ def test_con3_guardian_gets_the_request_email_and_the_volunteer_gets_the_answer(
         purpose=DirectContactRequest.Purpose.KIT,
         details="Whites and a cap for Saturday's away match.",
         channel=DirectContactRequest.Channel.TEXT,
+        club_phone=factories.club_phone_held_by(coach),
         starts_at=starts,
         ends_at=starts + timedelta(days=2),
     )

@@ -75,6 +75,8 @@ def allow_direct_contact(club, *, channel="email", purpose="kit", until=None):
         channel=channel,
         starts_at=now - timedelta(minutes=1),
         ends_at=(until or now) + timedelta(days=2),
+        # VOL-4: a text names the club phone the coach holds.
+        club_phone=factories.club_phone_held_by(club["coach"]) if channel == "text" else None,
     )
     consent_services.direct_contact_request_decide(request=request, guardian=guardian, approve=True)
     if channel == "email":

@@ -10,6 +10,7 @@ from django.utils import timezone
 from messaging import replies
 from messaging.models import Delivery, Fixture, FixtureNotice, Message, RecordedText, Reply
 from messaging.tasks import send_reply_alert, send_reply_answer
+from tests import factories
 from tests.messaging.conftest import allow_direct_contact
 from tests.messaging.test_services import CLEAN_TEXT, approved, send_all
 
@@ -173,7 +174,7 @@ def test_msg10_guardians_get_match_contact_times_once_before_a_fixture(club, dja
         venue="Formby CC, Duke Street",
         contact_times="at the tea interval, about 15:30",
         emergency_contact=club["coach"],
-        emergency_phone="07700 900999",
+        emergency_phone=factories.club_phone_held_by(club["coach"], number="07700 900999"),
     )
     later = Fixture.objects.create(
         team=club["team"],
@@ -183,7 +184,7 @@ def test_msg10_guardians_get_match_contact_times_once_before_a_fixture(club, dja
         venue="Home",
         contact_times="at drinks",
         emergency_contact=club["coach"],
-        emergency_phone="07700 900999",
+        emergency_phone=factories.club_phone_held_by(club["coach"], number="07700 900999"),
     )
     with django_capture_on_commit_callbacks() as callbacks:
         assert replies.fixture_notices_send(now=now) == 1

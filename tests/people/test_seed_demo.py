@@ -19,6 +19,7 @@ from consents import rules
 from consents.models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest, Wording
 from consents.selectors import (
     acceptable_use_due,
+    agreements_due,
     current_answers,
     guardians_children,
     is_guardian_with_responsibility,
@@ -420,10 +421,14 @@ def test_con5_demo_parent_has_one_child_still_to_agree_to_acceptable_use(seeded)
     statement = Wording.current(Wording.Kind.ACCEPTABLE_USE)
     assert acceptable_use_due(younger) == statement
     assert acceptable_use_due(elder) is None
-    assert AcceptableUseAgreement.objects.get(person=elder).method == AcceptableUseAgreement.Method.GUARDIAN_DEVICE
+    assert set(AcceptableUseAgreement.objects.filter(person=elder).values_list("method", flat=True)) == {
+        AcceptableUseAgreement.Method.GUARDIAN_DEVICE
+    }
+    # CON-5: the policy and the statement, each agreed to.
+    assert agreements_due(elder) == [] and len(agreements_due(younger)) == 2
     member = demo_person(demo.MEMBER_EMAIL)
-    assert acceptable_use_due(member) is None
-    agreement = AcceptableUseAgreement.objects.get(person=member)
+    assert acceptable_use_due(member) is None and agreements_due(member) == []
+    agreement = AcceptableUseAgreement.objects.get(person=member, wording=statement)
     assert (agreement.method, agreement.recorded_by) == (AcceptableUseAgreement.Method.OWN_ACCOUNT, member.user)
     old_enough = [child for child in round_children() if child.age() >= 8]
     agreed = [child for child in old_enough if acceptable_use_due(child) is None]
@@ -595,9 +600,10 @@ def test_msg10_demo_has_a_fixture_for_the_coachs_side_in_two_days(seeded):
     assert fixture.ends_at > fixture.starts_at
     assert fixture.contact_times
     assert fixture.emergency_contact == demo_person(demo.COACH_EMAIL)
-    # A club phone in the drama range, not anyone's own number (VOL-4).
-    assert re.fullmatch(r"07700 900\d{3}", fixture.emergency_phone)
-    assert not Person.objects.filter(mobile=fixture.emergency_phone).exists()
+    # A club phone from the register, held by the coach, not anyone's own number (VOL-4).
+    assert re.fullmatch(r"07700 900\d{3}", fixture.emergency_phone.number)
+    assert fixture.emergency_phone.holdings.get(ends_on__isnull=True).person == fixture.emergency_contact
+    assert not Person.objects.filter(mobile=fixture.emergency_phone.number).exists()
 
 
 # The command itself -------------------------------------------------------------------------

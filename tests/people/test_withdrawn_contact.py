@@ -119,3 +119,17 @@ def test_ppl4_consent_given_again_within_the_grace_brings_them_back_and_after_it
     answer(child, guardian, contact_email=True)
     child.refresh_from_db()
     assert child.email == ""
+
+
+def test_ppl4_a_childs_own_sign_in_stops_at_once_when_the_consent_to_email_is_withdrawn(child, guardian):
+    answer(child, guardian, contact_email=True)
+    services.person_login_create(person=child, email=ADDRESS)
+    child.refresh_from_db()
+    assert child.user.is_active
+    answer(child, guardian, contact_text=False)
+    child.user.refresh_from_db()
+    assert child.user.is_active, "a consent to texts is not the one the sign-in rests on"
+    answer(child, guardian, contact_email=False)
+    child.user.refresh_from_db()
+    assert not child.user.is_active
+    assert not services.sign_in_link_request(email=ADDRESS)

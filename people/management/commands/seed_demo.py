@@ -39,6 +39,8 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     club = demo.DemoClub(club_today())
                     club.build()
+                    compliance = DemoCompliance(club)
+                    compliance.phones()
                     consents = DemoConsents(club)
                     consents.build()
                     messages = DemoMessages(club, consents)
@@ -47,7 +49,6 @@ class Command(BaseCommand):
                     incidents.build()
                     accounts = DemoAccounts(club)
                     accounts.build()
-                    compliance = DemoCompliance(club)
                     compliance.build()
             except PeopleError as error:
                 raise CommandError(f"The demo club could not be loaded, and nothing was written: {error}") from error
