@@ -206,38 +206,75 @@ def appointment_make(*, account, person, minute_reference, by, appointed_on=None
 
 
 @transaction.atomic
-def advice_ask(*, account, asked_by, question):
-    """ACC-5: the designated person asks the welfare officers; they are emailed a link, not the question."""
+def advice_ask(*, asked_by, question, account=None):
+    """ACC-5: a volunteer asks the welfare officers for safeguarding advice, about one of the club's
+    accounts or anything else. Once it is stored, the worker emails each of them a link, never the
+    question."""
+    if not _holds_staff_role(asked_by):
+        raise AccountError(
+            "Questions for the welfare officer come from the club's volunteers and staff. To raise a worry "
+            "about a child, report a concern."
+        )
     if not question.strip():
         raise AccountError("Write the question for the welfare officer.")
     request = AdviceRequest.objects.create(account=account, asked_by=asked_by, question=question.strip())
-    url = f"{settings.SITE_URL}{reverse('accounts_registry:account-detail', args=[account.pk])}"
+    from .tasks import send_advice_request
 
-    def notify():
-        for officer in Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user"):
-            address = officer.email_address
-            if address:
-                people_services.email_send(
-                    template="advice_request",
-                    to=address,
-                    subject=f"{settings.CLUB_NAME}: the designated person asks for safeguarding advice",
-                    context={"url": url, "account": str(account)},
-                )
-
-    transaction.on_commit(notify)
+    for officer_id in Person.objects.holding(*WELFARE_ROLE_KINDS).values_list("pk", flat=True):
+        transaction.on_commit(partial(send_advice_request.delay, request.pk, officer_id))
     return request
+
+
+def _advice_url(request):
+    if request.account_id:
+        return f"{settings.SITE_URL}{reverse('accounts_registry:account-detail', args=[request.account_id])}"
+    return f"{settings.SITE_URL}{reverse('accounts_registry:advice-list')}"
+
+
+def advice_request_send(*, request, officer):
+    """In the worker: one welfare officer's email that a question is waiting."""
+    address = officer.email_address
+    if not address:
+        return 0
+    people_services.email_send(
+        template="advice_request",
+        to=address,
+        subject=f"{settings.CLUB_NAME}: {request.asked_by.first_name} asks for safeguarding advice",
+        context={"url": _advice_url(request), "account": str(request.account) if request.account_id else ""},
+    )
+    return 1
 
 
 @transaction.atomic
 def advice_answer(*, request, by, answer):
+    """ACC-5: a welfare officer's answer, recorded once; the worker then emails the asker a link."""
     request = AdviceRequest.objects.select_for_update().get(pk=request.pk)
+    if not Role.objects.current().filter(person=by, kind__in=WELFARE_ROLE_KINDS).exists():
+        raise AccountError("Safeguarding advice is given by the welfare officers.")
     if request.answered_at is not None:
         raise AccountError("This question has been answered. Ask a new one to add to it.")
     if not answer.strip():
         raise AccountError("Write the advice.")
     request.answer, request.answered_by, request.answered_at = answer.strip(), by, timezone.now()
     request.save(update_fields=["answer", "answered_by", "answered_at"])
+    from .tasks import send_advice_answered
+
+    transaction.on_commit(partial(send_advice_answered.delay, request.pk))
     return request
+
+
+def advice_answered_send(*, request):
+    """In the worker: the asker's email that their question has an answer, with a link, never the words."""
+    address = request.asked_by.email_address
+    if not address or request.answered_at is None:
+        return 0
+    people_services.email_send(
+        template="advice_answered",
+        to=address,
+        subject=f"{settings.CLUB_NAME}: the welfare officer has answered your question",
+        context={"url": _advice_url(request), "name": request.asked_by.first_name},
+    )
+    return 1
 
 
 # Moderation -------------------------------------------------------------------------------------
