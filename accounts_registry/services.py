@@ -58,9 +58,7 @@ def custodians_change(*, account, by, add=(), remove=(), reason=""):
         raise AccountError(finding.message)
     today = club_today()
     for custodian in remove:
-        Custodian.objects.filter(pk=custodian.pk).update(
-            ended_on=today, ended_by=by, end_reason=reason.strip() or "Removed by the committee."
-        )
+        _custodian_end(custodian, today=today, by=by, reason=reason.strip() or "Removed by the committee.")
         _rotation_due(account, f"{custodian.person.full_name} no longer holds the password.")
     for person in add:
         Custodian.objects.create(account=account, person=person, added_by=by)
@@ -90,6 +88,18 @@ def custodian_check(*, person):
         raise AccountError(f"{person.full_name} holds no staff or volunteer role, so cannot hold a club password.")
 
 
+def _custodian_end(custodian, *, today, by, reason):
+    """Ends one custodianship with a save, never a bulk update, so its history says who ended it,
+    when, and that it was current before (X-2)."""
+    custodian = Custodian.objects.select_for_update().get(pk=custodian.pk)
+    if custodian.ended_on is not None:
+        return False
+    custodian.ended_on, custodian.ended_by, custodian.end_reason = today, by, reason
+    custodian._history_user = by
+    custodian.save(update_fields=["ended_on", "ended_by", "end_reason"])
+    return True
+
+
 def custodians_lapsed_end(*, today=None):
     """ACC-2, ACC-3, from the scheduler each day: a custodian whose staff role has ended no longer
     holds the account. Their custodianship ends, a password change falls due on each account they
@@ -100,9 +110,8 @@ def custodians_lapsed_end(*, today=None):
     accounts = set()
     with transaction.atomic():
         for custodian in lapsed:
-            Custodian.objects.filter(pk=custodian.pk, ended_on__isnull=True).update(
-                ended_on=today, end_reason="Their role at the club ended."
-            )
+            if not _custodian_end(custodian, today=today, by=None, reason="Their role at the club ended."):
+                continue
             _rotation_due(custodian.account, f"{custodian.person.full_name}'s role at the club ended.")
             accounts.add(custodian.account)
     below = sorted(
@@ -166,12 +175,15 @@ def rotation_record(*, rotation, by, done_on=None):
     done_on = done_on or club_today()
     if done_on > club_today():
         raise AccountError("A password change cannot be recorded for a day still to come.")
-    rotation.done_on, rotation.recorded_by = done_on, by
-    rotation.save(update_fields=["done_on", "recorded_by"])
-    # One change covers every change due on the account by then.
-    PasswordRotation.objects.filter(account=rotation.account, done_on__isnull=True, due_since__lte=done_on).update(
-        done_on=done_on, recorded_by=by
+    # One change covers every change due on the account by then; each is saved, so each one's
+    # history records who recorded it (X-2).
+    due = PasswordRotation.objects.select_for_update().filter(
+        account=rotation.account, done_on__isnull=True, due_since__lte=done_on
     )
+    for each in [rotation, *due.exclude(pk=rotation.pk)]:
+        each.done_on, each.recorded_by = done_on, by
+        each._history_user = by
+        each.save(update_fields=["done_on", "recorded_by"])
     return rotation
 
 
@@ -199,7 +211,10 @@ def appointment_make(*, account, person, minute_reference, by, appointed_on=None
     before, if any, stops monitoring it that day."""
     appointment_check(person=person, minute_reference=minute_reference)
     appointed_on = appointed_on or club_today()
-    Appointment.objects.filter(account=account, ended_on__isnull=True).update(ended_on=appointed_on)
+    for current in Appointment.objects.select_for_update().filter(account=account, ended_on__isnull=True):
+        current.ended_on = appointed_on
+        current._history_user = by
+        current.save(update_fields=["ended_on"])
     return Appointment.objects.create(
         account=account, person=person, appointed_on=appointed_on, minute_reference=minute_reference, appointed_by=by
     )
