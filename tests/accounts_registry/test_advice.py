@@ -4,6 +4,8 @@ officers see every question; the asker sees their own and is emailed when it is 
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts_registry import services, tasks
@@ -98,3 +100,20 @@ def test_acc5_the_committees_admin_keeps_to_the_advice_about_its_accounts(
     assert page.status_code == 200
     body = page.content.decode()
     assert "Instagram @seftonparkcc" in body and volunteer.full_name not in body
+
+
+def test_acc5_the_advice_page_reads_in_a_constant_number_of_queries(
+    signed_in, client, volunteer, welfare_officer, instagram, django_assert_num_queries
+):
+    services.advice_ask(asked_by=volunteer, question=QUESTION)
+    signed_in(welfare_officer)
+    url = reverse("accounts_registry:advice-list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(8):
+        advice = services.advice_ask(asked_by=volunteer, account=instagram if n % 2 else None, question=f"Q{n}")
+        if n % 3 == 0:
+            services.advice_answer(request=advice, by=welfare_officer, answer="A")
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url)
