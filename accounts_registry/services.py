@@ -235,7 +235,8 @@ def advice_ask(*, asked_by, question, account=None):
     request = AdviceRequest.objects.create(account=account, asked_by=asked_by, question=question.strip())
     from .tasks import send_advice_request
 
-    for officer_id in Person.objects.holding(*WELFARE_ROLE_KINDS).values_list("pk", flat=True):
+    officers = Person.objects.holding(*WELFARE_ROLE_KINDS).exclude(pk=asked_by.pk)
+    for officer_id in officers.values_list("pk", flat=True):
         transaction.on_commit(partial(send_advice_request.delay, request.pk, officer_id))
     return request
 
