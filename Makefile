@@ -16,7 +16,7 @@ PYTHON_FOR_VENV := $(shell for candidate in "$$(pyenv which python 2>/dev/null)"
 
 .PHONY: help
 help: ## List the commands.
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -68,6 +68,28 @@ lint: install ## Check the code with ruff.
 format: install ## Format the code with ruff.
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Reads `pip list --outdated --format=json` and keeps the packages pinned in the requirements files,
+# so a newer release of a dependency's own dependency is not mistaken for one of ours.
+define UPGRADE_CHECK
+import json, re, sys
+def norm(name): return re.sub(r"[-_.]+", "-", name).lower()
+pinned = {}
+for path in ("requirements.txt", "requirements-dev.txt"):
+    for line in open(path):
+        found = re.match(r"\s*([A-Za-z0-9_.-]+)(\[[^]]*\])?==(\S+)", line)
+        if found:
+            pinned[norm(found[1])] = found[3]
+newer = [p for p in json.load(sys.stdin) if norm(p["name"]) in pinned]
+for p in sorted(newer, key=lambda p: norm(p["name"])):
+    print(f"  {p['name']:<24} pinned {pinned[norm(p['name'])]:<12} newest {p['latest_version']}")
+print(f"{len(newer)} of {len(pinned)} pinned requirements have a newer release." if newer else f"All {len(pinned)} pinned requirements are at their newest release.")
+endef
+export UPGRADE_CHECK
+
+.PHONY: upgrade-check
+upgrade-check: install ## List newer releases of the pinned requirements (asks PyPI; changes nothing).
+	@$(BIN)/python -m pip list --outdated --format=json --disable-pip-version-check | $(BIN)/python -c "$$UPGRADE_CHECK"
 
 .PHONY: clean
 clean: ## Remove the virtual environment and the embedded database and broker.

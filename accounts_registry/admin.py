@@ -207,6 +207,11 @@ class AdviceRequestAdmin(admin.ModelAdmin):
     list_display = ["account", "asked_by", "asked_at", "answered_by", "answered_at"]
     readonly_fields = ["account", "asked_by", "question", "asked_at", "answer", "answered_by", "answered_at"]
 
+    def get_queryset(self, request):
+        # The committee reads the advice kept with its accounts (ACC-5); a volunteer's own question
+        # is for them and the welfare officers, on the advice page.
+        return super().get_queryset(request).filter(account__isnull=False)
+
     def has_add_permission(self, request):
         return False
 

@@ -139,9 +139,11 @@ class Appointment(models.Model):
 
 
 class AdviceRequest(models.Model):
-    """ACC-5: the designated person asks the welfare officer for safeguarding advice; both are kept."""
+    """ACC-5: a volunteer asks the welfare officer for safeguarding advice; both are kept. The
+    designated person's questions about an account stay with the account; anyone else's, or the
+    designated person's on anything else, have none."""
 
-    account = models.ForeignKey(ClubAccount, on_delete=models.PROTECT, related_name="advice")
+    account = models.ForeignKey(ClubAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="advice")
     asked_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     question = models.TextField()
     asked_at = models.DateTimeField(default=timezone.now)
@@ -153,7 +155,8 @@ class AdviceRequest(models.Model):
         ordering = ["-asked_at"]
 
     def __str__(self):
-        return f"Advice on {self.account}, {self.asked_at:%d %b %Y}"
+        about = f" on {self.account}" if self.account_id else ""
+        return f"Advice{about} for {self.asked_by}, {self.asked_at:%d %b %Y}"
 
 
 class ModerationRecord(models.Model):

@@ -1,12 +1,14 @@
 """Reads of the register of club accounts, each with what the register, the public page and the
-committee's dashboard show, in a fixed number of queries."""
+committee's dashboard show, in a fixed number of queries, and the questions for the welfare
+officer each person may read."""
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 
-from people.models import STAFF_ROLE_KINDS, Person, club_today
+from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, club_today
+from people.roles import holds_role
 
 from . import rules
-from .models import Appointment, ClubAccount
+from .models import AdviceRequest, Appointment, ClubAccount
 
 
 def designated_name():
@@ -39,3 +41,12 @@ def accounts_with_status(queryset=None):
         account.review_due = rules.review_due(last_reviewed_on=account.last_reviewed_on, today=today)
         account.designated = f"{account.designated_first} {account.designated_last}" if account.designated_last else ""
     return result
+
+
+def advice_list_for_user(user):
+    """ACC-5: the welfare officers see every question, the unanswered first; anyone else only the
+    questions they asked themselves."""
+    advice = AdviceRequest.objects.select_related("asked_by", "answered_by", "account")
+    if holds_role(user, *WELFARE_ROLE_KINDS):
+        return advice.order_by(F("answered_at").desc(nulls_first=True), "-asked_at")
+    return advice.filter(asked_by__user=user).order_by("-asked_at")

@@ -61,11 +61,8 @@ def custodians_change(*, account, by, add=(), remove=(), reason=""):
     if finding:
         raise AccountError(finding.message)
     today = club_today()
-    for custodian in Custodian.objects.filter(pk__in=[c.pk for c in remove]).select_related("person"):
-        custodian.ended_on, custodian.ended_by = today, by
-        custodian.end_reason = reason.strip() or "Removed by the committee."
-        history_by(custodian, by)
-        custodian.save(update_fields=["ended_on", "ended_by", "end_reason"])
+    for custodian in remove:
+        _custodian_end(custodian, today=today, by=by, reason=reason.strip() or "Removed by the committee.")
         _rotation_due(account, f"{custodian.person.full_name} no longer holds the password.", by)
     for person in add:
         custodian = Custodian(account=account, person=person, added_by=by)
@@ -97,6 +94,20 @@ def custodian_check(*, person):
         raise AccountError(f"{person.full_name} holds no staff or volunteer role, so cannot hold a club password.")
 
 
+def _custodian_end(custodian, *, today, by, reason, change_reason=None):
+    """Ends one custodianship with a save, never a bulk update, so its history says who ended it,
+    when, and that it was current before (X-2)."""
+    custodian = Custodian.objects.select_for_update().get(pk=custodian.pk)
+    if custodian.ended_on is not None:
+        return False
+    custodian.ended_on, custodian.ended_by, custodian.end_reason = today, by, reason
+    history_by(custodian, by)
+    if change_reason:
+        custodian._change_reason = change_reason
+    custodian.save(update_fields=["ended_on", "ended_by", "end_reason"])
+    return True
+
+
 def custodians_lapsed_end(*, today=None):
     """ACC-2, ACC-3, from the scheduler each day: a custodian whose staff role has ended no longer
     holds the account. Their custodianship ends, a password change falls due on each account they
@@ -113,9 +124,15 @@ def custodians_lapsed_end(*, today=None):
             .select_for_update(of=("self",))
         )
         for custodian in lapsed:
-            custodian.ended_on, custodian.end_reason = today, "Their role at the club ended."
-            custodian._change_reason = "The daily check found their staff role had ended."
-            custodian.save(update_fields=["ended_on", "end_reason"])
+            ended = _custodian_end(
+                custodian,
+                today=today,
+                by=None,
+                reason="Their role at the club ended.",
+                change_reason="The daily check found their staff role had ended.",
+            )
+            if not ended:
+                continue
             _rotation_due(custodian.account, f"{custodian.person.full_name}'s role at the club ended.")
             accounts.add(custodian.account)
     below = sorted(
@@ -224,38 +241,76 @@ def appointment_make(*, account, person, minute_reference, by, appointed_on=None
 
 
 @transaction.atomic
-def advice_ask(*, account, asked_by, question):
-    """ACC-5: the designated person asks the welfare officers; they are emailed a link, not the question."""
+def advice_ask(*, asked_by, question, account=None):
+    """ACC-5: a volunteer asks the welfare officers for safeguarding advice, about one of the club's
+    accounts or anything else. Once it is stored, the worker emails each of them a link, never the
+    question."""
+    if not _holds_staff_role(asked_by):
+        raise AccountError(
+            "Questions for the welfare officer come from the club's volunteers and staff. To raise a worry "
+            "about a child, report a concern."
+        )
     if not question.strip():
         raise AccountError("Write the question for the welfare officer.")
     request = AdviceRequest.objects.create(account=account, asked_by=asked_by, question=question.strip())
-    url = f"{settings.SITE_URL}{reverse('accounts_registry:account-detail', args=[account.pk])}"
+    from .tasks import send_advice_request
 
-    def notify():
-        for officer in Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user"):
-            address = officer.email_address
-            if address:
-                people_services.email_send(
-                    template="advice_request",
-                    to=address,
-                    subject=f"{settings.CLUB_NAME}: the designated person asks for safeguarding advice",
-                    context={"url": url, "account": str(account)},
-                )
-
-    transaction.on_commit(notify)
+    officers = Person.objects.holding(*WELFARE_ROLE_KINDS).exclude(pk=asked_by.pk)
+    for officer_id in officers.values_list("pk", flat=True):
+        transaction.on_commit(partial(send_advice_request.delay, request.pk, officer_id))
     return request
+
+
+def _advice_url(request):
+    if request.account_id:
+        return f"{settings.SITE_URL}{reverse('accounts_registry:account-detail', args=[request.account_id])}"
+    return f"{settings.SITE_URL}{reverse('accounts_registry:advice-list')}"
+
+
+def advice_request_send(*, request, officer):
+    """In the worker: one welfare officer's email that a question is waiting."""
+    address = officer.email_address
+    if not address:
+        return 0
+    people_services.email_send(
+        template="advice_request",
+        to=address,
+        subject=f"{settings.CLUB_NAME}: {request.asked_by.first_name} asks for safeguarding advice",
+        context={"url": _advice_url(request), "account": str(request.account) if request.account_id else ""},
+    )
+    return 1
 
 
 @transaction.atomic
 def advice_answer(*, request, by, answer):
+    """ACC-5: a welfare officer's answer, recorded once; the worker then emails the asker a link."""
     request = AdviceRequest.objects.select_for_update().get(pk=request.pk)
+    if not Role.objects.current().filter(person=by, kind__in=WELFARE_ROLE_KINDS).exists():
+        raise AccountError("Safeguarding advice is given by the welfare officers.")
     if request.answered_at is not None:
         raise AccountError("This question has been answered. Ask a new one to add to it.")
     if not answer.strip():
         raise AccountError("Write the advice.")
     request.answer, request.answered_by, request.answered_at = answer.strip(), by, timezone.now()
     request.save(update_fields=["answer", "answered_by", "answered_at"])
+    from .tasks import send_advice_answered
+
+    transaction.on_commit(partial(send_advice_answered.delay, request.pk))
     return request
+
+
+def advice_answered_send(*, request):
+    """In the worker: the asker's email that their question has an answer, with a link, never the words."""
+    address = request.asked_by.email_address
+    if not address or request.answered_at is None:
+        return 0
+    people_services.email_send(
+        template="advice_answered",
+        to=address,
+        subject=f"{settings.CLUB_NAME}: the welfare officer has answered your question",
+        context={"url": _advice_url(request), "name": request.asked_by.first_name},
+    )
+    return 1
 
 
 # Moderation -------------------------------------------------------------------------------------

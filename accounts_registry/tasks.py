@@ -7,7 +7,7 @@ from people.models import Person
 from people.tasks import EMAIL_RETRY
 
 from . import services
-from .models import ModerationRecord
+from .models import AdviceRequest, ModerationRecord
 
 
 @shared_task
@@ -31,3 +31,23 @@ def send_below_three_alert(account_ids, why, person_id):
     if member is None:
         return 0
     return services.below_three_alert_send(account_ids=account_ids, why=why, member=member)
+
+
+@shared_task(**EMAIL_RETRY)
+def send_advice_request(request_id, officer_id):
+    """ACC-5: one welfare officer hears a question is waiting; one task each, so a retry for one
+    does not email the others twice."""
+    request = AdviceRequest.objects.filter(pk=request_id).select_related("asked_by", "account").first()
+    officer = Person.objects.filter(pk=officer_id).select_related("user").first()
+    if request is None or officer is None:
+        return 0
+    return services.advice_request_send(request=request, officer=officer)
+
+
+@shared_task(**EMAIL_RETRY)
+def send_advice_answered(request_id):
+    """ACC-5: the asker hears their question has an answer."""
+    request = AdviceRequest.objects.filter(pk=request_id).select_related("asked_by__user").first()
+    if request is None:
+        return 0
+    return services.advice_answered_send(request=request)

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from people.models import WELFARE_ROLE_KINDS, Person, Role, TrainingRecord, club_today
+from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, TrainingRecord, club_today
 from people.roles import holds_role
 from sefton_safety.middleware import public_page
 
@@ -25,7 +25,7 @@ from .forms import (
     RotationForm,
 )
 from .models import AdviceRequest, ClubAccount, ModerationRecord, PasswordRotation
-from .selectors import accounts_with_status, designated_name
+from .selectors import accounts_with_status, advice_list_for_user, designated_name
 
 READERS = (
     Role.Kind.COMMITTEE,
@@ -233,6 +233,60 @@ def advice_answer(request, pk, advice_pk):
         else:
             return redirect("accounts_registry:account-detail", pk=pk)
     return _refused(request, advice.account, answer_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def advice_list(request):
+    """ACC-5: any volunteer asks the welfare officer for safeguarding advice and reads the answers;
+    the welfare officers read and answer every question."""
+    _require(request, *STAFF_ROLE_KINDS, message="Questions for the welfare officer come from the club's volunteers.")
+    form = AdviceAskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.advice_ask(asked_by=_person(request), question=form.cleaned_data["question"])
+        except AccountError as error:
+            form.add_error("question", str(error))
+        else:
+            flash.success(
+                request, "Your question has gone to the welfare officers. You will get an email when it is answered."
+            )
+            return redirect("accounts_registry:advice-list")
+    return _advice_page(request, advice_form=form, status=400 if request.method == "POST" else 200)
+
+
+def _advice_page(request, *, advice_form=None, answer_form=None, answering=None, status=200):
+    is_welfare = holds_role(request.user, *WELFARE_ROLE_KINDS)
+    advice = list(advice_list_for_user(request.user))
+    for item in advice:
+        if is_welfare and item.answered_at is None:
+            # Each answer box has its own ids, so each label points at its own box.
+            mine = answering == item.pk and answer_form is not None
+            item.answer_form = answer_form if mine else AdviceAnswerForm(auto_id=f"id_advice{item.pk}_%s")
+    return render(
+        request,
+        "accounts_registry/advice_list.html",
+        {"advice": advice, "advice_form": advice_form or AdviceAskForm(), "is_welfare": is_welfare},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def advice_reply(request, advice_pk):
+    _require(request, *WELFARE_ROLE_KINDS, message="The welfare officers answer requests for advice.")
+    advice = get_object_or_404(AdviceRequest, pk=advice_pk)
+    form = AdviceAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.advice_answer(request=advice, by=_person(request), answer=form.cleaned_data["answer"])
+        except AccountError as error:
+            form.add_error("answer", str(error))
+        else:
+            flash.success(request, "Your advice is recorded, and the volunteer is told by email.")
+            return redirect("accounts_registry:advice-list")
+    form.auto_id = f"id_advice{advice.pk}_%s"
+    return _advice_page(request, answer_form=form, answering=advice.pk, status=400)
 
 
 @login_required

@@ -85,6 +85,14 @@ def season_pdf(*, figures, today, now):
     pdf.row("Open concerns", figures["concerns_open"])
     for label, count in figures["concerns"]:
         pdf.row(f"   Waiting {label}", count, red=label == "over 4 weeks" and count > 0)
+
+    pdf.heading(f"Concerns reported this season, since {figures['season_opened_on']:%-d %B %Y}")
+    pdf.line("By category, each with how many are still open. Cyberbullying is counted on its own.")
+    for row in figures["concerns_by_category"]:
+        label = row["label"]
+        if row["category"] == "cyberbullying":
+            label = f"{label} (for the anti-bullying report)"
+        pdf.row(f"   {label}", f"{row['reported']} ({row['open']} open)")
     pdf.ln(4)
     pdf.set_font("DejaVu", "", 8)
     pdf.line(f"Produced {now:%d %B %Y %H:%M}.")

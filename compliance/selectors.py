@@ -2,7 +2,7 @@
 fixed number of queries however big the club grows; nothing here names a case or its details."""
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
@@ -12,6 +12,7 @@ from consents import rules as consent_rules
 from consents import selectors as consent_selectors
 from consents.models import AcceptableUseAgreement
 from incidents.models import Incident
+from incidents.selectors import incident_counts_by_category
 from messaging.models import Delivery
 from people.models import Person, Role, Team, TeamPlayer, TrainingRecord, adult_cutoff_date, club_today
 
@@ -151,6 +152,7 @@ def dashboard(today=None, now=None):
     teams = children_without_consent_by_team(today)
     stopped = messages_stopped_this_week(now)
     concerns = concerns_open_by_age(now)
+    season_opened_on = date(consent_rules.season_for(today), consent_rules.SEASON_OPENS_MONTH, 1)
     return {
         "accounts_below_three": [a for a in accounts if not a.compliant],
         "rotations_overdue": sum(a.rotations_overdue for a in accounts),
@@ -166,4 +168,7 @@ def dashboard(today=None, now=None):
         "stopped": stopped,
         "concerns": concerns,
         "concerns_open": sum(count for _, count in concerns),
+        # INC-7: the season's concerns by category, cyberbullying first, for the anti-bullying report.
+        "season_opened_on": season_opened_on,
+        "concerns_by_category": incident_counts_by_category(since=season_opened_on),
     }

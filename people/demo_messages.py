@@ -2,14 +2,15 @@
 what coach@example.org has sent, what waits for the designated person, what the worker held or
 blocked, a young member's reply for the welfare officers, and a fixture for the scheduler.
 
-Everything is made with the models, not the messaging services: message_submit() and
-message_approve() hand the message to the worker once the transaction commits, reply_receive()
-queues the policy's answer and the welfare officers' alert, and loading the demo must email and
-text no one. The rows are the ones the worker would have written: the same idempotency keys, the
-same log events and, for the held and blocked deliveries, the findings of the worker's own rule
-functions (messaging.services.send_time_findings and messaging.rules), so each verdict reads
-exactly as a real one. Log entries and consents are only ever added: the database refuses
-changes to either.
+The messages are made with the models, not message_submit() and message_approve(): those hand
+the message to the worker once the transaction commits, reply_receive() queues the policy's answer
+and the welfare officers' alert, and loading the demo must email and text no one. The held text is
+routed and decided by the worker's own services (message_route() and delivery_send()) at an
+explicit instant outside office hours, so the worker's logic holds it and its copy, and nothing is
+sent. The other rows are the ones the worker would have written: the same idempotency keys, the
+same log events and, for the blocked delivery, the findings of the worker's own rule function
+(messaging.services.send_time_findings), so each verdict reads exactly as a real one. Log entries
+and consents are only ever added: the database refuses changes to either.
 """
 
 from datetime import datetime, time, timedelta
@@ -266,9 +267,10 @@ class DemoMessages:
         people_services.person_contact_update(person=player, mobile=player.mobile, email="")
 
     def held_message(self, player):
-        """MSG-3: an approved kit reminder by text to the one player the coach may text, decided by
-        the worker outside office hours: held until the next window opens. The accountability copy
-        to the lead welfare officer went at once, as the worker sends it (MSG-2)."""
+        """MSG-3, MSG-2: an approved kit reminder by text to the one player the coach may text,
+        routed and decided by the worker's own services at an explicit instant outside office
+        hours, so the worker's logic holds it, and its accountability copy with it, until the next
+        window opens. Nothing is sent: each delivery is held before any transport is tried."""
         people_services.person_contact_update(person=player, mobile=self.club.mobile(), email=player.email)
         message = self.message(
             channel=Message.Channel.SMS,
@@ -278,24 +280,20 @@ class DemoMessages:
             recipients=[player],
             moves=[Message.Status.AWAITING_APPROVAL, Message.Status.APPROVED],
         )
-        delivery = self.delivery(message, player, player)
-        copy = self.delivery(message, player, self.welfare, role=Delivery.Role.COPY, channel=Message.Channel.EMAIL)
-        self.sent(copy, Message.Channel.EMAIL)
-        problems = messaging_services.send_time_findings(delivery, self.now)
-        if problems:
-            raise PeopleError(f"The demo's held text should be allowed once the window opens: {problems}")
         hours = messaging_services.office_hours()
         decided_at = self.closed_moment(hours)
-        self.held_until = messaging_rules.next_window_start(decided_at, hours)
-        delivery.status = Delivery.Status.HELD
-        delivery.hold_until = self.held_until
-        delivery.findings = self.stored([messaging_rules.office_hours_finding(decided_at, hours)])
-        delivery.save(update_fields=["status", "hold_until", "findings"])
-        self.log(delivery, "held", f"Held until {timezone.localtime(self.held_until):%A %d %B %H:%M}.")
+        for delivery_id in messaging_services.message_route(message=message, at=decided_at):
+            messaging_services.delivery_send(delivery_id=delivery_id, at=decided_at)
+        deliveries = list(message.deliveries.order_by("pk"))
+        if not deliveries or any(d.status != Delivery.Status.HELD for d in deliveries):
+            found = [(d.to_person.full_name, d.role, d.status, d.findings) for d in deliveries]
+            raise PeopleError(f"The demo's text should be held with its copy until the window opens: {found}")
+        primary = next(d for d in deliveries if d.role == Delivery.Role.PRIMARY and d.to_person_id == player.pk)
+        self.held_until = primary.hold_until
 
     def closed_moment(self, hours):
-        """Now if the office is closed, else the moment today's window closes: the worker held the
-        text then, until the next window."""
+        """Now if the office is closed, else the moment today's window closes: the worker decides
+        the text then, and holds it until the next window."""
         at = self.now.replace(second=0, microsecond=0)
         for _ in range(8 * 24 * 4):
             if not messaging_rules.in_office_hours(at, hours):

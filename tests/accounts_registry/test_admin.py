@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from accounts_registry import services, tasks
 from accounts_registry.exceptions import AccountError
-from accounts_registry.models import Appointment, ClubAccount, Custodian
+from accounts_registry.models import Appointment, ClubAccount, Custodian, PasswordRotation
+from people import services as people_services
 from people.models import Role, club_today
 from tests.conftest import make_person_with_role
 
@@ -169,3 +170,60 @@ def test_acc2_a_refused_change_alerts_no_one(instagram, committee_member, django
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(AccountError):
         services.custodians_change(account=instagram, by=committee_member.user, remove=[instagram.custodians.first()])
     assert _dispatched(callbacks) == []
+
+
+# every change to custodians, appointments and password changes is in the history ----------
+
+
+def test_x2_ending_a_custodianship_an_appointment_and_a_password_change_is_recorded_with_who_and_what_before(
+    instagram, committee_member, keepers, designated
+):
+    leaving = instagram.custodians.get(person=keepers[0])
+    services.custodians_change(account=instagram, by=committee_member.user, remove=[leaving], add=[keepers[3]])
+    ended = leaving.history.order_by("history_date", "history_id").last()
+    assert (ended.history_type, ended.ended_on, ended.ended_by, ended.history_user) == (
+        "~",
+        club_today(),
+        committee_member.user,
+        committee_member.user,
+    )
+    assert ended.prev_record.ended_on is None, "what it was before"
+
+    first = services.appointment_make(
+        account=instagram, person=designated, minute_reference="M1", by=committee_member.user
+    )
+    successor = make_person_with_role(Role.Kind.DESIGNATED_PERSON, email="next@example.org", first_name="Nia")
+    services.appointment_make(account=instagram, person=successor, minute_reference="M2", by=committee_member.user)
+    ended = first.history.order_by("history_date", "history_id").last()
+    assert (ended.ended_on, ended.history_user, ended.prev_record.ended_on) == (
+        club_today(),
+        committee_member.user,
+        None,
+    )
+
+    PasswordRotation.objects.create(account=instagram, reason="Another one due")
+    rotations = list(instagram.rotations.order_by("pk"))
+    assert len(rotations) == 2
+    services.rotation_record(rotation=rotations[0], by=committee_member.user)
+    for rotation in rotations:
+        done = rotation.history.order_by("history_date", "history_id").last()
+        assert (done.done_on, done.recorded_by, done.history_user) == (
+            club_today(),
+            committee_member.user,
+            committee_member.user,
+        ), "one recorded change covers both, and both say so in their history"
+        assert done.prev_record.done_on is None
+
+
+def test_x2_a_custodianship_ended_by_the_daily_check_is_recorded_with_what_it_was_before(
+    instagram, committee_member, keepers, django_capture_on_commit_callbacks
+):
+    people_services.role_revoke(role=keepers[0].roles.get(kind=Role.Kind.VOLUNTEER))
+    services.custodians_lapsed_end()
+    ended = instagram.custodians.get(person=keepers[0]).history.order_by("history_date", "history_id").last()
+    assert (ended.history_type, ended.ended_on, ended.end_reason) == (
+        "~",
+        club_today(),
+        "Their role at the club ended.",
+    )
+    assert ended.prev_record.ended_on is None

@@ -211,13 +211,17 @@ def test_acc5_the_designated_person_asks_and_the_welfare_officer_answers_and_bot
     services.appointment_make(account=instagram, person=designated, minute_reference="M1", by=committee_member.user)
     signed_in(designated, verified=False)
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         client.post(
             reverse("accounts_registry:advice-ask", args=[instagram.pk]),
             {"question": "May we post the U13 cup final team photo?"},
         )
-    assert [m.to for m in mail.outbox] == [["welfare@example.org"]] and "cup final" not in mail.outbox[0].body
     advice = instagram.advice.get()
+    queued = [c.args for c in callbacks if getattr(c, "func", None) == tasks.send_advice_request.delay]
+    assert queued == [(advice.pk, welfare_officer.pk)]
+    tasks.send_advice_request.run(*queued[0])
+    assert [m.to for m in mail.outbox] == [["welfare@example.org"]] and "cup final" not in mail.outbox[0].body
+    assert "Instagram @seftonparkcc" in mail.outbox[0].body
     signed_in(welfare_officer)
     client.post(
         reverse("accounts_registry:advice-answer", args=[instagram.pk, advice.pk]),

@@ -64,3 +64,16 @@ def test_acc2_a_change_leaving_an_account_below_three_emails_each_committee_memb
     services.custodians_change(account=account, by=committee_member.user, add=[keepers[2]])
     time.sleep(3)
     assert len(smtp_server.handler.messages) == 2
+
+
+def test_acc5_a_volunteers_question_and_its_answer_each_email_once_through_the_worker(
+    celery_worker_process, smtp_server, volunteer, welfare_officer
+):
+    advice = services.advice_ask(asked_by=volunteer, question="May I give a player a lift home after nets?")
+    received = wait_for_exactly(smtp_server, 1)
+    assert received[0]["to"] == ["welfare@example.org"] and "lift home" not in plain_text(received[0])
+    services.advice_answer(request=advice, by=welfare_officer, answer="Only with a parent's written agreement.")
+    received = wait_for_exactly(smtp_server, 2)
+    answered = received[1]
+    assert answered["to"] == [volunteer.email] and "has answered your question" in plain_text(answered)
+    assert "written agreement" not in plain_text(answered)

@@ -2,7 +2,8 @@
 pages behind it; publishing and acknowledging the policy; and the season report."""
 
 import io
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -15,6 +16,7 @@ from accounts_registry.models import ClubAccount, Custodian, PasswordRotation
 from compliance import selectors, services
 from compliance.exceptions import PolicyError
 from compliance.models import CriminalRecordsCheck, PolicyAcknowledgement, PolicyVersion
+from consents import rules as consent_rules
 from consents import services as consent_services
 from consents.models import Consent
 from incidents.models import Incident
@@ -252,6 +254,38 @@ def test_x1_the_season_report_prints_the_dashboards_figures_and_no_names(
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Volunteers and committee who have not acknowledged it" in text and "Open concerns" in text
     assert squad.name in text and "Ada" not in text and volunteer.last_name not in text
+
+
+def test_inc7_the_season_report_counts_concerns_by_category_this_season_with_cyberbullying_first(
+    signed_in, committee_member, policy
+):
+    today = club_today()
+    opened = timezone.make_aware(datetime(consent_rules.season_for(today), consent_rules.SEASON_OPENS_MONTH, 1))
+    now = timezone.now()
+    for when in (opened, now):
+        factories.IncidentFactory(category=Incident.Category.CYBERBULLYING, reported_at=when)
+    factories.IncidentFactory(category=Incident.Category.CYBERBULLYING, reported_at=opened - timedelta(minutes=1))
+    factories.IncidentFactory(
+        category=Incident.Category.SEXTING,
+        reported_at=now,
+        people_involved="Ada Okafor",
+        status=Incident.Status.CLOSED,
+        outcome=Incident.Outcome.AGENCY_LEADS,
+        closed_at=now,
+    )
+    figures = selectors.dashboard(today=today, now=now)
+    by_category = {row["category"]: (row["reported"], row["open"]) for row in figures["concerns_by_category"]}
+    assert figures["concerns_by_category"][0]["category"] == "cyberbullying"
+    assert by_category["cyberbullying"] == (2, 2), "last season's report is not counted"
+    assert by_category["sexting"] == (1, 0) and by_category["other"] == (0, 0)
+    assert figures["season_opened_on"] == opened.date()
+
+    response = signed_in(committee_member).get(reverse("compliance:season-report"))
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert f"Concerns reported this season, since {opened:%-d %B %Y}" in text
+    assert "Cyberbullying (for the anti-bullying report)" in text
+    assert re.search(r"Cyberbullying \(for the anti-bullying report\)\s*2 \(2 open\)", text), text
+    assert "Ada" not in text
 
 
 def test_vol1_the_clause_map_is_the_committees_and_a_volunteer_reads_the_policy_at_its_own_page(

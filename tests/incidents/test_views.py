@@ -346,6 +346,31 @@ def test_inc7_cyberbullying_is_its_own_line_in_the_committees_counts(signed_in, 
     assert "Cyberbullying" in body and CaseEntry.objects.count() == 3
 
 
+def test_inc7_cyberbullying_is_its_own_figure_at_the_top_of_the_counts_with_how_many_are_open(
+    signed_in, committee_member
+):
+    now = timezone.now()
+    factories.IncidentFactory(category=Incident.Category.CYBERBULLYING, reported_at=now - datetime.timedelta(days=3))
+    factories.IncidentFactory(
+        category=Incident.Category.CYBERBULLYING,
+        reported_at=now - datetime.timedelta(days=40),
+        status=Incident.Status.CLOSED,
+        outcome=Incident.Outcome.RESOLVED_BY_CLUB,
+        closed_at=now,
+    )
+    factories.IncidentFactory(category=Incident.Category.OTHER, reported_at=now - datetime.timedelta(days=3))
+    # Over a year ago: outside the twelve months the page counts.
+    factories.IncidentFactory(category=Incident.Category.CYBERBULLYING, reported_at=now - datetime.timedelta(days=400))
+    from incidents.selectors import incident_counts
+
+    counts = incident_counts()
+    assert counts["cyberbullying"] == {"reported": 2, "open": 1}
+    body = signed_in(committee_member).get(reverse("incidents:counts")).content.decode()
+    figure = body.split('data-testid="cyberbullying-reported"', 1)[1]
+    assert figure.startswith(">2<") and "cyberbullying in 12 months" in body
+    assert body.split('data-testid="cyberbullying-open"', 1)[1].startswith(">1<")
+
+
 def test_inc5_unknown_case_is_not_found_and_writes_no_read(signed_in, welfare_officer):
     response = signed_in(welfare_officer).get(reverse("incidents:case-detail", args=["C-AAAA-BBBB"]))
     assert response.status_code == 404 and not CaseRead.objects.exists()
