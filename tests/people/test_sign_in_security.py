@@ -400,6 +400,8 @@ def test_sec_an_authenticator_is_removed_only_after_a_fresh_code_and_never_the_l
 
     client.post(VERIFY, {"code": current_code(phone)})
     assert b"Your authenticator apps" in client.get(SETUP).content
+    assert client.post(remove, {"device": "not-a-number"}).status_code == 404
+    assert client.post(remove, {"device": str(spare.pk + 1000)}).status_code == 404
     with django_capture_on_commit_callbacks() as callbacks:
         assert client.post(remove, {"device": spare.pk}).status_code == 302
     assert not TOTPDevice.objects.filter(pk=spare.pk).exists()
