@@ -380,6 +380,9 @@ MATRIX = {
     "compliance:agreements": Row("GET", "302 403 403 403 403 403 403 403 200 302"),
     "messaging:failed-deliveries": Row("GET", "302 403 403 403 200 403 200 200 403 302"),
     "people:role-grant-list": Row("GET", "302 403 403 403 403 403 200 200 200 302"),
+    # The welfare officer confirms or refuses the committee's request first; it is then no longer waiting.
+    "people:role-grant-confirm": Row("POST", "302 403 403 403 403 403 302 404 404 302"),
+    "people:role-grant-refuse": Row("POST", "302 403 403 403 403 403 302 404 404 302"),
     "people:two-factor-remove": Row("POST", "302 302 302 404 404 404 404 404 404 302"),
 }
 
