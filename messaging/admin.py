@@ -42,6 +42,17 @@ class DeliveryAdmin(ReadOnly):
     search_fields = ["to_person__last_name", "address"]
     list_select_related = ["message", "to_person"]
     inlines = [DeliveryLogInline]
+    exclude = ["address"]
+    readonly_fields = ["address_shown"]
+
+    @admin.display(description="address")
+    def address_shown(self, obj):
+        # PPL-4: a child's own number or email, once withdrawn from their record, is shown to nobody,
+        # not even in the record of what was sent to it before.
+        person = obj.to_person
+        if person.is_child() and obj.address not in {person.mobile, person.email_address}:
+            return "A child's own contact detail, since withdrawn (PPL-4)"
+        return obj.address
 
 
 @admin.register(RecordedText)

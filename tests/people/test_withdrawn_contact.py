@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from consents import services as consent_services
 from consents.models import Consent
+from messaging.models import Delivery, Message
 from people import services
 from people.models import Person, WithdrawnContactDetails
 from people.tasks import purge_withdrawn_contact_details
@@ -62,9 +63,16 @@ def test_ppl4_between_withdrawal_and_removal_no_page_or_admin_screen_shows_them(
 ):
     child = child_with_own_details
     before = Person.history.filter(id=child.pk).order_by("-history_date").first()
+    message = Message.objects.create(
+        author=committee_member, channel="sms", audience="child", kind="kit", body="Whites on Saturday."
+    )
+    sent = Delivery.objects.create(
+        message=message, intended_for=child, to_person=child, address=NUMBER, idempotency_key="k1", status="sent"
+    )
     answer(child, guardian, contact_text=False, contact_email=False)
     admin = signed_in(committee_member)
     pages = [
+        admin.get(reverse("admin:messaging_delivery_change", args=[sent.pk])),
         admin.get(reverse("admin:people_person_change", args=[child.pk])),
         admin.get(reverse("admin:people_person_history", args=[child.pk])),
         admin.get(reverse("admin:people_person_simple_history", args=[child.pk, before.history_id])),
