@@ -462,7 +462,7 @@ def _finish(delivery, status, event, detail, **fields):
     changed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(status=status, **fields)
     _log(delivery, event, detail)
     delivery.refresh_from_db()
-    if changed and status == Delivery.Status.DEAD:
+    if changed and status in alerts.DEATH_STATUSES:
         alerts.delivery_death_alert(delivery=delivery)
 
 
