@@ -32,6 +32,7 @@ else:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the host names the portal serves.")
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "sefton_safety.errors.csrf_failure"
 
 # The club this installation serves.
 CLUB_NAME = env_str("CLUB_NAME", "Sefton Park Cricket Club")
