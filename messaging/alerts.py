@@ -19,6 +19,13 @@ QUEUED, SENT = "alert_queued", "alerted"
 # The log events that mean nobody knows whether the message went (a worker stopped mid-send, a
 # mail server that took the message and never answered).
 OUTCOME_UNKNOWN_EVENTS = ("stuck", "outcome_unknown", "unknown")
+# The statuses a delivery ends in when it will not go again without a person: failed for good, and
+# (where the model has it) outcome unknown.
+DEATH_STATUSES = tuple(status for status in ("dead", "unknown") if status in Delivery.Status.values)
+
+
+def outcome_unknown(status, last_event):
+    return status == "unknown" or last_event in OUTCOME_UNKNOWN_EVENTS
 
 
 def delivery_death_alert(*, delivery):
@@ -45,7 +52,7 @@ def delivery_death_alert_send(*, delivery_id):
     if delivery is None or _already_sent(delivery):
         return 0
     last = delivery.log.exclude(event__in=(QUEUED, SENT)).order_by("-at", "-pk").first()
-    outcome_unknown = last is not None and last.event in OUTCOME_UNKNOWN_EVENTS
+    unknown = outcome_unknown(delivery.status, last.event if last else "")
     message = delivery.message
     people = [message.author, *Person.objects.holding(Role.Kind.DESIGNATED_PERSON).select_related("user")]
     addresses = sorted({person.email_address for person in people if person.email_address})
@@ -53,7 +60,7 @@ def delivery_death_alert_send(*, delivery_id):
         "recipient": delivery.to_person.full_name,
         "intended_for": delivery.intended_for.first_name,
         "subject": message.subject or message.get_kind_display(),
-        "outcome_unknown": outcome_unknown,
+        "outcome_unknown": unknown,
         "reason": last.detail if last else "",
         "url": f"{settings.SITE_URL}{reverse('messaging:failed-deliveries')}",
     }

@@ -626,7 +626,7 @@ def _record_outcome(delivery, status, event, detail, **fields):
     _log(delivery, event, detail)
     delivery.refresh_from_db()
     # A delivery that needs a person (refused for good, or nobody knows whether it arrived) says so.
-    if changed and status in (Delivery.Status.DEAD, Delivery.Status.UNKNOWN):
+    if changed and status in alerts.DEATH_STATUSES:
         alerts.delivery_death_alert(delivery=delivery)
 
 

@@ -269,8 +269,9 @@ def failed_deliveries(request):
         event__in=(alerts.QUEUED, alerts.SENT)
     )
     last_entry = last_entry.order_by("-at", "-pk")
+    unknown = Q(status="unknown") | Q(last_event__in=alerts.OUTCOME_UNKNOWN_EVENTS)
     items = (
-        Delivery.objects.filter(status=Delivery.Status.DEAD)
+        Delivery.objects.filter(status__in=alerts.DEATH_STATUSES)
         .select_related("message__author", "to_person", "intended_for")
         .annotate(
             last_event=Subquery(last_entry.values("event")[:1]),
@@ -278,13 +279,9 @@ def failed_deliveries(request):
             died_at=Subquery(last_entry.values("at")[:1]),
         )
         .annotate(
-            reason=Case(
-                When(last_event__in=alerts.OUTCOME_UNKNOWN_EVENTS, then=Value("unknown")),
-                default=Value("failed"),
-            ),
+            reason=Case(When(unknown, then=Value("unknown")), default=Value("failed")),
             reason_label=Case(
-                When(last_event__in=alerts.OUTCOME_UNKNOWN_EVENTS, then=Value(FAILURE_REASONS["unknown"])),
-                default=Value(FAILURE_REASONS["failed"]),
+                When(unknown, then=Value(FAILURE_REASONS["unknown"])), default=Value(FAILURE_REASONS["failed"])
             ),
         )
         .order_by("-died_at", "-pk")

@@ -99,3 +99,9 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_ERRORS):
             return database_unavailable(request, exception)
         return None
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its token (a page left open past the session, cookies blocked): the
+    portal's own 403, saying what to do, instead of Django's technical page."""
+    return _render_plain("403_csrf.html", 403)

@@ -118,3 +118,11 @@ def test_sec_a_page_not_found_and_a_page_refused_are_in_the_portals_look(outage_
     assert "This page is not available to you" in refused.content.decode()
     # The signed-in person keeps their navigation on both.
     assert "Sign out" in missing.content.decode() and "Sign out" in refused.content.decode()
+
+
+def test_sec_a_form_sent_without_its_token_gets_the_portals_own_page(outage_page_settings, db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/sign-in/", {"username": "coach@example.org", "password": "wrong"})
+    assert response.status_code == 403
+    assert "That form has expired" in response.content.decode()
+    assert "portal.css" in response.content.decode()

@@ -32,6 +32,7 @@ else:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the host names the portal serves.")
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "sefton_safety.errors.csrf_failure"
 
 # The club this installation serves.
 CLUB_NAME = env_str("CLUB_NAME", "Sefton Park Cricket Club")
@@ -122,6 +123,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database is written by the web, the worker's processes and the scheduler at
+    # once. WAL lets readers go on while one writes; IMMEDIATE takes the write lock when a
+    # transaction begins, so a transaction that read first never fails to upgrade its lock ("database
+    # is locked" at once, whatever the timeout); the busy timeout makes a writer wait its turn.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL: the role the web and the worker connect as (sefton_safety.database_roles). Where set,
 # each migrate, run as the owner, keeps that role's privileges right for the tables there are.
@@ -346,6 +357,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "store_processed": False,
+        # A worker whose every slot is busy polls again only after this pause: at kombu's default of
+        # a second, each process takes at most about one task a second, and a batch crawls.
+        "polling_interval": 0.1,
     }
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
