@@ -272,9 +272,10 @@ def _moderation(records, affected, children, ids, names):
                 "posted_by": names[record.author_id] if authored else None,
                 "affecting": sorted(names[pk] for pk in affected.get(record.pk, [])),
                 "children_involved": sorted(names[pk] for pk in children.get(record.pk, [])),
-                # What the post said is shown to its author only: it may be about anyone.
+                # What the post said is shown to its author only: it may be about anyone. The reason
+                # is what every family involved was told.
                 "removed_content": record.removed_content if authored else "",
-                "reason": record.reason if authored else "",
+                "reason": record.reason,
             }
         )
     return rows

@@ -17,6 +17,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfReader
 
+from accounts_registry import services as account_services
+from accounts_registry.models import ClubAccount
 from compliance import subject_access, subject_access_pdf
 from compliance.models import SubjectAccessLogEntry
 from consents import services as consent_services
@@ -262,7 +264,7 @@ def test_sec_the_export_holds_the_familys_records_and_nothing_of_another_family_
 
 
 def test_sec_a_guardian_in_two_families_is_in_both_but_the_other_familys_child_is_never_named(
-    history, committee_member, family, guardian, other_family_child, volunteer, squad
+    history, committee_member, family, child, guardian, other_family_child, volunteer, squad
 ):
     """The Byrnes' child is also reached through a step-parent who is in the Okafor family."""
     other_family = other_family_child.family_memberships.get().family
@@ -270,7 +272,19 @@ def test_sec_a_guardian_in_two_families_is_in_both_but_the_other_familys_child_i
         family=other_family, person=guardian, kind=FamilyMember.Kind.GUARDIAN, relationship="Stepmother"
     )
     team_message(volunteer, history["designated"], squad, subject="Fixture moved")
+    supervisor = make_person_with_role(Role.Kind.DESIGNATED_SUPERVISOR, email="supervisor@example.org")
+    account = ClubAccount.objects.create(platform="x", handle="@spcc", address="https://x.com/spcc", purpose="News")
+    account_services.moderation_record(
+        account=account,
+        recorded_by=supervisor,
+        removed_content="A photo of the Under 11s tagged with full names",
+        reason="It showed players whose families had not agreed to photos online.",
+        children=[child, other_family_child],
+    )
     data, pdf = export(family, committee_member.user)
+    [post] = data["removed_posts"]
+    assert post["children_involved"] == [child.full_name] and post["removed_content"] == ""
+    assert "had not agreed to photos online" in post["reason"], "what every family involved was told"
     mother = next(m for m in data["members"] if m["id"] == guardian.pk)
     assert mother["other_family_records"] == 1
     moved = next(m for m in data["messages"] if m["subject"] == "Fixture moved")
