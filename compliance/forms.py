@@ -36,3 +36,14 @@ class AcknowledgementForm(forms.Form):
         label="I do not message children or young people from personal accounts or in private messages",
         error_messages={"required": "This declaration is part of volunteering with children at the club."},
     )
+
+
+class SubjectAccessForm(forms.Form):
+    """A family's data leaves the portal only with a fresh code: an open session is not enough."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -1,6 +1,7 @@
 """The policy itself and what volunteers owe it (VOL-1 to VOL-5): published versions with a review
 date, each volunteer's acknowledgement and declarations, criminal-records checks, the club's
-phones and who holds each, and a record of every reminder sent so each is sent once."""
+phones and who holds each, a record of every reminder sent so each is sent once, and the log of
+every attempt to export a family's data (UK GDPR Article 15)."""
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from people.models import Person, club_today
+from people.models import Family, Person, club_today
 
 
 class PolicyVersion(models.Model):
@@ -138,3 +139,26 @@ class Reminder(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class SubjectAccessLogEntry(models.Model):
+    """One attempt to export everything the portal holds about a family, allowed or refused. Rows
+    are only added: the database refuses to change or delete them, so the club can always show who
+    carried a family's data away, and when."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    allowed = models.BooleanField()
+    reason = models.CharField(max_length=120, help_text="Why it was refused, or what was exported.")
+    at = models.DateTimeField(default=timezone.now)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    session = models.CharField(max_length=32, null=True, blank=True, help_text="A digest of the sign-in's session.")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "subject access export"
+        verbose_name_plural = "subject access log"
+        indexes = [models.Index(fields=["family", "at"], name="compliance_sar_family_time_idx")]
+
+    def __str__(self):
+        return f"Export of {self.family} by {self.user} ({'allowed' if self.allowed else 'refused'})"

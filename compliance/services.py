@@ -1,5 +1,5 @@
 """Every write of the committee's view: publishing a policy version, a volunteer's acknowledgement,
-and the reminders the scheduler sends once each (VOL-1 to VOL-5)."""
+the reminders the scheduler sends once each (VOL-1 to VOL-5), and the log of a family's exports."""
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -8,10 +8,11 @@ from django.urls import reverse
 from consents import services as consent_services
 from people import services as people_services
 from people.models import Person, Role, TrainingRecord, club_today
+from sefton_safety.request_context import current_origin
 
 from . import rules
 from .exceptions import PolicyError
-from .models import CriminalRecordsCheck, PolicyAcknowledgement, PolicyVersion, Reminder
+from .models import CriminalRecordsCheck, PolicyAcknowledgement, PolicyVersion, Reminder, SubjectAccessLogEntry
 
 
 @transaction.atomic
@@ -110,3 +111,17 @@ def reminders_send(*, today=None):
                 ),
             )
     return sent
+
+
+def subject_access_record(*, family, user, allowed, reason):
+    """The one writer of the subject access log: who asked for which family's data, from which
+    address and sign-in, and whether it was given. Written before anything is exported."""
+    origin = current_origin()
+    return SubjectAccessLogEntry.objects.create(
+        family=family,
+        user=user,
+        allowed=allowed,
+        reason=reason[:120],
+        address=origin.address,
+        session=origin.session,
+    )

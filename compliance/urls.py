@@ -12,5 +12,6 @@ urlpatterns = [
     path("committee/policy/", views.policy_list, name="policy-list"),
     path("committee/policy/<int:version>/", views.policy_detail, name="policy-detail"),
     path("committee/report.pdf", views.season_report, name="season-report"),
+    path("committee/families/<int:pk>/data/", views.subject_access_export, name="subject-access"),
     path("policy/", views.acknowledge, name="acknowledge"),
 ]

@@ -1,21 +1,24 @@
-"""The committee's dashboard and the lists behind it, policy versions, the season report, and the
-page where volunteers acknowledge the current policy."""
+"""The committee's dashboard and the lists behind it, policy versions, the season report, a
+family's subject access export, and the page where volunteers acknowledge the current policy."""
 
+import django_otp
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from people.models import Person, Role, club_today
+from people import services as people_services
+from people.models import Family, Person, Role, club_today
 from people.roles import holds_role
 
-from . import report, rules, selectors, services
+from . import report, rules, selectors, services, subject_access, subject_access_pdf
 from .exceptions import PolicyError
-from .forms import AcknowledgementForm, PolicyPublishForm
-from .models import PolicyAcknowledgement, PolicyVersion
+from .forms import AcknowledgementForm, PolicyPublishForm, SubjectAccessForm
+from .models import PolicyAcknowledgement, PolicyVersion, SubjectAccessLogEntry
 
 
 def _committee(request):
@@ -151,4 +154,51 @@ def season_report(request):
     pdf = report.season_pdf(figures=selectors.dashboard(), today=club_today(), now=timezone.now())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="online-safety-report-{club_today():%Y-%m-%d}.pdf"'
+    return response
+
+
+def _subject_access_page(request, family, form, status=200):
+    log = SubjectAccessLogEntry.objects.filter(family=family).select_related("user__person")[:10]
+    return render(
+        request, "compliance/subject_access.html", {"family": family, "form": form, "log": log}, status=status
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subject_access_export(request, pk):
+    """UK GDPR Article 15: everything the portal holds about one family, as a PDF and a JSON file
+    in one ZIP. A fresh code is needed each time, and every attempt, allowed or refused, is logged
+    before anything leaves."""
+    family = get_object_or_404(Family, pk=pk)
+    committee = holds_role(request.user, Role.Kind.COMMITTEE)
+    if request.method == "GET":
+        if not committee:
+            raise PermissionDenied("A family's data is exported by the committee.")
+        return _subject_access_page(request, family, SubjectAccessForm())
+    if not committee:
+        services.subject_access_record(
+            family=family, user=request.user, allowed=False, reason="Refused: not a committee member"
+        )
+        raise PermissionDenied("A family's data is exported by the committee.")
+    form = SubjectAccessForm(request.POST)
+    if not form.is_valid():
+        services.subject_access_record(family=family, user=request.user, allowed=False, reason="Refused: no code")
+        return _subject_access_page(request, family, form, status=400)
+    device = people_services.second_factor_device(user=request.user, code=form.cleaned_data["code"])
+    if device is None:
+        services.subject_access_record(
+            family=family, user=request.user, allowed=False, reason="Refused: the code was not accepted"
+        )
+        form.add_error("code", "That code was not accepted. Enter the newest code from your authenticator app.")
+        return _subject_access_page(request, family, form, status=400)
+    services.subject_access_record(family=family, user=request.user, allowed=True, reason="Exported: PDF and JSON")
+    django_otp.login(request, device)
+    now = timezone.now()
+    data = subject_access.family_data(family=family, exported_by=request.user, now=now)
+    stem = f"family-{family.pk}-data-{timezone.localtime(now):%Y-%m-%d}"
+    archive = subject_access.family_archive(data=data, pdf=subject_access_pdf.family_pdf(data), stem=stem)
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{stem}.zip"'
     return response

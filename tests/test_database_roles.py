@@ -14,6 +14,7 @@ from sefton_safety.database_roles import append_only_tables
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="database roles are PostgreSQL's")
 
 APPEND_ONLY = {
+    "compliance_subjectaccesslogentry",
     "consents_consent",
     "incidents_caseentry",
     "incidents_caseread",

@@ -259,6 +259,7 @@ def arguments(name, side, world, version):
         "people:role-grant-confirm": [objects["pending_grant"].pk],
         "people:role-grant-refuse": [objects["grant_to_refuse"].pk],
         "compliance:policy-detail": [version.version],
+        "compliance:subject-access": [objects["family"].pk],
         "people:password-set": ["MQ", "not-a-token"],
         "people:family-detail": [objects["family"].pk],
         "people:person-detail": [objects["child"].pk],
@@ -294,6 +295,7 @@ MATRIX = {
     "compliance:policy-detail": Row("GET", "302 403 403 403 403 403 403 403 200 302"),
     "compliance:policy-list": Row("GET", "302 403 403 403 403 403 403 403 200 302"),
     "compliance:season-report": Row("GET", "302 403 403 403 403 403 403 403 200 302"),
+    "compliance:subject-access": Row("GET", "302 403 403 403 403 403 403 403 200 302"),
     "compliance:training": Row("GET", "302 403 403 403 403 403 403 403 200 302"),
     "consents:acceptable-use": Row(
         "GET", "302 200 403 403 403 403 403 403 403 302", "302 403 403 403 403 403 403 403 403 302"
