@@ -20,7 +20,7 @@ def _queued(callbacks, task):
     return [c.args for c in callbacks if getattr(c, "func", None) == task.delay]
 
 
-def test_acc5_a_volunteer_asks_the_welfare_officer_and_is_emailed_when_the_answer_is_recorded(
+def test_vol6_acc5_a_volunteer_asks_the_welfare_officer_and_is_emailed_when_the_answer_is_recorded(
     signed_in, client, volunteer, welfare_officer, django_capture_on_commit_callbacks
 ):
     signed_in(volunteer)
@@ -58,7 +58,7 @@ def test_acc5_a_volunteer_asks_the_welfare_officer_and_is_emailed_when_the_answe
     assert "point her to the club&#x27;s account" in client.get(url).content.decode()
 
 
-def test_acc5_each_volunteer_sees_only_their_own_questions_and_only_the_welfare_officers_answer(
+def test_vol6_each_volunteer_sees_only_their_own_questions_and_only_the_welfare_officers_answer(
     signed_in, client, volunteer, outsider, welfare_officer, guardian
 ):
     advice = services.advice_ask(asked_by=volunteer, question=QUESTION)
@@ -78,7 +78,7 @@ def test_acc5_each_volunteer_sees_only_their_own_questions_and_only_the_welfare_
     assert client.get(url).status_code == 403, "parents report a concern instead"
 
 
-def test_acc5_only_the_clubs_volunteers_and_staff_ask_and_a_question_is_answered_once(
+def test_vol6_only_the_clubs_volunteers_and_staff_ask_and_a_question_is_answered_once(
     volunteer, guardian, welfare_officer
 ):
     with pytest.raises(AccountError, match="volunteers and staff"):
@@ -102,7 +102,7 @@ def test_acc5_the_committees_admin_keeps_to_the_advice_about_its_accounts(
     assert "Instagram @seftonparkcc" in body and volunteer.full_name not in body
 
 
-def test_acc5_the_advice_page_reads_in_a_constant_number_of_queries(
+def test_vol6_the_advice_page_reads_in_a_constant_number_of_queries(
     signed_in, client, volunteer, welfare_officer, instagram, django_assert_num_queries
 ):
     services.advice_ask(asked_by=volunteer, question=QUESTION)

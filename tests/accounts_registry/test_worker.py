@@ -66,7 +66,7 @@ def test_acc2_a_change_leaving_an_account_below_three_emails_each_committee_memb
     assert len(smtp_server.handler.messages) == 2
 
 
-def test_acc5_a_volunteers_question_and_its_answer_each_email_once_through_the_worker(
+def test_vol6_a_volunteers_question_and_its_answer_each_email_once_through_the_worker(
     celery_worker_process, smtp_server, volunteer, welfare_officer
 ):
     advice = services.advice_ask(asked_by=volunteer, question="May I give a player a lift home after nets?")
