@@ -50,10 +50,15 @@ test: install ## Run the whole suite (PostgreSQL and Redis on 127.0.0.1, or DATA
 .PHONY: test-any-day
 test-any-day: install ## Run the rules, services and views tests under faketime on days worked out from today.
 	@command -v faketime >/dev/null || { echo "faketime is needed: apt-get install faketime" >&2; exit 1; }
-	@$(BIN)/python .ci/any_day.py | while read -r instant; do \
-		echo "== the suite on $$instant UTC"; \
-		TZ=UTC faketime "$$instant" $(BIN)/python -m pytest -m "not browser and not worker" -q $(PYTEST_ARGS) </dev/null || exit 1; \
-	done
+	@base="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sefton_safety}"; logs=$$(mktemp -d); n=0; pids=(); \
+	while read -r instant; do \
+		n=$$((n + 1)); \
+		( echo "== the suite on $$instant UTC"; \
+		  DATABASE_URL="$${base}_day$$n" TZ=UTC faketime "$$instant" $(BIN)/python -m pytest -m "not browser and not worker" -q $(PYTEST_ARGS) </dev/null ) >"$$logs/$$n.log" 2>&1 & \
+		pids+=($$!); \
+	done < <($(BIN)/python .ci/any_day.py); \
+	status=0; for pid in "$${pids[@]}"; do wait "$$pid" || status=1; done; \
+	for i in $$(seq $$n); do cat "$$logs/$$i.log"; done; rm -rf "$$logs"; exit $$status
 
 .PHONY: bench
 bench: install ## Measure the rules, the pages as the club grows, and 10,000 emails through a real worker (minutes).
