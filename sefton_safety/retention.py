@@ -1,0 +1,65 @@
+"""Retention periods: the settings, the instant before which a kind of record has expired, and the
+database's own copy of the periods.
+
+The append-only tables refuse UPDATE and DELETE, and on PostgreSQL the portal's role holds neither
+privilege on them. Their expired rows are removed by functions the tables' owner defines with
+SECURITY DEFINER (see the apps' retention migrations): each deletes only rows whose age, measured
+inside the database against the periods in `sefton_retention_period` and the database's own clock,
+is past retention and which no legal hold covers. The portal's role may read that table but not
+change it, so whatever its password unlocks, it cannot delete a young row or shorten a period.
+"""
+
+from dateutil.relativedelta import relativedelta
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+
+# The kinds the database knows, each as a number of years.
+KINDS = ("consents", "messages", "read_logs", "cases", "case_child_age")
+
+ANONYMISED = "removed after retention"
+
+
+def cutoff(kind, *, now):
+    """The instant (or date, given one) before which a record of this kind has expired."""
+    return now - relativedelta(years=settings.RETENTION[kind])
+
+
+def retention_periods_store():
+    """Writes the settings' periods into the database's copy. Only the owner may (migrate runs as
+    the owner, and the portal's role has SELECT alone on the table)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for kind in KINDS:
+            cursor.execute(
+                "INSERT INTO sefton_retention_period (kind, keep) VALUES (%s, make_interval(years => %s)) "
+                "ON CONFLICT (kind) DO UPDATE SET keep = EXCLUDED.keep",
+                [kind, settings.RETENTION[kind]],
+            )
+
+
+def retention_periods_stored():
+    """The periods the database applies, in years, by kind: {} where it has none (SQLite)."""
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT kind, extract(year FROM keep)::int FROM sefton_retention_period")
+        return dict(cursor.fetchall())
+
+
+def store_after_migrate(sender, **kwargs):
+    """post_migrate, sent once per app with models: after the last, the database's copy of the
+    periods follows the settings."""
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender is last:
+        retention_periods_store()
+
+
+def purge_function_call(function, *args):
+    """Calls one of the owner's purge functions; returns its answer."""
+    placeholders = ", ".join(["%s"] * len(args))
+    with connection.cursor() as cursor:
+        # The function name is one of the migrations' own, never input.
+        cursor.execute(f"SELECT {function}({placeholders})", list(args))  # noqa: S608
+        return cursor.fetchone()[0]
