@@ -5,6 +5,8 @@ that age, and a case under a legal hold (its own, or a linked person's family's)
 Read-log rows go after RETENTION_READ_LOG_YEARS unless the case is held. Every deletion is the
 owner's function's decision: the portal's role cannot delete a row of a case itself (INC-4, INC-5)."""
 
+from datetime import timedelta
+
 import psycopg
 import pytest
 from django.core.files.base import ContentFile
@@ -192,3 +194,21 @@ def test_retention_the_portal_role_cannot_delete_a_young_case_even_through_the_f
     with pytest.raises(psycopg.errors.RaiseException):
         portal_role.execute("DELETE FROM incidents_casehold WHERE id = %s", [hold.pk])
     assert not gone(fresh_case)
+
+
+def test_retention_the_portal_role_cannot_age_a_case_into_a_purge(portal_role, welfare_officer):
+    open_case = report()
+    closed = closed_case(welfare_officer, closed_at=database_now(), subjects=[person_aged(40)])
+    portal_role.execute(
+        "UPDATE incidents_incident SET status = 'closed', outcome = 'resolved_by_club', closed_at = '2000-01-01' "
+        "WHERE id = %s",
+        [open_case.pk],
+    )
+    portal_role.execute("UPDATE incidents_incident SET closed_at = '2000-01-01' WHERE id = %s", [closed.pk])
+    for case in (open_case, closed):
+        case.refresh_from_db()
+        # The database's own clock, not the year 2000.
+        assert abs(case.closed_at - database_now()) < timedelta(minutes=5)
+        assert portal_role.execute("SELECT incidents_case_purge(%s, now())", [case.pk]).fetchone()[0] is None
+    assert not gone(open_case)
+    assert not gone(closed)

@@ -104,3 +104,15 @@ def test_retention_the_portal_role_purges_the_log_only_through_the_function_and_
     purged = portal_role.execute("SELECT messaging_deliverylogentry_purge('2999-01-01')").fetchone()[0]
     assert purged >= 1
     assert DeliveryLogEntry.objects.filter(pk=fresh_entry.pk).exists()
+
+
+def test_retention_the_portal_role_cannot_age_a_delivery_into_a_purge(portal_role, fresh_entry):
+    with pytest.raises(psycopg.errors.RaiseException):
+        portal_role.execute(
+            "UPDATE messaging_delivery SET created_at = '2000-01-01' WHERE id = %s", [fresh_entry.delivery_id]
+        )
+    # Its ordinary work goes on.
+    portal_role.execute(
+        "UPDATE messaging_delivery SET attempts = attempts + 1 WHERE id = %s", [fresh_entry.delivery_id]
+    )
+    assert portal_role.execute("SELECT messaging_deliverylogentry_purge(now())").fetchone()[0] == 0
