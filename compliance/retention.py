@@ -28,25 +28,3 @@ def retention_purge_all(*, now):
         counts.update(purge(now=now))
     logger.info("Retention purge: %s", counts)
     return counts
-
-
-def retention_periods_described():
-    """The periods in words, for the admin's notes and the committee's page."""
-    years = settings.RETENTION
-    return [
-        ("Consent answers", f"{years['consents']} years after the answer lapsed, then deleted."),
-        (
-            "Messages and deliveries",
-            f"{years['messages']} years after the message was written: its words and the addresses are "
-            "replaced by \u201cremoved after retention\u201d, the delivery log is deleted, the counts stay.",
-        ),
-        ("Read log of a case", f"{years['read_logs']} years after each read, then deleted (or with the case)."),
-        ("Sign-in records", f"{settings.RETENTION_SIGN_IN_DAYS} days, then deleted; ended sessions at once."),
-        (
-            "Safeguarding cases",
-            f"Until every child it concerns is {years['case_child_age']} and at least {years['cases']} years "
-            "after it closed, then deleted with its chronology, evidence, read log and history. An open "
-            "case is never deleted.",
-        ),
-        ("Legal hold", "A person, family or case under a legal hold is never purged, whatever its age."),
-    ]

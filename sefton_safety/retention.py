@@ -63,3 +63,41 @@ def purge_function_call(function, *args):
         # The function name is one of the migrations' own, never input.
         cursor.execute(f"SELECT {function}({placeholders})", list(args))  # noqa: S608
         return cursor.fetchone()[0]
+
+
+def retention_periods_described():
+    """The periods in words, by kind, for the admin's notes."""
+    years = settings.RETENTION
+    return [
+        ("Consent answers", f"{years['consents']} years after the answer lapsed, then deleted."),
+        (
+            "Messages and deliveries",
+            f"{years['messages']} years after the message was written: its words and the addresses are "
+            "replaced by \u201cremoved after retention\u201d, the delivery log is deleted, the counts stay.",
+        ),
+        ("Read log of a case", f"{years['read_logs']} years after each read, then deleted (or with the case)."),
+        ("Sign-in records", f"{settings.RETENTION_SIGN_IN_DAYS} days, then deleted; ended sessions at once."),
+        (
+            "Safeguarding cases",
+            f"Until every child it concerns is {years['case_child_age']} and at least {years['cases']} years "
+            "after it closed, then deleted with its chronology, evidence, read log and history. An open "
+            "case is never deleted.",
+        ),
+        ("Legal hold", "A person, family or case under a legal hold is never purged, whatever its age."),
+    ]
+
+
+class RetentionNoteAdmin:
+    """A ModelAdmin mixin: the changelist shows, read-only, how long these records are kept.
+    `retention_kinds` names the lines of retention_periods_described to show; empty shows all."""
+
+    change_list_template = "admin/retention_change_list.html"
+    retention_kinds = ()
+
+    def changelist_view(self, request, extra_context=None):
+        lines = [
+            (kind, words)
+            for kind, words in retention_periods_described()
+            if not self.retention_kinds or kind in self.retention_kinds
+        ]
+        return super().changelist_view(request, {**(extra_context or {}), "retention_lines": lines})

@@ -4,8 +4,8 @@ at the same instant, and the database applies the periods the settings give."""
 from django.conf import settings
 
 from compliance import tasks
-from compliance.retention import retention_periods_described, retention_purge_all
-from sefton_safety.retention import retention_periods_stored
+from compliance.retention import retention_purge_all
+from sefton_safety.retention import retention_periods_described, retention_periods_stored
 from tests.retention import AT
 
 

@@ -98,3 +98,28 @@ def test_retention_the_database_never_deletes_a_legal_hold(family, committee_mem
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM people_legalhold WHERE id = %s", [hold.pk])
     assert LegalHold.objects.filter(pk=hold.pk).exists()
+
+
+def test_retention_the_committee_places_and_lifts_a_hold_in_the_admin_and_sees_the_periods(
+    signed_in, committee_member, family
+):
+    client = signed_in(committee_member)
+    page = client.get("/admin/people/legalhold/")
+    assert page.status_code == 200
+    assert b"Retention" in page.content and b"Safeguarding cases" in page.content
+    response = client.post("/admin/people/legalhold/add/", {"family": family.pk, "reason": "Solicitor's letter"})
+    assert response.status_code == 302, response.content
+    hold = LegalHold.objects.get()
+    assert (hold.family, hold.placed_by, hold.is_active) == (family, committee_member.user, True)
+    refused = client.post(f"/admin/people/legalhold/{hold.pk}/change/", {"lift_reason": " "})
+    assert refused.status_code == 200
+    hold.refresh_from_db()
+    assert hold.is_active
+    response = client.post(f"/admin/people/legalhold/{hold.pk}/change/", {"lift_reason": "Claim settled"})
+    assert response.status_code == 302
+    hold.refresh_from_db()
+    assert (hold.lifted_by, hold.lift_reason) == (committee_member.user, "Claim settled")
+    assert client.post(f"/admin/people/legalhold/{hold.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert LegalHold.objects.filter(pk=hold.pk).exists()
+    consents = client.get("/admin/consents/consent/")
+    assert b"Consent answers:" in consents.content and b"Safeguarding cases" not in consents.content
