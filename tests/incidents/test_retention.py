@@ -212,3 +212,20 @@ def test_retention_the_portal_role_cannot_age_a_case_into_a_purge(portal_role, w
         assert portal_role.execute("SELECT incidents_case_purge(%s, now())", [case.pk]).fetchone()[0] is None
     assert not gone(open_case)
     assert not gone(closed)
+
+
+def test_retention_a_welfare_officer_places_and_lifts_a_hold_from_the_case_page(signed_in, welfare_officer):
+    case = closed_case(welfare_officer, closed_at=instant_years_before(AT, 1))
+    client = signed_in(welfare_officer)
+    page = client.get(f"/concerns/cases/{case.reference}/")
+    assert b"Place a hold" in page.content
+    refused = client.post(f"/concerns/cases/{case.reference}/holds/", {"reason": " "}, follow=True)
+    assert b"Say why the hold is placed" in refused.content
+    assert not case.holds.exists()
+    client.post(f"/concerns/cases/{case.reference}/holds/", {"reason": "Civil claim notified"})
+    hold = case.holds.get()
+    assert (hold.placed_by, hold.lifted_at) == (welfare_officer.user, None)
+    assert b"Civil claim notified" in client.get(f"/concerns/cases/{case.reference}/").content
+    client.post(f"/concerns/cases/{case.reference}/holds/lift/", {"hold": hold.pk, "reason": "Claim withdrawn"})
+    hold.refresh_from_db()
+    assert (hold.lifted_by, hold.lift_reason) == (welfare_officer.user, "Claim withdrawn")
