@@ -31,6 +31,10 @@ def retention_periods_store():
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
+        # Absent only while migrations are being unapplied.
+        cursor.execute("SELECT to_regclass('sefton_retention_period') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return
         for kind in KINDS:
             cursor.execute(
                 "INSERT INTO sefton_retention_period (kind, keep) VALUES (%s, make_interval(years => %s)) "
