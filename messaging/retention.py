@@ -42,9 +42,15 @@ def message_anonymise(*, message):
         history_by(message, None).save()
         latest = message.history.latest().history_id
         message.history.exclude(history_id=latest).delete()
-        # Delivery keeps no history of its own; its status, role and reasons stay, so counts survive.
-        deliveries = Delivery.objects.filter(message=message)
-        deliveries.update(address=ANONYMISED, provider_reference="")
+        # Delivery keeps no history of its own. Its status, role and the rule behind each reason stay,
+        # so the counts survive; the reasons' words can name the child, so they go.
+        for delivery in Delivery.objects.filter(message=message):
+            delivery.address, delivery.provider_reference = ANONYMISED, ""
+            delivery.findings = [
+                {"rule": finding.get("rule", ""), "code": finding.get("code", ""), "message": ANONYMISED}
+                for finding in delivery.findings
+            ]
+            delivery.save(update_fields=["address", "provider_reference", "findings"])
     return message
 
 

@@ -37,6 +37,7 @@ def sent_message(author, guardian, *, written_at):
         status=Delivery.Status.SENT,
         idempotency_key=f"retention-{message.pk}",
         provider_reference="smtp-123",
+        findings=[{"rule": "MSG-6", "code": "no_permission", "message": "Ada's guardian has not agreed."}],
     )
     DeliveryLogEntry.objects.create(delivery=delivery, event="sent", detail="To parent@example.org")
     # Test setup: the rows are dated as if written then.
@@ -62,6 +63,7 @@ def test_retention_an_old_message_is_anonymised_and_its_log_deleted_while_a_youn
     delivery = old.deliveries.get()
     # The counts survive: the delivery, its status and its recipient stay.
     assert (delivery.address, delivery.provider_reference, delivery.status) == (ANONYMISED, "", Delivery.Status.SENT)
+    assert delivery.findings == [{"rule": "MSG-6", "code": "no_permission", "message": ANONYMISED}]
     assert not delivery.log.exists()
     young.refresh_from_db()
     assert young.body.startswith("Practice is on Thursday")
