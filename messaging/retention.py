@@ -5,7 +5,8 @@ worker decided), so the words and the addresses go and the rows stay: the subjec
 delivery's address and provider reference, and the earlier versions in the message's history. The
 delivery log is append-only, so its rows go by the owner's SECURITY DEFINER function
 `messaging_deliverylogentry_purge` (migration 0007_retention_purge), which decides their age itself.
-A message to or about a person under a legal hold is left whole.
+A reply from a young person loses its words and address the same way, unless it became a case. A
+message to or about a person under a legal hold is left whole.
 """
 
 from django.db import connection, transaction
@@ -15,7 +16,7 @@ from people.retention import persons_on_hold
 from sefton_safety.history import history_by
 from sefton_safety.retention import ANONYMISED, cutoff, purge_function_call
 
-from .models import Delivery, Message, RecordedText
+from .models import Delivery, Message, RecordedText, Reply
 
 IN_FLIGHT = (Delivery.Status.PENDING, Delivery.Status.HELD, Delivery.Status.SENDING)
 
@@ -62,8 +63,20 @@ def messages_retention_purge(*, now):
         anonymised += 1
     before = cutoff("messages", now=now)
     texts = RecordedText.objects.filter(sent_at__lt=before).delete()[0]
+    # A reply that became a case stays as the case's evidence, for as long as the case is kept.
+    replies = (
+        Reply.objects.filter(received_at__lt=before, incident__isnull=True)
+        .exclude(body=ANONYMISED)
+        .exclude(from_person__in=persons_on_hold().values("pk"))
+        .update(body=ANONYMISED, from_address=ANONYMISED)
+    )
     log_entries = 0
     if connection.vendor == "postgresql":
         with transaction.atomic():
             log_entries = purge_function_call("messaging_deliverylogentry_purge", now)
-    return {"messages_anonymised": anonymised, "delivery_log_entries": log_entries, "recorded_texts": texts}
+    return {
+        "messages_anonymised": anonymised,
+        "delivery_log_entries": log_entries,
+        "recorded_texts": texts,
+        "replies_anonymised": replies,
+    }

@@ -26,6 +26,7 @@ def test_retention_one_run_purges_every_kind(db):
         "messages_anonymised",
         "delivery_log_entries",
         "recorded_texts",
+        "replies_anonymised",
         "cases",
         "case_reads",
         "accessattempt",

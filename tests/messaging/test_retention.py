@@ -8,7 +8,8 @@ import psycopg
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from messaging.models import Delivery, DeliveryLogEntry, Message
+from incidents.services import incident_from_reply
+from messaging.models import Delivery, DeliveryLogEntry, Message, Reply
 from messaging.retention import messages_retention_purge
 from people.retention import legal_hold_place
 from sefton_safety.retention import ANONYMISED
@@ -56,7 +57,7 @@ def messages(volunteer, guardian):
 def test_retention_an_old_message_is_anonymised_and_its_log_deleted_while_a_younger_one_stays_whole(messages):
     old, young = messages
     counts = messages_retention_purge(now=AT)
-    assert counts == {"messages_anonymised": 1, "delivery_log_entries": 1, "recorded_texts": 0}
+    assert counts == {"messages_anonymised": 1, "delivery_log_entries": 1, "recorded_texts": 0, "replies_anonymised": 0}
     old.refresh_from_db()
     assert (old.subject, old.body) == (ANONYMISED, ANONYMISED)
     assert [version.body for version in old.history.all()] == [ANONYMISED]
@@ -80,6 +81,7 @@ def test_retention_a_legal_hold_on_a_recipient_keeps_the_message_whole(messages,
         "messages_anonymised": 0,
         "delivery_log_entries": 0,
         "recorded_texts": 0,
+        "replies_anonymised": 0,
     }
     old.refresh_from_db()
     assert old.deliveries.get().address == "parent@example.org"
@@ -118,3 +120,26 @@ def test_retention_the_portal_role_cannot_age_a_delivery_into_a_purge(portal_rol
         "UPDATE messaging_delivery SET attempts = attempts + 1 WHERE id = %s", [fresh_entry.delivery_id]
     )
     assert portal_role.execute("SELECT messaging_deliverylogentry_purge(now())").fetchone()[0] == 0
+
+
+def test_retention_an_old_reply_loses_its_words_unless_it_became_a_case(child, welfare_officer):
+    def reply(n, received_at):
+        row = Reply.objects.create(
+            from_person=child,
+            channel=Message.Channel.SMS,
+            from_address="+447700900001",
+            body="Can we talk about what happened at training?",
+            provider_reference=f"SM{n}",
+        )
+        Reply.objects.filter(pk=row.pk).update(received_at=received_at)
+        return row
+
+    old, young = reply(1, instant_years_before(AT, 2, days=1)), reply(2, instant_years_before(AT, 2, days=-1))
+    became_a_case = reply(3, instant_years_before(AT, 3))
+    incident_from_reply(reply=became_a_case, by=welfare_officer.user, category="other")
+    assert messages_retention_purge(now=AT)["replies_anonymised"] == 1
+    for row in (old, young, became_a_case):
+        row.refresh_from_db()
+    assert (old.body, old.from_address) == (ANONYMISED, ANONYMISED)
+    assert young.body.startswith("Can we talk")
+    assert became_a_case.body.startswith("Can we talk")
