@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import hold_views, views
 
 app_name = "people"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("families/<int:pk>/", views.family_detail, name="family-detail"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("teams/<int:pk>/", views.team_detail, name="team-detail"),
+    path("holds/", hold_views.legal_holds, name="legal-holds"),
+    path("holds/lift/", hold_views.legal_hold_remove, name="legal-hold-remove"),
 ]

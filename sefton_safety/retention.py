@@ -77,8 +77,8 @@ def retention_periods_described():
         (
             "Messages and deliveries",
             f"{years['messages']} years after the message was written: its words and the addresses are "
-            "replaced by \u201cremoved after retention\u201d, the delivery log is deleted, the counts stay; "
-            "so are the words of a reply, unless it became a case.",
+            "replaced by \u201cremoved after retention\u201d, the delivery log is deleted, the counts stay. "
+            "A reply's words and address are replaced too, unless it became a case.",
         ),
         ("Read log of a case", f"{years['read_logs']} years after each read, then deleted (or with the case)."),
         ("Sign-in records", f"{settings.RETENTION_SIGN_IN_DAYS} days, then deleted; ended sessions at once."),

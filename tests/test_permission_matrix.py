@@ -277,6 +277,8 @@ MATRIX = {
     "accounts_registry:rotation-record": Row("POST", "302 403 403 403 403 403 403 403 400 302"),
     "compliance:acknowledge": Row("GET", "302 403 403 200 200 200 200 200 200 302"),
     "compliance:acknowledgements": Row("GET", "302 403 403 403 403 403 403 403 200 302"),
+    "people:legal-holds": Row("GET", "302 403 403 403 403 403 200 200 200 302"),
+    "people:legal-hold-remove": Row("POST", "302 403 403 403 403 403 302 302 302 302"),
     "compliance:dashboard": Row("GET", "302 403 403 403 403 403 403 403 200 302"),
     "compliance:policy-detail": Row("GET", "302 403 403 403 403 403 403 403 200 302"),
     "compliance:policy-list": Row("GET", "302 403 403 403 403 403 403 403 200 302"),

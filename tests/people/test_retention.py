@@ -123,3 +123,19 @@ def test_retention_the_committee_places_and_lifts_a_hold_in_the_admin_and_sees_t
     assert LegalHold.objects.filter(pk=hold.pk).exists()
     consents = client.get("/admin/consents/consent/")
     assert b"Consent answers:" in consents.content and b"Safeguarding cases" not in consents.content
+
+
+def test_retention_a_welfare_officer_places_and_lifts_a_family_hold_on_the_holds_page(
+    signed_in, welfare_officer, family, volunteer
+):
+    client = signed_in(welfare_officer)
+    page = client.get("/holds/")
+    assert page.status_code == 200 and b"Place the hold" in page.content and b"Safeguarding cases" in page.content
+    refused = client.post("/holds/", {"family": family.pk, "reason": ""}, follow=True)
+    assert b"Say why the hold is placed" in refused.content
+    client.post("/holds/", {"family": family.pk, "reason": "Inquiry request"})
+    hold = LegalHold.objects.get()
+    assert (hold.family, hold.placed_by) == (family, welfare_officer.user)
+    client.post("/holds/lift/", {"hold": hold.pk, "reason": "Inquiry closed"})
+    hold.refresh_from_db()
+    assert (hold.lifted_by, hold.lift_reason) == (welfare_officer.user, "Inquiry closed")
