@@ -170,6 +170,7 @@ SESAME_MAX_AGE = timedelta(minutes=env_int("SIGN_IN_LINK_MINUTES", 30))
 # kept apart (usable by nothing, shown to nobody) this long, in case the consent is given again.
 WITHDRAWN_CONTACT_GRACE = timedelta(days=env_int("WITHDRAWN_CONTACT_GRACE_DAYS", 7))
 SESAME_ONE_TIME = True
+SESAME_TOKEN_NAME = "t"  # noqa: S105 (the query parameter's name, not a secret)
 
 # Standing guarantee 5: how long each kind of record is kept, then purged or anonymised by the
 # scheduler's nightly retention job. The README's "Retention" section gives the guidance behind
@@ -195,7 +196,6 @@ if RETENTION["case_child_age"] < 18:
     raise ImproperlyConfigured("RETENTION_CASE_CHILD_AGE must be at least 18.")
 if RETENTION_SIGN_IN_DAYS < 1:
     raise ImproperlyConfigured("RETENTION_SIGN_IN_DAYS must be at least 1.")
-SESAME_TOKEN_NAME = "t"  # noqa: S105 (the query parameter's name, not a secret)
 
 OTP_TOTP_ISSUER = CLUB_NAME
 
