@@ -1,13 +1,21 @@
-"""The compliance worker: the daily reminders."""
+"""The compliance worker: the daily reminders and the nightly retention purge."""
 
 import smtplib
 
 from celery import shared_task
+from django.utils import timezone
 
 from . import services
+from .retention import retention_purge_all
 
 
 @shared_task(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=30, max_retries=5)
 def send_reminders():
     """Daily, from the scheduler: policy review, training and DBS renewals, each reminder once."""
     return services.reminders_send()
+
+
+@shared_task(time_limit=30 * 60)
+def purge_past_retention():
+    """Nightly, from the scheduler: records past their retention period go or are anonymised."""
+    return retention_purge_all(now=timezone.now())

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from people.exceptions import PeopleError
 from people.models import Role
+from sefton_safety.retention import RetentionNoteAdmin
 
 from . import services
 from .models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest, Wording
@@ -29,10 +30,11 @@ class PaperConsentForm(forms.ModelForm):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(RetentionNoteAdmin, admin.ModelAdmin):
     """Each saved paper form is one more answer in the history, recorded as entered from paper."""
 
     form = PaperConsentForm
+    retention_kinds = ("Consent answers", "Legal hold")
     list_display = [
         "person",
         "topic",

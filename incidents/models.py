@@ -310,3 +310,31 @@ class CaseRead(models.Model):
 
     def __str__(self):
         return f"{self.what} of {self.incident} ({'allowed' if self.allowed else 'refused'})"
+
+
+class CaseHold(models.Model):
+    """Standing guarantee 5: while a hold is in place, the case is never purged, whatever its age.
+    Placed and lifted by a welfare officer, each with a reason; the history keeps every step."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="holds")
+    reason = models.CharField(max_length=300)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField()
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-placed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True, lift_reason="") | (Q(lifted_at__isnull=False) & ~Q(lift_reason="")),
+                name="incidents_casehold_lifted_with_a_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Hold {self.pk}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import hold_views, views
 
 app_name = "incidents"
 
@@ -24,4 +24,6 @@ urlpatterns = [
     path("cases/<str:reference>/access/<int:user_id>/revoke/", views.access_revoke, name="access-revoke"),
     path("cases/<str:reference>/reads/", views.case_reads, name="case-reads"),
     path("cases/<str:reference>/export/", views.case_export, name="case-export"),
+    path("cases/<str:reference>/holds/", hold_views.case_hold_add, name="case-hold-add"),
+    path("cases/<str:reference>/holds/lift/", hold_views.case_hold_remove, name="case-hold-remove"),
 ]

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from sefton_safety.retention import RetentionNoteAdmin
+
 from .models import Delivery, DeliveryLogEntry, Fixture, Message, RecordedText
 
 
@@ -28,7 +30,8 @@ class DeliveryLogInline(admin.TabularInline):
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnly):
+class MessageAdmin(RetentionNoteAdmin, ReadOnly):
+    retention_kinds = ("Messages and deliveries", "Legal hold")
     list_display = ["created_at", "author", "channel", "audience", "kind", "status", "approved_by"]
     list_filter = ["status", "channel", "audience", "kind"]
     search_fields = ["subject", "body", "author__last_name"]
@@ -36,7 +39,8 @@ class MessageAdmin(ReadOnly):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnly):
+class DeliveryAdmin(RetentionNoteAdmin, ReadOnly):
+    retention_kinds = ("Messages and deliveries", "Legal hold")
     list_display = ["message", "role", "to_person", "status", "attempts", "sent_at"]
     list_filter = ["status", "role"]
     search_fields = ["to_person__last_name", "address"]

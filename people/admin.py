@@ -5,13 +5,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+
+from sefton_safety.retention import RetentionNoteAdmin
 
 from . import services
 from .exceptions import PeopleError
 from .models import (
     Family,
     FamilyMember,
+    LegalHold,
     Person,
     Role,
     Team,
@@ -22,6 +26,7 @@ from .models import (
     adult_cutoff_date,
     club_today,
 )
+from .retention import legal_hold_lift, legal_hold_may_manage, legal_hold_place
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -431,3 +436,73 @@ class TrainingRecordAdmin(SimpleHistoryAdmin):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class LegalHoldForm(forms.ModelForm):
+    class Meta:
+        model = LegalHold
+        fields = ["person", "family", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("person")) == bool(cleaned.get("family")):
+            raise ValidationError("Choose one person or one family.")
+        return cleaned
+
+
+class LegalHoldLiftForm(forms.ModelForm):
+    class Meta:
+        model = LegalHold
+        fields = ["lift_reason"]
+
+    def clean_lift_reason(self):
+        reason = self.cleaned_data["lift_reason"].strip()
+        if not reason:
+            raise ValidationError("Say why the hold is lifted.")
+        return reason
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(RetentionNoteAdmin, SimpleHistoryAdmin):
+    """Standing guarantee 5: while a hold is in place nothing about the person or family is purged.
+    Holds are never deleted: lifting one records who, when and why."""
+
+    list_display = ["__str__", "reason", "placed_by", "placed_at", "lifted_at"]
+    list_filter = [("lifted_at", admin.EmptyFieldListFilter)]
+    autocomplete_fields = ["person", "family"]
+    list_select_related = ["person", "family", "placed_by"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = LegalHoldForm if obj is None else LegalHoldLiftForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["person", "family", "reason"]
+        return ["person", "family", "reason", "placed_by", "placed_at", "lifted_by", "lifted_at", "lift_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        readonly = ["person", "family", "reason", "placed_by", "placed_at", "lifted_by", "lifted_at"]
+        return readonly + (["lift_reason"] if not obj.is_active else [])
+
+    def has_view_permission(self, request, obj=None):
+        return legal_hold_may_manage(request.user)
+
+    def has_add_permission(self, request):
+        return legal_hold_may_manage(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return legal_hold_may_manage(request.user) and (obj is None or obj.is_active)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        now = timezone.now()
+        if change:
+            legal_hold_lift(hold=obj, by=request.user, reason=form.cleaned_data["lift_reason"], now=now)
+        else:
+            hold = legal_hold_place(by=request.user, person=obj.person, family=obj.family, reason=obj.reason, now=now)
+            obj.pk = hold.pk

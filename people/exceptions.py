@@ -29,3 +29,7 @@ class SignInLinkInvalid(PeopleError):
 
 class SignInLinkNotForStaff(PeopleError):
     """Staff sign in with a password and a second factor, never from an emailed link."""
+
+
+class LegalHoldError(PeopleError):
+    rule = "Retention"

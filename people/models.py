@@ -423,3 +423,41 @@ class TrainingRecord(models.Model):
     def is_current(self, on=None):
         day = on or club_today()
         return self.completed_on <= day < self.expires_on
+
+
+class LegalHold(models.Model):
+    """Standing guarantee 5: while a hold is in place on a person or a family, no retention purge
+    touches their records (a claim, an inquiry or the police may need them). Lifting records who,
+    when and why; the row stays, and its history says every step."""
+
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="legal_holds")
+    family = models.ForeignKey(Family, null=True, blank=True, on_delete=models.PROTECT, related_name="legal_holds")
+    reason = models.CharField(max_length=300, help_text="Why the records must be kept, e.g. a solicitor's letter.")
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField()
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-placed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, family__isnull=True) | Q(person__isnull=True, family__isnull=False),
+                name="people_legalhold_on_a_person_or_a_family",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True, lift_reason="") | (Q(lifted_at__isnull=False) & ~Q(lift_reason="")),
+                name="people_legalhold_lifted_with_a_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Legal hold on {self.person or self.family}"
+
+    @property
+    def is_active(self):
+        return self.lifted_at is None

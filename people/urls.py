@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import role_views, views
+from . import hold_views, role_views, views
 
 app_name = "people"
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("roles/grants/", role_views.role_grant_list, name="role-grant-list"),
     path("roles/grants/<int:pk>/confirm/", role_views.role_grant_confirm, name="role-grant-confirm"),
     path("roles/grants/<int:pk>/refuse/", role_views.role_grant_refuse, name="role-grant-refuse"),
+    path("holds/", hold_views.legal_holds, name="legal-holds"),
+    path("holds/lift/", hold_views.legal_hold_remove, name="legal-hold-remove"),
 ]

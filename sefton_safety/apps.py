@@ -10,5 +10,7 @@ class SeftonSafetyConfig(AppConfig):
 
     def ready(self):
         from .database_roles import grant_after_migrate
+        from .retention import store_after_migrate
 
         post_migrate.connect(grant_after_migrate)
+        post_migrate.connect(store_after_migrate)

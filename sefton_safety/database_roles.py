@@ -51,6 +51,10 @@ def portal_role_grant(*, role, password=None):
         )
         # The portal never migrates: the record of which migrations ran is the owner's.
         cursor.execute(sql.SQL("REVOKE INSERT, UPDATE, DELETE ON django_migrations FROM {}").format(name))
+        # The retention periods decide which append-only rows the owner's purge removes.
+        cursor.execute("SELECT to_regclass('sefton_retention_period') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            cursor.execute(sql.SQL("REVOKE INSERT, UPDATE, DELETE ON sefton_retention_period FROM {}").format(name))
         tables = append_only_tables(cursor)
         for table in tables:
             cursor.execute(sql.SQL("REVOKE UPDATE, DELETE ON {} FROM {}").format(sql.Identifier(table), name))

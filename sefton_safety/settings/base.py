@@ -216,6 +216,31 @@ SESAME_INVALIDATE_ON_EMAIL_CHANGE = True
 SESAME_TOKENS = ["people.link_tokens"]
 SESAME_TOKEN_NAME = "t"  # noqa: S105 (the query parameter's name, not a secret)
 
+# Standing guarantee 5: how long each kind of record is kept, then purged or anonymised by the
+# scheduler's nightly retention job. The README's "Retention" section gives the guidance behind
+# each default. The database keeps its own copy (written by migrate, as the owner), and it alone
+# decides which append-only rows may go, so the portal's role cannot shorten a period.
+RETENTION = {
+    # After an answer lapsed: the Limitation Act 1980's six years for a claim about it.
+    "consents": env_int("RETENTION_CONSENT_YEARS", 6),
+    # After a message was written: its deliveries are anonymised and their log removed.
+    "messages": env_int("RETENTION_MESSAGE_YEARS", 2),
+    # After a read of a case was logged (the case itself keeps longer).
+    "read_logs": env_int("RETENTION_READ_LOG_YEARS", 6),
+    # After a case closed, and never before each child it concerns is RETENTION_CASE_CHILD_AGE.
+    "cases": env_int("RETENTION_CASE_YEARS", 10),
+    "case_child_age": env_int("RETENTION_CASE_CHILD_AGE", 25),
+}
+# Sign-in records (failed and successful attempts, lockouts), in days; ended sessions go at once.
+RETENTION_SIGN_IN_DAYS = env_int("RETENTION_SIGN_IN_DAYS", 180)
+for _kind, _years in RETENTION.items():
+    if _years < 1:
+        raise ImproperlyConfigured(f"The retention period for {_kind} must be at least 1 year.")
+if RETENTION["case_child_age"] < 18:
+    raise ImproperlyConfigured("RETENTION_CASE_CHILD_AGE must be at least 18.")
+if RETENTION_SIGN_IN_DAYS < 1:
+    raise ImproperlyConfigured("RETENTION_SIGN_IN_DAYS must be at least 1.")
+
 OTP_TOTP_ISSUER = CLUB_NAME
 
 # Guardian's anonymous-user row is not needed: anonymous visitors never hold object permissions.
@@ -400,6 +425,8 @@ CELERY_BEAT_SCHEDULE = {
     "compliance-reminders": {"task": "compliance.tasks.send_reminders", "schedule": crontab(hour=8, minute=0)},
     # PPL-4: a child's own number and email withdrawn longer ago than the grace are removed.
     "withdrawn-contact-purge": {"task": "people.tasks.purge_withdrawn_contact_details", "schedule": crontab(minute=20)},
+    # Standing guarantee 5: records past their retention period are purged or anonymised.
+    "retention-purge": {"task": "compliance.tasks.purge_past_retention", "schedule": crontab(hour=3, minute=15)},
     "lapsed-custodians": {
         "task": "accounts_registry.tasks.end_lapsed_custodians",
         "schedule": crontab(hour=6, minute=30),
