@@ -231,7 +231,7 @@ def make_fixture(club, now):
         venue="Formby CC, Duke Street",
         contact_times="at the tea interval, about 15:30",
         emergency_contact=club["coach"],
-        emergency_phone="07700 900999",
+        emergency_phone=factories.club_phone_held_by(club["coach"], number="07700 900999"),
     )
 
 
