@@ -10,6 +10,7 @@ more private, never less.
 from functools import wraps
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils.cache import add_never_cache_headers
 
 PUBLIC_PAGE_ATTRIBUTE = "sefton_public_page"
@@ -42,10 +43,21 @@ class PrivateByDefaultMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not is_public_page(response):
+        if self._signed_in(request) and not is_public_page(response):
             add_never_cache_headers(response)
         return response
+
+    @staticmethod
+    def _signed_in(request):
+        user = getattr(request, "user", None)
+        if user is None:
+            return False
+        try:
+            return user.is_authenticated
+        except DatabaseError:
+            # The database is down and the user cannot be loaded: the outage page is answered all
+            # the same, and kept from every cache, since it may be a signed-in person's.
+            return True
 
 
 class PermissionsPolicyMiddleware:

@@ -126,3 +126,22 @@ def test_sec_a_form_sent_without_its_token_gets_the_portals_own_page(outage_page
     assert response.status_code == 403
     assert "That form has expired" in response.content.decode()
     assert "portal.css" in response.content.decode()
+
+
+def test_msg9_the_private_by_default_headers_never_turn_the_outage_page_into_a_server_error(rf):
+    """Issue 14, point 7, with no-store on top: while the database is down the user cannot be
+    loaded, and the header middleware must neither raise nor let the page be cached."""
+    from django.db import OperationalError
+    from django.http import HttpResponse
+    from django.utils.functional import SimpleLazyObject
+
+    from sefton_safety.middleware import PrivateByDefaultMiddleware
+
+    def unreachable():
+        raise OperationalError("connection refused")
+
+    request = rf.get("/messages/")
+    request.user = SimpleLazyObject(unreachable)
+    response = PrivateByDefaultMiddleware(lambda request: HttpResponse("Back in a moment", status=503))(request)
+    assert response.status_code == 503
+    assert "no-store" in response["Cache-Control"]
