@@ -265,6 +265,8 @@ class IncidentTriageForm(forms.Form):
 class SubjectLinkForm(forms.Form):
     person = forms.IntegerField(widget=forms.HiddenInput)
     part = forms.ChoiceField(label="Part in the case", choices=IncidentSubject.Part.choices)
+    # Set by the "Link all the same" button after the page asked about a surprising date.
+    confirm_date = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class AccessGrantForm(forms.Form):

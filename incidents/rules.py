@@ -78,15 +78,22 @@ def happened_on_findings(*, happened_on, today, born_on=None):
     if happened_on > today:
         return [Finding("INC-2", "refused", "The date cannot be in the future.")]
     findings = []
-    if born_on is not None and happened_on < born_on:
-        findings.append(
-            Finding("INC-2", "confirm", f"That is before the child was born ({born_on:%-d %B %Y}). Check the year.")
-        )
+    before_birth = before_birth_finding(happened_on=happened_on, born_on=born_on)
+    if before_birth is not None:
+        findings.append(before_birth)
     elif happened_on < _years_before(today, CONFIRM_OLDER_THAN_YEARS):
         findings.append(
             Finding("INC-2", "confirm", f"That is more than {CONFIRM_OLDER_THAN_YEARS} years ago. Check the year.")
         )
     return findings
+
+
+def before_birth_finding(*, happened_on, born_on, name="the child"):
+    """INC-2, INC-6: a concern about a child dated before they were born is most often a slip of
+    the year, in the report or in the register; it is asked about, never taken silently."""
+    if born_on is None or happened_on >= born_on:
+        return None
+    return Finding("INC-2", "confirm", f"That is before {name} was born ({born_on:%-d %B %Y}). Check the year.")
 
 
 def over_limit_message(label, text, limit):

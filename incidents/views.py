@@ -429,7 +429,16 @@ def subject_link(request, reference):
     form = SubjectLinkForm(request.POST)
     if form.is_valid():
         person = get_object_or_404(Person, pk=form.cleaned_data["person"])
-        services.subject_link(incident=incident, by=request.user, person=person, part=form.cleaned_data["part"])
+        part = form.cleaned_data["part"]
+        finding = rules.before_birth_finding(
+            happened_on=incident.happened_on, born_on=person.date_of_birth, name=person.first_name
+        )
+        if finding is not None and not form.cleaned_data["confirm_date"]:
+            # INC-2: the concern's date and this person's date of birth disagree; ask first.
+            context = _case_context(request, incident)
+            context["link_question"] = {"person": person, "part": part, "message": finding.message}
+            return render(request, "incidents/incident_detail.html", context)
+        services.subject_link(incident=incident, by=request.user, person=person, part=part)
         return redirect(f"{incident_url(reference)}#people")
     return _render_case_with_error(request, incident, subject_form=form)
 
