@@ -122,11 +122,13 @@ def person_record_get_for_user(user, person_id, what="safeguarding record"):
     if person is None:
         raise Http404("No such person.")
     linked = Incident.objects.filter(subject_links__person=person).annotate(part=models.F("subject_links__part"))
-    if user.is_authenticated:
-        linked = linked.exclude(subject_links__person__user=user)
-    cases = list(linked.select_related("assignee__person").order_by("-reported_at", "-pk")[:PERSON_RECORD_CASES])
-    allowed = person_record_readable_by(user, person)
-    case_read_record(incidents=cases, user=user, what=what, allowed=allowed)
-    if not allowed:
+    newest = ("-reported_at", "-pk")
+    if not person_record_readable_by(user, person):
+        # A refusal is written against every case the record would gather, the reader's own included.
+        tried = list(linked.order_by(*newest)[:PERSON_RECORD_CASES])
+        case_read_record(incidents=tried, user=user, what=what, allowed=False)
         raise PermissionDenied("A person's safeguarding record is read only by the welfare officers.")
-    return PersonRecord(person=person, cases=cases, total=linked.count())
+    readable = linked.exclude(subject_links__person__user=user)
+    cases = list(readable.select_related("assignee__person").order_by(*newest)[:PERSON_RECORD_CASES])
+    case_read_record(incidents=cases, user=user, what=what, allowed=True)
+    return PersonRecord(person=person, cases=cases, total=readable.count())

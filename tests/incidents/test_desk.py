@@ -106,6 +106,7 @@ def test_inc5_nobody_opens_their_own_record_and_a_case_about_the_officer_is_left
     services.subject_link(incident=second, by=None, person=welfare_officer, part="person_of_concern")
     client = signed_in(welfare_officer)
     assert client.get(reverse("incidents:person-record", args=[welfare_officer.pk])).status_code == 403
+    assert CaseRead.objects.get(incident=second, user=welfare_officer.user, what="safeguarding record").allowed is False
     body = client.get(reverse("incidents:person-record", args=[child.pk])).content.decode()
     assert first.reference in body and second.reference not in body
     assert not CaseRead.objects.filter(incident=second, what="safeguarding record", allowed=True).exists()
