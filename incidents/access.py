@@ -4,19 +4,30 @@ Only welfare officers, and a person granted one case, read it. Nobody reads a ca
 linked to as a subject, whatever their role: a concern about the welfare officer goes to the
 deputy, not to the person it is about. Superusers are not welfare officers and read nothing here.
 Every pass through the gate, allowed or refused, is written to the read log first.
+
+A person's safeguarding record (every case about one child or adult, and their chronologies
+merged) has its own gate: only welfare officers open it. A person given one case helps with that
+case; a record gathers cases they were never given, so a grant never opens it. Nobody opens their
+own record, and a welfare officer's view of anyone's record leaves out every case they are linked
+to themselves. Each opening writes one read per case shown.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS
+from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person
 from people.roles import holds_role
 from sefton_safety.request_context import current_origin
 
 from .models import CaseRead, Incident, IncidentSubject
 
 VIEW_CASE = "incidents.view_incident"
+# A record shows this many of a person's cases, newest first; the page says when there are more.
+PERSON_RECORD_CASES = 100
 
 
 def is_welfare_officer(user):
@@ -51,17 +62,25 @@ def incident_readable_by(user, incident):
     return _is_granted(user, incident)
 
 
-def case_read_record(*, incident, user, what, allowed):
-    """The one writer of the read log: who, what, allowed or not, and from which address and sign-in."""
+def case_read_record(*, incident=None, incidents=(), user, what, allowed):
+    """The one writer of the read log: who, what, allowed or not, and from which address and sign-in.
+    Given `incidents`, one read per case in a single insert (a person's record shows many)."""
     origin = current_origin()
-    return CaseRead.objects.create(
-        incident=incident,
-        user=user if user.is_authenticated else None,
-        what=what[:120],
-        allowed=allowed,
-        address=origin.address,
-        session=origin.session,
-    )
+    reads = [
+        CaseRead(
+            incident=case,
+            user=user if user.is_authenticated else None,
+            what=what[:120],
+            allowed=allowed,
+            address=origin.address,
+            session=origin.session,
+        )
+        for case in ([incident] if incident is not None else incidents)
+    ]
+    if incident is not None:
+        reads[0].save(force_insert=True)
+        return reads[0]
+    return CaseRead.objects.bulk_create(reads)
 
 
 def incident_get_for_user(user, reference, what, *, manage=False):
@@ -77,3 +96,39 @@ def incident_get_for_user(user, reference, what, *, manage=False):
     if not allowed:
         raise PermissionDenied("Cases are read only by the welfare officers and people they grant access to.")
     return incident
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    person: Person
+    cases: list  # newest first, each with `part`: the person's part in it
+    total: int
+
+
+def person_record_readable_by(user, person):
+    if not user.is_authenticated:
+        return False
+    if not user.is_active:
+        return False
+    if person.user_id is not None and person.user_id == user.pk:
+        return False
+    return is_welfare_officer(user)
+
+
+def person_record_get_for_user(user, person_id, what="safeguarding record"):
+    """A person's record: the cases they are linked to that `user` may read, newest first, each
+    read written to the read log (refused ones too) before it returns."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Http404("No such person.")
+    linked = Incident.objects.filter(subject_links__person=person).annotate(part=models.F("subject_links__part"))
+    newest = ("-reported_at", "-pk")
+    if not person_record_readable_by(user, person):
+        # A refusal is written against every case the record would gather, the reader's own included.
+        tried = list(linked.order_by(*newest)[:PERSON_RECORD_CASES])
+        case_read_record(incidents=tried, user=user, what=what, allowed=False)
+        raise PermissionDenied("A person's safeguarding record is read only by the welfare officers.")
+    readable = linked.exclude(subject_links__person__user=user)
+    cases = list(readable.select_related("assignee__person").order_by(*newest)[:PERSON_RECORD_CASES])
+    case_read_record(incidents=cases, user=user, what=what, allowed=True)
+    return PersonRecord(person=person, cases=cases, total=readable.count())

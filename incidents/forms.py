@@ -4,7 +4,33 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from . import rules
 from .models import CaseEntry, Incident, IncidentSubject
+
+WHAT_HAPPENED_LIMIT = 10000
+PEOPLE_INVOLVED_LIMIT = 2000
+ENTRY_LIMIT = 10000
+
+
+class LongTextField(forms.CharField):
+    """A box of words with a limit the browser shows but never enforces: no `maxlength`, which
+    drops the end of a pasted chat log without a word. The counter (static/js/character-count.js)
+    reads `data-max`; past it the form is refused with the numbers and keeps every character."""
+
+    def __init__(self, *, limit, **kwargs):
+        self.limit = limit
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["data-max"] = str(self.limit)
+        return attrs
+
+    def validate(self, value):
+        super().validate(value)
+        if value and len(value.replace("\r\n", "\n")) > self.limit:
+            label = str(self.label).rstrip("?")
+            raise forms.ValidationError(rules.over_limit_message(label, value, self.limit), code="max_length")
 
 
 class IncidentReportForm(forms.Form):
@@ -18,10 +44,10 @@ class IncidentReportForm(forms.Form):
         help_text="If a child is in immediate danger, call 999 first, then tell us here.",
         error_messages={"required": "Say whether a child may be in danger right now."},
     )
-    what_happened = forms.CharField(
+    what_happened = LongTextField(
         label="What happened?",
         widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=10000,
+        limit=WHAT_HAPPENED_LIMIT,
         help_text="In your own words. Write what you saw, heard or were told; you do not need to prove anything.",
         error_messages={"required": "Tell us what happened, in your own words."},
     )
@@ -34,11 +60,16 @@ class IncidentReportForm(forms.Form):
             "invalid": "Enter a date.",
         },
     )
-    people_involved = forms.CharField(
+    confirm_date = forms.BooleanField(
+        label="Yes, the date is right",
+        required=False,
+        help_text="Tick this only if the date above is what you meant.",
+    )
+    people_involved = LongTextField(
         label="Who was involved?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
+        limit=PEOPLE_INVOLVED_LIMIT,
         help_text="Names, team or online usernames, if you know them.",
     )
     category = forms.ChoiceField(
@@ -81,11 +112,17 @@ class IncidentReportForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    def __init__(self, *args, born_on=None, **kwargs):
+        # The reporter's own date of birth when a young member reports about themselves.
+        self.born_on = born_on
+        self.asks_date_confirmation = False
+        super().__init__(*args, **kwargs)
+
     def without_trap(self):
         """The same form again, everything typed kept, the hidden box emptied."""
         data = self.data.copy()
         data["leave_empty"] = ""
-        form = type(self)(data)
+        form = type(self)(data, born_on=self.born_on)
         form.is_valid()
         form.add_error(
             None,
@@ -94,11 +131,24 @@ class IncidentReportForm(forms.Form):
         )
         return form
 
-    def clean_happened_on(self):
-        day = self.cleaned_data["happened_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future.")
-        return day
+    def clean(self):
+        data = super().clean()
+        day = data.get("happened_on")
+        if day is None:
+            return data
+        findings = rules.happened_on_findings(happened_on=day, today=timezone.localdate(), born_on=self.born_on)
+        for finding in findings:
+            if finding.code == "refused":
+                self.add_error("happened_on", finding.message)
+            elif not data.get("confirm_date"):
+                self.asks_date_confirmation = True
+                self.add_error(
+                    "happened_on", f"{finding.message} If it is right, tick “Yes, the date is right” and send again."
+                )
+        if findings and not self.asks_date_confirmation:
+            # A confirmed surprising date stays confirmed when the form comes back for another reason.
+            self.asks_date_confirmation = any(f.code == "confirm" for f in findings)
+        return data
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
@@ -115,7 +165,19 @@ class CaseEntryForm(forms.Form):
         choices=[(kind.value, kind.label) for kind in CaseEntry.WRITTEN_KINDS],
         initial=CaseEntry.Kind.NOTE,
     )
-    text = forms.CharField(label="Entry", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    text = LongTextField(label="Entry", widget=forms.Textarea(attrs={"rows": 4}), limit=ENTRY_LIMIT)
+    response_due_on = forms.DateField(
+        label="Answer expected by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="For a referral: the day the agency should have answered. The desk shows it once it passes.",
+    )
+    responds_to = forms.ModelChoiceField(
+        label="Records the answer to",
+        queryset=CaseEntry.objects.none(),
+        required=False,
+        empty_label="Not an agency's answer",
+    )
     agency = forms.ChoiceField(
         label="Referred to", choices=[("", "Not a referral")] + CaseEntry.Agency.choices, required=False
     )
@@ -133,6 +195,10 @@ class CaseEntryForm(forms.Form):
             self.fields["kind"].choices = [(CaseEntry.Kind.CORRECTION.value, CaseEntry.Kind.CORRECTION.label)]
             self.fields["kind"].initial = CaseEntry.Kind.CORRECTION
         self.fields["corrects"].queryset = CaseEntry.objects.filter(incident=incident)
+        self.fields["responds_to"].queryset = CaseEntry.objects.filter(incident=incident, kind=CaseEntry.Kind.REFERRAL)
+        self.fields["responds_to"].label_from_instance = lambda entry: (
+            f"Referral of {timezone.localtime(entry.created_at):%d %b} to {entry.get_agency_display()}"
+        )
         self.fields["corrects"].label_from_instance = lambda entry: (
             f"{timezone.localtime(entry.created_at):%d %b %H:%M} {entry.get_kind_display()}: {entry.text[:60]}"
         )
@@ -149,6 +215,10 @@ class CaseEntryForm(forms.Form):
             self.add_error("agency", "Only a referral names an agency. Choose “Referral” as the kind, or clear it.")
         if kind != CaseEntry.Kind.CORRECTION and data.get("corrects"):
             self.add_error("corrects", "Only a correction corrects an entry. Choose “Correction”, or clear it.")
+        if kind != CaseEntry.Kind.REFERRAL and data.get("response_due_on"):
+            self.add_error("response_due_on", "Only a referral waits for an answer. Choose “Referral”, or clear it.")
+        if kind == CaseEntry.Kind.REFERRAL and data.get("responds_to"):
+            self.add_error("responds_to", "A new referral is not an answer to one. Clear “Records the answer to”.")
         return data
 
 
@@ -179,6 +249,12 @@ class IncidentStatusForm(forms.Form):
 class IncidentTriageForm(forms.Form):
     priority = forms.TypedChoiceField(label="Priority", choices=Incident.Priority.choices, coerce=int)
     assignee = forms.ModelChoiceField(label="Held by", queryset=None, required=False, empty_label="Nobody yet")
+    next_review_on = forms.DateField(
+        label="Next review",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The day to look at the case again. The desk lists it when it comes.",
+    )
 
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,6 +265,8 @@ class IncidentTriageForm(forms.Form):
 class SubjectLinkForm(forms.Form):
     person = forms.IntegerField(widget=forms.HiddenInput)
     part = forms.ChoiceField(label="Part in the case", choices=IncidentSubject.Part.choices)
+    # Set by the "Link all the same" button after the page asked about a surprising date.
+    confirm_date = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class AccessGrantForm(forms.Form):
@@ -222,4 +300,15 @@ class ExportForm(forms.Form):
         max_length=6,
         min_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class PersonSearchForm(forms.Form):
+    """A name typed to find a person's record: sent by POST so it never sits in a URL or a log."""
+
+    name = forms.CharField(
+        label="Find a child or adult",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "First name, surname or both"}),
+        error_messages={"required": "Type a name, or part of one."},
     )

@@ -149,6 +149,9 @@ class Incident(TransitionMixin, models.Model):
     seen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    next_review_on = models.DateField(
+        null=True, blank=True, help_text="When the welfare officers look at the case again (set in triage)."
+    )
     subjects = models.ManyToManyField(Person, through="IncidentSubject", related_name="incidents")
     history = HistoricalRecords(excluded_fields=["status_token"])
 
@@ -234,6 +237,10 @@ class CaseEntry(models.Model):
     agency = models.CharField(max_length=32, choices=Agency.choices, blank=True)
     agency_reference = models.CharField(max_length=100, blank=True)
     corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
+    # A referral says when the agency should have answered; the entry that records their answer
+    # names the referral, so an unanswered one past its date shows on the desk.
+    response_due_on = models.DateField(null=True, blank=True)
+    responds_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="responses")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -250,6 +257,14 @@ class CaseEntry(models.Model):
                 name="incidents_caseentry_correction_names_its_entry",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="incidents_caseentry_has_text"),
+            models.CheckConstraint(
+                condition=Q(kind="referral") | Q(response_due_on=None),
+                name="incidents_caseentry_only_a_referral_awaits_a_response",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="referral") | Q(responds_to=None),
+                name="incidents_caseentry_a_referral_is_not_a_response",
+            ),
         ]
 
     def __str__(self):

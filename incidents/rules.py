@@ -56,3 +56,51 @@ def redact_names(text, replacements):
             pattern = re.compile(rf"(?<!\w){re.escape(name.strip())}(?!\w)", re.IGNORECASE)
             text = pattern.sub(replacements[name], text)
     return text
+
+
+EARLIEST_DAY_YEAR = 1900
+CONFIRM_OLDER_THAN_YEARS = 10
+
+
+def _years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def happened_on_findings(*, happened_on, today, born_on=None):
+    """INC-2: a date that is plainly a slip (year 0001, a date in the future) is refused; one that
+    is only surprising (before the child was born, more than ten years ago) is asked about, so a
+    mistyped year is caught and an old disclosure is still taken. Codes: "refused" or "confirm"."""
+    if happened_on.year < EARLIEST_DAY_YEAR:
+        return [Finding("INC-2", "refused", f"Check the year: {happened_on.year:04d} cannot be right.")]
+    if happened_on > today:
+        return [Finding("INC-2", "refused", "The date cannot be in the future.")]
+    findings = []
+    before_birth = before_birth_finding(happened_on=happened_on, born_on=born_on)
+    if before_birth is not None:
+        findings.append(before_birth)
+    elif happened_on < _years_before(today, CONFIRM_OLDER_THAN_YEARS):
+        findings.append(
+            Finding("INC-2", "confirm", f"That is more than {CONFIRM_OLDER_THAN_YEARS} years ago. Check the year.")
+        )
+    return findings
+
+
+def before_birth_finding(*, happened_on, born_on, name="the child"):
+    """INC-2, INC-6: a concern about a child dated before they were born is most often a slip of
+    the year, in the report or in the register; it is asked about, never taken silently."""
+    if born_on is None or happened_on >= born_on:
+        return None
+    return Finding("INC-2", "confirm", f"That is before {name} was born ({born_on:%-d %B %Y}). Check the year.")
+
+
+def over_limit_message(label, text, limit):
+    """INC-2, INC-4: long words are refused with the numbers, never cut. Counted as the browser's
+    counter counts them: characters, a line break as one."""
+    used = len(text.replace("\r\n", "\n"))
+    return (
+        f"{label} is {used:,} characters long; the most it can hold is {limit:,}. Shorten it by "
+        f"{used - limit:,} characters. Nothing you typed has been lost."
+    )

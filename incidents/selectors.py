@@ -3,21 +3,65 @@ about the same people, and the committee's counts (which never carry a name or a
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+
+from messaging.models import Reply
+from people.models import Person, TeamPlayer, TeamStaff
 
 from .access import cases_granted_to, is_welfare_officer
 from .models import CaseEntry, CaseRead, Incident, IncidentSubject
 
 OPEN = "open"
+# A case with no chronology entry for this long is quiet, and the desk says so.
+QUIET_AFTER = timedelta(days=14)
+PERSON_SEARCH_LIMIT = 20
+PERSON_CHRONOLOGY_ENTRIES = 300
+DESK_LIST_LIMIT = 10
 
 
-def incident_queue_for_user(user, *, status=OPEN, category="", priority="", assigned=""):
-    """INC-3: the welfare officers' queue, most urgent first, then oldest first. Others see only
-    the cases granted to them. A welfare officer never sees a case they are linked to."""
+def _overdue_referrals(today):
+    """Referrals whose answer was due before today and that no later entry records an answer to."""
+    answered = CaseEntry.objects.filter(responds_to=OuterRef("pk"))
+    return CaseEntry.objects.filter(
+        kind=CaseEntry.Kind.REFERRAL, response_due_on__lt=today, incident__closed_at__isnull=True
+    ).exclude(Exists(answered))
+
+
+def _quiet(now):
+    return ~Exists(CaseEntry.objects.filter(incident=OuterRef("pk"), created_at__gte=now - QUIET_AFTER))
+
+
+def queue_views(*, today, now):
+    """INC-3: the desk's named views of the queue, each a condition on open cases. The home's
+    figures and the queue's `show` filter read this one table, so a figure and its list agree."""
+    return {
+        "new": ("New, not yet seen", Q(seen_at__isnull=True)),
+        "urgent": ("Urgent", Q(priority=Incident.Priority.URGENT) | Q(immediate_risk=True)),
+        "quiet": ("No action for 14 days", Q(_quiet(now))),
+        "review": ("Review due", Q(next_review_on__lte=today)),
+        "referral": (
+            "Referral answer overdue",
+            Q(Exists(_overdue_referrals(today).filter(incident=OuterRef("pk")))),
+        ),
+    }
+
+
+def _readable_cases(user):
     cases = Incident.objects.all() if is_welfare_officer(user) else cases_granted_to(user)
-    cases = cases.exclude(subject_links__person__user=user)
+    return cases.exclude(subject_links__person__user=user)
+
+
+def incident_queue_for_user(user, *, status=OPEN, category="", priority="", assigned="", show="", today=None, now=None):
+    """INC-3: the welfare officers' queue, most urgent first, then oldest first. Others see only
+    the cases granted to them. A welfare officer never sees a case they are linked to. `show`
+    narrows it to one of the desk's views (`queue_views`)."""
+    cases = _readable_cases(user)
+    now = now or timezone.now()
+    views = queue_views(today=today or timezone.localdate(now), now=now)
+    if show in views:
+        cases = cases.filter(views[show][1])
     if status == OPEN:
         cases = cases.exclude(status=Incident.Status.CLOSED)
     elif status in Incident.Status.values:
@@ -154,3 +198,84 @@ def incident_counts(*, today=None, months=12):
         "open_older_than_28_days": open_cases.filter(reported_at__lt=timezone.now() - timedelta(days=28)).count(),
         "urgent_unseen": Incident.objects.filter(Q(immediate_risk=True) & Q(seen_at__isnull=True)).count(),
     }
+
+
+def welfare_desk(user, *, today=None, now=None):
+    """INC-3: what needs the welfare officer today, as figures that each open the queue filtered to
+    them, and the cases due a review and the referrals overdue an answer. Fixed query count."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    views = queue_views(today=today, now=now)
+    open_cases = _readable_cases(user).exclude(status=Incident.Status.CLOSED)
+    counts = open_cases.aggregate(
+        **{key: Count("pk", filter=condition) for key, (_label, condition) in views.items()},
+        mine=Count("pk", filter=Q(assignee=user)),
+    )
+    figures = [
+        {"key": key, "label": label, "count": counts[key], "url_query": f"show={key}"}
+        for key, (label, _condition) in views.items()
+    ]
+    figures.insert(2, {"key": "mine", "label": "Held by you", "count": counts["mine"], "url_query": "assigned=me"})
+    replies = Reply.objects.filter(goes_to=Reply.GoesTo.WELFARE_OFFICERS, seen_at__isnull=True).count()
+    reviews = list(open_cases.filter(views["review"][1]).order_by("next_review_on", "pk")[:DESK_LIST_LIMIT])
+    readable = open_cases.values("pk")
+    referrals = list(
+        _overdue_referrals(today)
+        .filter(incident__in=readable)
+        .select_related("incident")
+        .order_by("response_due_on", "pk")[:DESK_LIST_LIMIT]
+    )
+    return {"figures": figures, "replies_waiting": replies, "reviews_due": reviews, "referrals_overdue": referrals}
+
+
+def person_search(text, *, user, limit=PERSON_SEARCH_LIMIT):
+    """People in the register whose names hold every word typed (up to three), with their teams
+    and how many cases `user` could open about them. Fixed query count however many match."""
+    people = Person.objects.all()
+    for term in text.split()[:3]:
+        people = people.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
+    own_cases = IncidentSubject.objects.filter(person__user=user).values("incident_id")
+    return list(
+        people.annotate(case_count=Count("incident_links", filter=~Q(incident_links__incident_id__in=own_cases)))
+        .prefetch_related(
+            Prefetch("team_places", queryset=TeamPlayer.objects.select_related("team"), to_attr="played_in"),
+            Prefetch("team_posts", queryset=TeamStaff.objects.select_related("team"), to_attr="staffing"),
+        )
+        .order_by("last_name", "first_name", "pk")[:limit]
+    )
+
+
+def person_chronology(cases, *, limit=PERSON_CHRONOLOGY_ENTRIES):
+    """INC-4, INC-6: the chronologies of a person's cases merged, newest first, each entry
+    carrying its case. The newest `limit` entries; the count says how many there are in all."""
+    entries = CaseEntry.objects.filter(incident__in=[case.pk for case in cases])
+    shown = list(entries.select_related("incident", "author__person").order_by("-created_at", "-pk")[:limit])
+    return shown, entries.count()
+
+
+def case_summary(incident, entries, subjects, *, today=None):
+    """The few lines a case page opens with: who, what, where it stands, the last thing done."""
+    today = today or timezone.localdate()
+    last = entries[-1] if entries else None
+    waiting = [
+        entry
+        for entry in entries
+        if entry.kind == CaseEntry.Kind.REFERRAL
+        and entry.response_due_on is not None
+        and not any(other.responds_to_id == entry.pk for other in entries)
+    ]
+    return {
+        "people": [link.person for link in subjects],
+        "last_entry": last,
+        "referrals_waiting": [
+            {"entry": entry, "overdue": entry.response_due_on < today and incident.is_open} for entry in waiting
+        ],
+        "review_due": incident.is_open and incident.next_review_on is not None and incident.next_review_on <= today,
+    }
+
+
+def person_teams(person):
+    """The teams a person plays for or helps run, by name."""
+    played = TeamPlayer.objects.filter(person=person).values_list("team__name", flat=True)
+    staffed = TeamStaff.objects.filter(person=person).values_list("team__name", flat=True)
+    return sorted(set(played) | set(staffed))

@@ -21,6 +21,8 @@ from .exceptions import ChronologyError, EvidenceRefused, IncidentError
 from .models import CaseEntry, Evidence, Incident, IncidentSubject
 
 ALERT_GRACE = timedelta(minutes=2)
+# A keyword default that tells "not given" from "cleared" (None).
+UNCHANGED = object()
 # The chronology's words for a report stored without an alert of its own (the concern form's
 # per-address limit); the reporter's status page reads them too.
 ALERT_HELD_BACK = "Stored with no separate alert"
@@ -65,8 +67,13 @@ def incident_report(
     report inside it is never lost."""
     if not (what_happened or "").strip():
         raise IncidentError("Say what happened, in your own words.")
-    if happened_on > timezone.localdate():
-        raise IncidentError("The date cannot be in the future.")
+    refused = [
+        f
+        for f in rules.happened_on_findings(happened_on=happened_on, today=timezone.localdate())
+        if f.code == "refused"
+    ]
+    if refused:
+        raise IncidentError(refused[0].message)
     user = reporter if reporter is not None and reporter.is_authenticated else None
     incident = Incident.objects.create(
         reporter=user,
@@ -197,8 +204,9 @@ def incident_transition(*, incident, status, by, reason="", outcome=""):
 
 
 @transaction.atomic
-def incident_triage(*, incident, by, priority, assignee):
-    """INC-3: priority and the welfare officer who holds the case."""
+def incident_triage(*, incident, by, priority, assignee, next_review_on=UNCHANGED):
+    """INC-3: priority, the welfare officer who holds the case, and the day it is reviewed next
+    (kept in the case's history and written to its chronology like every change)."""
     incident = _locked(incident)
     if assignee is not None and not is_welfare_officer(assignee):
         raise IncidentError("Cases are assigned to a welfare officer.")
@@ -213,16 +221,31 @@ def incident_triage(*, incident, by, priority, assignee):
         name = assignee.person.full_name if assignee is not None else "nobody"
         changes.append(f"Assigned to {name}.")
         incident.assignee = assignee
+    if next_review_on is not UNCHANGED and next_review_on != incident.next_review_on:
+        changes.append(f"Next review on {next_review_on:%-d %B %Y}." if next_review_on else "Next review date cleared.")
+        incident.next_review_on = next_review_on
     if changes:
-        incident.save(update_fields=["priority", "assignee"])
+        incident.save(update_fields=["priority", "assignee", "next_review_on"])
         _entry(incident, CaseEntry.Kind.STATUS, " ".join(changes), by)
     return incident
 
 
 @transaction.atomic
-def case_entry_add(*, incident, by, kind, text, agency="", agency_reference="", corrects=None):
+def case_entry_add(
+    *,
+    incident,
+    by,
+    kind,
+    text,
+    agency="",
+    agency_reference="",
+    corrects=None,
+    response_due_on=None,
+    responds_to=None,
+):
     """INC-4: a note, action, decision, referral or correction, stamped with time and author. A
-    referral moves an open case to "referred"."""
+    referral moves an open case to "referred" and may say when the agency should answer; a later
+    entry that records the answer names the referral, which then no longer shows as overdue."""
     if kind not in CaseEntry.WRITTEN_KINDS:
         raise ChronologyError("That kind of entry is written by the portal itself.")
     if kind not in CaseEntry.HELPER_KINDS and not is_welfare_officer(by):
@@ -235,6 +258,14 @@ def case_entry_add(*, incident, by, kind, text, agency="", agency_reference="", 
         raise ChronologyError("An entry needs some words.")
     if kind == CaseEntry.Kind.CORRECTION and (corrects is None or corrects.incident_id != incident.pk):
         raise ChronologyError("Choose the entry of this case that the correction corrects.")
+    if response_due_on is not None and kind != CaseEntry.Kind.REFERRAL:
+        raise ChronologyError("Only a referral waits for an answer.")
+    if responds_to is not None and (
+        kind == CaseEntry.Kind.REFERRAL
+        or responds_to.incident_id != incident.pk
+        or responds_to.kind != CaseEntry.Kind.REFERRAL
+    ):
+        raise ChronologyError("Choose a referral of this case for the answer to record.")
     incident = _locked(incident)
     if not incident.is_open and kind != CaseEntry.Kind.CORRECTION:
         raise ChronologyError("This case is closed. Reopen it to add to it, or add a correction.")
@@ -246,6 +277,8 @@ def case_entry_add(*, incident, by, kind, text, agency="", agency_reference="", 
         agency=agency if kind == CaseEntry.Kind.REFERRAL else "",
         agency_reference=agency_reference.strip() if kind == CaseEntry.Kind.REFERRAL else "",
         corrects=corrects if kind == CaseEntry.Kind.CORRECTION else None,
+        response_due_on=response_due_on,
+        responds_to=responds_to,
     )
     referable = {Incident.Status.NEW, Incident.Status.IN_REVIEW, Incident.Status.MONITORING}
     if kind == CaseEntry.Kind.REFERRAL and incident.status in referable:

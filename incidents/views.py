@@ -38,6 +38,7 @@ from .forms import (
     IncidentReportForm,
     IncidentStatusForm,
     IncidentTriageForm,
+    PersonSearchForm,
     SubjectLinkForm,
 )
 from .models import Incident, IncidentSubject
@@ -64,6 +65,13 @@ def _welfare_contacts():
     )
 
 
+def _own_birth_date(user):
+    """A young member reporting signed in is most often the child the concern is about."""
+    if not user.is_authenticated or not holds_role(user, Role.Kind.CHILD):
+        return None
+    return Person.objects.filter(user=user).values_list("date_of_birth", flat=True).first()
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report(request):
@@ -75,7 +83,7 @@ def report(request):
     and a stored report is read while a refused one may never be sent again. Only past
     `CONCERN_REPORT_RATE` is the form refused, with everything typed kept on the page and the
     welfare officers' contacts and 999 beside it, so a real reporter can still reach a person."""
-    form = IncidentReportForm(request.POST or None, request.FILES or None)
+    form = IncidentReportForm(request.POST or None, request.FILES or None, born_on=_own_birth_date(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["leave_empty"]:
@@ -146,10 +154,12 @@ def queue(request):
         "category": request.GET.get("category", ""),
         "priority": request.GET.get("priority", ""),
         "assigned": request.GET.get("assigned", ""),
+        "show": request.GET.get("show", ""),
     }
-    cases = selectors.incident_queue_for_user(request.user, **filters)
-    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
+    views = selectors.queue_views(today=timezone.localdate(now), now=now)
+    cases = selectors.incident_queue_for_user(request.user, now=now, **filters)
+    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for incident in page.object_list:
         incident.age = rules.age_words(incident.reported_at, now)
     return render(
@@ -163,8 +173,56 @@ def queue(request):
             "priorities": Incident.Priority.choices,
             "query": request.GET.copy(),
             "is_officer": access.is_welfare_officer(request.user),
+            "views": [(key, label) for key, (label, _condition) in views.items()],
+            "showing": views[filters["show"]][0] if filters["show"] in views else "",
         },
     )
+
+
+def _welfare_only(request):
+    if not access.is_welfare_officer(request.user):
+        raise PermissionDenied("Finding a person's safeguarding record is for the club's welfare officers.")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def person_search(request):
+    """INC-6: find a child or adult by name. The name travels in the body of a POST, never in a
+    URL, a browser's history or a server log."""
+    _welfare_only(request)
+    form = PersonSearchForm(request.POST or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        context["search"] = form.cleaned_data["name"]
+        context["matches"] = selectors.person_search(form.cleaned_data["name"], user=request.user)
+        today = timezone.localdate()
+        for person in context["matches"]:
+            person.age_now = person.age(today)
+    return render(request, "incidents/person_search.html", context)
+
+
+@login_required
+@never_cache
+def person_record(request, pk):
+    """INC-4, INC-6: a person's safeguarding record: every case they are linked to, newest first,
+    and one chronology across them. Each case shown is written to its read log by the gate."""
+    record = access.person_record_get_for_user(request.user, pk)
+    entries, entry_total = selectors.person_chronology(record.cases)
+    person = record.person
+    parts = dict(IncidentSubject.Part.choices)
+    for case in record.cases:
+        case.part_label = parts.get(case.part, "Linked")
+    context = {
+        "person": person,
+        "age": person.age(),
+        "cases": record.cases,
+        "case_total": record.total,
+        "entries": entries,
+        "entry_total": entry_total,
+        "teams": selectors.person_teams(person),
+    }
+    return render(request, "incidents/person_record.html", context)
 
 
 def _case_context(request, incident):
@@ -176,6 +234,7 @@ def _case_context(request, incident):
         "is_officer": is_officer,
         "earlier": selectors.earlier_concerns(incident, request.user),
         "entry_form": CaseEntryForm(incident=incident, helper=not is_officer),
+        "summary": selectors.case_summary(incident, data["entries"], data["subjects"]),
         **data,
     }
     if is_officer:
@@ -184,7 +243,11 @@ def _case_context(request, incident):
             status_form=IncidentStatusForm(incident=incident),
             triage_form=IncidentTriageForm(
                 officers=_welfare_officer_users().exclude(person__incident_links__incident=incident),
-                initial={"priority": incident.priority, "assignee": incident.assignee_id},
+                initial={
+                    "priority": incident.priority,
+                    "assignee": incident.assignee_id,
+                    "next_review_on": incident.next_review_on,
+                },
             ),
             evidence_form=EvidenceForm(),
             grant_form=AccessGrantForm(people=services.access_grantable_people().exclude(user__in=granted_users)),
@@ -279,6 +342,7 @@ def case_triage(request, reference):
                 by=request.user,
                 priority=form.cleaned_data["priority"],
                 assignee=form.cleaned_data["assignee"],
+                next_review_on=form.cleaned_data["next_review_on"],
             )
         except IncidentError as error:
             form.add_error(None, str(error))
@@ -305,6 +369,8 @@ def case_entry_add(request, reference):
                 agency=data["agency"],
                 agency_reference=data["agency_reference"],
                 corrects=data["corrects"],
+                response_due_on=data["response_due_on"],
+                responds_to=data["responds_to"],
             )
         except IncidentError as error:
             form.add_error(None, str(error))
@@ -363,7 +429,16 @@ def subject_link(request, reference):
     form = SubjectLinkForm(request.POST)
     if form.is_valid():
         person = get_object_or_404(Person, pk=form.cleaned_data["person"])
-        services.subject_link(incident=incident, by=request.user, person=person, part=form.cleaned_data["part"])
+        part = form.cleaned_data["part"]
+        finding = rules.before_birth_finding(
+            happened_on=incident.happened_on, born_on=person.date_of_birth, name=person.first_name
+        )
+        if finding is not None and not form.cleaned_data["confirm_date"]:
+            # INC-2: the concern's date and this person's date of birth disagree; ask first.
+            context = _case_context(request, incident)
+            context["link_question"] = {"person": person, "part": part, "message": finding.message}
+            return render(request, "incidents/incident_detail.html", context)
+        services.subject_link(incident=incident, by=request.user, person=person, part=part)
         return redirect(f"{incident_url(reference)}#people")
     return _render_case_with_error(request, incident, subject_form=form)
 

@@ -1,6 +1,8 @@
 // The live character count under a message box: how much of its channel's limit the words use,
-// read from the box's data-max-email and data-max-sms. Counted in the browser alone, so it keeps up
-// with typing at any length; the server refuses what is over the limit whatever the page shows.
+// read from the box's data-max-email and data-max-sms, or from data-max for a box with one limit
+// (a concern's "What happened", a chronology entry). Counted in the browser alone, so it keeps up
+// with typing at any length; the server refuses what is over the limit whatever the page shows,
+// and nothing here cuts the text: a box has no maxlength, so a long paste arrives whole.
 (function () {
   const formatter = new Intl.NumberFormat("en-GB");
 
@@ -20,7 +22,7 @@
     box.setAttribute("aria-describedby", `${box.getAttribute("aria-describedby") || ""} ${counter.id}`.trim());
 
     function update() {
-      const limit = Number(box.dataset[`max${channelOf(box) === "sms" ? "Sms" : "Email"}`]);
+      const limit = Number(box.dataset.max || box.dataset[`max${channelOf(box) === "sms" ? "Sms" : "Email"}`]);
       // Characters as the server counts them (code points), with line breaks as one each.
       const used = Array.from(box.value.replace(/\r\n/g, "\n")).length;
       const over = used > limit;
@@ -36,5 +38,5 @@
     update();
   }
 
-  document.querySelectorAll("textarea[data-max-email][data-max-sms]").forEach(attach);
+  document.querySelectorAll("textarea[data-max-email][data-max-sms], textarea[data-max]").forEach(attach);
 })();

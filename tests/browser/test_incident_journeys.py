@@ -183,7 +183,7 @@ def test_inc3_inc4_welfare_officer_works_a_case_from_the_queue_to_its_close(page
     expect(page.get_by_role("button", name="Mark as seen")).to_have_count(0)
     field(page, "combobox", "Priority").select_option(label="High")
     field(page, "combobox", "Held by").select_option(label=welfare_officer.full_name)
-    page.get_by_role("button", name="Save priority and holder").click()
+    page.get_by_role("button", name="Save priority, holder and review").click()
     expect(page.get_by_role("main")).to_contain_text(f"held by {welfare_officer.full_name}")
     expect(field(page, "combobox", "Priority")).to_have_value(str(Incident.Priority.HIGH))
 
