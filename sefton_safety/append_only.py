@@ -59,3 +59,15 @@ def refuse_replace(table, message):
         f"WHEN EXISTS ({collides}) BEGIN SELECT RAISE(ABORT, '{message}'); END;"
     )
     return sql_by_vendor({"sqlite": forward}, {"sqlite": f"DROP TRIGGER IF EXISTS {table}_no_replace;"})
+
+
+def sqlite_guard_again(table, message):
+    """SQLite only: puts back the update, delete and replace guards of an append-only table that a
+    migration rebuilt (SQLite rebuilds a table to add a constraint or a foreign key, and the rebuild
+    drops its triggers). PostgreSQL alters the table in place and keeps them. Two operations."""
+    guards = [
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+        for verb in ("UPDATE", "DELETE")
+    ]
+    return [sql_by_vendor({"sqlite": guards}, {}), refuse_replace(table, message)]

@@ -38,3 +38,35 @@ def test_inc5_sqlite_refuses_insert_or_replace_over_an_append_only_row():
         database.execute("UPDATE readlog SET what = 'x'")
     database.execute("INSERT INTO readlog (what) VALUES ('evidence file')")
     assert database.execute("SELECT what FROM readlog ORDER BY id").fetchall() == [("case page",), ("evidence file",)]
+
+
+def test_inc5_every_append_only_table_keeps_its_guard_after_every_migration_on_sqlite(tmp_path):
+    """SQLite rebuilds a table to add a constraint or a foreign key, and the rebuild drops its
+    triggers: every append-only table must still be guarded once all migrations have run."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.integration import PROJECT_ROOT
+    from tests.test_database_roles import APPEND_ONLY
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_"))}
+    env.update(DJANGO_SETTINGS_MODULE="sefton_safety.settings.base", DJANGO_DEBUG="true", SEFTON_VAR_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    database = sqlite3.connect(tmp_path / "db.sqlite3")
+    triggers = {name for (name,) in database.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    missing = sorted(
+        f"{table}_{guard}"
+        for table in APPEND_ONLY
+        for guard in ("no_update", "no_delete", "no_replace")
+        if f"{table}_{guard}" not in triggers
+    )
+    assert not missing, f"append-only tables left unguarded on SQLite: {missing}"
