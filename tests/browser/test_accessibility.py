@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
+from consents import selectors
 from consents import services as consent_services
 from consents.models import DirectContactRequest
 from incidents.models import Incident
@@ -261,6 +262,7 @@ FOCUSED = """() => {
     return {
         tag: el.tagName.toLowerCase(),
         id: el.id,
+        checked: el.checked === true,
         name: (el.getAttribute('aria-label') || el.labels?.[0]?.innerText || el.innerText || el.value || '').trim(),
         outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
         onScreen: (() => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; })(),
@@ -279,7 +281,7 @@ def tab_until(page, arrived, *, limit=60):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
         assert focused["onScreen"], f"focus went to something not on the screen: {focused}"
-        assert focused["outline"], f"no visible focus ring on {focused}"
+        assert focused["outline"], f"no clear focus ring (an outline of 2px or more) on {focused}"
         if arrived(focused):
             return focused
     raise AssertionError(f"{limit} presses of Tab never reached the element")
@@ -293,24 +295,27 @@ def start_from_the_top(page, path):
     page.keyboard.press("Enter")
 
 
-def test_sec_a_guardian_answers_for_a_child_with_the_keyboard_alone(role_page, demo_server):
+def test_sec_a_guardian_answers_for_a_child_with_the_keyboard_alone(role_page):
     """Security guarantee 7: the consent form's switches and its save button are reached in order
     with Tab, each with a visible focus ring, and work with Space and Enter."""
-    _server, ids, _links = demo_server
     page = role_page("guardian")
     page.set_viewport_size(VIEWPORTS["desktop"])
     start_from_the_top(page, "/consents/")
-    # Past the promise's summary and into the first child's card, to the first switch.
-    switch = tab_until(page, lambda focused: focused["name"] == "Photos and videos on the club website")
+    # Past the promise's summary and the answered child's card, to the first switch still off.
+    switch = tab_until(
+        page, lambda focused: focused["name"] == "Photos and videos on the club website" and not focused["checked"]
+    )
     card = page.locator("section.card", has=page.locator(f"#{switch['id']}"))
-    child_name = card.get_by_role("heading").inner_text().split()[0]
-    before = page.locator(f"#{switch['id']}").is_checked()
+    child = Person.objects.get(pk=card.get_attribute("id").removeprefix("person-"))
+    assert not selectors.may_photograph(child, "photo_website").allowed
     page.keyboard.press("Space")
-    assert page.locator(f"#{switch['id']}").is_checked() is not before, "Space did not turn the switch"
+    expect(page.locator(f"#{switch['id']}")).to_be_checked()
     button = tab_until(page, lambda focused: focused["tag"] == "button")
-    assert button["name"] == f"Save {child_name}'s answers", f"after the switches Tab reached {button}"
+    assert button["name"] == f"Save {child.first_name}'s answers", f"after the switches Tab reached {button}"
+    shot(page, "keyboard-guardian-save-focused")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status")).to_contain_text(f"{child_name}'s answers")
+    expect(page.get_by_role("status")).to_contain_text(f"Saved {child.first_name}'s answers")
+    assert selectors.may_photograph(child, "photo_website").allowed
     shot(page, "keyboard-guardian-consents-saved")
 
 
