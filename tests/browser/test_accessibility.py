@@ -41,6 +41,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 SHOTS = Path("/tmp/a11y-shots")  # noqa: S108 (a fixed place to look at the pictures afterwards)
 BLOCKING = {"serious", "critical"}
+SETTLED_ONCE_LOADED = {"aria-valid-attr-value", "aria-valid-attr"}
 VIEWPORTS = {"desktop": DESKTOP["viewport"], "phone": {"width": 390, "height": 844}}
 
 # role -> page name -> how to build its path from the demo's ids.
@@ -232,6 +233,11 @@ def describe(violations):
 
 
 AXE = Axe()
+# axe reads only what is shown: open the folded parts (details, the phone's menu) so they are read too.
+OPEN_EVERYTHING = """() => {
+    document.querySelectorAll('details').forEach((details) => { details.open = true; });
+    document.querySelectorAll('.collapse').forEach((fold) => { fold.classList.add('show'); });
+}"""
 
 
 @pytest.mark.parametrize(("role", "name", "viewport"), CASES, ids=[" ".join(case) for case in CASES])
@@ -245,12 +251,18 @@ def test_sec_axe_finds_no_serious_or_critical_violation_on_the_key_pages_of_each
     response = page.goto(PAGES[role][name](ids))
     assert response.status == 200, f"{role} {name}: {response.status} at {page.url}"
     shot(page, f"{role}-{name}-{viewport}")
+    page.evaluate(OPEN_EVERYTHING)
     results = AXE.run(page, options={"resultTypes": ["violations"]})
     violations = results.response["violations"]
     blocking = [v for v in violations if v["impact"] in BLOCKING]
+    # axe leaves an ARIA reference to a missing id undecided, in case a script adds it later; on
+    # these pages nothing does, so a screen reader would simply miss the words it points to.
+    blocking += [check for check in results.response["incomplete"] if check["id"] in SETTLED_ONCE_LOADED]
     others = [v for v in violations if v["impact"] not in BLOCKING]
-    if others and os.environ.get("SEFTON_AXE_ALL"):
-        print(f"\n{role} {name} {viewport}, moderate and minor:\n{describe(others)}")
+    if os.environ.get("SEFTON_AXE_ALL"):
+        # What axe could not decide alone (text over an image, say) needs a person to look.
+        unsure = sorted({f"{check['id']} ({check['impact']})" for check in results.response["incomplete"]})
+        print(f"\n{role} {name} {viewport}: moderate and minor:\n{describe(others)}\nfor a person to check: {unsure}")
     assert not blocking, f"{role} {name} at {viewport} ({page.url}):\n{describe(blocking)}"
 
 
