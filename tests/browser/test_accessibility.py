@@ -2,10 +2,10 @@
 no serious or critical violation at desktop width or on a 390px phone, and a keyboard alone reaches
 and operates the main action of the guardian's consent form and the concern report form.
 
-The demo club (with smaller sides) is loaded once for the module and served by one live server, and each role signs in
-once and reuses its page, so the whole file runs in well under two minutes. The module's tests use
-no per-test database (so nothing is flushed between them); the module flushes the test database
-when it is done, as any transactional test does.
+The demo club (with smaller sides) is loaded and committed once for the module and served by one
+live server, and each role signs in once and reuses its page, so the whole file runs in well under
+two minutes. Each test's own transaction is rolled back, so nothing is flushed between tests; when
+the module is done it empties the test database and puts back what the migrations publish.
 """
 
 import dataclasses
@@ -244,7 +244,7 @@ OPEN_EVERYTHING = """() => {
 def test_sec_axe_finds_no_serious_or_critical_violation_on_the_key_pages_of_each_role(
     role_page, demo_server, role, name, viewport
 ):
-    """Security guarantee 7: every role's key pages are usable with assistive technology."""
+    """The accessibility guarantee: every role's key pages are usable with assistive technology."""
     _server, ids, _links = demo_server
     page = role_page(role)
     page.set_viewport_size(VIEWPORTS[viewport])
@@ -308,7 +308,7 @@ def start_from_the_top(page, path):
 
 
 def test_sec_a_guardian_answers_for_a_child_with_the_keyboard_alone(role_page):
-    """Security guarantee 7: the consent form's switches and its save button are reached in order
+    """The accessibility guarantee: the consent form's switches and its save button are reached in order
     with Tab, each with a visible focus ring, and work with Space and Enter."""
     page = role_page("guardian")
     page.set_viewport_size(VIEWPORTS["desktop"])
@@ -332,7 +332,7 @@ def test_sec_a_guardian_answers_for_a_child_with_the_keyboard_alone(role_page):
 
 
 def test_sec_someone_reports_a_concern_with_the_keyboard_alone(role_page, monkeypatch):
-    """Security guarantee 7: every question of the concern form is reached with Tab, in the order
+    """The accessibility guarantee: every question of the concern form is reached with Tab, in the order
     it reads, with a visible focus ring, and the report is sent with Enter."""
     from incidents import tasks
 
