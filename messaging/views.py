@@ -21,7 +21,7 @@ from people.roles import holds_role, is_staff_member
 
 from . import access, alerts, replies, services
 from .exceptions import MessageRefused, MessagingError
-from .forms import TEMPLATES, MessageComposeForm, MessageReviseForm, ReturnForm
+from .forms import TEMPLATES, InboundReplyForm, MessageComposeForm, MessageReviseForm, ReturnForm
 from .models import Delivery, DeliveryLogEntry, Message, Reply
 
 
@@ -328,11 +328,7 @@ def inbound_sms(request):
     """The text provider posts each reply here (Twilio's field names: From, Body, MessageSid)."""
     if not _inbound_allowed(request):
         return HttpResponse(status=403)
-    sender, body, reference = (request.POST.get(k, "").strip() for k in ("From", "Body", "MessageSid"))
-    if not (sender and reference):
-        return HttpResponse("From and MessageSid are required.", status=400)
-    replies.reply_receive(channel=Message.Channel.SMS, from_address=sender, body=body, provider_reference=reference)
-    return HttpResponse(status=204)
+    return _reply_receive(request, Message.Channel.SMS, ("From", "Body", "MessageSid"))
 
 
 @csrf_exempt
@@ -341,10 +337,22 @@ def inbound_email(request):
     """The mail service posts each email sent to the club's reply address here (from, text, message_id)."""
     if not _inbound_allowed(request):
         return HttpResponse(status=403)
-    sender, body, reference = (request.POST.get(k, "").strip() for k in ("from", "text", "message_id"))
-    if not (sender and reference):
-        return HttpResponse("from and message_id are required.", status=400)
-    replies.reply_receive(channel=Message.Channel.EMAIL, from_address=sender, body=body, provider_reference=reference)
+    return _reply_receive(request, Message.Channel.EMAIL, ("from", "text", "message_id"))
+
+
+def _reply_receive(request, channel, names):
+    """`names`: the provider's field names for the sender, the words and its reference."""
+    form = InboundReplyForm(
+        dict(zip(("from_address", "body", "provider_reference"), (request.POST.get(n, "") for n in names), strict=True))
+    )
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{name}: {' '.join(form.errors[field])}"
+            for name, field in zip(names, ("from_address", "body", "provider_reference"), strict=True)
+            if field in form.errors
+        )
+        return HttpResponse(f"Not recorded. {problems}", status=400, content_type="text/plain")
+    replies.reply_receive(channel=channel, **form.cleaned_data)
     return HttpResponse(status=204)
 
 

@@ -37,7 +37,7 @@ from compliance.models import PolicyAcknowledgement, PolicyVersion
 from consents.models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest
 from incidents.models import CaseEntry, Evidence, Incident, IncidentSubject
 from messaging import services as message_services
-from messaging.models import Message
+from messaging.models import Message, Reply
 from people.models import Person, Role, User
 from tests.test_permission_matrix import build_world, png_bytes
 
@@ -177,7 +177,7 @@ class FormFuzzTests(TestCase):
         """Posts generated data to `url` as `role` and holds each answer to the guarantee."""
         outcomes = set()
         strategy = post_data(valid)
-        strategy = st.tuples(strategy, files) if files else strategy.map(lambda data: (data, {}))
+        strategy = st.tuples(strategy, files) if files is not None else strategy.map(lambda data: (data, {}))
 
         @FUZZ
         @given(strategy)
@@ -280,6 +280,26 @@ class FormFuzzTests(TestCase):
             stored=[Stored(DirectContactRequest, {"note": "decision_note"}, {"pk": side["contact_request"].pk})],
             redisplay=(400, 409, 410),
         )
+
+    def test_sec_inbound_replies_survive_generated_input(self):
+        for url, names in (
+            ("/messages/inbound/sms", ("From", "Body", "MessageSid")),
+            ("/messages/inbound/email", ("from", "text", "message_id")),
+        ):
+            sender, body, reference = names
+            with self.subTest(url=url):
+                self.fuzz(
+                    role="anonymous",
+                    url=url,
+                    valid={
+                        sender: st.sampled_from(["07700 900222", "parent.a@example.org"]),
+                        body: text(2000),
+                        reference: st.uuids().map(str),
+                    },
+                    stored=[Stored(Reply, {sender: "from_address", body: "body", reference: "provider_reference"})],
+                    headers={"X-Sefton-Inbound-Secret": "fuzz-secret"},
+                    redisplay=(400, 403),
+                )
 
     # The committee's forms ---------------------------------------------------------------------
 
@@ -611,3 +631,30 @@ class FormFuzzTests(TestCase):
             files=uploads,
             stored=[Stored(Evidence, {"description": "description"})],
         )
+
+    # Explicit examples of what the fuzzing found ---------------------------------------------
+
+    def test_sec_inbound_reply_with_a_nul_byte_or_overlong_field_is_refused_not_a_server_error(self):
+        client, headers = self.client_for("anonymous"), {"X-Sefton-Inbound-Secret": "fuzz-secret"}
+        refused = (
+            {"From": "07700 900222", "Body": "a\x00b", "MessageSid": "SM-nul-body"},
+            {"From": "\x00", "Body": "Thanks", "MessageSid": "SM-nul-sender"},
+            {"From": "0" * 255, "Body": "Thanks", "MessageSid": "SM-long-sender"},
+            {"From": "07700 900222", "Body": "Thanks", "MessageSid": "S" * 201},
+        )
+        for payload in refused:
+            response = client.post("/messages/inbound/sms", payload, headers=headers)
+            assert response.status_code == 400, payload
+        assert not Reply.objects.filter(body__in=["a", "Thanks"]).exists()
+        kept = {"From": "07700 900222", "Body": "Thanks", "MessageSid": "S" * 200}
+        assert client.post("/messages/inbound/sms", kept, headers=headers).status_code == 204
+        Reply.objects.get(provider_reference="S" * 200).full_clean()
+
+    def test_sec_inbound_reply_without_words_is_kept_and_valid(self):
+        """A picture message has no text: it is still a reply the welfare officers must see."""
+        headers = {"X-Sefton-Inbound-Secret": "fuzz-secret"}
+        response = self.client_for("anonymous").post(
+            "/messages/inbound/sms", {"From": "07700 900222", "MessageSid": "SM-picture"}, headers=headers
+        )
+        assert response.status_code == 204
+        Reply.objects.get(provider_reference="SM-picture").full_clean()
