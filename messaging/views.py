@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -82,17 +83,20 @@ def message_compose(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            message = services.message_create(
-                author=author,
-                channel=data["channel"],
-                audience=data["audience"],
-                kind=data["kind"],
-                body=data["body"],
-                subject=data["subject"],
-                team=data["team"],
-                recipients=data["recipients"],
-            )
-            message = services.message_submit(message=message, by=author)
+            # One step for the author: a message the rules refuse leaves no draft behind, so the
+            # form shown again is the only copy and sending it once more does not make another.
+            with transaction.atomic():
+                message = services.message_create(
+                    author=author,
+                    channel=data["channel"],
+                    audience=data["audience"],
+                    kind=data["kind"],
+                    body=data["body"],
+                    subject=data["subject"],
+                    team=data["team"],
+                    recipients=data["recipients"],
+                )
+                message = services.message_submit(message=message, by=author)
         except MessageRefused as refused:
             for finding in refused.findings:
                 form.add_error("body", f"{finding.message} ({finding.rule})")

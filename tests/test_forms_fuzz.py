@@ -440,6 +440,40 @@ class FormFuzzTests(TestCase):
 
     # The volunteers' forms ---------------------------------------------------------------------
 
+    def test_sec_message_compose_form_survives_generated_input(self):
+        side = self.sides["a"]
+        self.fuzz(
+            role="volunteer",
+            url="/messages/new/",
+            valid={
+                "channel": choice(*Message.Channel.values),
+                "audience": choice("guardian", "child"),
+                "team": st.sampled_from(["", str(side["team"].pk)]),
+                "recipients": st.lists(st.sampled_from([str(side["child"].pk)]), max_size=1),
+                "kind": choice(*Message.Kind.values),
+                "subject": text(150),
+                "body": st.sampled_from(
+                    [
+                        "Hello,\n\nPlease bring whites on Saturday.\n\nMany thanks,\nAnn, Under 11s coach",
+                        "Hello,\n\nPractice on Friday runs from 6pm.\n\nMany thanks,\nAnn, Under 11s coach" + " " * 50,
+                    ]
+                )
+                | text(2000),
+            },
+            stored=[Stored(Message, {"subject": "subject", "body": "body"})],
+        )
+        self.fuzz(
+            role="volunteer",
+            url="/messages/check",
+            valid={
+                "text": text(5000),
+                "channel": choice(*Message.Channel.values),
+                "audience": choice("guardian", "child"),
+            },
+            stored=[Stored(Message)],
+            must_store=False,
+        )
+
     def test_sec_message_revise_form_survives_generated_input(self):
         message = self.returned_message()
         self.fuzz(
@@ -658,3 +692,16 @@ class FormFuzzTests(TestCase):
         )
         assert response.status_code == 204
         Reply.objects.get(provider_reference="SM-picture").full_clean()
+
+    def test_msg1_a_message_the_rules_refuse_leaves_no_draft_behind(self):
+        """The compose form is shown again with the reasons; nothing half-made is kept."""
+        side, client = self.sides["a"], self.client_for("volunteer")
+        post = {"channel": "email", "audience": "guardian", "recipients": [str(side["child"].pk)], "kind": "kit"}
+        drafts = Message.objects.count()
+        refused = client.post("/messages/new/", {**post, "subject": "Kit", "body": "0"})
+        assert refused.status_code == 200
+        assert Message.objects.count() == drafts
+        body = "Hello,\n\nPlease bring whites on Saturday.\n\nMany thanks,\nAnn, Under 11s coach"
+        sent = client.post("/messages/new/", {**post, "subject": "Kit", "body": body})
+        assert sent.status_code == 302
+        assert Message.objects.count() == drafts + 1
