@@ -11,6 +11,7 @@ for the wrong reason. SEC (standing guarantee: no server error, nothing invalid 
 silently cut)."""
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -38,7 +39,7 @@ from consents.models import AcceptableUseAgreement, Consent, ConsentRound, Direc
 from incidents.models import CaseEntry, Evidence, Incident, IncidentSubject
 from messaging import services as message_services
 from messaging.models import Message, Reply
-from people.models import Person, Role, User
+from people.models import Family, FamilyMember, Person, Role, Team, TeamStaff, User
 from tests.test_permission_matrix import build_world, png_bytes
 
 MISSING = "\x00missing"  # a value no browser sends: the field is left out of the post
@@ -666,6 +667,109 @@ class FormFuzzTests(TestCase):
             stored=[Stored(Evidence, {"description": "description"})],
         )
 
+    # The Django admin's add forms (the committee) ----------------------------------------------
+
+    def management_forms(self, url):
+        page = self.client_for("committee").get(url).content.decode()
+        return {
+            name: st.just(value)
+            for name, value in re.findall(
+                r'name="([\w-]+-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)"[^>]*value="(\d*)"', page
+            )
+        }
+
+    def test_sec_admin_add_forms_survive_generated_input(self):
+        today = timezone.localdate()
+        people = [str(p.pk) for p in Person.objects.all()[:12]]
+        children = [str(self.sides["a"]["child"].pk), str(self.sides["b"]["child"].pk)]
+        guardians = [str(self.sides["a"]["guardian"].pk), str(self.sides["b"]["guardian"].pk)]
+        forms = (
+            (
+                "/admin/people/person/add/",
+                {
+                    "first_name": text(100),
+                    "last_name": text(100),
+                    "date_of_birth": day(today.replace(year=today.year - 90), today),
+                    "email": st.emails().filter(lambda e: len(e) < 200) | st.just(""),
+                    "mobile": st.sampled_from(["", "07700 900333"]),
+                    "address": text(500, min_size=0),
+                    "postcode": st.sampled_from(["", "L17 1AA"]),
+                    "school": text(200, min_size=0),
+                },
+                [
+                    Stored(
+                        Person,
+                        {
+                            "first_name": "first_name",
+                            "last_name": "last_name",
+                            "address": "address",
+                            "school": "school",
+                        },
+                    ),
+                    Stored(Role),
+                ],
+            ),
+            (
+                "/admin/people/family/add/",
+                {
+                    "name": text(200),
+                    "address": text(500, min_size=0),
+                    "postcode": st.sampled_from(["", "L17 1AA"]),
+                    "home_phone": st.just(""),
+                },
+                [Stored(Family, {"name": "name", "address": "address"}), Stored(FamilyMember)],
+            ),
+            (
+                "/admin/people/role/add/",
+                {
+                    "person": st.sampled_from(people),
+                    "kind": choice(*Role.Kind.values),
+                    "starts_on": day(today - timedelta(days=400), today + timedelta(days=30)),
+                    "ends_on": st.just(""),
+                    "note": text(200, min_size=0),
+                },
+                [Stored(Role, {"note": "note"})],
+            ),
+            (
+                "/admin/people/team/add/",
+                {"name": text(100), "age_group": choice(*Team.AgeGroup.values)},
+                [Stored(Team, {"name": "name"}), Stored(TeamStaff)],
+            ),
+            (
+                "/admin/consents/consent/add/",
+                {
+                    "person": st.sampled_from(children),
+                    "topic": choice(*Consent.Topic.values),
+                    "given": choice("", "on"),
+                    "answered_by": st.sampled_from(guardians),
+                },
+                [Stored(Consent)],
+            ),
+            (
+                "/admin/accounts_registry/clubaccount/add/",
+                {
+                    "kind": choice(*ClubAccount.Kind.values),
+                    "platform": choice(*ClubAccount.Platform.values),
+                    "handle": text(100),
+                    "address": text(300),
+                    "purpose": text(300),
+                },
+                [
+                    Stored(ClubAccount, {"handle": "handle", "address": "address", "purpose": "purpose"}),
+                    Stored(Custodian),
+                ],
+            ),
+        )
+        for url, valid, stored in forms:
+            with self.subTest(url=url):
+                self.fuzz(
+                    role="committee",
+                    url=url,
+                    valid={**valid, **self.management_forms(url)},
+                    stored=stored,
+                    must_store=True,
+                )
+
     # Explicit examples of what the fuzzing found ---------------------------------------------
 
     def test_sec_inbound_reply_with_a_nul_byte_or_overlong_field_is_refused_not_a_server_error(self):
@@ -705,3 +809,16 @@ class FormFuzzTests(TestCase):
         sent = client.post("/messages/new/", {**post, "subject": "Kit", "body": body})
         assert sent.status_code == 302
         assert Message.objects.count() == drafts + 1
+
+    def test_sec_admin_form_with_a_malformed_person_id_is_shown_again_not_a_server_error(self):
+        """Django's search-as-you-type box looked up " " to show it again, a server error."""
+        client, today = self.client_for("committee"), timezone.localdate().isoformat()
+        child, guardian = self.sides["a"]["child"], self.sides["a"]["guardian"]
+        for person in (" ", "abc", "9223372036854775808", ["1", "x"]):
+            role = client.post("/admin/people/role/add/", {"person": person, "kind": "volunteer", "starts_on": today})
+            assert role.status_code == 200, person
+            assert "Select a valid choice" in role.content.decode()
+        consent = {"person": str(child.pk), "topic": "photo_website", "answered_by": " "}
+        assert client.post("/admin/consents/consent/add/", consent).status_code == 200
+        consent["answered_by"] = str(guardian.pk)
+        assert client.post("/admin/consents/consent/add/", consent).status_code == 302
