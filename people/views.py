@@ -197,7 +197,10 @@ def two_factor_remove(request):
     if not _second_factor_fresh(request):
         messages.info(request, "To remove an authenticator app, first enter a code from one you use now.")
         return redirect(f"{reverse('people:verify')}?next={reverse('people:two-factor-setup')}")
-    device = get_object_or_404(TOTPDevice, user=user, confirmed=True, pk=request.POST.get("device"))
+    # A posted id that is not a number names no device (a 404), never a server error.
+    posted = request.POST.get("device", "")
+    device_pk = int(posted) if posted.isascii() and posted.isdigit() else None
+    device = get_object_or_404(TOTPDevice, user=user, confirmed=True, pk=device_pk)
     others = [other for other in devices_for_user(user, confirmed=True) if other.persistent_id != device.persistent_id]
     if not others and second_factor_required(user):
         messages.error(request, "Your role needs an authenticator app. Add the new one first, then remove this one.")

@@ -41,6 +41,7 @@ from messaging import services as message_services
 from messaging.models import Message, Reply
 from people.models import Family, FamilyMember, Person, Role, Team, TeamStaff, User
 from tests import factories
+from tests.conftest import current_code
 from tests.test_permission_matrix import build_world, png_bytes
 
 MISSING = "\x00missing"  # a value no browser sends: the field is left out of the post
@@ -823,3 +824,55 @@ class FormFuzzTests(TestCase):
         assert client.post("/admin/consents/consent/add/", consent).status_code == 200
         consent["answered_by"] = str(guardian.pk)
         assert client.post("/admin/consents/consent/add/", consent).status_code == 302
+
+    # Buttons: posts that carry an id or a flag rather than a form ---------------------------
+
+    def test_sec_button_posts_survive_generated_input(self):
+        side = self.sides["a"]
+        message = side["message"]
+        buttons = (
+            (
+                "volunteer",
+                f"/messages/deliveries/{side['delivery']}/retry/",
+                {"from": choice("failed-deliveries", ""), "checked": choice("yes", "")},
+            ),
+            ("designated_person", f"/messages/{message.pk}/approve/", {"next": st.just("/")}),
+            ("volunteer", f"/messages/{message.pk}/cancel/", {"next": st.just("/")}),
+            ("volunteer", f"/consents/requests/{side['contact_request'].pk}/cancel/", {"next": st.just("/")}),
+            ("welfare_officer", f"/messages/replies/{side['reply'].pk}/seen/", {"next": st.just("/")}),
+            ("welfare_officer", self.case_url("seen/"), {"next": st.just("/")}),
+            ("welfare_officer", self.case_url(f"people/{side['subject'].pk}/remove/"), {"next": st.just("/")}),
+            ("welfare_officer", self.case_url(f"access/{self.coach.user_id}/revoke/"), {"next": st.just("/")}),
+        )
+        for role, url, valid in buttons:
+            with self.subTest(url=url):
+                self.fuzz(role=role, url=url, valid=valid, stored=[], redisplay=(), must_store=False)
+
+    def test_sec_authenticator_removal_survives_generated_input(self):
+        committee = self.committee.user
+        device = committee.totpdevice_set.get()
+        # A second app whose code has not been used yet: a code is accepted once.
+        second = factories.confirmed_totp_device(committee)
+        client = Client()
+        client.force_login(committee, backend="people.backends.RoleBackend")
+        assert client.post("/sign-in/verify/", {"code": current_code(second)}).status_code == 302
+        self.session_keys["fresh_committee"] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+        self.fuzz(
+            role="fresh_committee",
+            url="/sign-in/two-factor/remove/",
+            valid={"device": st.just(str(device.pk))},
+            stored=[Stored(type(device))],
+            redisplay=(200, 400, 404),
+            must_store=False,
+        )
+
+    def test_sec_removing_an_authenticator_with_a_malformed_id_is_not_found_not_a_server_error(self):
+        committee = self.committee.user
+        second = factories.confirmed_totp_device(committee)
+        client = Client()
+        client.force_login(committee, backend="people.backends.RoleBackend")
+        assert client.post("/sign-in/verify/", {"code": current_code(second)}).status_code == 302
+        for device in ("", "abc", "²", "1.5", "99999999999999999999"):
+            assert client.post("/sign-in/two-factor/remove/", {"device": device}).status_code == 404, device
+        assert client.post("/sign-in/two-factor/remove/", {"device": str(second.pk)}).status_code == 302
+        assert not type(second).objects.filter(pk=second.pk).exists()
