@@ -8,6 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from people.exceptions import PeopleError
+from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
 
 from . import rules, services
 from .models import (
@@ -55,7 +56,7 @@ class CustodianFormSet(BaseInlineFormSet):
             raise ValidationError(f"{finding.message} ({finding.rule})")
 
 
-class CustodianInline(admin.TabularInline):
+class CustodianInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
     model = Custodian
     formset = CustodianFormSet
     fields = ["person", "since"]
@@ -112,7 +113,7 @@ class AppointmentInlineForm(forms.ModelForm):
             super().validate_constraints()
 
 
-class AppointmentInline(admin.TabularInline):
+class AppointmentInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
     model = Appointment
     form = AppointmentInlineForm
     fields = ["person", "appointed_on", "minute_reference", "ended_on"]

@@ -3,10 +3,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
+
 from .models import ClubPhone, CriminalRecordsCheck, PhoneHolding, PolicyAcknowledgement, PolicyVersion
 
 
-class PhoneHoldingInline(admin.TabularInline):
+class PhoneHoldingInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
     model = PhoneHolding
     fields = ["person", "starts_on", "ends_on"]
     autocomplete_fields = ["person"]
@@ -26,7 +28,7 @@ class ClubPhoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CriminalRecordsCheck)
-class CriminalRecordsCheckAdmin(SimpleHistoryAdmin):
+class CriminalRecordsCheckAdmin(KeyCheckedAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["person", "checked_on", "renew_by", "certificate_reference"]
     list_filter = ["renew_by"]
     search_fields = ["person__first_name", "person__last_name", "certificate_reference"]

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from consents import services as consent_services
+from people import rules as people_rules
 from people import services as people_services
 from people.models import Person, Role, TrainingRecord, club_today
 from sefton_safety.request_context import current_origin
@@ -16,15 +17,16 @@ from .models import CriminalRecordsCheck, PolicyAcknowledgement, PolicyVersion, 
 
 
 @transaction.atomic
-def policy_publish(*, body, review_by, by, title=""):
+def policy_publish(*, body, review_by, by, title="", today=None):
     """VOL-1, VOL-5: a new version, in force from today, with the date it must be reviewed by; young
     members are asked to agree to it (CON-5)."""
     if not body.strip():
         raise PolicyError("Paste the policy's words.")
-    today = club_today()
+    today = today or club_today()
     if review_by <= today:
         raise PolicyError("The review date must be after today.")
-    if review_by > today.replace(year=today.year + 3):
+    # Three years on from 29 February is 1 March, as for a birthday.
+    if review_by > people_rules.birthday_in_year(today, today.year + 3):
         raise PolicyError("Review the policy at least every three years: choose an earlier review date.")
     latest = PolicyVersion.objects.select_for_update().order_by("-version").first()
     version = PolicyVersion.objects.create(

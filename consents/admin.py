@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from people.exceptions import PeopleError
 from people.models import Role
+from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
 from sefton_safety.retention import RetentionNoteAdmin
 
 from . import services
@@ -30,7 +31,7 @@ class PaperConsentForm(forms.ModelForm):
 
 
 @admin.register(Consent)
-class ConsentAdmin(RetentionNoteAdmin, admin.ModelAdmin):
+class ConsentAdmin(KeyCheckedAutocompleteMixin, RetentionNoteAdmin, admin.ModelAdmin):
     """Each saved paper form is one more answer in the history, recorded as entered from paper."""
 
     form = PaperConsentForm
@@ -136,7 +137,7 @@ class PaperAgreementForm(forms.ModelForm):
 
 
 @admin.register(AcceptableUseAgreement)
-class AcceptableUseAgreementAdmin(ReadOnlyAdmin):
+class AcceptableUseAgreementAdmin(KeyCheckedAutocompleteMixin, ReadOnlyAdmin):
     """Agreements signed on paper are entered here, against the current statement (CON-5)."""
 
     form = PaperAgreementForm

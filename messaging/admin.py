@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
 from sefton_safety.retention import RetentionNoteAdmin
 
 from .models import Delivery, DeliveryLogEntry, Fixture, Message, RecordedText
@@ -65,7 +66,7 @@ class RecordedTextAdmin(ReadOnly):
 
 
 @admin.register(Fixture)
-class FixtureAdmin(admin.ModelAdmin):
+class FixtureAdmin(KeyCheckedAutocompleteMixin, admin.ModelAdmin):
     """The committee enters fixtures; guardians are told contact times before each one (MSG-10)."""
 
     list_display = ["team", "title", "starts_at", "venue", "emergency_contact"]

@@ -89,3 +89,13 @@ class MessageReviseForm(forms.Form):
         cleaned = super().clean()
         _check_length(self, self.channel)
         return cleaned
+
+
+class InboundReplyForm(forms.Form):
+    """A reply as a provider posts it, checked against the columns it is kept in: a NUL byte or an
+    over-long sender or reference is refused whole, never cut to fit. A reply without words (a
+    picture message) is still a reply."""
+
+    from_address = forms.CharField(max_length=254)
+    body = forms.CharField(required=False)
+    provider_reference = forms.CharField(max_length=200)

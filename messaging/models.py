@@ -183,7 +183,7 @@ class Reply(models.Model):
     )
     channel = models.CharField(max_length=8, choices=Message.Channel.choices)
     from_address = models.CharField(max_length=254)
-    body = models.TextField()
+    body = models.TextField(blank=True)
     provider_reference = models.CharField(max_length=200, unique=True)
     received_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True, help_text="When the policy's answer was made.")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ from people.roles import holds_role, is_staff_member
 
 from . import access, alerts, replies, services
 from .exceptions import MessageRefused, MessagingError
-from .forms import TEMPLATES, MessageComposeForm, MessageReviseForm, ReturnForm
+from .forms import TEMPLATES, InboundReplyForm, MessageComposeForm, MessageReviseForm, ReturnForm
 from .models import Delivery, DeliveryLogEntry, Message, Reply
 
 
@@ -82,17 +83,20 @@ def message_compose(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            message = services.message_create(
-                author=author,
-                channel=data["channel"],
-                audience=data["audience"],
-                kind=data["kind"],
-                body=data["body"],
-                subject=data["subject"],
-                team=data["team"],
-                recipients=data["recipients"],
-            )
-            message = services.message_submit(message=message, by=author)
+            # One step for the author: a message the rules refuse leaves no draft behind, so the
+            # form shown again is the only copy and sending it once more does not make another.
+            with transaction.atomic():
+                message = services.message_create(
+                    author=author,
+                    channel=data["channel"],
+                    audience=data["audience"],
+                    kind=data["kind"],
+                    body=data["body"],
+                    subject=data["subject"],
+                    team=data["team"],
+                    recipients=data["recipients"],
+                )
+                message = services.message_submit(message=message, by=author)
         except MessageRefused as refused:
             for finding in refused.findings:
                 form.add_error("body", f"{finding.message} ({finding.rule})")
@@ -325,11 +329,7 @@ def inbound_sms(request):
     """The text provider posts each reply here (Twilio's field names: From, Body, MessageSid)."""
     if not _inbound_allowed(request):
         return HttpResponse(status=403)
-    sender, body, reference = (request.POST.get(k, "").strip() for k in ("From", "Body", "MessageSid"))
-    if not (sender and reference):
-        return HttpResponse("From and MessageSid are required.", status=400)
-    replies.reply_receive(channel=Message.Channel.SMS, from_address=sender, body=body, provider_reference=reference)
-    return HttpResponse(status=204)
+    return _reply_receive(request, Message.Channel.SMS, ("From", "Body", "MessageSid"))
 
 
 @csrf_exempt
@@ -338,10 +338,22 @@ def inbound_email(request):
     """The mail service posts each email sent to the club's reply address here (from, text, message_id)."""
     if not _inbound_allowed(request):
         return HttpResponse(status=403)
-    sender, body, reference = (request.POST.get(k, "").strip() for k in ("from", "text", "message_id"))
-    if not (sender and reference):
-        return HttpResponse("from and message_id are required.", status=400)
-    replies.reply_receive(channel=Message.Channel.EMAIL, from_address=sender, body=body, provider_reference=reference)
+    return _reply_receive(request, Message.Channel.EMAIL, ("from", "text", "message_id"))
+
+
+def _reply_receive(request, channel, names):
+    """`names`: the provider's field names for the sender, the words and its reference."""
+    form = InboundReplyForm(
+        dict(zip(("from_address", "body", "provider_reference"), (request.POST.get(n, "") for n in names), strict=True))
+    )
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{name}: {' '.join(form.errors[field])}"
+            for name, field in zip(names, ("from_address", "body", "provider_reference"), strict=True)
+            if field in form.errors
+        )
+        return HttpResponse(f"Not recorded. {problems}", status=400, content_type="text/plain")
+    replies.reply_receive(channel=channel, **form.cleaned_data)
     return HttpResponse(status=204)
 
 

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
 from sefton_safety.retention import RetentionNoteAdmin
 
 from . import services
@@ -150,7 +151,7 @@ class RoleInline(admin.TabularInline):
     show_change_link = True
 
 
-class TeamPlaceInline(admin.TabularInline):
+class TeamPlaceInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
     model = TeamPlayer
     extra = 0
     autocomplete_fields = ["team"]
@@ -266,7 +267,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(SimpleHistoryAdmin):
+class RoleAdmin(KeyCheckedAutocompleteMixin, SimpleHistoryAdmin):
     form = RoleAdminForm
     list_display = ["person", "kind", "status", "starts_on", "ends_on", "granted_by", "decided_by", "revoked_by"]
     list_filter = ["status", "kind", "starts_on", "ends_on"]
@@ -318,7 +319,7 @@ class RoleAdmin(SimpleHistoryAdmin):
         self.message_user(request, f"{done} role(s) revoked.", messages.SUCCESS)
 
 
-class FamilyMemberInline(admin.TabularInline):
+class FamilyMemberInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
     model = FamilyMember
     extra = 0
     autocomplete_fields = ["person"]
@@ -382,13 +383,13 @@ class FamilyAdmin(SimpleHistoryAdmin):
             services.family_permissions_sync(person=person)
 
 
-class TeamPlayerInline(admin.TabularInline):
+class TeamPlayerInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
     model = TeamPlayer
     extra = 0
     autocomplete_fields = ["person"]
 
 
-class TeamStaffInline(admin.TabularInline):
+class TeamStaffInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
     model = TeamStaff
     extra = 0
     autocomplete_fields = ["person"]
@@ -422,7 +423,7 @@ class UserAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(SimpleHistoryAdmin):
+class TrainingRecordAdmin(KeyCheckedAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["person", "kind", "completed_on", "expires_on", "provider"]
     list_filter = ["kind", "expires_on"]
     search_fields = ["person__first_name", "person__last_name", "provider"]

@@ -12,7 +12,6 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -198,10 +197,10 @@ def two_factor_remove(request):
     if not _second_factor_fresh(request):
         messages.info(request, "To remove an authenticator app, first enter a code from one you use now.")
         return redirect(f"{reverse('people:verify')}?next={reverse('people:two-factor-setup')}")
-    device_pk = request.POST.get("device", "")
-    if not device_pk.isdigit():
-        raise Http404("No such authenticator app.")
-    device = get_object_or_404(TOTPDevice, user=user, confirmed=True, pk=int(device_pk))
+    # A posted id that is not a number names no device (a 404), never a server error.
+    posted = request.POST.get("device", "")
+    device_pk = int(posted) if posted.isascii() and posted.isdigit() else None
+    device = get_object_or_404(TOTPDevice, user=user, confirmed=True, pk=device_pk)
     others = [other for other in devices_for_user(user, confirmed=True) if other.persistent_id != device.persistent_id]
     if not others and second_factor_required(user):
         messages.error(request, "Your role needs an authenticator app. Add the new one first, then remove this one.")

@@ -99,6 +99,21 @@ def test_vol5_a_policy_is_published_with_a_review_date_after_today_and_within_th
     assert PolicyVersion.objects.count() == 1
 
 
+def test_vol5_a_policy_published_on_29_february_is_checked_against_three_years_not_a_server_error(
+    policy, committee_member
+):
+    """The three-year limit was the same day three years on, which does not exist after 29 February."""
+    leap_day = datetime(2028, 2, 29).date()
+    with pytest.raises(PolicyError, match="three years"):
+        services.policy_publish(
+            body="· Clause", review_by=datetime(2031, 3, 2).date(), by=committee_member.user, today=leap_day
+        )
+    version = services.policy_publish(
+        body="· Clause", review_by=datetime(2031, 2, 28).date(), by=committee_member.user, today=leap_day
+    )
+    assert version.published_on == leap_day
+
+
 def test_x1_each_figure_against_a_known_club(
     policy, volunteer, committee_member, welfare_officer, squad, child, guardian, wordings
 ):
