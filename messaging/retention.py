@@ -64,6 +64,7 @@ def messages_retention_purge(*, now):
     before = cutoff("messages", now=now)
     texts = RecordedText.objects.filter(sent_at__lt=before).delete()[0]
     # A reply that became a case stays as the case's evidence, for as long as the case is kept.
+    # Reply keeps no history of its own, so this bulk update bypasses none.
     replies = (
         Reply.objects.filter(received_at__lt=before, incident__isnull=True)
         .exclude(body=ANONYMISED)
