@@ -600,9 +600,10 @@ def _withdrawn_mid_send(delivery, findings):
         _block(delivery, findings)
 
 
-# A database restarting under the worker comes back within seconds: the outcome of a send that
-# happened is worth waiting for, since a delivery left 'sending' can only go to a person.
-FINISH_RETRY_PAUSES = (0.5, 1, 2, 4, 8)
+# A database restarting under the worker comes back within seconds, or a minute on a busy machine:
+# the outcome of a send that happened is worth waiting for, since a delivery left 'sending' can
+# only go to a person.
+FINISH_RETRY_PAUSES = (0.5, 1, 2, 4, 8, 15, 30)
 
 
 def _finish(delivery, status, event, detail, **fields):
