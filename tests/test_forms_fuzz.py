@@ -143,6 +143,17 @@ def snapshot(stored):
     return {row.pk: model_to_dict(row) for row in queryset}
 
 
+def screenshots():
+    """Uploads: a real image, an empty file, a PDF in name only, an image with bytes appended, under
+    names too long, in emoji, or with no name before the dot."""
+    png = png_bytes()
+    return st.builds(
+        lambda name, content: SimpleUploadedFile(name, content, content_type="image/png"),
+        st.sampled_from(["screenshot.png", "é" * 250 + ".png", "😀.png", ".png", "a" * 300]),
+        st.sampled_from([png, b"", b"%PDF-1.4 not really", png + b"<script>"]),
+    )
+
+
 FUZZ = hypothesis_settings(
     max_examples=25,
     deadline=None,
@@ -265,6 +276,7 @@ class FormFuzzTests(TestCase):
                 )
             ],
             redisplay=(200, 400, 429),
+            files=st.one_of(st.just({}), st.fixed_dictionaries({"evidence": screenshots()})),
         )
 
     def test_sec_sign_in_forms_survive_generated_input(self):
@@ -603,6 +615,13 @@ class FormFuzzTests(TestCase):
             stored=[Stored(AcceptableUseAgreement)],
             must_store=False,
         )
+        young = self.sides["a"]["young"]
+        self.fuzz(
+            role="young_member",
+            url=f"/consents/{young.pk}/acceptable-use/",
+            valid={"agree": st.just("on")},
+            stored=[Stored(AcceptableUseAgreement)],
+        )
 
     # The welfare officers' forms ---------------------------------------------------------------
 
@@ -691,16 +710,7 @@ class FormFuzzTests(TestCase):
         )
 
     def test_sec_evidence_form_survives_generated_input(self):
-        png = png_bytes()
-        uploads = st.fixed_dictionaries(
-            {
-                "file": st.builds(
-                    lambda name, content: SimpleUploadedFile(name, content, content_type="image/png"),
-                    st.sampled_from(["screenshot.png", "é" * 250 + ".png", "😀.png", ".png", "a" * 300]),
-                    st.sampled_from([png, b"", b"%PDF-1.4 not really", png + b"<script>"]),
-                )
-            }
-        )
+        uploads = st.fixed_dictionaries({"file": screenshots()})
         self.fuzz(
             role="welfare_officer",
             url=self.case_url("evidence/"),
