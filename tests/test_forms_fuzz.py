@@ -143,6 +143,17 @@ def snapshot(stored):
     return {row.pk: model_to_dict(row) for row in queryset}
 
 
+def screenshots():
+    """Uploads: a real image, an empty file, a PDF in name only, an image with bytes appended, under
+    names too long, in emoji, or with no name before the dot."""
+    png = png_bytes()
+    return st.builds(
+        lambda name, content: SimpleUploadedFile(name, content, content_type="image/png"),
+        st.sampled_from(["screenshot.png", "é" * 250 + ".png", "😀.png", ".png", "a" * 300]),
+        st.sampled_from([png, b"", b"%PDF-1.4 not really", png + b"<script>"]),
+    )
+
+
 FUZZ = hypothesis_settings(
     max_examples=25,
     deadline=None,
@@ -176,7 +187,19 @@ class FormFuzzTests(TestCase):
             client.cookies[django_settings.SESSION_COOKIE_NAME] = self.session_keys[role]
         return client
 
-    def fuzz(self, *, role, url, valid, stored, redisplay=(200, 400), files=None, headers=None, must_store=True):
+    def fuzz(
+        self,
+        *,
+        role,
+        url,
+        valid,
+        stored,
+        redisplay=(200, 400),
+        files=None,
+        headers=None,
+        must_store=True,
+        must_refuse=True,
+    ):
         """Posts generated data to `url` as `role` and holds each answer to the guarantee."""
         outcomes = set()
         strategy = post_data(valid)
@@ -192,14 +215,15 @@ class FormFuzzTests(TestCase):
                 transaction.set_rollback(True)
 
         check()
-        assert "refused" in outcomes
+        if must_refuse:
+            assert "refused" in outcomes, "every generated post was stored: the form refuses nothing"
         if must_store:
             assert "stored" in outcomes, "no generated post was stored: the fuzzing never reached the service"
 
     def post_one(self, role, url, data, uploads, stored, redisplay, headers):
         client = self.client_for(role)
         before = [snapshot(s) for s in stored]
-        target = url() if callable(url) else url
+        target = url(client) if callable(url) else url
         response = client.post(target, {**data, **uploads}, headers=headers or {})
         assert response.status_code < 500, (response.status_code, data)
         after = [snapshot(s) for s in stored]
@@ -252,16 +276,44 @@ class FormFuzzTests(TestCase):
                 )
             ],
             redisplay=(200, 400, 429),
+            files=st.one_of(st.just({}), st.fixed_dictionaries({"evidence": screenshots()})),
         )
 
     def test_sec_sign_in_forms_survive_generated_input(self):
         for url, valid in (
-            ("/sign-in/", {"username": text(254), "password": text(100)}),
+            (
+                "/sign-in/",
+                {"username": text(254), "password": text(100), "next": st.sampled_from(["/", "/committee/"])},
+            ),
             ("/sign-in/link/", {"email": st.sampled_from(["parent.a@example.org", "nobody@example.org"])}),
             ("/sign-in/password/", {"email": st.sampled_from(["coach.a@example.org", "nobody@example.org"])}),
         ):
             with self.subTest(url=url):
                 self.fuzz(role="anonymous", url=url, valid=valid, stored=[Stored(User)], must_store=False)
+
+    def test_sec_password_set_form_survives_generated_input(self):
+        from django.utils.encoding import force_bytes
+        from django.utils.http import urlsafe_base64_encode
+
+        from people.link_tokens import password_link_tokens
+
+        user = User.objects.get(email="coach.a@example.org")
+
+        def set_password_page(client):
+            # The emailed link puts its token in the session and moves to the form's own address.
+            uid = urlsafe_base64_encode(force_bytes(user.pk))
+            opened = client.get(f"/sign-in/password/{uid}/{password_link_tokens.make_token(user)}/")
+            assert opened.status_code == 302, opened.status_code
+            return opened.url
+
+        password = st.sampled_from(["a-long-and-unusual-passphrase-81", "😀字é-passphrase-of-some-length"]) | text(200)
+        self.fuzz(
+            role="anonymous",
+            url=set_password_page,
+            valid={"new_password1": password, "new_password2": password},
+            stored=[Stored(User, filter={"pk": user.pk})],
+            must_store=True,
+        )
 
     def test_sec_second_factor_forms_survive_generated_input(self):
         for url in ("/sign-in/verify/", "/sign-in/two-factor/"):
@@ -563,6 +615,13 @@ class FormFuzzTests(TestCase):
             stored=[Stored(AcceptableUseAgreement)],
             must_store=False,
         )
+        young = self.sides["a"]["young"]
+        self.fuzz(
+            role="young_member",
+            url=f"/consents/{young.pk}/acceptable-use/",
+            valid={"agree": st.just("on")},
+            stored=[Stored(AcceptableUseAgreement)],
+        )
 
     # The welfare officers' forms ---------------------------------------------------------------
 
@@ -651,16 +710,7 @@ class FormFuzzTests(TestCase):
         )
 
     def test_sec_evidence_form_survives_generated_input(self):
-        png = png_bytes()
-        uploads = st.fixed_dictionaries(
-            {
-                "file": st.builds(
-                    lambda name, content: SimpleUploadedFile(name, content, content_type="image/png"),
-                    st.sampled_from(["screenshot.png", "é" * 250 + ".png", "😀.png", ".png", "a" * 300]),
-                    st.sampled_from([png, b"", b"%PDF-1.4 not really", png + b"<script>"]),
-                )
-            }
-        )
+        uploads = st.fixed_dictionaries({"file": screenshots()})
         self.fuzz(
             role="welfare_officer",
             url=self.case_url("evidence/"),
@@ -847,6 +897,25 @@ class FormFuzzTests(TestCase):
         for role, url, valid in buttons:
             with self.subTest(url=url):
                 self.fuzz(role=role, url=url, valid=valid, stored=[], redisplay=(), must_store=False)
+
+    def test_sec_role_grant_decisions_survive_generated_input(self):
+        from people import services as people_services
+
+        person = Person.objects.get(email="coach.b@example.org")
+        role = people_services.role_grant(
+            person=person, kind=Role.Kind.COMMITTEE, starts_on=timezone.localdate(), granted_by=self.committee.user
+        )
+        assert role.status == Role.Status.PENDING
+        for tail in ("confirm", "refuse"):
+            with self.subTest(tail=tail):
+                self.fuzz(
+                    role="welfare_officer",
+                    url=f"/roles/grants/{role.pk}/{tail}/",
+                    valid={"next": st.just("/")},
+                    stored=[Stored(Role, filter={"pk": role.pk})],
+                    redisplay=(),
+                    must_refuse=False,
+                )
 
     def test_sec_authenticator_removal_survives_generated_input(self):
         committee = self.committee.user
