@@ -53,7 +53,8 @@ def refuse_replace(table, message):
     trigger, so a row that is already there may not be inserted again. PostgreSQL has no such
     statement; there the portal's database role cannot change these tables at all."""
     # Table names and messages come from migrations, never from input.
-    collides = f"SELECT 1 FROM {table} WHERE id = NEW.id"  # noqa: S608
+    # By rowid, the primary key whatever its column is called (a history table's `id` repeats).
+    collides = f"SELECT 1 FROM {table} WHERE rowid = NEW.rowid"  # noqa: S608
     forward = (
         f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
         f"WHEN EXISTS ({collides}) BEGIN SELECT RAISE(ABORT, '{message}'); END;"

@@ -40,6 +40,20 @@ def test_inc5_sqlite_refuses_insert_or_replace_over_an_append_only_row():
     assert database.execute("SELECT what FROM readlog ORDER BY id").fetchall() == [("case page",), ("evidence file",)]
 
 
+def test_inc5_a_history_table_takes_many_rows_of_one_record_but_none_replaced():
+    """A history table's own key is `history_id`; its `id` is the record's and repeats."""
+    database = sqlite3.connect(":memory:")
+    database.execute("CREATE TABLE history (history_id INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER, what TEXT)")
+    editor = Editor(database)
+    for operation in (refuse_changes("history", "no change"), refuse_replace("history", "no replace")):
+        operation.code(None, editor)
+    database.execute("INSERT INTO history (id, what) VALUES (1, 'reported')")
+    database.execute("INSERT INTO history (id, what) VALUES (1, 'seen')")
+    with pytest.raises(sqlite3.IntegrityError, match="no replace"):
+        database.execute("INSERT OR REPLACE INTO history (history_id, id, what) VALUES (1, 1, 'rewritten')")
+    assert database.execute("SELECT what FROM history ORDER BY history_id").fetchall() == [("reported",), ("seen",)]
+
+
 def test_inc5_every_append_only_table_keeps_its_guard_after_every_migration_on_sqlite(tmp_path):
     """SQLite rebuilds a table to add a constraint or a foreign key, and the rebuild drops its
     triggers: every append-only table must still be guarded once all migrations have run."""
