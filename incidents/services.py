@@ -303,20 +303,29 @@ def evidence_add(*, incident, by, uploaded_file, description=""):
     content_type = evidence_files.sniffed_type(content[:8192])
     if content_type not in evidence_files.EVIDENCE_TYPES:
         raise EvidenceRefused("Only screenshots and photos (PNG, JPEG, GIF, WebP, HEIC) or PDF documents can be added.")
+    name = uploaded_file.name or "evidence"
+    name_limit = Evidence._meta.get_field("original_name").max_length
+    if len(name) > name_limit:
+        raise EvidenceRefused(f"The file's name is longer than {name_limit} characters. Rename it and add it again.")
+    description = description.strip()
+    description_limit = Evidence._meta.get_field("description").max_length
+    if len(description) > description_limit:
+        raise EvidenceRefused(
+            f"Say what it shows in {description_limit} characters or fewer: this is {len(description)}."
+        )
     kept = evidence_files.kept_copy(content, content_type)
-    name = (uploaded_file.name or "evidence")[-200:]
     evidence = Evidence(
         incident=incident,
         original_name=name,
         content_type=kept.content_type,
         size=len(kept.content),
         sha256=hashlib.sha256(kept.content).hexdigest(),
-        description=description.strip()[:300],
+        description=description,
         uploaded_by=by,
     )
     evidence.file.save("evidence", ContentFile(kept.content), save=False)
     stored = evidence.file.name
-    label = description.strip() or evidence_files.EVIDENCE_TYPES[content_type]
+    label = description or evidence_files.EVIDENCE_TYPES[content_type]
     text = f"Evidence added: {label} ({name})."
     if kept.reencoded_from:
         kinds = [evidence_files.EVIDENCE_TYPES[kind].split()[0] for kind in (content_type, kept.content_type)]

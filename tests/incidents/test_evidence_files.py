@@ -180,3 +180,27 @@ def test_inc9_a_small_file_that_would_unpack_into_a_vast_picture_is_refused_befo
     Image.new("1", (12_000, 9_000)).save(out, format="PNG")  # a few kilobytes, 108 million pixels
     with pytest.raises(EvidenceRefused, match="too large a picture"):
         services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload("x.png", out.getvalue()))
+
+
+def test_inc9_a_name_or_description_too_long_to_keep_is_refused_in_words_never_cut(case, welfare_officer, settings):
+    """Nothing silently cut: the record keeps the name and the description whole, or says why not."""
+    long_name = "x" * 197 + ".png"
+    with pytest.raises(EvidenceRefused, match="name is longer than 200"):
+        services.evidence_add(
+            incident=case, by=welfare_officer.user, uploaded_file=SimpleUploadedFile(long_name, PNG, "image/png")
+        )
+    with pytest.raises(EvidenceRefused, match="300 characters or fewer: this is 301"):
+        services.evidence_add(
+            incident=case,
+            by=welfare_officer.user,
+            uploaded_file=SimpleUploadedFile("chat.png", PNG, "image/png"),
+            description="d" * 301,
+        )
+    assert not Evidence.objects.filter(incident=case).exists()
+    kept = services.evidence_add(
+        incident=case,
+        by=welfare_officer.user,
+        uploaded_file=SimpleUploadedFile("x" * 196 + ".png", PNG, "image/png"),
+        description="d" * 300,
+    )
+    assert len(kept.original_name) == 200 and len(kept.description) == 300
