@@ -90,7 +90,8 @@ def test_vol4_the_request_page_offers_only_the_phones_the_volunteer_holds_today(
     client = signed_in(volunteer, verified=False)
     page = client.get(reverse("consents:request-new")).content.decode()
     assert mine.number in page and theirs.number not in page
-    start = timezone.localtime() + timedelta(hours=1)
+    # Tomorrow at 10:00: a time every day has once, whatever the clocks do overnight.
+    start = (timezone.localtime() + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
     form = {
         "child": child.pk,
         "purpose": "kit",

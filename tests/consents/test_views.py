@@ -103,7 +103,8 @@ def test_con3_volunteer_asks_for_one_of_their_players_and_sees_the_request(
     client = signed_in(volunteer, verified=False)
     form_page = client.get(reverse("consents:request-new")).content.decode()
     assert child.full_name in form_page and other_family_child.full_name not in form_page
-    start = timezone.localtime() + timedelta(hours=1)
+    # Tomorrow at 10:00: a time every day has once, whatever the clocks do overnight.
+    start = (timezone.localtime() + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
     response = client.post(
         reverse("consents:request-new"),
         {
