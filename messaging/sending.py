@@ -25,6 +25,7 @@ from sefton_safety.mail import MailOutcomeUnknown, MailRejected, send_time_limit
 from . import alerts, rules, sms
 from .exceptions import MessagingError, TemporaryDeliveryFailure
 from .models import Delivery, DeliveryLogEntry, Message
+from .office_hours import in_office_hours, next_window_start, office_hours_finding
 from .services import content_check, office_hours
 
 CHANNEL_TO_CONSENT = {Message.Channel.EMAIL: "email", Message.Channel.SMS: "text"}
@@ -328,10 +329,10 @@ def _claim(delivery_id, at):
         _block(delivery, findings)
         return None
     hours = office_hours()
-    if _needs_office_hours(delivery) and not rules.in_office_hours(at, hours):
+    if _needs_office_hours(delivery) and not in_office_hours(at, hours):
         delivery.status = Delivery.Status.HELD
-        delivery.hold_until = rules.next_window_start(at, hours)
-        finding = rules.office_hours_finding(at, hours)
+        delivery.hold_until = next_window_start(at, hours)
+        finding = office_hours_finding(at, hours)
         delivery.findings = [{"rule": finding.rule, "code": finding.code, "message": finding.message}]
         delivery.save(update_fields=["status", "hold_until", "findings"])
         # The sweep releases it when the window opens: a task waiting all night in the broker would

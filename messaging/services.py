@@ -11,6 +11,7 @@ from people.models import FamilyMember, Person, Role, TeamStaff
 from . import rules
 from .exceptions import MessageRefused, MessagingError
 from .models import Message
+from .office_hours import OfficeHours
 
 # Content ----------------------------------------------------------------------------------------
 
@@ -36,7 +37,7 @@ def content_check(*, text, channel, audience):
 
 
 def office_hours():
-    return rules.OfficeHours.from_setting(settings.MESSAGING_OFFICE_HOURS)
+    return OfficeHours.from_setting(settings.MESSAGING_OFFICE_HOURS)
 
 
 # Drafting and approval --------------------------------------------------------------------------

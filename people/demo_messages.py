@@ -18,7 +18,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from consents.models import DirectContactRequest
-from messaging import rules as messaging_rules
+from messaging import office_hours as messaging_office_hours
 from messaging import sending
 from messaging import services as messaging_services
 from messaging.models import Delivery, DeliveryLogEntry, Fixture, Message, Reply
@@ -297,7 +297,7 @@ class DemoMessages:
         the text then, and holds it until the next window."""
         at = self.now.replace(second=0, microsecond=0)
         for _ in range(8 * 24 * 4):
-            if not messaging_rules.in_office_hours(at, hours):
+            if not messaging_office_hours.in_office_hours(at, hours):
                 return at
             at += timedelta(minutes=15)
         raise PeopleError("The office hours never close, so the demo has no text to hold.")

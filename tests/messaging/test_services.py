@@ -386,7 +386,7 @@ def test_msg2_a_copy_never_goes_alone_when_its_text_is_blocked_or_not_yet_sent(c
 
 def test_msg2_msg3_the_copy_of_a_held_text_is_held_until_the_text_goes(club, settings):
     """Today is closed and every other day open, whatever day the test runs."""
-    from messaging.rules import DAY_KEYS
+    from messaging.office_hours import DAY_KEYS
 
     now = timezone.now()
     today = DAY_KEYS[now.astimezone(LONDON).weekday()]
