@@ -12,6 +12,7 @@ from django.utils import timezone
 from consents.selectors import may_photograph
 from people import services as people_services
 from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, club_today
+from people.selectors import welfare_officers
 from sefton_safety.history import history_by
 
 from . import rules
@@ -255,7 +256,7 @@ def advice_ask(*, asked_by, question, account=None):
     request = AdviceRequest.objects.create(account=account, asked_by=asked_by, question=question.strip())
     from .tasks import send_advice_request
 
-    officers = Person.objects.holding(*WELFARE_ROLE_KINDS).exclude(pk=asked_by.pk)
+    officers = welfare_officers().exclude(pk=asked_by.pk)
     for officer_id in officers.values_list("pk", flat=True):
         transaction.on_commit(partial(send_advice_request.delay, request.pk, officer_id))
     return request

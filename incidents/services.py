@@ -13,7 +13,8 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from people import services as people_services
-from people.models import WELFARE_ROLE_KINDS, Person
+from people.models import Person
+from people.selectors import person_for_user, welfare_officers
 
 from . import evidence_files, rules
 from .access import VIEW_CASE, is_welfare_officer
@@ -26,11 +27,6 @@ UNCHANGED = object()
 # The chronology's words for a report stored without an alert of its own (the concern form's
 # per-address limit); the reporter's status page reads them too.
 ALERT_HELD_BACK = "Stored with no separate alert"
-
-
-def welfare_officers():
-    """The people holding a welfare role today, with their sign-in accounts."""
-    return Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user")
 
 
 def _entry(incident, kind, text, author, **fields):
@@ -157,7 +153,7 @@ def incident_from_reply(*, reply, by, category):
         IncidentSubject.objects.create(
             incident=incident, person=reply.from_person, part=IncidentSubject.Part.CHILD_AFFECTED, added_by=by
         )
-    officer = Person.objects.filter(user=by).first()
+    officer = person_for_user(by)
     if officer is not None:
         replies.reply_mark_seen(reply=reply, by=officer)
     _alert_on_commit(incident, except_user=by)

@@ -11,17 +11,14 @@ from django.utils import timezone
 
 from consents.selectors import may_contact_directly
 from people import services as people_services
-from people.models import WELFARE_ROLE_KINDS, FamilyMember, Person, Role
+from people.models import FamilyMember, Person, Role
+from people.selectors import welfare_officers
 
 from . import services
 from .models import Delivery, Fixture, FixtureNotice, Message, Reply
 
 NOTICE_AHEAD = timedelta(hours=48)
 ONE_ANSWER_A_DAY = timedelta(days=1)
-
-
-def _welfare_officers():
-    return Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user")
 
 
 def policy_answer(channel=Message.Channel.SMS):
@@ -142,7 +139,7 @@ def reply_alert_send(*, reply):
         recipients = [author] if author.email_address else []
         path = reverse("messaging:message-detail", args=[reply.message_id])
     else:
-        recipients = list(_welfare_officers())
+        recipients = list(welfare_officers())
         path = reverse("messaging:reply-list")
     young = reply.from_person is not None and reply.answer_id is not None
     for person in recipients:

@@ -21,6 +21,7 @@ from people.models import (
     club_today,
 )
 from people.roles import current_role_kinds
+from people.selectors import person_for_user
 
 
 def _welfare_officers():
@@ -37,7 +38,7 @@ def home(request):
         return render(request, "portal/home_public.html", context)
     kinds = current_role_kinds(request.user)
     user = request.user
-    context["person"] = Person.objects.filter(user=user).first()
+    context["person"] = person_for_user(user)
     if Role.Kind.GUARDIAN in kinds:
         children = (
             FamilyMember.objects.filter(kind=FamilyMember.Kind.CHILD)
