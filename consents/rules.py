@@ -9,7 +9,8 @@ covers the purpose and the moment.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from people.rules import Finding, is_child
+from people.rules import is_child
+from sefton_safety.findings import Finding
 
 PHOTO_TOPICS = {
     "photo_website": "Photos and videos on the club website",

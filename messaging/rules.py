@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import emoji
 import phonenumbers
 
-from people.rules import Finding
+from sefton_safety.findings import Finding
 
 CHANNELS = ("email", "sms")
 AUDIENCES = ("child", "guardian", "team", "adult")

@@ -3,19 +3,11 @@
 No ORM and no settings here: every function takes plain values and is tested without a database.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
+from sefton_safety.findings import Finding
+
 ADULT_AGE = 18
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One reason a thing is refused: the requirement it breaks and, in words, why."""
-
-    rule: str
-    code: str
-    message: str
 
 
 def birthday_in_year(date_of_birth: date, year: int) -> date:
