@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consents.selectors import may_photograph
-from people import services as people_services
 from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, club_today
 from sefton_safety.history import history_by
+from sefton_safety.mail import email_send
 
 from . import rules
 from .exceptions import AccountError
@@ -173,7 +173,7 @@ def below_three_alert_send(*, account_ids, why, member):
     below = [a for a in accounts_with_status(ClubAccount.objects.filter(pk__in=account_ids)) if not a.compliant]
     if not address or not below:
         return 0
-    people_services.email_send(
+    email_send(
         template="accounts_below_three",
         to=address,
         subject=f"{settings.CLUB_NAME}: a club account has fewer than three custodians",
@@ -272,7 +272,7 @@ def advice_request_send(*, request, officer):
     address = officer.email_address
     if not address:
         return 0
-    people_services.email_send(
+    email_send(
         template="advice_request",
         to=address,
         subject=f"{settings.CLUB_NAME}: {request.asked_by.first_name} asks for safeguarding advice",
@@ -304,7 +304,7 @@ def advice_answered_send(*, request):
     address = request.asked_by.email_address
     if not address or request.answered_at is None:
         return 0
-    people_services.email_send(
+    email_send(
         template="advice_answered",
         to=address,
         subject=f"{settings.CLUB_NAME}: the welfare officer has answered your question",

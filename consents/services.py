@@ -13,6 +13,7 @@ from people import services as people_services
 from people.exceptions import PeopleError
 from people.models import FamilyMember, Person, Role, TeamStaff, adult_cutoff_date, club_today
 from sefton_safety.history import history_by
+from sefton_safety.mail import email_send
 
 from . import rules, selectors
 from .exceptions import ConsentError, LinkInvalid, NotAllowedToAnswer
@@ -159,7 +160,7 @@ def consent_round_email_send(*, consent_round, guardian):
     children = [c for c in guardians_children(guardian) if c.is_child()]
     if consent_round.team_id:
         children = [c for c in children if c.team_places.filter(team_id=consent_round.team_id).exists()]
-    people_services.email_send(
+    email_send(
         template="consent_round",
         to=guardian.user.email,
         subject=f"{settings.CLUB_NAME}: your consents for the {consent_round.season} season",
@@ -259,7 +260,7 @@ def decision_link_open(token):
 
 
 def direct_contact_request_email_send(*, request, guardian):
-    people_services.email_send(
+    email_send(
         template="direct_contact_request",
         to=guardian.user.email if guardian.user_id else guardian.email,
         subject=f"{settings.CLUB_NAME}: may {request.requested_by.first_name} contact {request.child.first_name}?",
@@ -291,7 +292,7 @@ def direct_contact_outcome_email_send(*, request):
     volunteer = request.requested_by
     if volunteer.user_id is None:
         return
-    people_services.email_send(
+    email_send(
         template="direct_contact_outcome",
         to=volunteer.user.email,
         subject=(
@@ -385,7 +386,7 @@ def lapse_reminders_send(*, today=None):
 
 
 def lapse_reminder_email_send(*, guardian, season):
-    people_services.email_send(
+    email_send(
         template="consent_lapse_reminder",
         to=guardian.user.email,
         subject=f"{settings.CLUB_NAME}: please renew your consents before 31 March",

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, Person
+from sefton_safety.mail import email_send
 
 from . import evidence_files, rules
 from .access import VIEW_CASE, is_welfare_officer
@@ -446,7 +446,7 @@ def incident_alert_send(*, incident, officer):
     url = _case_url(incident)
     address = officer.email_address
     if address:
-        people_services.email_send(
+        email_send(
             template="incident_alert",
             to=address,
             subject=f"{settings.CLUB_NAME}: {'URGENT: ' if incident.immediate_risk else ''}a new concern to read",
@@ -461,7 +461,7 @@ def incident_alert_send(*, incident, officer):
 
 
 def access_granted_send(*, incident, user):
-    people_services.email_send(
+    email_send(
         template="incident_access",
         to=user.email,
         subject=f"{settings.CLUB_NAME}: the welfare officer has shared a case with you",

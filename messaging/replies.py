@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consents.selectors import may_contact_directly
-from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, FamilyMember, Person, Role
+from sefton_safety.mail import email_send
 
 from . import services
 from .models import Delivery, Fixture, FixtureNotice, Message, Reply
@@ -148,7 +148,7 @@ def reply_alert_send(*, reply):
     for person in recipients:
         address = person.email_address
         if address:
-            people_services.email_send(
+            email_send(
                 template="reply_alert",
                 to=address,
                 subject=f"{settings.CLUB_NAME}: a reply needs your eyes",
@@ -266,7 +266,7 @@ def fixture_notice_email_send(*, notice):
         team_places__team=fixture.team,
     ).distinct()
     names = [child.first_name for child in children if child.is_child()]
-    people_services.email_send(
+    email_send(
         template="fixture_notice",
         to=address,
         subject=f"{settings.CLUB_NAME}: {fixture.team.name} {fixture.title}, contact during the match",

@@ -1,16 +1,12 @@
 """Every write to the register: roles, families, sign-in accounts and sign-in links."""
 
-import contextlib
 from datetime import timedelta
 
 import sesame.utils
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,6 +14,7 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from sesame.backends import ModelBackend as SesameBackend
 
 from sefton_safety.history import history_by
+from sefton_safety.mail import email_send
 
 from . import rules
 from .exceptions import ContactDetailsRefused, FamilyError, RoleError, SignInLinkInvalid, SignInLinkNotForStaff
@@ -633,15 +630,6 @@ def second_factor_notice_send(*, user, change, device_name, at):
         subject=f"An authenticator app was {change} on your {settings.CLUB_NAME} account",
         context={"user": user, "change": change, "device_name": device_name, "at": at},
     )
-
-
-def email_send(*, template, to, subject, context):
-    """Sends templates/emails/<template>.txt, with its .html twin when there is one, to one address."""
-    context = {"club_name": settings.CLUB_NAME, "site_url": settings.SITE_URL, **context}
-    message = EmailMultiAlternatives(subject=subject, body=render_to_string(f"emails/{template}.txt", context), to=[to])
-    with contextlib.suppress(TemplateDoesNotExist):
-        message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
-    message.send()
 
 
 def sign_in_link_send(*, user):
