@@ -9,7 +9,7 @@ routed and decided by the worker's own services (message_route() and delivery_se
 explicit instant outside office hours, so the worker's logic holds it and its copy, and nothing is
 sent. The other rows are the ones the worker would have written: the same idempotency keys, the
 same log events and, for the blocked delivery, the findings of the worker's own rule function
-(messaging.services.send_time_findings), so each verdict reads exactly as a real one. Log entries
+(messaging.sending.send_time_findings), so each verdict reads exactly as a real one. Log entries
 and consents are only ever added: the database refuses changes to either.
 """
 
@@ -18,7 +18,8 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from consents.models import DirectContactRequest
-from messaging import rules as messaging_rules
+from messaging import office_hours as messaging_office_hours
+from messaging import sending
 from messaging import services as messaging_services
 from messaging.models import Delivery, DeliveryLogEntry, Fixture, Message, Reply
 from people import services as people_services
@@ -170,7 +171,7 @@ class DemoMessages:
             to_person=to_person,
             role=role,
             address=address,
-            # The key messaging.services gives it, so a worker run over the demo finds the same row.
+            # The key messaging.sending gives it, so a worker run over the demo finds the same row.
             idempotency_key=f"m{message.pk}-i{intended.pk}-p{to_person.pk}-{role}-{channel}",
         )
         self.log(delivery, "planned", f"{delivery.get_role_display()} to {to_person.full_name}")
@@ -251,7 +252,7 @@ class DemoMessages:
         )
         delivery = self.delivery(message, player, player)
         self.consents.record(player, {"contact_email": False}, guardian, in_round=False)
-        findings = messaging_services.send_time_findings(delivery, self.now)
+        findings = sending.send_time_findings(delivery, self.now)
         if [(f.rule, f.code) for f in findings] != [("CON-2", "consent_withdrawn")]:
             raise DemoError(f"The demo's blocked email should fail on the withdrawn consent alone: {findings}")
         delivery.status = Delivery.Status.BLOCKED
@@ -282,8 +283,8 @@ class DemoMessages:
         )
         hours = messaging_services.office_hours()
         decided_at = self.closed_moment(hours)
-        for delivery_id in messaging_services.message_route(message=message, at=decided_at):
-            messaging_services.delivery_send(delivery_id=delivery_id, at=decided_at)
+        for delivery_id in sending.message_route(message=message, at=decided_at):
+            sending.delivery_send(delivery_id=delivery_id, at=decided_at)
         deliveries = list(message.deliveries.order_by("pk"))
         if not deliveries or any(d.status != Delivery.Status.HELD for d in deliveries):
             found = [(d.to_person.full_name, d.role, d.status, d.findings) for d in deliveries]
@@ -296,7 +297,7 @@ class DemoMessages:
         the text then, and holds it until the next window."""
         at = self.now.replace(second=0, microsecond=0)
         for _ in range(8 * 24 * 4):
-            if not messaging_rules.in_office_hours(at, hours):
+            if not messaging_office_hours.in_office_hours(at, hours):
                 return at
             at += timedelta(minutes=15)
         raise DemoError("The office hours never close, so the demo has no text to hold.")

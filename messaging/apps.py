@@ -14,7 +14,7 @@ def check_office_hours(app_configs=None, **kwargs):
     """A mistyped office-hours setting stops the portal at start-up, not the first night a message waits."""
     from django.conf import settings
 
-    from .rules import OfficeHours
+    from .office_hours import OfficeHours
 
     try:
         OfficeHours.from_setting(settings.MESSAGING_OFFICE_HOURS)

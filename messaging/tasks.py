@@ -5,7 +5,7 @@ from django.db import DatabaseError
 
 from sefton_safety.mail import MAX_RETRIES, RETRYABLE, SEND_TASK_RETRY, retry_countdown, send_time_limit
 
-from . import alerts, services
+from . import alerts, sending
 from .models import Message
 
 
@@ -25,8 +25,8 @@ def send_message(message_id):
     message = Message.objects.filter(pk=message_id, status=Message.Status.APPROVED).first()
     if message is None:
         return 0
-    due = services.message_route(message=message)
-    services.deliveries_queue(due)
+    due = sending.message_route(message=message)
+    sending.deliveries_queue(due)
     return len(due)
 
 
@@ -37,7 +37,7 @@ def send_delivery(self, delivery_id):
     """The shared retry policy, by hand: the service must know which attempt is the last, to put the
     delivery in front of a person rather than back in the queue."""
     try:
-        services.delivery_send(delivery_id=delivery_id, final_attempt=self.request.retries >= MAX_RETRIES)
+        sending.delivery_send(delivery_id=delivery_id, final_attempt=self.request.retries >= MAX_RETRIES)
     except RETRYABLE as error:
         if self.request.retries >= MAX_RETRIES:
             return
@@ -47,7 +47,7 @@ def send_delivery(self, delivery_id):
 @shared_task
 def sweep_deliveries():
     """Every few minutes, from the scheduler: nothing waits forever and nothing is lost."""
-    return services.deliveries_sweep()
+    return sending.deliveries_sweep()
 
 
 @shared_task(**SEND_TASK_RETRY)

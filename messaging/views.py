@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from people.models import Person, Role, Team
 from people.roles import holds_role, is_staff_member
 
-from . import access, alerts, replies, services
+from . import access, alerts, replies, sending, services
 from .exceptions import MessageRefused, MessagingError
 from .forms import TEMPLATES, InboundReplyForm, MessageComposeForm, MessageReviseForm, ReturnForm
 from .models import Delivery, DeliveryLogEntry, Message, Reply
@@ -239,7 +239,7 @@ def delivery_retry(request, pk):
         flash.error(request, "Tick that you have checked with the family first, so that nobody gets it twice.")
         return back
     try:
-        services.delivery_retry(delivery=delivery, by=person)
+        sending.delivery_retry(delivery=delivery, by=person)
     except MessagingError as error:
         flash.error(request, str(error))
     else:
