@@ -15,7 +15,7 @@ from people.models import FamilyMember, Person, Role, TeamStaff, adult_cutoff_da
 from sefton_safety.history import history_by
 from sefton_safety.mail import email_send
 
-from . import rules, selectors
+from . import rules, selectors, tasks
 from .exceptions import ConsentError, LinkInvalid, NotAllowedToAnswer
 from .models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest, LapseReminder, Wording
 from .selectors import contact_consent_given, guardians_children, is_guardian_with_responsibility
@@ -121,8 +121,6 @@ def round_children(*, team=None):
 def consent_round_start(*, season, started_by, team=None):
     """CON-6: emails every guardian with parental responsibility a link to answer for each of their
     children. Guardians without an email address are counted, for a paper form."""
-    from .tasks import send_consent_round_email
-
     if Wording.current(Wording.Kind.CONSENT_FORM) is None:
         raise ConsentError("Publish the consent form's wording before starting a round.")
     if season < rules.season_for(club_today()):
@@ -144,7 +142,7 @@ def consent_round_start(*, season, started_by, team=None):
     consent_round.guardians_without_email = without_email
     consent_round.save(update_fields=["guardians_emailed", "guardians_without_email"])
     round_id = consent_round.pk
-    transaction.on_commit(lambda: [send_consent_round_email.delay(round_id, pk) for pk in emailed])
+    transaction.on_commit(lambda: [tasks.send_consent_round_email.delay(round_id, pk) for pk in emailed])
     return consent_round
 
 
@@ -194,8 +192,6 @@ def direct_contact_request_create(
 ):
     """CON-3: asks the child's guardians for permission for one purpose, channel and window; a
     call or a text names the club phone the volunteer holds for it (VOL-4)."""
-    from .tasks import send_direct_contact_request
-
     if not child.is_child():
         raise ConsentError(f"{child} is 18 or over: contact them directly, no guardian's permission is needed.")
     if not _may_request_for(requested_by, child):
@@ -232,7 +228,7 @@ def direct_contact_request_create(
         raise ConsentError(f"{child.first_name} has no guardian the club can email: ask the welfare officer.")
     request.save()
     request_id, guardian_ids = request.pk, [g.pk for g in guardians]
-    transaction.on_commit(lambda: [send_direct_contact_request.delay(request_id, pk) for pk in guardian_ids])
+    transaction.on_commit(lambda: [tasks.send_direct_contact_request.delay(request_id, pk) for pk in guardian_ids])
     return request
 
 
@@ -271,8 +267,6 @@ def direct_contact_request_email_send(*, request, guardian):
 @transaction.atomic
 def direct_contact_request_decide(*, request, guardian, approve, note=""):
     """A guardian with parental responsibility approves or declines, once; the volunteer is told."""
-    from .tasks import send_direct_contact_outcome
-
     request = DirectContactRequest.objects.select_for_update().get(pk=request.pk)
     answering_check(person=request.child, answered_by=guardian)
     if request.status != DirectContactRequest.Status.PENDING:
@@ -284,7 +278,7 @@ def direct_contact_request_decide(*, request, guardian, approve, note=""):
     request.decision_note = note
     history_by(request, guardian.user)
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    transaction.on_commit(lambda: send_direct_contact_outcome.delay(request.pk))
+    transaction.on_commit(lambda: tasks.send_direct_contact_outcome.delay(request.pk))
     return request
 
 
@@ -364,8 +358,6 @@ def policy_wording_publish(*, version, title, body, by=None):
 def lapse_reminders_send(*, today=None):
     """CON-6: once per season, guardians whose children's answers lapse within 30 days are asked to
     renew. Returns how many reminders were queued; running it again the same day queues none."""
-    from .tasks import send_lapse_reminder
-
     today = today or club_today()
     season = rules.season_lapsing_next(today)
     lapses_on = rules.season_lapses_on(season)
@@ -380,7 +372,9 @@ def lapse_reminders_send(*, today=None):
             _, created = LapseReminder.objects.get_or_create(guardian=guardian, season=season)
             if created:
                 guardian_id = guardian.pk
-                transaction.on_commit(lambda guardian_id=guardian_id: send_lapse_reminder.delay(guardian_id, season))
+                transaction.on_commit(
+                    lambda guardian_id=guardian_id: tasks.send_lapse_reminder.delay(guardian_id, season)
+                )
                 queued += 1
     return queued
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from guardian.shortcuts import get_users_with_perms
 
 from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, Person, Role
@@ -81,8 +82,6 @@ def _case_context(request, incident):
 
 
 def access_grantees(incident):
-    from guardian.shortcuts import get_users_with_perms
-
     return list(
         get_users_with_perms(incident, only_with_perms_in=["view_incident"], with_superusers=False).select_related(
             "person"

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.core import checks
+
+from .office_hours import OfficeHours
 
 
 class MessagingConfig(AppConfig):
@@ -12,10 +15,6 @@ class MessagingConfig(AppConfig):
 
 def check_office_hours(app_configs=None, **kwargs):
     """A mistyped office-hours setting stops the portal at start-up, not the first night a message waits."""
-    from django.conf import settings
-
-    from .office_hours import OfficeHours
-
     try:
         OfficeHours.from_setting(settings.MESSAGING_OFFICE_HOURS)
     except ValueError as error:
@@ -38,8 +37,6 @@ ROUTING_CHOICES = {
 def check_routing_choices(app_configs=None, **kwargs):
     """Whom text copies and adults' replies go to (MSG-2, MSG-8): a mistyped choice stops the portal
     at start-up rather than sending a child's copy or a parent's words to the wrong person."""
-    from django.conf import settings
-
     errors = []
     for setting, (variable, choices) in ROUTING_CHOICES.items():
         value = getattr(settings, setting)

@@ -4,7 +4,7 @@ keeps the same rules (PPL-1 to PPL-4) and the same object grants as the rest of 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -352,8 +352,6 @@ class FamilyAdmin(SimpleHistoryAdmin):
     inlines = [FamilyMemberInline]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return (
             super()
             .get_queryset(request)
