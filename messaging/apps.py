@@ -9,6 +9,12 @@ class MessagingConfig(AppConfig):
     name = "messaging"
 
     def ready(self):
+        # The permissions name the register's roles, whose models exist only once the registry is ready.
+        from people.roles import role_permissions_declare
+
+        from .permissions import ROLE_PERMISSIONS
+
+        role_permissions_declare(ROLE_PERMISSIONS)
         checks.register(check_office_hours, checks.Tags.compatibility)
         checks.register(check_routing_choices, checks.Tags.compatibility)
 
