@@ -105,13 +105,13 @@ def case_detail(request, reference):
     incident = access.incident_get_for_user(
         request.user, reference, "case page, person search" if searching else "case page", manage=searching
     )
-    return render(request, "incidents/incident_detail.html", _case_context(request, incident))
+    return render(request, "incidents/case_detail.html", _case_context(request, incident))
 
 
 def _render_case_with_error(request, incident, **forms):
     context = _case_context(request, incident)
     context.update(forms)
-    return render(request, "incidents/incident_detail.html", context, status=400)
+    return render(request, "incidents/case_detail.html", context, status=400)
 
 
 @login_required
@@ -254,7 +254,7 @@ def subject_link(request, reference):
             # INC-2: the concern's date and this person's date of birth disagree; ask first.
             context = _case_context(request, incident)
             context["link_question"] = {"person": person, "part": part, "message": finding.message}
-            return render(request, "incidents/incident_detail.html", context)
+            return render(request, "incidents/case_detail.html", context)
         services.subject_link(incident=incident, by=request.user, person=person, part=part)
         return redirect(f"{incident_url(reference)}#people")
     return _render_case_with_error(request, incident, subject_form=form)
