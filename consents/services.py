@@ -205,7 +205,7 @@ def direct_contact_request_create(
     if channel not in rules.CLUB_PHONE_CHANNELS:
         club_phone = None
     first_day = timezone.localdate(max(starts_at, timezone.now()))
-    request = DirectContactRequest(
+    contact_request = DirectContactRequest(
         child=child,
         requested_by=requested_by,
         purpose=purpose,
@@ -219,25 +219,27 @@ def direct_contact_request_create(
         channel=channel,
         phone_named=club_phone is not None,
         in_service=club_phone is not None and club_phone.in_service,
-        held_on_first_day=club_phone is not None and request.club_phone_held_on(first_day),
+        held_on_first_day=club_phone is not None and contact_request.club_phone_held_on(first_day),
     )
     if finding:
         raise ConsentError(f"{finding.message} ({finding.rule})")
     guardians = [g for g in _guardians_for_children([child]) if g.user_id or g.email]
     if not guardians:
         raise ConsentError(f"{child.first_name} has no guardian the club can email: ask the welfare officer.")
-    request.save()
-    request_id, guardian_ids = request.pk, [g.pk for g in guardians]
+    contact_request.save()
+    request_id, guardian_ids = contact_request.pk, [g.pk for g in guardians]
     transaction.on_commit(lambda: [tasks.send_direct_contact_request.delay(request_id, pk) for pk in guardian_ids])
-    return request
+    return contact_request
 
 
-def decision_token(request, guardian):
-    return signing.dumps({"request": request.pk, "guardian": guardian.pk}, salt=DECISION_LINK_SALT, compress=True)
+def decision_token(contact_request, guardian):
+    return signing.dumps(
+        {"request": contact_request.pk, "guardian": guardian.pk}, salt=DECISION_LINK_SALT, compress=True
+    )
 
 
-def decision_link_url(request, guardian):
-    return f"{settings.SITE_URL}{reverse('consents:decide', args=[decision_token(request, guardian)])}"
+def decision_link_url(contact_request, guardian):
+    return f"{settings.SITE_URL}{reverse('consents:decide', args=[decision_token(contact_request, guardian)])}"
 
 
 def decision_link_open(token):
@@ -248,64 +250,75 @@ def decision_link_open(token):
         raise LinkInvalid("This link has expired. The volunteer can send a new request.") from None
     except signing.BadSignature:
         raise LinkInvalid("This link is not valid. Open it from the email exactly as it was sent.") from None
-    request = DirectContactRequest.objects.filter(pk=data["request"]).select_related("child", "requested_by").first()
+    contact_request = (
+        DirectContactRequest.objects.filter(pk=data["request"]).select_related("child", "requested_by").first()
+    )
     guardian = Person.objects.filter(pk=data["guardian"]).first()
-    if request is None or guardian is None:
+    if contact_request is None or guardian is None:
         raise LinkInvalid("This request no longer exists.")
-    return request, guardian
+    return contact_request, guardian
 
 
-def direct_contact_request_email_send(*, request, guardian):
+def direct_contact_request_email_send(*, contact_request, guardian):
     email_send(
         template="direct_contact_request",
         to=guardian.user.email if guardian.user_id else guardian.email,
-        subject=f"{settings.CLUB_NAME}: may {request.requested_by.first_name} contact {request.child.first_name}?",
-        context={"request": request, "guardian": guardian, "url": decision_link_url(request, guardian)},
+        subject=(
+            f"{settings.CLUB_NAME}: may {contact_request.requested_by.first_name} "
+            f"contact {contact_request.child.first_name}?"
+        ),
+        context={
+            "contact_request": contact_request,
+            "guardian": guardian,
+            "url": decision_link_url(contact_request, guardian),
+        },
     )
 
 
 @transaction.atomic
-def direct_contact_request_decide(*, request, guardian, approve, note=""):
+def direct_contact_request_decide(*, contact_request, guardian, approve, note=""):
     """A guardian with parental responsibility approves or declines, once; the volunteer is told."""
-    request = DirectContactRequest.objects.select_for_update().get(pk=request.pk)
-    answering_check(person=request.child, answered_by=guardian)
-    if request.status != DirectContactRequest.Status.PENDING:
-        who = f" by {request.decided_by.first_name}" if request.decided_by_id else ""
-        raise ConsentError(f"This request was already answered{who}: {request.get_status_display().lower()}.")
-    request.transition_to(DirectContactRequest.Status.APPROVED if approve else DirectContactRequest.Status.DECLINED)
-    request.decided_by = guardian
-    request.decided_at = timezone.now()
-    request.decision_note = note
-    history_by(request, guardian.user)
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    transaction.on_commit(lambda: tasks.send_direct_contact_outcome.delay(request.pk))
-    return request
+    contact_request = DirectContactRequest.objects.select_for_update().get(pk=contact_request.pk)
+    answering_check(person=contact_request.child, answered_by=guardian)
+    if contact_request.status != DirectContactRequest.Status.PENDING:
+        who = f" by {contact_request.decided_by.first_name}" if contact_request.decided_by_id else ""
+        raise ConsentError(f"This request was already answered{who}: {contact_request.get_status_display().lower()}.")
+    contact_request.transition_to(
+        DirectContactRequest.Status.APPROVED if approve else DirectContactRequest.Status.DECLINED
+    )
+    contact_request.decided_by = guardian
+    contact_request.decided_at = timezone.now()
+    contact_request.decision_note = note
+    history_by(contact_request, guardian.user)
+    contact_request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    transaction.on_commit(lambda: tasks.send_direct_contact_outcome.delay(contact_request.pk))
+    return contact_request
 
 
-def direct_contact_outcome_email_send(*, request):
-    volunteer = request.requested_by
+def direct_contact_outcome_email_send(*, contact_request):
+    volunteer = contact_request.requested_by
     if volunteer.user_id is None:
         return
     email_send(
         template="direct_contact_outcome",
         to=volunteer.user.email,
         subject=(
-            f"{settings.CLUB_NAME}: your request to contact {request.child.first_name} "
-            f"was {request.get_status_display().lower()}"
+            f"{settings.CLUB_NAME}: your request to contact {contact_request.child.first_name} "
+            f"was {contact_request.get_status_display().lower()}"
         ),
-        context={"request": request, "url": f"{settings.SITE_URL}{reverse('consents:request-list')}"},
+        context={"contact_request": contact_request, "url": f"{settings.SITE_URL}{reverse('consents:request-list')}"},
     )
 
 
 @transaction.atomic
-def direct_contact_request_cancel(*, request, by):
-    request = DirectContactRequest.objects.select_for_update().get(pk=request.pk)
-    if request.requested_by_id != by.pk:
+def direct_contact_request_cancel(*, contact_request, by):
+    contact_request = DirectContactRequest.objects.select_for_update().get(pk=contact_request.pk)
+    if contact_request.requested_by_id != by.pk:
         raise ConsentError("Only the volunteer who asked can cancel this request.")
-    request.transition_to(DirectContactRequest.Status.CANCELLED)
-    history_by(request, by.user)
-    request.save(update_fields=["status"])
-    return request
+    contact_request.transition_to(DirectContactRequest.Status.CANCELLED)
+    history_by(contact_request, by.user)
+    contact_request.save(update_fields=["status"])
+    return contact_request
 
 
 # Acceptable use ---------------------------------------------------------------------------------
