@@ -34,11 +34,6 @@ def is_child(date_of_birth: date | None, day: date) -> bool:
     return age_on(date_of_birth, day) < ADULT_AGE
 
 
-def adulthood_date(date_of_birth: date) -> date:
-    """The 18th birthday: the first day the child rules no longer apply."""
-    return birthday_in_year(date_of_birth, date_of_birth.year + ADULT_AGE)
-
-
 def latest_birth_date_of_adult(day: date) -> date:
     """The latest date of birth of someone who is 18 or over on `day`: anyone born after it is a
     child. Lets the database filter with the same answer as is_child()."""
