@@ -373,10 +373,15 @@ class FamilyAdmin(SimpleHistoryAdmin):
         return False
 
     def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        # Object grants follow membership: added guardians read the family, removed ones stop.
+        # Object grants follow membership: a removed guardian stops reading the family at once (the
+        # service removes and re-syncs), and added ones read it.
         touched = {f.instance.person for f in formset.forms if getattr(f.instance, "person_id", None)}
-        touched |= {obj.person for obj in formset.deleted_objects}
+        instances = formset.save(commit=False)
+        for member in formset.deleted_objects:
+            services.family_member_remove(member=member)
+        for instance in instances:
+            instance.save()
+        formset.save_m2m()
         for person in touched:
             services.family_permissions_sync(person=person)
 
