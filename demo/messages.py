@@ -23,10 +23,10 @@ from messaging import sending
 from messaging import services as messaging_services
 from messaging.models import Delivery, DeliveryLogEntry, Fixture, Message, Reply
 from people import services as people_services
-from people.exceptions import PeopleError
 from people.models import Person, TeamStaff
 
 from .club import DESIGNATED_EMAIL, WELFARE_EMAIL
+from .exceptions import DemoError
 
 TEAM = "Under 11s Blue"
 SIGNATURE = "Kind regards,\nDan Kavanagh\nUnder 11s Blue coach"
@@ -136,7 +136,7 @@ class DemoMessages:
                 continue
             if any(guardian.user_id for guardian in self.consents.guardians[player.pk]):
                 return player
-        raise PeopleError(f"The demo needs an answered player in {TEAM} with a guardian who signs in.")
+        raise DemoError(f"The demo needs an answered player in {TEAM} with a guardian who signs in.")
 
     # Rows as the worker writes them --------------------------------------------------------------
 
@@ -255,7 +255,7 @@ class DemoMessages:
         self.consents.record(player, {"contact_email": False}, guardian, in_round=False)
         findings = sending.send_time_findings(delivery, self.now)
         if [(f.rule, f.code) for f in findings] != [("CON-2", "consent_withdrawn")]:
-            raise PeopleError(f"The demo's blocked email should fail on the withdrawn consent alone: {findings}")
+            raise DemoError(f"The demo's blocked email should fail on the withdrawn consent alone: {findings}")
         delivery.transition_to(Delivery.Status.BLOCKED)
         delivery.findings = self.stored(findings)
         delivery.save(update_fields=["status", "findings"])
@@ -289,7 +289,7 @@ class DemoMessages:
         deliveries = list(message.deliveries.order_by("pk"))
         if not deliveries or any(d.status != Delivery.Status.HELD for d in deliveries):
             found = [(d.to_person.full_name, d.role, d.status, d.findings) for d in deliveries]
-            raise PeopleError(f"The demo's text should be held with its copy until the window opens: {found}")
+            raise DemoError(f"The demo's text should be held with its copy until the window opens: {found}")
         primary = next(d for d in deliveries if d.role == Delivery.Role.PRIMARY and d.to_person_id == player.pk)
         self.held_until = primary.hold_until
 
@@ -301,7 +301,7 @@ class DemoMessages:
             if not messaging_office_hours.in_office_hours(at, hours):
                 return at
             at += timedelta(minutes=15)
-        raise PeopleError("The office hours never close, so the demo has no text to hold.")
+        raise DemoError("The office hours never close, so the demo has no text to hold.")
 
     def returned_message(self):
         """MSG-1: the designated person sent a text to the team back with a reason."""

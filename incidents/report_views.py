@@ -15,7 +15,7 @@ from django_ratelimit.core import is_ratelimited
 
 from people.models import Role
 from people.roles import holds_role
-from people.selectors import person_for_user
+from people.selectors import person_for_user, welfare_officer_recipients
 
 from . import access, selectors, services
 from .exceptions import IncidentError
@@ -32,7 +32,7 @@ def _over_limit(request, group, rate):
 
 
 def _welfare_contacts():
-    return services.welfare_officers().prefetch_related(
+    return welfare_officer_recipients().prefetch_related(
         Prefetch("roles", queryset=Role.objects.current(), to_attr="current_roles")
     )
 
@@ -97,7 +97,7 @@ def report_status(request, token):
         return render(request, "incidents/report_status_invalid.html", status=404)
     context = {
         "incident": incident,
-        "welfare": services.welfare_officers(),
+        "welfare": welfare_officer_recipients(),
         "alert_held_back": services.incident_alert_held_back(incident),
     }
     if context["alert_held_back"]:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from guardian.shortcuts import get_users_with_perms
 
 from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, Person, Role
@@ -81,8 +82,6 @@ def _case_context(request, incident):
 
 
 def access_grantees(incident):
-    from guardian.shortcuts import get_users_with_perms
-
     return list(
         get_users_with_perms(incident, only_with_perms_in=["view_incident"], with_superusers=False).select_related(
             "person"
@@ -106,13 +105,13 @@ def case_detail(request, reference):
     incident = access.incident_get_for_user(
         request.user, reference, "case page, person search" if searching else "case page", manage=searching
     )
-    return render(request, "incidents/incident_detail.html", _case_context(request, incident))
+    return render(request, "incidents/case_detail.html", _case_context(request, incident))
 
 
 def _render_case_with_error(request, incident, **forms):
     context = _case_context(request, incident)
     context.update(forms)
-    return render(request, "incidents/incident_detail.html", context, status=400)
+    return render(request, "incidents/case_detail.html", context, status=400)
 
 
 @login_required
@@ -255,7 +254,7 @@ def subject_link(request, reference):
             # INC-2: the concern's date and this person's date of birth disagree; ask first.
             context = _case_context(request, incident)
             context["link_question"] = {"person": person, "part": part, "message": finding.message}
-            return render(request, "incidents/incident_detail.html", context)
+            return render(request, "incidents/case_detail.html", context)
         services.subject_link(incident=incident, by=request.user, person=person, part=part)
         return redirect(f"{incident_url(reference)}#people")
     return _render_case_with_error(request, incident, subject_form=form)

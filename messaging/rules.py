@@ -12,7 +12,7 @@ from functools import lru_cache
 import emoji
 import phonenumbers
 
-from people.rules import Finding
+from sefton_safety.findings import Finding
 
 CHANNELS = ("email", "sms")
 AUDIENCES = ("child", "guardian", "team", "adult")

@@ -22,11 +22,10 @@ from people import services as people_services
 from people.models import Person, Role
 from sefton_safety.mail import MailOutcomeUnknown, MailRejected, send_time_limit
 
-from . import alerts, rules, sms
+from . import alerts, rules, services, sms, tasks
 from .exceptions import MessagingError, TemporaryDeliveryFailure
 from .models import Delivery, DeliveryLogEntry, Message
 from .office_hours import in_office_hours, next_window_start, office_hours_finding
-from .services import content_check, office_hours
 
 CHANNEL_TO_CONSENT = {Message.Channel.EMAIL: "email", Message.Channel.SMS: "text"}
 # The sweep's delays, from the settings (SWEEP_STUCK_AFTER_SECONDS, SWEEP_REQUEUE_AFTER_SECONDS).
@@ -89,12 +88,10 @@ def message_route(*, message, at=None):
 
 def deliveries_queue(delivery_ids):
     """Queues a send task for each delivery and notes when, so the sweep does not queue it again."""
-    from .tasks import send_delivery
-
     for delivery_id in delivery_ids:
         # Delivery keeps no history of its own: its append-only log is the record (X-2).
         Delivery.objects.filter(pk=delivery_id).update(queued_at=timezone.now())
-        send_delivery.delay(delivery_id)
+        tasks.send_delivery.delay(delivery_id)
 
 
 def _lead_welfare_officers():
@@ -171,7 +168,7 @@ def _message_content_findings(message):
     cached = _CONTENT_VERDICTS.get(key)
     if cached and cached[0] > now:
         return list(cached[1])
-    findings = content_check(text=message.body, channel=message.channel, audience=message.audience)
+    findings = services.content_check(text=message.body, channel=message.channel, audience=message.audience)
     if len(_CONTENT_VERDICTS) > 1000:
         _CONTENT_VERDICTS.clear()
     _CONTENT_VERDICTS[key] = (now + CONTENT_VERDICT_SECONDS, tuple(findings))
@@ -329,7 +326,7 @@ def _claim(delivery_id, at):
     if findings:
         _block(delivery, findings)
         return None
-    hours = office_hours()
+    hours = services.office_hours()
     if _needs_office_hours(delivery) and not in_office_hours(at, hours):
         delivery.transition_to(Delivery.Status.HELD)
         delivery.hold_until = next_window_start(at, hours)
@@ -454,8 +451,6 @@ def deliveries_sweep(*, now=None):
     """Run by the scheduler: re-queues held deliveries whose time has come and pending ones whose
     task was lost; a delivery left 'sending' by a worker that died is an unknown outcome for a
     person, since it may or may not have gone and must never go twice."""
-    from .tasks import send_message
-
     now = now or timezone.now()
     # A send still within its time limit (a slow server has 10 minutes to answer) is not stuck.
     stuck_after = max(STUCK_AFTER, timedelta(seconds=send_time_limit()) + timedelta(minutes=1))
@@ -476,7 +471,7 @@ def deliveries_sweep(*, now=None):
         Q(approved_at__lt=now - REQUEUE_AFTER) | Q(approved_at__isnull=True, created_at__lt=now - REQUEUE_AFTER)
     )
     for message_id in unrouted.values_list("pk", flat=True):
-        send_message.delay(message_id)
+        tasks.send_message.delay(message_id)
     lost = Q(status=Delivery.Status.PENDING) & (
         Q(queued_at__isnull=True, created_at__lt=now - REQUEUE_AFTER) | Q(queued_at__lt=now - REQUEUE_AFTER)
     )

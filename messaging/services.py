@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from people.models import FamilyMember, Person, Role, TeamStaff
 
-from . import rules
+from . import rules, tasks
 from .exceptions import MessageRefused, MessagingError
 from .models import Message
 from .office_hours import OfficeHours
@@ -184,12 +184,10 @@ def message_cancel(*, message, by):
 
 
 def _dispatch(message):
-    from .tasks import send_message
-
     message_id = message.pk
     # Robust: with the broker down the message is saved all the same and the sweep routes it later;
     # the author is not shown an error for a message the club will send.
-    transaction.on_commit(lambda: send_message.delay(message_id), robust=True)
+    transaction.on_commit(lambda: tasks.send_message.delay(message_id), robust=True)
 
 
 def message_dispatch(message):

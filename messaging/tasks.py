@@ -5,8 +5,8 @@ from django.db import DatabaseError
 
 from sefton_safety.mail import MAX_RETRIES, RETRYABLE, SEND_TASK_RETRY, retry_countdown, send_time_limit
 
-from . import alerts, sending
-from .models import Message
+from . import alerts, replies, sending
+from .models import FixtureNotice, Message, Reply
 
 
 # Routing a whole club's families takes minutes on a small machine; if it is cut short anyway, the
@@ -52,40 +52,29 @@ def sweep_deliveries():
 
 @shared_task(**SEND_TASK_RETRY)
 def send_reply_answer(reply_id):
-    from .models import Reply
-    from .replies import reply_answer_send
-
     reply = Reply.objects.filter(pk=reply_id).first()
     if reply is not None:
-        reply_answer_send(reply=reply)
+        replies.reply_answer_send(reply=reply)
 
 
 @shared_task(**SEND_TASK_RETRY)
 def send_reply_alert(reply_id):
-    from .models import Reply
-    from .replies import reply_alert_send
-
     reply = Reply.objects.filter(pk=reply_id).first()
     if reply is not None:
-        reply_alert_send(reply=reply)
+        replies.reply_alert_send(reply=reply)
 
 
 @shared_task
 def queue_fixture_notices():
     """Hourly, from the scheduler: match-day contact information for fixtures in the next 48 hours."""
-    from .replies import fixture_notices_send
-
-    return fixture_notices_send()
+    return replies.fixture_notices_send()
 
 
 @shared_task(**SEND_TASK_RETRY)
 def send_fixture_notice(notice_id):
-    from .models import FixtureNotice
-    from .replies import fixture_notice_email_send
-
     notice = FixtureNotice.objects.filter(pk=notice_id).select_related("fixture__team", "guardian__user").first()
     if notice is not None:
-        fixture_notice_email_send(notice=notice)
+        replies.fixture_notice_email_send(notice=notice)
 
 
 @shared_task(**SEND_TASK_RETRY)

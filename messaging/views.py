@@ -367,14 +367,12 @@ def _welfare(request):
 @never_cache
 def reply_list(request):
     _welfare(request)
-    from incidents.models import Incident
-
     items = (
         Reply.objects.filter(goes_to=Reply.GoesTo.WELFARE_OFFICERS)
         .select_related("from_person", "message__author", "seen_by", "answer")
         .annotate(incident_reference=F("incident__reference"))
     )
-    return render(request, "messaging/reply_list.html", {"items": items, "categories": Incident.Category.choices})
+    return render(request, "messaging/reply_list.html", {"items": items})
 
 
 @login_required

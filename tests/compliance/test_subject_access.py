@@ -79,7 +79,9 @@ def history(wordings, family, child, guardian, volunteer, squad, other_family_ch
         starts_at=now + timedelta(days=1),
         ends_at=now + timedelta(days=2),
     )
-    consent_services.direct_contact_request_decide(request=request, guardian=guardian, approve=True, note="Fine")
+    consent_services.direct_contact_request_decide(
+        contact_request=request, guardian=guardian, approve=True, note="Fine"
+    )
     consent_services.acceptable_use_agree(
         person=child, wording=wordings["acceptable_use"], method="guardian_device", recorded_by=guardian.user
     )
