@@ -331,17 +331,18 @@ def test_msg1_designated_person_approves_and_the_volunteer_reads_each_recipients
     expect(log.get_by_role("listitem").first).to_be_hidden()
     log.get_by_text("Delivery log").click()
     expect(log.get_by_role("listitem")).to_have_count(3)
-    expect(log.get_by_role("listitem").nth(0)).to_contain_text("planned")
-    expect(log.get_by_role("listitem").nth(1)).to_contain_text("blocked")
+    expect(log.get_by_role("listitem").nth(0)).to_contain_text(f"Planned: email to {child.full_name} directly.")
+    expect(log.get_by_role("listitem").nth(1)).to_contain_text("Blocked")
     expect(log.get_by_role("listitem").nth(1)).to_contain_text("(CON-2)")
     expect(log.get_by_role("listitem").nth(2)).to_contain_text("Sent to the guardians instead")
     shot(page, "b7-coach-reads-why-the-second-was-blocked")
 
     # The coach's list says which went and which did not.
     page.goto("/messages/")
-    expect(page.get_by_role("listitem").filter(has_text="Kit for Saturday")).to_contain_text("1 sent")
-    expect(page.get_by_role("listitem").filter(has_text="Kit for Sunday")).to_contain_text("1 not sent")
-    expect(page.get_by_role("listitem").filter(has_text="Kit for Sunday")).to_contain_text("1 sent")
+    expect(page.get_by_role("listitem").filter(has_text="Kit for Saturday")).to_contain_text("Sent to 1, 0 waiting.")
+    expect(page.get_by_role("listitem").filter(has_text="Kit for Sunday")).to_contain_text(
+        "Sent to 1, 0 waiting; 1 blocked by the policy."
+    )
     shot(page, "b8-coach-message-list")
 
 
