@@ -76,6 +76,8 @@ def message_compose(request):
     teams = Team.objects.filter(team_staff__person=author).distinct()
     players = Person.objects.filter(team_places__team__in=teams).distinct().order_by("last_name", "first_name")
     form = MessageComposeForm(request.POST if request.method == "POST" else None, teams=teams, players=players)
+    # A refused send keeps its reasons in the policy check panel, not only under the message box.
+    check_findings = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -94,6 +96,7 @@ def message_compose(request):
                 )
                 message = services.message_submit(message=message, by=author)
         except MessageRefused as refused:
+            check_findings = refused.findings
             for finding in refused.findings:
                 form.add_error("body", f"{finding.message} ({finding.rule})")
         except MessagingError as error:
@@ -104,7 +107,11 @@ def message_compose(request):
             else:
                 flash.success(request, "Passed the policy check and handed to the worker: each result shows below.")
             return redirect("messaging:message-detail", pk=message.pk)
-    return render(request, "messaging/message_compose.html", {"form": form, "templates": TEMPLATES})
+    return render(
+        request,
+        "messaging/message_compose.html",
+        {"form": form, "templates": TEMPLATES, "check_findings": check_findings},
+    )
 
 
 @login_required

@@ -407,3 +407,36 @@ def test_msg5_choosing_a_kind_fills_an_empty_message_with_its_starting_words(pag
     page.get_by_role("textbox", name="Message").fill("My own words")
     page.get_by_label("What is it about?").select_option("kit")
     expect(page.get_by_role("textbox", name="Message")).to_have_value("My own words")
+
+
+def test_msg4_the_policy_check_sits_above_send_on_a_phone_and_keeps_its_findings_after_a_refused_send(
+    page, phone_page, club
+):
+    """Beside the words on a desktop, just above Send on a phone; a refused send shows its reasons
+    in the panel again, not "Start typing"."""
+    sign_in_with_password(page, "coach@example.org")
+    page.goto("/messages/new/")
+    panel, fields = page.locator(".compose-check"), page.locator(".compose-fields")
+    assert panel.bounding_box()["x"] >= fields.bounding_box()["x"] + fields.bounding_box()["width"]
+
+    phone = phone_page
+    sign_in_with_password(phone, "coach@example.org")
+    fill_in_message(
+        phone,
+        audience="Parents and guardians",
+        players=[club["child"].full_name],
+        kind="Other news for parents and guardians",
+        subject="Saturday",
+        body=FRIENDLY_EMAIL,
+    )
+    expect(policy_check_panel(phone)).to_contain_text('Remove the emoji ("👍")')
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.get_by_role("textbox", name=MESSAGE_LABEL)).to_have_value(FRIENDLY_EMAIL)
+    expect(policy_check_panel(phone)).to_contain_text('Remove the emoji ("👍")')
+    expect(policy_check_panel(phone)).not_to_contain_text("Start typing")
+    panel_box = phone.locator(".compose-check").bounding_box()
+    send_box = phone.get_by_role("button", name="Send").bounding_box()
+    assert 0 <= send_box["y"] - (panel_box["y"] + panel_box["height"]) <= 40, "the check is not just above Send"
+    assert fits_the_screen_width(phone)
+    assert not Message.objects.exists()
+    shot(phone, "a4-phone-refused-send-keeps-the-check")
