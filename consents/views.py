@@ -202,7 +202,7 @@ def request_new(request):
 def request_cancel(request, pk):
     direct_request = access.direct_contact_request_get_for_user(request.user, pk)
     try:
-        services.direct_contact_request_cancel(request=direct_request, by=_volunteer(request))
+        services.direct_contact_request_cancel(contact_request=direct_request, by=_volunteer(request))
     except ConsentError as error:
         messages.error(request, str(error))
     else:
@@ -223,7 +223,7 @@ def decide(request, token):
     if request.method == "POST" and form.is_valid() and request.POST.get("answer") in {"approve", "decline"}:
         try:
             services.direct_contact_request_decide(
-                request=direct_request,
+                contact_request=direct_request,
                 guardian=guardian,
                 approve=request.POST["answer"] == "approve",
                 note=form.cleaned_data["note"],

@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from consents.models import DirectContactRequest
 from people.models import Person, Team
+from sefton_safety.append_only import AppendOnlyModel
 from sefton_safety.workflow import TransitionMixin
 
 from .exceptions import MessagingError
@@ -132,9 +133,12 @@ class Delivery(models.Model):
         return f"{self.get_role_display()} to {self.to_person} ({self.get_status_display().lower()})"
 
 
-class DeliveryLogEntry(models.Model):
+class DeliveryLogEntry(AppendOnlyModel):
     """What happened to a delivery, in order. Rows are only added (MSG-9): the database refuses to
     change or delete them."""
+
+    append_only_error = MessagingError
+    change_refused = delete_refused = "The delivery log cannot be changed."
 
     delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="log")
     event = models.CharField(max_length=32)
@@ -144,14 +148,6 @@ class DeliveryLogEntry(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         verbose_name_plural = "delivery log"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise MessagingError("The delivery log cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise MessagingError("The delivery log cannot be changed.")
 
 
 class RecordedText(models.Model):

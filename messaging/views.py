@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from people.models import Person, Role, Team
 from people.roles import holds_role, is_staff_member
 
-from . import access, alerts, progress, replies, services
+from . import access, alerts, progress, replies, sending, services
 from .exceptions import MessageRefused, MessagingError
 from .forms import TEMPLATES, InboundReplyForm, MessageComposeForm, MessageReviseForm, ReturnForm
 from .models import Delivery, DeliveryLogEntry, Message, Reply
@@ -297,7 +297,7 @@ def delivery_retry(request, pk):
         flash.error(request, "Tick that you have checked with the family first, so that nobody gets it twice.")
         return back
     try:
-        services.delivery_retry(delivery=delivery, by=person)
+        sending.delivery_retry(delivery=delivery, by=person)
     except MessagingError as error:
         flash.error(request, str(error))
     else:
@@ -426,14 +426,12 @@ def _welfare(request):
 @never_cache
 def reply_list(request):
     _welfare(request)
-    from incidents.models import Incident
-
     items = (
         Reply.objects.filter(goes_to=Reply.GoesTo.WELFARE_OFFICERS)
         .select_related("from_person", "message__author", "seen_by", "answer")
         .annotate(incident_reference=F("incident__reference"))
     )
-    return render(request, "messaging/reply_list.html", {"items": items, "categories": Incident.Category.choices})
+    return render(request, "messaging/reply_list.html", {"items": items})
 
 
 @login_required
