@@ -6,15 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, TrainingRecord, club_today
 from people.roles import holds_role
+from people.selectors import person_for_user
 from sefton_safety.middleware import public_page
 from sefton_safety.pickers import picker_answer
 
-from . import rules, services
+from . import access, rules, services
 from .exceptions import AccountError
 from .forms import (
     AdviceAnswerForm,
@@ -26,15 +27,8 @@ from .forms import (
     ReviewForm,
     RotationForm,
 )
-from .models import AdviceRequest, ClubAccount, ModerationRecord, PasswordRotation
+from .models import ClubAccount, ModerationRecord
 from .selectors import accounts_with_status, advice_list_for_user, designated_name
-
-READERS = (
-    Role.Kind.COMMITTEE,
-    Role.Kind.DESIGNATED_PERSON,
-    Role.Kind.DESIGNATED_SUPERVISOR,
-    *WELFARE_ROLE_KINDS,
-)
 
 
 def _require(request, *kinds, message):
@@ -43,7 +37,7 @@ def _require(request, *kinds, message):
 
 
 def _person(request):
-    return Person.objects.filter(user=request.user).first()
+    return person_for_user(request.user)
 
 
 @public_page
@@ -70,7 +64,7 @@ def public_accounts(request):
 
 @login_required
 def register(request):
-    _require(request, *READERS, message="The register of club accounts is for the committee and the designated people.")
+    _require(request, *access.READERS, message=access.ACCOUNT_ACTIONS["read"][1])
     return render(
         request,
         "accounts_registry/account_register.html",
@@ -125,8 +119,7 @@ def _detail_context(request, account, **forms):
 
 @login_required
 def account_detail(request, pk):
-    _require(request, *READERS, message="The register of club accounts is for the committee and the designated people.")
-    account = get_object_or_404(ClubAccount, pk=pk)
+    account = access.club_account_get_for_user(request.user, pk)
     return render(request, "accounts_registry/account_detail.html", _detail_context(request, account))
 
 
@@ -139,8 +132,7 @@ def _refused(request, account, **forms):
 @login_required
 @require_POST
 def custodians_change(request, pk):
-    _require(request, Role.Kind.COMMITTEE, message="The committee decides who holds the club's passwords.")
-    account = get_object_or_404(ClubAccount, pk=pk)
+    account = access.club_account_get_for_user(request.user, pk, "custodians")
     form = CustodiansChangeForm(request.POST, account=account)
     if form.is_valid():
         try:
@@ -162,8 +154,7 @@ def custodians_change(request, pk):
 @login_required
 @require_POST
 def rotation_record(request, pk, rotation_pk):
-    _require(request, Role.Kind.COMMITTEE, message="The committee records password changes.")
-    rotation = get_object_or_404(PasswordRotation, pk=rotation_pk, account_id=pk)
+    rotation = access.password_rotation_get_for_user(request.user, pk, rotation_pk)
     form = RotationForm(request.POST)
     if form.is_valid():
         try:
@@ -179,8 +170,7 @@ def rotation_record(request, pk, rotation_pk):
 @login_required
 @require_POST
 def review_record(request, pk):
-    _require(request, Role.Kind.COMMITTEE, message="The committee reviews the club's accounts.")
-    account = get_object_or_404(ClubAccount, pk=pk)
+    account = access.club_account_get_for_user(request.user, pk, "review")
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -195,8 +185,7 @@ def review_record(request, pk):
 @login_required
 @require_POST
 def appointment_make(request, pk):
-    _require(request, Role.Kind.COMMITTEE, message="The committee appoints the designated person.")
-    account = get_object_or_404(ClubAccount, pk=pk)
+    account = access.club_account_get_for_user(request.user, pk, "appointment")
     form = AppointmentForm(request.POST)
     if form.is_valid():
         try:
@@ -211,8 +200,7 @@ def appointment_make(request, pk):
 @login_required
 @require_POST
 def advice_ask(request, pk):
-    _require(request, Role.Kind.DESIGNATED_PERSON, message="The designated person asks the welfare officer.")
-    account = get_object_or_404(ClubAccount, pk=pk)
+    account = access.club_account_get_for_user(request.user, pk, "advice")
     form = AdviceAskForm(request.POST)
     if form.is_valid():
         services.advice_ask(account=account, asked_by=_person(request), question=form.cleaned_data["question"])
@@ -224,8 +212,7 @@ def advice_ask(request, pk):
 @login_required
 @require_POST
 def advice_answer(request, pk, advice_pk):
-    _require(request, *WELFARE_ROLE_KINDS, message="The welfare officers answer requests for advice.")
-    advice = get_object_or_404(AdviceRequest, pk=advice_pk, account_id=pk)
+    advice = access.advice_request_get_for_user(request.user, advice_pk, account_pk=pk)
     form = AdviceAnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -276,8 +263,7 @@ def _advice_page(request, *, advice_form=None, answer_form=None, answering=None,
 @login_required
 @require_POST
 def advice_reply(request, advice_pk):
-    _require(request, *WELFARE_ROLE_KINDS, message="The welfare officers answer requests for advice.")
-    advice = get_object_or_404(AdviceRequest, pk=advice_pk)
+    advice = access.advice_request_get_for_user(request.user, advice_pk)
     form = AdviceAnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -321,7 +307,7 @@ def moderation_people(request, field):
 
 @login_required
 def moderation_list(request):
-    _require(request, *READERS, message="The moderation log is for the committee and the designated people.")
+    _require(request, *access.READERS, message="The moderation log is for the committee and the designated people.")
     records = ModerationRecord.objects.select_related("account", "recorded_by", "author").prefetch_related(
         "affected", "children"
     )[:100]
