@@ -14,6 +14,7 @@ urlpatterns = [
     path("messages/", include("messaging.urls")),
     path("concerns/", include("incidents.urls")),
     path("accounts/", include("accounts_registry.urls")),
+    path("register/", include("spreadsheets.urls")),
     path("", include("compliance.urls")),
     path("", include("people.urls")),
 ]
