@@ -19,6 +19,7 @@ class RegisterImport(models.Model):
     file_name = models.CharField(max_length=200)
     digest = models.CharField(max_length=64, help_text="SHA-256 of the file, to recognise the same file again.")
     content = models.BinaryField(editable=False)
+    sheet = models.JSONField(default=dict, editable=False, help_text="The file's header and rows, as read.")
     mapping = models.JSONField(default=list, help_text="The field chosen for each column, in order.")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)

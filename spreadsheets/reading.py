@@ -10,13 +10,15 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import openpyxl
+from openpyxl.worksheet.cell_range import CellRange
 
 # openpyxl reads XML through defusedxml when it is installed (requirements.txt pins it), so a file
 # built to exhaust memory with nested entities is refused rather than expanded.
 MAX_ROWS = 20000
+_MERGE_REF = re.compile(r'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 _SERIAL = re.compile(r"^\d{1,7}(\.\d+)?$")
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -65,17 +67,32 @@ def _csv_rows(data):
     return [[_text(value) for value in row] for row in reader], set()
 
 
+def _merged_ranges(workbook, sheet):
+    """The sheet's merged ranges. A read-only workbook (several times faster on a whole register)
+    does not list them, so they are read from the sheet's own XML, where they follow the cells."""
+    with workbook._archive.open(sheet._worksheet_path) as part:
+        text = part.read().decode("utf-8", "replace")
+    tail = text[text.rfind("</sheetData>") :] if "</sheetData>" in text else ""
+    return [CellRange(ref) for ref in _MERGE_REF.findall(tail)]
+
+
 def _xlsx_rows(data):
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        sheet = workbook.worksheets[0]
+        rows = [[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        merges = _merged_ranges(workbook, sheet)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as error:
         raise SheetUnreadable("The file could not be opened as an Excel workbook (.xlsx).") from error
-    sheet = workbook.worksheets[0]
-    rows = [[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        if "workbook" in locals():
+            workbook.close()
+    width = max((len(row) for row in rows), default=0)
+    rows = [row + [""] * (width - len(row)) for row in rows]
     group_rows = set()
     # A merged cell holds its value in its first cell only: every cell it covers is given that
     # value, so "Parent 1" merged over three columns heads each of them.
-    for merged in sheet.merged_cells.ranges:
+    for merged in merges:
         value = rows[merged.min_row - 1][merged.min_col - 1]
         for row in range(merged.min_row - 1, merged.max_row):
             for column in range(merged.min_col - 1, merged.max_col):
@@ -166,3 +183,28 @@ def _excel_serial(number):
     if not 1 <= number < 2958466:
         raise ValueError(f"“{number}” is not a date the portal can read: write it as 09/03/2014 or 2014-03-09.")
     return date.fromordinal(date(1899, 12, 30).toordinal() + int(number))
+
+
+def sheet_to_json(sheet):
+    """The sheet as JSON, kept with its upload so the preview and the import do not read the
+    workbook again: dates are tagged, everything else is text or a number already."""
+
+    def value(cell):
+        if isinstance(cell, datetime):
+            return {"date": cell.date().isoformat()}
+        if isinstance(cell, date):
+            return {"date": cell.isoformat()}
+        if isinstance(cell, (time, timedelta)):
+            return str(cell)
+        return cell
+
+    return {"headers": sheet.headers, "rows": [[number, [value(cell) for cell in row]] for number, row in sheet.rows]}
+
+
+def sheet_from_json(data):
+    def value(cell):
+        return date.fromisoformat(cell["date"]) if isinstance(cell, dict) else cell
+
+    return Sheet(
+        headers=data["headers"], rows=[(number, [value(cell) for cell in row]) for number, row in data["rows"]]
+    )

@@ -23,7 +23,7 @@ from people.register_writes import RegisterBatch, register_batch_write
 from . import rules
 from .exceptions import ImportOutdated
 from .models import RegisterImport, RememberedHeading
-from .reading import sheet_read
+from .reading import sheet_from_json, sheet_read, sheet_to_json
 
 
 class Outcome:
@@ -364,7 +364,7 @@ def remembered_mapping():
 def plan_make(*, register_import, today=None):
     """What importing this file would do, row by row, with the batch that would write it."""
     today = today or club_today()
-    sheet = sheet_read(name=register_import.file_name, data=bytes(register_import.content))
+    sheet = sheet_from_json(register_import.sheet)
     mapping = list(register_import.mapping) or rules.mapping_guess(sheet.headers, remembered_mapping())
     mapping = (mapping + [""] * len(sheet.headers))[: len(sheet.headers)]
     problems = rules.mapping_problems(mapping)
@@ -385,6 +385,7 @@ def register_import_upload(*, file_name, content, uploaded_by):
         file_name=file_name[:200],
         digest=hashlib.sha256(content).hexdigest(),
         content=content,
+        sheet=sheet_to_json(sheet),
         mapping=mapping,
         uploaded_by=uploaded_by,
     )
@@ -393,7 +394,7 @@ def register_import_upload(*, file_name, content, uploaded_by):
 @transaction.atomic
 def register_import_map(*, register_import, mapping, chosen_by):
     """Sets the field of each column, and remembers each choice for the next file's same heading."""
-    sheet = sheet_read(name=register_import.file_name, data=bytes(register_import.content))
+    sheet = sheet_from_json(register_import.sheet)
     register_import.mapping = mapping
     register_import.save(update_fields=["mapping"])
     for heading, name in zip(sheet.headers, mapping, strict=False):
@@ -433,10 +434,10 @@ def register_import_confirm(*, register_import, confirmed_by, digest, leave_out_
     counts = plan.counts
     register_import.status = RegisterImport.Status.IMPORTED
     register_import.imported_at = timezone.now()
-    register_import.content = b""
+    register_import.content, register_import.sheet = b"", {}
     register_import.summary = (
         f"{counts[Outcome.CREATED]} new, {counts[Outcome.CHANGED]} changed, "
         f"{counts[Outcome.UNCHANGED]} already in the register, {refused} refused"
     )
-    register_import.save(update_fields=["status", "imported_at", "content", "summary"])
+    register_import.save(update_fields=["status", "imported_at", "content", "sheet", "summary"])
     return plan

@@ -84,7 +84,7 @@ def import_preview(request, pk):
     if request.method == "GET":
         return _preview(request, started)
     if request.POST.get("action") == "map":
-        headers = register_import.plan_make(register_import=started).headers
+        headers = started.sheet["headers"]
         form = RegisterImportMappingForm(request.POST, headers=headers, mapping=started.mapping)
         if not form.is_valid():
             return _preview(request, started, mapping_form=form, status=400)

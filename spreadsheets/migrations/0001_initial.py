@@ -47,6 +47,7 @@ class Migration(migrations.Migration):
                 ('file_name', models.CharField(max_length=200)),
                 ('digest', models.CharField(help_text='SHA-256 of the file, to recognise the same file again.', max_length=64)),
                 ('content', models.BinaryField()),
+                ('sheet', models.JSONField(default=dict, editable=False, help_text="The file's header and rows, as read.")),
                 ('mapping', models.JSONField(default=list, help_text='The field chosen for each column, in order.')),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('status', models.CharField(choices=[('preview', 'Waiting for confirmation'), ('imported', 'Imported')], default='preview', max_length=16)),
