@@ -4,6 +4,7 @@ from django.core import checks
 
 class MessagingConfig(AppConfig):
     name = "messaging"
+    verbose_name = "Messages and fixtures"
 
     def ready(self):
         checks.register(check_office_hours, checks.Tags.compatibility)

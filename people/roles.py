@@ -44,6 +44,8 @@ _COMMITTEE |= _perms(("view", "add", "change"), ("trainingrecord",))
 # VOL-1 to VOL-4: checks, phones and who holds them, and the policy's versions and acknowledgements.
 _COMMITTEE |= _perms(("view", "add", "change"), ("criminalrecordscheck", "clubphone", "phoneholding"), "compliance")
 _COMMITTEE |= _perms(("view",), ("policyversion", "policyacknowledgement"), "compliance")
+# Who imported and exported the register, and when.
+_COMMITTEE |= _perms(("view",), ("registerimport", "exportlogentry"), "spreadsheets")
 
 ROLE_PERMISSIONS = {
     Role.Kind.COMMITTEE: frozenset(_COMMITTEE),

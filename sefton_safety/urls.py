@@ -6,7 +6,7 @@ from django.urls import include, path
 
 admin.site.site_header = f"{settings.CLUB_NAME}: committee administration"
 admin.site.site_title = "Sefton Safety"
-admin.site.index_title = "Club register"
+admin.site.index_title = "Club administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
