@@ -17,6 +17,7 @@ urlpatterns = [
     path("register/", include("spreadsheets.urls")),
     path("", include("compliance.urls")),
     path("", include("people.urls")),
+    path("", include("portal.urls")),
 ]
 
 handler400 = "sefton_safety.errors.bad_request"
