@@ -357,6 +357,7 @@ FamilyMemberInline.formset = FamilyMemberInlineFormSet
 class FamilyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "postcode", "child_count", "guardian_count"]
     search_fields = ["name", "postcode", "members__person__first_name", "members__person__last_name"]
+    list_filter = [("members__person__team_places__team", admin.RelatedOnlyFieldListFilter)]
     inlines = [FamilyMemberInline]
 
     def get_queryset(self, request):
@@ -481,6 +482,7 @@ class LegalHoldAdmin(RetentionNoteAdmin, SimpleHistoryAdmin):
 
     list_display = ["__str__", "reason", "placed_by", "placed_at", "lifted_at"]
     list_filter = [("lifted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["person__first_name", "person__last_name", "family__name", "reason"]
     autocomplete_fields = ["person", "family"]
     list_select_related = ["person", "family", "placed_by"]
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "incidents",
     "messaging",
     "compliance",
+    "spreadsheets",
     "portal",
     "demo",
 ]
