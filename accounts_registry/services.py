@@ -12,6 +12,7 @@ from django.utils import timezone
 from consents.selectors import may_photograph
 from people import services as people_services
 from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, club_today
+from sefton_safety.club import club
 from sefton_safety.history import history_by
 
 from . import rules
@@ -176,7 +177,7 @@ def below_three_alert_send(*, account_ids, why, member):
     people_services.email_send(
         template="accounts_below_three",
         to=address,
-        subject=f"{settings.CLUB_NAME}: a club account has fewer than three custodians",
+        subject=f"{club().name}: a club account has fewer than three custodians",
         context={
             "accounts": [f"{account}: {account.custodian_count} of {rules.MIN_CUSTODIANS}" for account in below],
             "why": BELOW_THREE_WHY.get(why, BELOW_THREE_WHY[BELOW_THREE_CHANGED]),
@@ -275,7 +276,7 @@ def advice_request_send(*, request, officer):
     people_services.email_send(
         template="advice_request",
         to=address,
-        subject=f"{settings.CLUB_NAME}: {request.asked_by.first_name} asks for safeguarding advice",
+        subject=f"{club().name}: {request.asked_by.first_name} asks for safeguarding advice",
         context={"url": _advice_url(request), "account": str(request.account) if request.account_id else ""},
     )
     return 1
@@ -307,7 +308,7 @@ def advice_answered_send(*, request):
     people_services.email_send(
         template="advice_answered",
         to=address,
-        subject=f"{settings.CLUB_NAME}: the welfare officer has answered your question",
+        subject=f"{club().name}: the welfare officer has answered your question",
         context={"url": _advice_url(request), "name": request.asked_by.first_name},
     )
     return 1
@@ -326,7 +327,7 @@ def moderation_notices(record):
     if lead is not None:
         address = lead.email_address
         contact = f" If you have a question or a worry, contact our welfare officer, {lead.full_name}, at {address}."
-    sign_off = f"Kind regards,\n{record.recorded_by.full_name}\nDesignated supervisor, {settings.CLUB_NAME}"
+    sign_off = f"Kind regards,\n{record.recorded_by.full_name}\nDesignated supervisor, {club().name}"
     where = f"the club's {record.account.get_platform_display()} account ({record.account.handle})"
     people = {record.author} if record.author_id else set()
     people |= set(record.affected.all()) | set(record.children.all())
@@ -338,7 +339,7 @@ def moderation_notices(record):
             (
                 "adult",
                 [record.author],
-                f"{settings.CLUB_NAME}: your post was removed",
+                f"{club().name}: your post was removed",
                 f"Dear {record.author.first_name},\n\nOn {when:%d %B %Y} we removed a post of yours from {where}.\n\n"
                 f"Why: {record.reason}{contact}\n\n{sign_off}",
             )
@@ -349,7 +350,7 @@ def moderation_notices(record):
             (
                 "adult",
                 others,
-                f"{settings.CLUB_NAME}: a post that concerned you was removed",
+                f"{club().name}: a post that concerned you was removed",
                 f"Hello,\n\nOn {when:%d %B %Y} we removed a post from {where} that concerned you.\n\n"
                 f"Why: {record.reason}{contact}\n\n{sign_off}",
             )
@@ -359,7 +360,7 @@ def moderation_notices(record):
             (
                 "guardian",
                 sorted(children, key=lambda p: p.pk),
-                f"{settings.CLUB_NAME}: a post involving your child was removed",
+                f"{club().name}: a post involving your child was removed",
                 f"Dear parent or guardian,\n\nOn {when:%d %B %Y} we removed a post from {where} that involved "
                 f"your child.\n\nWhy: {record.reason}{contact}\n\n{sign_off}",
             )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("committee/training/", views.training, name="training"),
     path("committee/policy/", views.policy_list, name="policy-list"),
     path("committee/policy/<int:version>/", views.policy_detail, name="policy-detail"),
+    path("committee/settings/", views.club_settings, name="club-settings"),
     path("committee/report.pdf", views.season_report, name="season-report"),
     path("committee/families/<int:pk>/data/", views.subject_access_export, name="subject-access"),
     path("policy/", views.acknowledge, name="acknowledge"),

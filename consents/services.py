@@ -12,6 +12,7 @@ from django.utils import timezone
 from people import services as people_services
 from people.exceptions import PeopleError
 from people.models import FamilyMember, Person, Role, TeamStaff, adult_cutoff_date, club_today
+from sefton_safety.club import club
 from sefton_safety.history import history_by
 
 from . import rules, selectors
@@ -162,7 +163,7 @@ def consent_round_email_send(*, consent_round, guardian):
     people_services.email_send(
         template="consent_round",
         to=guardian.user.email,
-        subject=f"{settings.CLUB_NAME}: your consents for the {consent_round.season} season",
+        subject=f"{club().name}: your consents for the {consent_round.season} season",
         context={
             "guardian": guardian,
             "children": children,
@@ -262,7 +263,7 @@ def direct_contact_request_email_send(*, request, guardian):
     people_services.email_send(
         template="direct_contact_request",
         to=guardian.user.email if guardian.user_id else guardian.email,
-        subject=f"{settings.CLUB_NAME}: may {request.requested_by.first_name} contact {request.child.first_name}?",
+        subject=f"{club().name}: may {request.requested_by.first_name} contact {request.child.first_name}?",
         context={"request": request, "guardian": guardian, "url": decision_link_url(request, guardian)},
     )
 
@@ -295,7 +296,7 @@ def direct_contact_outcome_email_send(*, request):
         template="direct_contact_outcome",
         to=volunteer.user.email,
         subject=(
-            f"{settings.CLUB_NAME}: your request to contact {request.child.first_name} "
+            f"{club().name}: your request to contact {request.child.first_name} "
             f"was {request.get_status_display().lower()}"
         ),
         context={"request": request, "url": f"{settings.SITE_URL}{reverse('consents:request-list')}"},
@@ -388,7 +389,7 @@ def lapse_reminder_email_send(*, guardian, season):
     people_services.email_send(
         template="consent_lapse_reminder",
         to=guardian.user.email,
-        subject=f"{settings.CLUB_NAME}: please renew your consents before 31 March",
+        subject=f"{club().name}: please renew your consents before 31 March",
         context={
             "guardian": guardian,
             "lapses_on": rules.season_lapses_on(season),

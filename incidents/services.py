@@ -14,6 +14,7 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, Person
+from sefton_safety.club import club
 
 from . import evidence_files, rules
 from .access import VIEW_CASE, is_welfare_officer
@@ -449,13 +450,13 @@ def incident_alert_send(*, incident, officer):
         people_services.email_send(
             template="incident_alert",
             to=address,
-            subject=f"{settings.CLUB_NAME}: {'URGENT: ' if incident.immediate_risk else ''}a new concern to read",
+            subject=f"{club().name}: {'URGENT: ' if incident.immediate_risk else ''}a new concern to read",
             context={"url": url, "urgent": incident.immediate_risk},
         )
     if incident.immediate_risk and officer.mobile:
         sms.get_backend().send(
             to=officer.mobile,
-            body=f"{settings.CLUB_NAME}: URGENT concern reported. Please read it now: {url}",
+            body=f"{club().name}: URGENT concern reported. Please read it now: {url}",
             idempotency_key=f"incident-alert-{incident.pk}-{officer.pk}",
         )
 
@@ -464,6 +465,6 @@ def access_granted_send(*, incident, user):
     people_services.email_send(
         template="incident_access",
         to=user.email,
-        subject=f"{settings.CLUB_NAME}: the welfare officer has shared a case with you",
+        subject=f"{club().name}: the welfare officer has shared a case with you",
         context={"url": _case_url(incident)},
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from consents.selectors import may_contact_directly
 from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, FamilyMember, Person, Role
+from sefton_safety.club import club
 
 from . import services
 from .models import Delivery, Fixture, FixtureNotice, Message, Reply
@@ -37,8 +38,8 @@ def policy_answer(channel=Message.Channel.SMS):
         f"{contact}."
     )
     if channel == Message.Channel.EMAIL:
-        return f"Hello,\n\n{words}\n\nKind regards,\n{settings.CLUB_NAME}"
-    return f"{words} {settings.CLUB_NAME}"
+        return f"Hello,\n\n{words}\n\nKind regards,\n{club().name}"
+    return f"{words} {club().name}"
 
 
 @transaction.atomic
@@ -63,10 +64,7 @@ def reply_receive(*, channel, from_address, body, provider_reference):
     message = delivery.message if delivery else None
     young = person is not None and person.is_child()
     to_author = (
-        not young
-        and person is not None
-        and message is not None
-        and settings.MESSAGING_ADULT_REPLIES_TO == Reply.GoesTo.AUTHOR
+        not young and person is not None and message is not None and club().adult_replies_to == Reply.GoesTo.AUTHOR
     )
     try:
         with transaction.atomic():
@@ -120,7 +118,7 @@ def reply_answer_send(*, reply):
         channel=reply.channel,
         audience=Message.Audience.CHILD,
         kind=kind,
-        subject=f"{settings.CLUB_NAME}: your message" if reply.channel == Message.Channel.EMAIL else "",
+        subject=f"{club().name}: your message" if reply.channel == Message.Channel.EMAIL else "",
         body=policy_answer(reply.channel),
     )
     answer.recipients.set([reply.from_person])
@@ -151,7 +149,7 @@ def reply_alert_send(*, reply):
             people_services.email_send(
                 template="reply_alert",
                 to=address,
-                subject=f"{settings.CLUB_NAME}: a reply needs your eyes",
+                subject=f"{club().name}: a reply needs your eyes",
                 context={
                     "url": f"{settings.SITE_URL}{path}",
                     "young": young,
@@ -219,7 +217,7 @@ def players_notice_body(fixture):
         f"{fixture.venue}.\n\nPlease keep your phone away while you play. If there is an emergency, or "
         f"something changes from what was arranged (a lift, a pick-up time, the match itself), tell "
         f"{contact}, who is with the team throughout, or another of the team's coaches. Your parents "
-        f"have the club phone's number for the day.\n\nKind regards,\n{settings.CLUB_NAME}"
+        f"have the club phone's number for the day.\n\nKind regards,\n{club().name}"
     )
 
 
@@ -269,6 +267,6 @@ def fixture_notice_email_send(*, notice):
     people_services.email_send(
         template="fixture_notice",
         to=address,
-        subject=f"{settings.CLUB_NAME}: {fixture.team.name} {fixture.title}, contact during the match",
+        subject=f"{club().name}: {fixture.team.name} {fixture.title}, contact during the match",
         context={"guardian": guardian, "fixture": fixture, "children": " and ".join(names) or "your child"},
     )

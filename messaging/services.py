@@ -20,6 +20,7 @@ from consents.models import DirectContactRequest
 from consents.selectors import may_contact_directly
 from people import services as people_services
 from people.models import FamilyMember, Person, Role, TeamStaff
+from sefton_safety.club import club
 from sefton_safety.mail import MailOutcomeUnknown, MailRejected, send_time_limit
 
 from . import alerts, rules, sms
@@ -37,7 +38,7 @@ REQUEUE_AFTER = settings.SWEEP_REQUEUE_AFTER
 
 def school_names():
     from_records = Person.objects.exclude(school="").values_list("school", flat=True).distinct()
-    return tuple(sorted(set(settings.MESSAGING_SCHOOL_NAMES) | set(from_records)))
+    return tuple(sorted(set(club().school_names) | set(from_records)))
 
 
 def child_addresses():
@@ -56,7 +57,7 @@ def content_check(*, text, channel, audience):
 
 
 def office_hours():
-    return rules.OfficeHours.from_setting(settings.MESSAGING_OFFICE_HOURS)
+    return rules.OfficeHours.from_setting(club().office_hours)
 
 
 # Drafting and approval --------------------------------------------------------------------------
@@ -295,7 +296,7 @@ def _text_copy_people(child):
     """MSG-2: who gets the accountability copy of a text to a child, as the club chose
     (`MESSAGING_TEXT_COPIES_TO`): the lead welfare officer, the deputies, or the child's guardians.
     Copies go by email, so only those with an address."""
-    choice = settings.MESSAGING_TEXT_COPIES_TO
+    choice = club().text_copies_to
     if choice == "guardians":
         people = people_services.guardians_with_responsibility(child)
     elif choice == "deputies":
@@ -384,7 +385,7 @@ def send_time_findings(delivery, at):
                 rules.Finding("MSG-2", "no_copy", "There is no other volunteer to copy into an email to a child.")
             )
         if message.channel == Message.Channel.SMS and not _text_copies(delivery).exists():
-            why = TEXT_COPIES_TO.get(settings.MESSAGING_TEXT_COPIES_TO, TEXT_COPIES_TO["lead_welfare_officer"])
+            why = TEXT_COPIES_TO.get(club().text_copies_to, TEXT_COPIES_TO["lead_welfare_officer"])
             findings.append(
                 rules.Finding(
                     "MSG-2",
@@ -545,7 +546,7 @@ def _transport(delivery):
             else []
         )
         email = EmailMessage(
-            subject=message.subject or f"{settings.CLUB_NAME}: {message.get_kind_display().lower()}",
+            subject=message.subject or f"{club().name}: {message.get_kind_display().lower()}",
             body=body,
             to=[delivery.address],
             cc=cc,

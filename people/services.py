@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from sesame.backends import ModelBackend as SesameBackend
 
+from sefton_safety.club import club
 from sefton_safety.history import history_by
 
 from . import rules
@@ -168,7 +169,7 @@ def role_notice_send(*, role, officer):
     email_send(
         template="role_in_effect",
         to=officer.email_address,
-        subject=f"{role.person} is now {role.get_kind_display().lower()} at {settings.CLUB_NAME}",
+        subject=f"{role.person} is now {role.get_kind_display().lower()} at {club().name}",
         context={
             "officer": officer,
             "role": role,
@@ -527,7 +528,7 @@ def password_link_send(*, user):
     email_send(
         template="password_link",
         to=user.email,
-        subject=f"Set your password for {settings.CLUB_NAME}",
+        subject=f"Set your password for {club().name}",
         context={"user": user, "url": f"{settings.SITE_URL}{path}"},
     )
 
@@ -630,14 +631,14 @@ def second_factor_notice_send(*, user, change, device_name, at):
     email_send(
         template="second_factor_changed",
         to=user.email,
-        subject=f"An authenticator app was {change} on your {settings.CLUB_NAME} account",
+        subject=f"An authenticator app was {change} on your {club().name} account",
         context={"user": user, "change": change, "device_name": device_name, "at": at},
     )
 
 
 def email_send(*, template, to, subject, context):
     """Sends templates/emails/<template>.txt, with its .html twin when there is one, to one address."""
-    context = {"club_name": settings.CLUB_NAME, "site_url": settings.SITE_URL, **context}
+    context = {"club_name": club().name, "site_url": settings.SITE_URL, **context}
     message = EmailMultiAlternatives(subject=subject, body=render_to_string(f"emails/{template}.txt", context), to=[to])
     with contextlib.suppress(TemplateDoesNotExist):
         message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
@@ -648,7 +649,7 @@ def sign_in_link_send(*, user):
     email_send(
         template="sign_in_link",
         to=user.email,
-        subject=f"Your sign-in link for {settings.CLUB_NAME}",
+        subject=f"Your sign-in link for {club().name}",
         context={
             "user": user,
             "url": sign_in_link_url(user),
