@@ -5,3 +5,7 @@ from people.exceptions import PeopleError
 
 class PolicyError(PeopleError):
     rule = "VOL-1"
+
+
+class SetupClosed(PeopleError):
+    rule = "X-3"

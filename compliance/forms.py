@@ -5,9 +5,10 @@ from datetime import timedelta
 from zoneinfo import available_timezones
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 
 from messaging.rules import DAY_KEYS, OfficeHours
-from people.models import club_today
+from people.models import User, club_today
 from sefton_safety.models import ClubSettings
 
 COLOUR = re.compile(r"^#[0-9a-f]{6}$")
@@ -200,3 +201,88 @@ def time_zone_checked(value):
     if zone not in available_timezones():
         raise forms.ValidationError(f"“{zone}” is not a time zone: give one like Europe/London.")
     return zone
+
+
+class ClubSetupForm(forms.Form):
+    """A new club's first evening: the club, its first committee member and its lead welfare officer."""
+
+    club_name = forms.CharField(label="The club's name", max_length=120)
+    time_zone = forms.CharField(label="Time zone", max_length=64, initial="Europe/London")
+    office_hours_weekdays = forms.CharField(
+        label="Office hours, Monday to Friday",
+        max_length=32,
+        initial="09:00-20:00",
+        help_text="MSG-3: messages to children wait outside these hours.",
+    )
+    office_hours_weekends = forms.CharField(
+        label="Office hours, Saturday and Sunday", max_length=32, initial="09:00-18:00"
+    )
+    first_name = forms.CharField(label="Your first name", max_length=100)
+    last_name = forms.CharField(label="Your last name", max_length=100)
+    email = forms.EmailField(label="Your email address")
+    password = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters, not a common or breached one.",
+    )
+    password_again = forms.CharField(
+        label="The password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    welfare_first_name = forms.CharField(label="Their first name", max_length=100)
+    welfare_last_name = forms.CharField(label="Their last name", max_length=100)
+    welfare_email = forms.EmailField(label="Their email address")
+
+    def clean_time_zone(self):
+        return time_zone_checked(self.cleaned_data["time_zone"])
+
+    def clean_office_hours_weekdays(self):
+        return office_hours_checked(self.cleaned_data["office_hours_weekdays"])
+
+    def clean_office_hours_weekends(self):
+        return office_hours_checked(self.cleaned_data["office_hours_weekends"])
+
+    def clean(self):
+        cleaned = super().clean()
+        password, again = cleaned.get("password"), cleaned.get("password_again")
+        if password and again and password != again:
+            self.add_error("password_again", "The two passwords differ: type the same one twice.")
+        elif password:
+            someone = User(
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                validate_password(password, someone)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        email, welfare_email = cleaned.get("email"), cleaned.get("welfare_email")
+        if email and welfare_email and email.lower() == welfare_email.lower():
+            self.add_error(
+                "welfare_email",
+                "The welfare officer is a second person, with their own address: the committee member "
+                "confirms their role, and nobody confirms their own.",
+            )
+        return cleaned
+
+    def values(self):
+        data = self.cleaned_data
+        return {
+            "club": {
+                "name": data["club_name"].strip(),
+                "time_zone": data["time_zone"],
+                "office_hours_weekdays": data["office_hours_weekdays"],
+                "office_hours_weekends": data["office_hours_weekends"],
+            },
+            "committee": {
+                "first_name": data["first_name"].strip(),
+                "last_name": data["last_name"].strip(),
+                "email": data["email"].strip().lower(),
+                "password": data["password"],
+            },
+            "welfare_officer": {
+                "first_name": data["welfare_first_name"].strip(),
+                "last_name": data["welfare_last_name"].strip(),
+                "email": data["welfare_email"].strip().lower(),
+            },
+        }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import setup_views, views
 
 app_name = "compliance"
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("committee/settings/", views.club_settings, name="club-settings"),
     path("committee/report.pdf", views.season_report, name="season-report"),
     path("committee/families/<int:pk>/data/", views.subject_access_export, name="subject-access"),
+    path("setup/", setup_views.club_setup, name="club-setup"),
     path("policy/", views.acknowledge, name="acknowledge"),
 ]

@@ -129,7 +129,7 @@ def role_grant(*, person, kind, granted_by=None, starts_on=None, ends_on=None, n
 @transaction.atomic
 def role_confirm(*, role, confirmed_by):
     """The second pair of eyes: puts a waiting grant in effect and tells every welfare officer."""
-    from .tasks import send_role_notice
+    from .tasks import send_password_link, send_role_notice
 
     role = Role.objects.select_for_update().select_related("person").get(pk=role.pk)
     problem = role_decision_problem(role=role, by=confirmed_by)
@@ -139,6 +139,11 @@ def role_confirm(*, role, confirmed_by):
     _role_save(role, by=confirmed_by, update_fields=["status", "decided_by", "decided_at"])
     role_id = role.pk
     transaction.on_commit(lambda: send_role_notice.delay(role_id))
+    user = role.person.user
+    if user is not None and user.is_active and not user.has_usable_password():
+        # An officer named before they had a password (a new club's set-up) is invited to set one
+        # only now: until the confirmation their account could do nothing.
+        transaction.on_commit(lambda: send_password_link.delay(user.pk))
     return role
 
 
