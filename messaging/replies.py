@@ -170,9 +170,10 @@ def reply_mark_seen(*, reply, by):
 
 def fixture_notices_send(*, now=None):
     """MSG-10: for each fixture starting within 48 hours, each guardian of the team's players is
-    told once when they may contact their child during it and whom to call in an emergency. MSG-11:
-    the young players are told whom to tell of an emergency or a change of plan, directly where
-    the club may email them, else through the family (in the guardians' notice)."""
+    told once (again if the fixture moves) when they may contact their child during it and whom to
+    call in an emergency. MSG-11: the young players are told whom to tell of an emergency or a
+    change of plan, directly where the club may email them, else through the family (in the
+    guardians' notice)."""
     from .tasks import send_fixture_notice
 
     now = now or timezone.now()
@@ -187,7 +188,9 @@ def fixture_notices_send(*, now=None):
         ).distinct()
         for guardian in guardians:
             with transaction.atomic():
-                notice, created = FixtureNotice.objects.get_or_create(fixture=fixture, guardian=guardian)
+                notice, created = FixtureNotice.objects.get_or_create(
+                    fixture=fixture, guardian=guardian, starts_at=fixture.starts_at
+                )
                 if created:
                     notice_id = notice.pk
                     transaction.on_commit(lambda notice_id=notice_id: send_fixture_notice.delay(notice_id))
@@ -268,5 +271,11 @@ def fixture_notice_email_send(*, notice):
         template="fixture_notice",
         to=address,
         subject=f"{club().name}: {fixture.team.name} {fixture.title}, contact during the match",
-        context={"guardian": guardian, "fixture": fixture, "children": " and ".join(names) or "your child"},
+        context={
+            "guardian": guardian,
+            "fixture": fixture,
+            "children": " and ".join(names) or "your child",
+            # A notice for an earlier start went to this guardian: the fixture has moved.
+            "moved": FixtureNotice.objects.filter(fixture=fixture, guardian=guardian).exclude(pk=notice.pk).exists(),
+        },
     )
