@@ -164,6 +164,7 @@ def consent_round_email_send(*, consent_round, guardian):
         template="consent_round",
         to=guardian.user.email,
         subject=f"{club().name}: your consents for the {consent_round.season} season",
+        reply_to=people_services.welfare_reply_to(),
         context={
             "guardian": guardian,
             "children": children,
@@ -390,6 +391,7 @@ def lapse_reminder_email_send(*, guardian, season):
         template="consent_lapse_reminder",
         to=guardian.user.email,
         subject=f"{club().name}: please renew your consents before 31 March",
+        reply_to=people_services.welfare_reply_to(),
         context={
             "guardian": guardian,
             "lapses_on": rules.season_lapses_on(season),

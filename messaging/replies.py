@@ -271,6 +271,7 @@ def fixture_notice_email_send(*, notice):
         template="fixture_notice",
         to=address,
         subject=f"{club().name}: {fixture.team.name} {fixture.title}, contact during the match",
+        reply_to=people_services.welfare_reply_to(),
         context={
             "guardian": guardian,
             "fixture": fixture,

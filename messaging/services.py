@@ -20,7 +20,7 @@ from consents.models import DirectContactRequest
 from consents.selectors import may_contact_directly
 from people import services as people_services
 from people.models import FamilyMember, Person, Role, TeamStaff
-from sefton_safety.club import club
+from sefton_safety.club import club, club_sender
 from sefton_safety.mail import MailOutcomeUnknown, MailRejected, send_time_limit
 
 from . import alerts, rules, sms
@@ -548,6 +548,7 @@ def _transport(delivery):
         email = EmailMessage(
             subject=message.subject or f"{club().name}: {message.get_kind_display().lower()}",
             body=body,
+            from_email=club_sender(),
             to=[delivery.address],
             cc=cc,
             headers={"X-Sefton-Delivery": delivery.idempotency_key},

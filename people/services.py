@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from sesame.backends import ModelBackend as SesameBackend
 
-from sefton_safety.club import club
+from sefton_safety.club import club, club_sender
 from sefton_safety.history import history_by
 
 from . import rules
@@ -641,13 +641,27 @@ def second_factor_notice_send(*, user, change, device_name, at):
     )
 
 
-def email_send(*, template, to, subject, context):
-    """Sends templates/emails/<template>.txt, with its .html twin when there is one, to one address."""
+def email_send(*, template, to, subject, context, reply_to=()):
+    """Sends templates/emails/<template>.txt, with its .html twin when there is one, to one address,
+    from the club's name; `reply_to` where an answer should reach a person (welfare_reply_to)."""
     context = {"club_name": club().name, "site_url": settings.SITE_URL, **context}
-    message = EmailMultiAlternatives(subject=subject, body=render_to_string(f"emails/{template}.txt", context), to=[to])
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{template}.txt", context),
+        from_email=club_sender(),
+        to=[to],
+        reply_to=list(reply_to),
+    )
     with contextlib.suppress(TemplateDoesNotExist):
         message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
     message.send()
+
+
+def welfare_reply_to():
+    """Where a family's answer to the club's notices goes: the lead welfare officer's address (empty
+    while the club has none), never the portal's own sending address, which nobody reads."""
+    officer = Person.objects.holding(Role.Kind.WELFARE_OFFICER).select_related("user").order_by("pk").first()
+    return [officer.email_address] if officer is not None and officer.email_address else []
 
 
 def sign_in_link_send(*, user):

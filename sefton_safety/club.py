@@ -7,6 +7,7 @@ cache (the embedded development set-up) each process keeps it a few seconds only
 """
 
 from dataclasses import dataclass, field
+from email.utils import formataddr, parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -110,6 +111,13 @@ def club_uncached():
     if ClubSettings._meta.db_table not in connection.introspection.table_names():
         return defaults()
     return combined(ClubSettings.objects.filter(pk=1).first())
+
+
+def club_sender():
+    """The From of the portal's email: DEFAULT_FROM_EMAIL's address under the club's name as the
+    committee set it, so families see who writes, whatever name the environment was given."""
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((club().name, address or settings.DEFAULT_FROM_EMAIL))
 
 
 def club_cached():
