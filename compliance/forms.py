@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from messaging.rules import DAY_KEYS, OfficeHours
+from messaging.office_hours import DAY_KEYS, OfficeHours
 from people.models import User, club_today
 from sefton_safety.models import ClubSettings
 

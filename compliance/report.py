@@ -4,8 +4,8 @@ and the county board. Counts only: no child is named, and no concern is describe
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from incidents.export import FONTS
 from sefton_safety.club import club
+from sefton_safety.pdf import FONTS
 
 
 class _ReportPDF(FPDF):

@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from consents import services as consent_services
 from people import rules as people_rules
-from people import services as people_services
 from people.models import Person, Role, TrainingRecord, club_today
 from sefton_safety.club import club, club_forget, combined
 from sefton_safety.history import history_by
+from sefton_safety.mail import email_send
 from sefton_safety.models import ClubSettings
 from sefton_safety.request_context import current_origin
 from sefton_safety.retention import retention_periods_lengthen
@@ -87,7 +87,7 @@ def reminders_send(*, today=None):
         for member in committee:
             sent += _once(
                 f"policy-review-{current.pk}-{member.pk}",
-                lambda member=member: people_services.email_send(
+                lambda member=member: email_send(
                     template="policy_review_due",
                     to=member.email_address,
                     subject=f"{club().name}: the online safety policy is due for review",
@@ -109,7 +109,7 @@ def reminders_send(*, today=None):
         if rules.reminder_due(until, today) and person.email_address:
             sent += _once(
                 key,
-                lambda person=person, what=what, until=until: people_services.email_send(
+                lambda person=person, what=what, until=until: email_send(
                     template="renewal_due",
                     to=person.email_address,
                     subject=f"{club().name}: your {what} runs out on {until:%d %B %Y}",

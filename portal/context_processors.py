@@ -2,9 +2,8 @@
 
 from django.conf import settings
 
+from people.roles import current_role_kinds
 from sefton_safety.club import club_for_display
-
-from .roles import current_role_kinds
 
 
 def club(request):
