@@ -135,10 +135,7 @@ def _cases_about(person, count, officer):
         [IncidentSubject(incident=case, person=person, part="child_affected") for case in cases], batch_size=2000
     )
     CaseEntry.objects.bulk_create(
-        [
-            CaseEntry(incident=case, kind="report", text="Entry.", author=officer.user)
-            for case in cases
-        ],
+        [CaseEntry(incident=case, kind="report", text="Entry.", author=officer.user) for case in cases],
         batch_size=2000,
     )
 
