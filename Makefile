@@ -31,6 +31,9 @@ install: $(BIN)/.installed ## Create the virtual environment and install the dep
 
 .PHONY: run
 run: export DJANGO_DEBUG ?= true
+# The demo shows the portal's own 404, 403 and 500 pages, as a club's members see them, rather than
+# Django's technical pages (settings: DJANGO_TECHNICAL_ERROR_PAGES).
+run: export DJANGO_TECHNICAL_ERROR_PAGES ?= false
 run: export SEFTON_DEMO ?= true
 run: install ## Migrate, load the demo club, and serve the portal with its worker and scheduler.
 	$(BIN)/python manage.py migrate --no-input
