@@ -134,3 +134,14 @@ def test_x_the_demo_shows_the_portals_404_and_still_serves_its_static_files(tmp_
     assert probed(demo) == ["False", "404", "True", "200"], demo.stderr
     assert probed(plain) == ["True", "404", "False", "200"], plain.stderr
 
+
+def test_x_make_run_builds_the_demos_links_with_the_port_it_was_given():
+    env = {key: value for key, value in os.environ.items() if key not in ("SITE_URL", "HOST", "PORT")}
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8100"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    seeding = next(line for line in result.stdout.splitlines() if "seed_demo" in line)
+    serving = next(line for line in result.stdout.splitlines() if "honcho start" in line)
+    assert seeding.startswith("SITE_URL=http://127.0.0.1:8100 ")
+    assert "SITE_URL=http://127.0.0.1:8100 " in serving and "WEB_PORT=8100" in serving
