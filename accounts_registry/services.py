@@ -12,6 +12,7 @@ from django.utils import timezone
 from consents.selectors import may_photograph
 from messaging.services import content_check, notice_send
 from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, club_today
+from people.selectors import welfare_officer_recipients
 from sefton_safety.history import history_by
 from sefton_safety.mail import email_send
 
@@ -258,7 +259,7 @@ def advice_ask(*, asked_by, question, account=None):
     if not question.strip():
         raise AccountError("Write the question for the welfare officer.")
     request = AdviceRequest.objects.create(account=account, asked_by=asked_by, question=question.strip())
-    officers = Person.objects.holding(*WELFARE_ROLE_KINDS).exclude(pk=asked_by.pk)
+    officers = welfare_officer_recipients().exclude(pk=asked_by.pk)
     for officer_id in officers.values_list("pk", flat=True):
         transaction.on_commit(partial(tasks.send_advice_request.delay, request.pk, officer_id))
     return request

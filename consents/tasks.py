@@ -3,13 +3,13 @@
 from celery import shared_task
 
 from people.models import Person
-from people.tasks import EMAIL_RETRY
+from sefton_safety.mail import SEND_TASK_RETRY
 
 from . import services
 from .models import ConsentRound, DirectContactRequest
 
 
-@shared_task(**EMAIL_RETRY)
+@shared_task(**SEND_TASK_RETRY)
 def send_consent_round_email(round_id, guardian_id):
     consent_round = ConsentRound.objects.filter(pk=round_id).first()
     guardian = Person.objects.filter(pk=guardian_id, user__is_active=True).select_related("user").first()
@@ -18,7 +18,7 @@ def send_consent_round_email(round_id, guardian_id):
     services.consent_round_email_send(consent_round=consent_round, guardian=guardian)
 
 
-@shared_task(**EMAIL_RETRY)
+@shared_task(**SEND_TASK_RETRY)
 def send_direct_contact_request(request_id, guardian_id):
     contact_request = DirectContactRequest.objects.filter(pk=request_id).select_related("child", "requested_by").first()
     guardian = Person.objects.filter(pk=guardian_id).select_related("user").first()
@@ -27,7 +27,7 @@ def send_direct_contact_request(request_id, guardian_id):
     services.direct_contact_request_email_send(contact_request=contact_request, guardian=guardian)
 
 
-@shared_task(**EMAIL_RETRY)
+@shared_task(**SEND_TASK_RETRY)
 def send_direct_contact_outcome(request_id):
     contact_request = (
         DirectContactRequest.objects.filter(pk=request_id).select_related("child", "requested_by__user").first()
@@ -37,7 +37,7 @@ def send_direct_contact_outcome(request_id):
     services.direct_contact_outcome_email_send(contact_request=contact_request)
 
 
-@shared_task(**EMAIL_RETRY)
+@shared_task(**SEND_TASK_RETRY)
 def send_lapse_reminder(guardian_id, season):
     guardian = Person.objects.filter(pk=guardian_id, user__is_active=True).select_related("user").first()
     if guardian is None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from people import access as people_access
 from people.models import FamilyMember, Person, Role, Team, TeamPlayer, club_today
 from people.roles import holds_role
+from people.selectors import person_for_user
 
 from . import access, rules, selectors, services
 from .exceptions import ConsentError, LinkInvalid
@@ -21,7 +22,7 @@ from .models import Consent, ConsentRound, DirectContactRequest, Wording
 
 
 def _answering_person(user):
-    return Person.objects.filter(user=user).first()
+    return person_for_user(user)
 
 
 def _round_from(value):

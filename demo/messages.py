@@ -182,7 +182,8 @@ class DemoMessages:
 
     def sent(self, delivery, channel):
         reference = f"{channel}:{delivery.idempotency_key}"
-        delivery.status = Delivery.Status.SENT
+        delivery.transition_to(Delivery.Status.SENDING)
+        delivery.transition_to(Delivery.Status.SENT)
         delivery.attempts = 1
         delivery.sent_at = timezone.now()
         delivery.provider_reference = reference
@@ -255,7 +256,7 @@ class DemoMessages:
         findings = sending.send_time_findings(delivery, self.now)
         if [(f.rule, f.code) for f in findings] != [("CON-2", "consent_withdrawn")]:
             raise DemoError(f"The demo's blocked email should fail on the withdrawn consent alone: {findings}")
-        delivery.status = Delivery.Status.BLOCKED
+        delivery.transition_to(Delivery.Status.BLOCKED)
         delivery.findings = self.stored(findings)
         delivery.save(update_fields=["status", "findings"])
         self.log(delivery, "blocked", " ".join(f"{f.message} ({f.rule})" for f in findings))

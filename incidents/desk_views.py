@@ -7,12 +7,12 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from messaging.models import Reply
+from messaging import access as message_access
 from people.models import WELFARE_ROLE_KINDS, Role
 from people.roles import holds_role
 
@@ -113,9 +113,9 @@ def person_record(request, pk):
 @require_POST
 def from_reply(request, pk):
     """INC-8: a welfare officer turns a reply from a young person into a case in one step."""
-    if not access.is_welfare_officer(request.user):
-        raise PermissionDenied("Replies are turned into cases by the welfare officers.")
-    reply = get_object_or_404(Reply, pk=pk)
+    reply = message_access.reply_get_for_user(
+        request.user, pk, refusal="Replies are turned into cases by the welfare officers."
+    )
     form = FromReplyForm(request.POST)
     if not form.is_valid():
         flash.error(request, "Choose what the concern is about, then press Raise a concern again.")

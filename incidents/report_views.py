@@ -13,8 +13,9 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
-from people.models import Person, Role
+from people.models import Role
 from people.roles import holds_role
+from people.selectors import person_for_user, welfare_officer_recipients
 
 from . import access, selectors, services
 from .exceptions import IncidentError
@@ -31,7 +32,7 @@ def _over_limit(request, group, rate):
 
 
 def _welfare_contacts():
-    return services.welfare_officers().prefetch_related(
+    return welfare_officer_recipients().prefetch_related(
         Prefetch("roles", queryset=Role.objects.current(), to_attr="current_roles")
     )
 
@@ -40,7 +41,8 @@ def _own_birth_date(user):
     """A young member reporting signed in is most often the child the concern is about."""
     if not user.is_authenticated or not holds_role(user, Role.Kind.CHILD):
         return None
-    return Person.objects.filter(user=user).values_list("date_of_birth", flat=True).first()
+    person = person_for_user(user)
+    return person.date_of_birth if person else None
 
 
 @never_cache
@@ -90,13 +92,12 @@ def report(request):
 def report_status(request, token):
     """The reporter's own page: the reference, the status and what happens next. Nothing else of
     the case, so the link is safe even if someone else sees it."""
-    incident = Incident.objects.filter(status_token=token).first()
+    incident = access.incident_get_by_status_token(request.user, token)
     if incident is None:
         return render(request, "incidents/report_status_invalid.html", status=404)
-    access.case_read_record(incident=incident, user=request.user, what="status, by the reporter's link", allowed=True)
     context = {
         "incident": incident,
-        "welfare": services.welfare_officers(),
+        "welfare": welfare_officer_recipients(),
         "alert_held_back": services.incident_alert_held_back(incident),
     }
     if context["alert_held_back"]:

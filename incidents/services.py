@@ -14,7 +14,8 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from messaging import replies, sms
 from messaging.models import Reply
-from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person
+from people.models import STAFF_ROLE_KINDS, Person
+from people.selectors import person_for_user, welfare_officer_recipients
 from sefton_safety.mail import email_send
 
 from . import evidence_files, rules, tasks
@@ -28,11 +29,6 @@ UNCHANGED = object()
 # The chronology's words for a report stored without an alert of its own (the concern form's
 # per-address limit); the reporter's status page reads them too.
 ALERT_HELD_BACK = "Stored with no separate alert"
-
-
-def welfare_officers():
-    """The people holding a welfare role today, with their sign-in accounts."""
-    return Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user")
 
 
 def _entry(incident, kind, text, author, **fields):
@@ -154,7 +150,7 @@ def incident_from_reply(*, reply, by, category):
         IncidentSubject.objects.create(
             incident=incident, person=reply.from_person, part=IncidentSubject.Part.CHILD_AFFECTED, added_by=by
         )
-    officer = Person.objects.filter(user=by).first()
+    officer = person_for_user(by)
     if officer is not None:
         replies.reply_mark_seen(reply=reply, by=officer)
     _alert_on_commit(incident, except_user=by)
@@ -423,7 +419,7 @@ def incident_alert_recipients(*, incident, except_user_id=None):
     linked = set(IncidentSubject.objects.filter(incident=incident).values_list("person_id", flat=True))
     return [
         officer
-        for officer in welfare_officers()
+        for officer in welfare_officer_recipients()
         if officer.pk not in linked and (except_user_id is None or officer.user_id != except_user_id)
     ]
 

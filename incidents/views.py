@@ -322,9 +322,7 @@ def case_export(request, reference):
     if form.is_valid():
         device = people_services.second_factor_device(user=request.user, code=form.cleaned_data["code"])
         redacted = form.cleaned_data["version"] == "redacted"
-        what = "PDF export, staff names removed" if redacted else "PDF export, full"
-        access.case_read_record(incident=incident, user=request.user, what=what, allowed=device is not None)
-        if device is not None:
+        if access.incident_export_allowed(request.user, incident, redacted=redacted, second_factor=device is not None):
             django_otp.login(request, device)
             data = selectors.case_page_data(incident)
             pdf = export.case_pdf(

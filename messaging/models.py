@@ -84,7 +84,7 @@ class Message(TransitionMixin, models.Model):
         return self.audience in {self.Audience.CHILD, self.Audience.TEAM}
 
 
-class Delivery(models.Model):
+class Delivery(TransitionMixin, models.Model):
     """One copy of a message to one address, decided by the worker at send time.
 
     The idempotency key makes the row unique, so a retried or restarted worker finds the same row
@@ -105,6 +105,19 @@ class Delivery(models.Model):
         # The mail server had the whole message but its answer never came, or the worker stopped
         # mid-send: it may have arrived, so it is never sent again without a person (MSG-9).
         UNKNOWN = "unknown", "Outcome unknown: may have arrived, check with the recipient"
+
+    transition_error = MessagingError
+    # Only 'sending' leads to an outcome, so nothing is marked sent, failed or unknown that was not
+    # claimed first; only a person's retry takes a failed or unknown one back to the queue (MSG-9).
+    TRANSITIONS = {
+        Status.PENDING: {Status.HELD, Status.BLOCKED, Status.SENDING},
+        Status.HELD: {Status.HELD, Status.BLOCKED, Status.SENDING},
+        Status.SENDING: {Status.SENT, Status.PENDING, Status.BLOCKED, Status.DEAD, Status.UNKNOWN},
+        Status.SENT: set(),
+        Status.BLOCKED: set(),
+        Status.DEAD: {Status.PENDING},
+        Status.UNKNOWN: {Status.PENDING},
+    }
 
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="deliveries")
     intended_for = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")

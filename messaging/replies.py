@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consents.selectors import may_contact_directly
-from people.models import WELFARE_ROLE_KINDS, FamilyMember, Person, Role
+from people.models import FamilyMember, Person, Role
+from people.selectors import welfare_officer_recipients
 from sefton_safety.mail import email_send
 
 from . import services, tasks
@@ -18,10 +19,6 @@ from .models import Delivery, Fixture, FixtureNotice, Message, Reply
 
 NOTICE_AHEAD = timedelta(hours=48)
 ONE_ANSWER_A_DAY = timedelta(days=1)
-
-
-def _welfare_officers():
-    return Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user")
 
 
 def policy_answer(channel=Message.Channel.SMS):
@@ -140,7 +137,7 @@ def reply_alert_send(*, reply):
         recipients = [author] if author.email_address else []
         path = reverse("messaging:message-detail", args=[reply.message_id])
     else:
-        recipients = list(_welfare_officers())
+        recipients = list(welfare_officer_recipients())
         path = reverse("messaging:reply-list")
     young = reply.from_person is not None and reply.answer_id is not None
     for person in recipients:

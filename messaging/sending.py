@@ -267,7 +267,7 @@ def _needs_office_hours(delivery):
 
 
 def _block(delivery, findings):
-    delivery.status = Delivery.Status.BLOCKED
+    delivery.transition_to(Delivery.Status.BLOCKED)
     delivery.findings = [{"rule": f.rule, "code": f.code, "message": f.message} for f in findings]
     delivery.save(update_fields=["status", "findings"])
     _log(delivery, "blocked", " ".join(f"{f.message} ({f.rule})" for f in findings))
@@ -316,7 +316,8 @@ def _claim(delivery_id, at):
         return None
     waits = _copy_waits(delivery, at) if delivery.role == Delivery.Role.COPY else None
     if waits:
-        delivery.status, delivery.hold_until, finding = waits
+        status, delivery.hold_until, finding = waits
+        delivery.transition_to(status)
         delivery.findings = [{"rule": finding.rule, "code": finding.code, "message": finding.message}]
         delivery.save(update_fields=["status", "hold_until", "findings"])
         _log(delivery, delivery.status, finding.message)
@@ -327,7 +328,7 @@ def _claim(delivery_id, at):
         return None
     hours = services.office_hours()
     if _needs_office_hours(delivery) and not in_office_hours(at, hours):
-        delivery.status = Delivery.Status.HELD
+        delivery.transition_to(Delivery.Status.HELD)
         delivery.hold_until = next_window_start(at, hours)
         finding = office_hours_finding(at, hours)
         delivery.findings = [{"rule": finding.rule, "code": finding.code, "message": finding.message}]
@@ -336,7 +337,7 @@ def _claim(delivery_id, at):
         # be handed out again every hour by Redis, and could be lost with a worker.
         _log(delivery, "held", f"Held until {timezone.localtime(delivery.hold_until):%A %d %B %H:%M}.")
         return None
-    delivery.status = Delivery.Status.SENDING
+    delivery.transition_to(Delivery.Status.SENDING)
     delivery.sending_since = timezone.now()
     delivery.attempts += 1
     delivery.save(update_fields=["status", "sending_since", "attempts"])
@@ -437,6 +438,7 @@ def _finish(delivery, status, event, detail, **fields):
 @transaction.atomic
 def _record_outcome(delivery, status, event, detail, **fields):
     # A compare-and-set on a model without history: the log entry below is the record.
+    Delivery.transition_check(Delivery.Status.SENDING, status)
     changed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(status=status, **fields)
     _log(delivery, event, detail)
     delivery.refresh_from_db()
@@ -458,6 +460,7 @@ def deliveries_sweep(*, now=None):
                 pk=delivery.pk, status=Delivery.Status.SENDING, sending_since=delivery.sending_since
             )
             # No history on Delivery: the "stuck" log entry is the record.
+            Delivery.transition_check(Delivery.Status.SENDING, Delivery.Status.UNKNOWN)
             if stuck.update(status=Delivery.Status.UNKNOWN):
                 _log(delivery, "stuck", "The worker stopped while sending: check with the recipient before retrying.")
                 alerts.delivery_death_alert(delivery=delivery)
@@ -485,7 +488,7 @@ def delivery_retry(*, delivery, by):
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status not in (Delivery.Status.DEAD, Delivery.Status.UNKNOWN):
         raise MessagingError("Only a delivery that failed, or whose outcome is unknown, can be retried.")
-    delivery.status = Delivery.Status.PENDING
+    delivery.transition_to(Delivery.Status.PENDING)
     delivery.save(update_fields=["status"])
     _log(delivery, "retried", f"Retried by {by.full_name}.")
     delivery_pk = delivery.pk

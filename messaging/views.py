@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from people.models import Person, Role, Team
 from people.roles import holds_role, is_staff_member
+from people.selectors import person_for_user
 
 from . import access, alerts, progress, replies, sending, services
 from .exceptions import MessageRefused, MessagingError
@@ -28,7 +29,7 @@ from .models import Delivery, DeliveryLogEntry, Message, Reply
 
 
 def _author(request):
-    person = Person.objects.filter(user=request.user).first()
+    person = person_for_user(request.user)
     if person is None or not holds_role(
         request.user, Role.Kind.VOLUNTEER, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER
     ):
@@ -208,7 +209,7 @@ def message_status(request, pk):
 
 
 def _designated_person(request):
-    person = Person.objects.filter(user=request.user).first()
+    person = person_for_user(request.user)
     if person is None or not holds_role(request.user, Role.Kind.DESIGNATED_PERSON):
         raise PermissionDenied("Messages to children are approved by the designated person.")
     return person
@@ -286,11 +287,9 @@ def message_return(request, pk):
 @login_required
 @require_POST
 def delivery_retry(request, pk):
-    delivery = Delivery.objects.filter(pk=pk).select_related("message").first()
-    if delivery is None:
-        raise PermissionDenied("No such delivery.")
-    message = access.message_get_for_user(request.user, delivery.message_id)
-    person = Person.objects.filter(user=request.user).first()
+    delivery = access.delivery_get_for_user(request.user, pk)
+    message = delivery.message
+    person = person_for_user(request.user)
     from_list = request.POST.get("from") == "failed-deliveries"
     back = redirect("messaging:failed-deliveries") if from_list else redirect("messaging:message-detail", pk=message.pk)
     if from_list and request.POST.get("checked") != "yes":
@@ -315,7 +314,7 @@ FAILURE_REASONS = {
 
 
 def _failed_delivery_reader(request):
-    person = Person.objects.filter(user=request.user).first()
+    person = person_for_user(request.user)
     if person is None or not holds_role(request.user, *FAILURE_READERS):
         raise PermissionDenied("The list of messages that did not arrive is for the designated person and welfare.")
     return person
@@ -416,7 +415,7 @@ def _reply_receive(request, channel, names):
 
 
 def _welfare(request):
-    person = Person.objects.filter(user=request.user).first()
+    person = person_for_user(request.user)
     if person is None or not holds_role(request.user, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER):
         raise PermissionDenied("Replies are read by the welfare officers.")
     return person
@@ -438,8 +437,6 @@ def reply_list(request):
 @require_POST
 def reply_seen(request, pk):
     by = _welfare(request)
-    reply = Reply.objects.filter(pk=pk).first()
-    if reply is None:
-        raise PermissionDenied("No such reply.")
+    reply = access.reply_get_for_user(request.user, pk)
     replies.reply_mark_seen(reply=reply, by=by)
     return redirect("messaging:reply-list")

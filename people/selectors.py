@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch
 from . import access
 from .models import (
     FOUR_EYES_ROLE_KINDS,
+    WELFARE_ROLE_KINDS,
     Family,
     FamilyMember,
     Person,
@@ -73,3 +74,17 @@ def teams_played_in(person):
 def role_grants_waiting():
     """How many committee and welfare grants wait for a second person (four eyes)."""
     return Role.objects.pending().filter(kind__in=FOUR_EYES_ROLE_KINDS).count()
+
+
+def person_for_user(user):
+    """The register's record of a signed-in account, or None: an account without one (a superuser
+    made at the command line) and a visitor who is not signed in have none."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).first()
+
+
+def welfare_officer_recipients():
+    """The club's current welfare officers and deputies, each with their sign-in account, for the
+    address every alert to them is sent to."""
+    return Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user")

@@ -36,6 +36,7 @@ from .models import (
     club_today,
 )
 from .roles import current_role_kinds, is_staff_member
+from .selectors import person_for_user, welfare_officer_recipients
 
 SIGN_IN_LINK_SCOPE = "sign-in"
 
@@ -156,11 +157,7 @@ def role_refuse(*, role, refused_by):
 def role_notice_recipients(*, role):
     """Every current welfare officer the club can email: each hears of a new committee member or
     welfare officer, so a grant nobody expected is noticed at once."""
-    return [
-        officer
-        for officer in Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user").order_by("pk")
-        if officer.email_address
-    ]
+    return [officer for officer in welfare_officer_recipients().order_by("pk") if officer.email_address]
 
 
 def role_notice_send(*, role, officer):
@@ -181,7 +178,7 @@ def role_notice_send(*, role, officer):
 def _user_name(user):
     if user is None:
         return "nobody (the register had no one else to confirm it)"
-    person = Person.objects.filter(user=user).first()
+    person = person_for_user(user)
     return person.full_name if person else user.email
 
 

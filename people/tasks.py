@@ -1,23 +1,16 @@
 """Background jobs of the people app; each one re-fetches by id and calls one service."""
 
-import smtplib
 from datetime import datetime
 
 from celery import shared_task
 
+from sefton_safety.mail import SEND_TASK_RETRY
+
 from . import services
 from .models import Person, Role, User
 
-# Mail servers fail for a while and recover: retry with growing pauses, then give up loudly.
-EMAIL_RETRY = {
-    "autoretry_for": (smtplib.SMTPException, OSError),
-    "retry_backoff": 5,
-    "retry_backoff_max": 300,
-    "max_retries": 6,
-}
 
-
-@shared_task(**EMAIL_RETRY)
+@shared_task(**SEND_TASK_RETRY)
 def send_password_link(user_id):
     user = User.objects.filter(pk=user_id).first()
     if user is None or not services.password_link_eligible(user):
@@ -25,7 +18,7 @@ def send_password_link(user_id):
     services.password_link_send(user=user)
 
 
-@shared_task(**EMAIL_RETRY)
+@shared_task(**SEND_TASK_RETRY)
 def send_sign_in_link(user_id):
     user = User.objects.filter(pk=user_id).first()
     if user is None or not services.sign_in_link_eligible(user):
@@ -39,7 +32,7 @@ def purge_withdrawn_contact_details():
     return services.withdrawn_contact_details_purge()
 
 
-@shared_task(**EMAIL_RETRY)
+@shared_task(**SEND_TASK_RETRY)
 def send_second_factor_notice(user_id, change, device_name, at):
     """Sent even to a disabled account: the owner must hear that their second factor changed."""
     user = User.objects.filter(pk=user_id).first()
@@ -60,7 +53,7 @@ def send_role_notice(role_id):
     return len(officers)
 
 
-@shared_task(**EMAIL_RETRY)
+@shared_task(**SEND_TASK_RETRY)
 def send_role_notice_to(role_id, person_id):
     role = Role.objects.filter(pk=role_id).select_related("person", "granted_by", "decided_by").first()
     officer = Person.objects.filter(pk=person_id).select_related("user").first()

@@ -6,8 +6,9 @@ from accounts_registry.selectors import accounts_with_status
 from compliance.selectors import policy_to_acknowledge
 from consents.selectors import agreements_due
 from people import selectors as people_selectors
-from people.models import CONFIRMER_ROLE_KINDS, STAFF_ROLE_KINDS, Person, Role
+from people.models import CONFIRMER_ROLE_KINDS, STAFF_ROLE_KINDS, Role
 from people.roles import current_role_kinds
+from people.selectors import person_for_user
 
 
 def home(request):
@@ -16,7 +17,7 @@ def home(request):
         return render(request, "portal/home_public.html", context)
     kinds = current_role_kinds(request.user)
     user = request.user
-    person = context["person"] = Person.objects.filter(user=user).first()
+    person = context["person"] = person_for_user(user)
     if Role.Kind.GUARDIAN in kinds:
         context["families"] = people_selectors.families_with_children_for_guardian(user)
     if kinds & {Role.Kind.VOLUNTEER, Role.Kind.CHILD}:
