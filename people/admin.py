@@ -196,6 +196,14 @@ class PersonAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").prefetch_related("roles")
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new record is made by the register's service, like every other (PPL-4 checked there too).
+        person = services.person_create(**{field: form.cleaned_data[field] for field in PersonAdminForm.Meta.fields})
+        obj.pk, obj._state.adding, obj._state.db = person.pk, False, person._state.db
+
     @admin.display(description="age", ordering="-date_of_birth")
     def age_display(self, obj):
         age = obj.age()

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
+from sefton_safety.club import club
+
 from .models import Role
 from .roles import holds_role
 
@@ -24,6 +26,10 @@ class CommitteeAdminSite(admin.AdminSite):
         for app in apps:
             app["name"] = APP_NAMES.get(app["app_label"], app["name"])
         return apps
+
+    def each_context(self, request):
+        # The club's name as the committee last set it, not as it was when the process started.
+        return {**super().each_context(request), "site_header": f"{club().name}: committee administration"}
 
     def has_permission(self, request):
         user = request.user

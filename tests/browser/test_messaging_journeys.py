@@ -21,6 +21,7 @@ from messaging import tasks
 from messaging.models import Delivery, Message
 from tests import factories
 from tests.browser.conftest import DESKTOP
+from tests.browser.pickers import pick
 from tests.messaging import conftest as messaging_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,7 +77,7 @@ def fill_in_message(page, *, audience, players, kind, subject, body):
     page.get_by_role("heading", name="Write a message").wait_for()
     page.get_by_label("Email", exact=True).check()
     page.get_by_label("Who is it for?").select_option(label=audience)
-    page.get_by_label("Players", exact=True).select_option(label=list(players))
+    pick(page, "Players", *players)
     page.get_by_label("What is it about?").select_option(label=kind)
     page.get_by_label("Subject").fill(subject)
     page.get_by_role("textbox", name=MESSAGE_LABEL).fill(body)
