@@ -5,7 +5,10 @@ import smtplib
 from celery import shared_task
 from django.utils import timezone
 
+from people.tasks import EMAIL_RETRY
+
 from . import services
+from .models import MissingReminder
 from .retention import retention_purge_all
 
 
@@ -19,3 +22,12 @@ def send_reminders():
 def purge_past_retention():
     """Nightly, from the scheduler: records past their retention period go or are anonymised."""
     return retention_purge_all(now=timezone.now())
+
+
+@shared_task(**EMAIL_RETRY)
+def send_missing_reminder(reminder_id):
+    """VOL-1, VOL-3: one reminder a committee member sent from a list of what is missing."""
+    reminder = MissingReminder.objects.filter(pk=reminder_id).select_related("person__user").first()
+    if reminder is None:
+        return
+    services.missing_reminder_email_send(reminder=reminder)
