@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from consents import services as consent_services
 from people import rules as people_rules
-from people import services as people_services
 from people.models import Person, Role, TrainingRecord, club_today
+from sefton_safety.mail import email_send
 from sefton_safety.request_context import current_origin
 
-from . import rules, selectors
+from . import rules, selectors, tasks
 from .exceptions import PolicyError
 from .models import (
     CriminalRecordsCheck,
@@ -99,7 +99,7 @@ def reminders_send(*, today=None):
         for member in committee:
             sent += _once(
                 f"policy-review-{current.pk}-{member.pk}",
-                lambda member=member: people_services.email_send(
+                lambda member=member: email_send(
                     template="policy_review_due",
                     to=member.email_address,
                     subject=f"{settings.CLUB_NAME}: the online safety policy is due for review",
@@ -121,7 +121,7 @@ def reminders_send(*, today=None):
         if rules.reminder_due(until, today) and person.email_address:
             sent += _once(
                 key,
-                lambda person=person, what=what, until=until: people_services.email_send(
+                lambda person=person, what=what, until=until: email_send(
                     template="renewal_due",
                     to=person.email_address,
                     subject=f"{settings.CLUB_NAME}: your {what} runs out on {until:%d %B %Y}",
@@ -138,8 +138,6 @@ def missing_reminders_send(*, list_kind, people, by, now=None):
     The people's rows are locked while their last reminders are read and the new ones written, so
     two committee members pressing the button at once, or two workers, send one each. Returns how
     many were queued, how many were reminded too recently, and how many have no email address."""
-    from .tasks import send_missing_reminder
-
     now = now or timezone.now()
     ids = sorted(person.pk for person in people)
     with transaction.atomic():
@@ -162,7 +160,7 @@ def missing_reminders_send(*, list_kind, people, by, now=None):
                 queued.append(MissingReminder(person=person, list=list_kind, sent_at=now, sent_by=by))
         MissingReminder.objects.bulk_create(queued)
         reminder_ids = [reminder.pk for reminder in queued]
-        transaction.on_commit(lambda: [send_missing_reminder.delay(pk) for pk in reminder_ids])
+        transaction.on_commit(lambda: [tasks.send_missing_reminder.delay(pk) for pk in reminder_ids])
     return {"queued": len(queued), "recent": recent, "without_email": without_email}
 
 
@@ -174,7 +172,7 @@ def missing_reminder_email_send(*, reminder, today=None):
         rows = selectors.training_and_checks(today or club_today(), person_ids=[person.pk])
         items = [item for row in rows for item in row["items"] if item["state"] in ("missing", "expired")]
     url = f"{settings.SITE_URL}{reverse('compliance:acknowledge')}"
-    people_services.email_send(
+    email_send(
         template="missing_reminder",
         to=person.email_address,
         subject=(

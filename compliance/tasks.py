@@ -1,18 +1,16 @@
 """The compliance worker: the daily reminders and the nightly retention purge."""
 
-import smtplib
-
 from celery import shared_task
 from django.utils import timezone
 
-from people.tasks import EMAIL_RETRY
+from sefton_safety.mail import SEND_TASK_RETRY
 
 from . import services
 from .models import MissingReminder
 from .retention import retention_purge_all
 
 
-@shared_task(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=30, max_retries=5)
+@shared_task(**SEND_TASK_RETRY)
 def send_reminders():
     """Daily, from the scheduler: policy review, training and DBS renewals, each reminder once."""
     return services.reminders_send()
@@ -24,7 +22,7 @@ def purge_past_retention():
     return retention_purge_all(now=timezone.now())
 
 
-@shared_task(**EMAIL_RETRY)
+@shared_task(**SEND_TASK_RETRY)
 def send_missing_reminder(reminder_id):
     """VOL-1, VOL-3: one reminder a committee member sent from a list of what is missing."""
     reminder = MissingReminder.objects.filter(pk=reminder_id).select_related("person__user").first()

@@ -24,6 +24,7 @@ from consents import services as consent_services
 from incidents import services as incident_services
 from incidents.models import Incident
 from messaging import replies as reply_services
+from messaging import sending
 from messaging import services as message_services
 from people import services as people_services
 from people.models import FamilyMember, Role
@@ -119,7 +120,7 @@ def build_world(wordings):
             recipients=[child],
         )
         message_services.message_submit(message=message, by=coach)
-        delivery_ids = message_services.message_route(message=message)
+        delivery_ids = sending.message_route(message=message)
         reply = reply_services.reply_receive(
             channel="email", from_address=guardian.email_address, body="Thanks!", provider_reference=f"r-{side}"
         )
@@ -371,7 +372,7 @@ MATRIX = {
     "people:family-detail": Row(
         "GET", "302 200 403 403 403 403 200 200 200 302", "302 403 403 403 403 403 200 200 200 302"
     ),
-    "people:home": Row("GET", "200 200 200 200 200 200 200 200 200 302"),
+    "portal:home": Row("GET", "200 200 200 200 200 200 200 200 200 302"),
     "people:link-open": Row("GET", "410 410 410 410 410 410 410 410 410 302"),
     "people:link-request": Row("GET", "200 200 200 200 200 200 200 200 200 302"),
     "people:login": Row("GET", "200 302 302 302 302 302 302 302 302 302"),

@@ -280,28 +280,6 @@ def test_con6_the_season_box_offers_next_summer_from_october(db):
     assert ConsentRoundStartForm(today=date(2026, 9, 30))["season"].initial == 2026
 
 
-def test_con6_the_rounds_page_keeps_its_queries_as_rounds_and_children_grow(
-    signed_in, committee_member, squad, family, child, guardian
-):
-    client = signed_in(committee_member)
-    url = reverse("consents:rounds")
-
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
-    small = count()
-    for season in (2040, 2041, 2042):
-        services.consent_round_start(season=season, started_by=committee_member.user, team=squad)
-    for _ in range(10):
-        kid = factories.ChildFactory()
-        people_services.role_grant(person=kid, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
-        people_services.family_member_add(family=family, person=kid, kind=FamilyMember.Kind.CHILD)
-        factories.TeamPlayerFactory(team=squad, person=kid)
-    assert count() == small
-
-
 def test_con6_only_the_committee_runs_rounds(signed_in, volunteer):
     assert signed_in(volunteer, verified=False).get(reverse("consents:rounds")).status_code == 403
 
@@ -353,6 +331,8 @@ def test_ppl2_a_young_member_of_18_reads_their_own_consents_addressed_to_them(si
     people_services.person_login_create(person=member, email="ellis@example.org")
     client = signed_in(member, verified=False)
     page = client.get(reverse("consents:my-consents")).content.decode()
+    # The card, not the consent form's published wording, which the committee wrote for guardians.
+    page = page.split(f'id="person-{member.pk}"')[1]
     assert "Your answers, Ellis" in page and "Contacting you directly" in page and "Save your answers" in page
     assert "The club may email you directly" in page
     assert "only through you" not in page and "your child" not in page and "Ellis's" not in page

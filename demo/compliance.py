@@ -1,4 +1,4 @@
-"""The demo club's volunteers against the policy (people/demo.py builds the club): most have
+"""The demo club's volunteers against the policy (demo/club.py builds the club): most have
 acknowledged the current version, most have current safeguarding training and DBS checks, and a
 few have not, at the edges a committee would meet (expired last month, running out this month,
 never recorded). Two club phones are held by coaches; one is spare.
@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from compliance.models import ClubPhone, CriminalRecordsCheck, PhoneHolding, PolicyAcknowledgement, PolicyVersion
 from compliance.rules import NEEDS_CHECK, WORKS_WITH_CHILDREN
+from compliance.selectors import training_and_checks, volunteers_without_acknowledgement
+from people.models import Person, Role, TrainingRecord, User
 
-from .demo import COMMITTEE_EMAIL
-from .models import Person, Role, TrainingRecord, User
+from .club import COMMITTEE_EMAIL
 
 YEAR = timedelta(days=365)
 
@@ -75,8 +76,6 @@ class DemoCompliance:
                 self.club.coach_phone = phone
 
     def summary(self):
-        from compliance.selectors import training_and_checks, volunteers_without_acknowledgement
-
         gaps = sum(1 for row in training_and_checks(self.today) if not row["ok"])
         waiting = volunteers_without_acknowledgement(self.today).count()
         return (

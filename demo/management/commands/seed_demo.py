@@ -1,4 +1,4 @@
-"""Loads the fictional demo club that `make run` serves (built in people/demo*.py), and prints how to sign in to it."""
+"""Loads the fictional demo club that `make run` serves (built in demo/), and prints how to sign in to it."""
 
 import base64
 
@@ -8,14 +8,14 @@ from django.db import transaction
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from people import demo
-from people.demo_accounts import DemoAccounts
-from people.demo_compliance import DemoCompliance
-from people.demo_consents import DemoConsents
-from people.demo_incidents import DemoIncidents
-from people.demo_messages import DemoMessages
-from people.exceptions import PeopleError
+from demo import club as demo
+from demo.accounts import DemoAccounts
+from demo.compliance import DemoCompliance
+from demo.consents import DemoConsents
+from demo.incidents import DemoIncidents
+from demo.messages import DemoMessages
 from people.models import User, club_today
+from sefton_safety.exceptions import DomainError
 
 
 class Command(BaseCommand):
@@ -50,7 +50,7 @@ class Command(BaseCommand):
                     accounts = DemoAccounts(club)
                     accounts.build()
                     compliance.build()
-            except PeopleError as error:
+            except DomainError as error:
                 raise CommandError(f"The demo club could not be loaded, and nothing was written: {error}") from error
             self.stdout.write(self.style.SUCCESS(club.summary()))
             self.stdout.write(self.style.SUCCESS(consents.summary()))
