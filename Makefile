@@ -37,6 +37,13 @@ run: install ## Migrate, load the demo club, and serve the portal with its worke
 	$(BIN)/python manage.py seed_demo
 	HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start --procfile Procfile.dev
 
+.PHONY: setup
+setup: export DJANGO_DEBUG ?= true
+setup: install ## Start a real club: migrate, print the set-up page's address, and serve the portal.
+	$(BIN)/python manage.py migrate --no-input
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py club_setup
+	HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start --procfile Procfile.dev
+
 .PHONY: code
 code: export DJANGO_DEBUG ?= true
 code: export SEFTON_DEMO ?= true

@@ -10,8 +10,12 @@ from django.utils import timezone
 from consents import services as consent_services
 from people import rules as people_rules
 from people.models import Person, Role, TrainingRecord, club_today
+from sefton_safety.club import club, club_forget, combined
+from sefton_safety.history import history_by
 from sefton_safety.mail import email_send
+from sefton_safety.models import ClubSettings
 from sefton_safety.request_context import current_origin
+from sefton_safety.retention import retention_periods_lengthen
 
 from . import rules, selectors, tasks
 from .exceptions import PolicyError
@@ -102,7 +106,7 @@ def reminders_send(*, today=None):
                 lambda member=member: email_send(
                     template="policy_review_due",
                     to=member.email_address,
-                    subject=f"{settings.CLUB_NAME}: the online safety policy is due for review",
+                    subject=f"{club().name}: the online safety policy is due for review",
                     context={"person": member, "version": current, "url": dashboard},
                 ),
             )
@@ -124,7 +128,7 @@ def reminders_send(*, today=None):
                 lambda person=person, what=what, until=until: email_send(
                     template="renewal_due",
                     to=person.email_address,
-                    subject=f"{settings.CLUB_NAME}: your {what} runs out on {until:%d %B %Y}",
+                    subject=f"{club().name}: your {what} runs out on {until:%d %B %Y}",
                     context={"person": person, "what": what, "until": until},
                 ),
             )
@@ -196,3 +200,19 @@ def subject_access_record(*, family, user, allowed, reason):
         address=origin.address,
         session=origin.session,
     )
+
+
+@transaction.atomic
+def club_settings_update(*, by, **values):
+    """The committee's settings: saved with who changed them (the history), read everywhere at once
+    (the cached value goes now, and again after the commit so a reader who cached the old row in
+    between does not keep it). A longer retention period reaches the database's copy at once; a
+    shorter one waits for the owner's next migrate, as the settings page says."""
+    row = ClubSettings.objects.select_for_update().filter(pk=1).first() or ClubSettings(pk=1)
+    for name, value in values.items():
+        setattr(row, name, value)
+    history_by(row, by).save()
+    retention_periods_lengthen(combined(row).retention)
+    club_forget()
+    transaction.on_commit(club_forget)
+    return row

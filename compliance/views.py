@@ -1,5 +1,6 @@
 """The committee's dashboard and the lists behind it, policy versions, the season report, a
-family's subject access export, and the page where volunteers acknowledge the current policy."""
+family's subject access export, the club's settings, and the page where volunteers acknowledge the
+current policy."""
 
 import django_otp
 from django.contrib import messages as flash
@@ -17,10 +18,13 @@ from people import services as people_services
 from people.models import Family, Role, club_today
 from people.roles import holds_role
 from people.selectors import person_for_user
+from sefton_safety.club import club
+from sefton_safety.models import ClubSettings
+from sefton_safety.retention import retention_periods_stored
 
 from . import report, rules, selectors, services, subject_access, subject_access_pdf
 from .exceptions import PolicyError
-from .forms import AcknowledgementForm, PolicyPublishForm, SubjectAccessForm
+from .forms import AcknowledgementForm, ClubSettingsForm, PolicyPublishForm, SubjectAccessForm
 from .models import MissingReminder, PolicyAcknowledgement, PolicyVersion, SubjectAccessLogEntry
 
 
@@ -272,3 +276,43 @@ def subject_access_export(request, pk):
     response = HttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{stem}.zip"'
     return response
+
+
+def _settings_history(limit=20):
+    """The latest changes, newest first, each with the fields it changed: one query."""
+    records = list(ClubSettings.history.select_related("history_user__person").order_by("-history_id")[: limit + 1])
+    changes = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changed = record.diff_against(previous).changed_fields if previous is not None else ["first settings"]
+        labels = [str(ClubSettings._meta.get_field(name).verbose_name) for name in changed if name != "first settings"]
+        user = record.history_user
+        changes.append(
+            {
+                "at": record.history_date,
+                "by": user.person.full_name if user is not None and hasattr(user, "person") else "The set-up",
+                "what": ", ".join(labels) if labels else "first settings",
+            }
+        )
+    return changes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def club_settings(request):
+    """The club's own settings, for the committee, taking effect at once, with their history."""
+    _committee(request)
+    form = ClubSettingsForm(request.POST or None, current=club())
+    if request.method == "POST" and form.is_valid():
+        services.club_settings_update(by=request.user, **form.cleaned_data)
+        flash.success(request, "The club's settings are saved and apply now.")
+        return redirect("compliance:club-settings")
+    current = club()
+    stored = retention_periods_stored()
+    waiting = {kind: years for kind, years in stored.items() if years != current.retention.get(kind)}
+    return render(
+        request,
+        "compliance/club_settings.html",
+        {"form": form, "history": _settings_history(), "retention_waiting": waiting},
+        status=400 if form.errors else 200,
+    )

@@ -14,6 +14,8 @@ from django.utils import timezone
 from people import services as people_services
 from people.exceptions import PeopleError
 from people.models import FamilyMember, Person, Role, TeamStaff, adult_cutoff_date, club_today
+from people.selectors import welfare_reply_to
+from sefton_safety.club import club
 from sefton_safety.history import history_by
 from sefton_safety.mail import email_send
 
@@ -261,7 +263,8 @@ def consent_round_email_send(*, consent_round, guardian):
     email_send(
         template="consent_round",
         to=guardian.user.email,
-        subject=f"{settings.CLUB_NAME}: your consents for the {consent_round.season} season",
+        subject=f"{club().name}: your consents for the {consent_round.season} season",
+        reply_to=welfare_reply_to(),
         context={
             "guardian": guardian,
             "children": children,
@@ -364,8 +367,7 @@ def direct_contact_request_email_send(*, contact_request, guardian):
         template="direct_contact_request",
         to=guardian.user.email if guardian.user_id else guardian.email,
         subject=(
-            f"{settings.CLUB_NAME}: may {contact_request.requested_by.first_name} "
-            f"contact {contact_request.child.first_name}?"
+            f"{club().name}: may {contact_request.requested_by.first_name} contact {contact_request.child.first_name}?"
         ),
         context={
             "contact_request": contact_request,
@@ -403,7 +405,7 @@ def direct_contact_outcome_email_send(*, contact_request):
         template="direct_contact_outcome",
         to=volunteer.user.email,
         subject=(
-            f"{settings.CLUB_NAME}: your request to contact {contact_request.child.first_name} "
+            f"{club().name}: your request to contact {contact_request.child.first_name} "
             f"was {contact_request.get_status_display().lower()}"
         ),
         context={"contact_request": contact_request, "url": f"{settings.SITE_URL}{reverse('consents:request-list')}"},
@@ -496,7 +498,8 @@ def lapse_reminder_email_send(*, guardian, season):
     email_send(
         template="consent_lapse_reminder",
         to=guardian.user.email,
-        subject=f"{settings.CLUB_NAME}: please renew your consents before 31 March",
+        subject=f"{club().name}: please renew your consents before 31 March",
+        reply_to=welfare_reply_to(),
         context={
             "guardian": guardian,
             "lapses_on": rules.season_lapses_on(season),

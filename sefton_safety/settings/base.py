@@ -34,8 +34,12 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "sefton_safety.errors.csrf_failure"
 
-# The club this installation serves.
+# The club this installation serves. The committee's settings page (sefton_safety.club) overrides
+# the name, colour, emergency phone, time zone, office hours, school list, copies and retention;
+# the variables below are the defaults for a club that has not set them.
 CLUB_NAME = env_str("CLUB_NAME", "Sefton Park Cricket Club")
+CLUB_COLOUR = env_str("CLUB_COLOUR", "#14532d")
+CLUB_EMERGENCY_PHONE = env_str("CLUB_EMERGENCY_PHONE", "")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEMO_MODE = env_bool("SEFTON_DEMO", False)
 # The welfare officers' names and numbers for the page shown while the database is unavailable,
@@ -64,6 +68,7 @@ INSTALLED_APPS = [
     "incidents",
     "messaging",
     "compliance",
+    "spreadsheets",
     "portal",
     "demo",
 ]
@@ -84,6 +89,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Loads the user under a guard, so a database outage is answered with the 503 page.
     "sefton_safety.errors.DatabaseUnavailableMiddleware",
+    "sefton_safety.middleware.ClubTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "people.middleware.SessionRolesMiddleware",
     "people.middleware.SecondFactorMiddleware",
@@ -243,7 +249,16 @@ if RETENTION["case_child_age"] < 18:
 if RETENTION_SIGN_IN_DAYS < 1:
     raise ImproperlyConfigured("RETENTION_SIGN_IN_DAYS must be at least 1.")
 
-OTP_TOTP_ISSUER = CLUB_NAME
+
+def _totp_issuer(device):
+    # The name the authenticator app shows: the club's as the committee set it when the device is
+    # added. Settings cannot import models when they load, so the accessor is imported here.
+    from sefton_safety.club import club
+
+    return club().name
+
+
+OTP_TOTP_ISSUER = _totp_issuer
 
 # Guardian's anonymous-user row is not needed: anonymous visitors never hold object permissions.
 ANONYMOUS_USER_NAME = None

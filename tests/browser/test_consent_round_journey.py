@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 from consents import rules
 from consents.models import ConsentRound
 from people.models import Role, club_today
-from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.test_compliance_journeys import sign_in_with_second_factor
+from tests.browser.conftest import DESKTOP, PHONE, sign_in_with_second_factor
 from tests.conftest import make_person_with_role
 from tests.consents.test_worker import add_guardian, consent_form, family_with_child
 
