@@ -44,6 +44,16 @@ def volunteers_without_acknowledgement(today=None):
     return people.order_by("last_name", "first_name")
 
 
+def policy_publish_reach(today=None):
+    """VOL-1, CON-5: whom a new version asks: every volunteer and committee member acknowledges
+    it, and every young member agrees to it, whatever they did for the version before. Two queries."""
+    today = today or club_today()
+    return {
+        "volunteers": _holders(rules.WORKS_WITH_CHILDREN | {Role.Kind.COMMITTEE}, today).count(),
+        "children": _holders({Role.Kind.CHILD}, today).count(),
+    }
+
+
 def young_members_without_agreement(today=None):
     """CON-5, VOL-1: young members who have not agreed to the current version of the club's policy
     or of the acceptable use statement. Three queries however many there are."""
@@ -56,11 +66,14 @@ def young_members_without_agreement(today=None):
     return people.filter(missing).order_by("last_name", "first_name") if wordings else people.none()
 
 
-def training_and_checks(today=None):
+def training_and_checks(today=None, *, person_ids=None):
     """VOL-3: each person who needs safeguarding training, online-safety training or a DBS check,
     with the latest expiry of each and its state. Three queries however many volunteers."""
     today = today or club_today()
-    people = list(_holders(rules.WORKS_WITH_CHILDREN, today).order_by("last_name", "first_name"))
+    people = _holders(rules.WORKS_WITH_CHILDREN, today).order_by("last_name", "first_name")
+    if person_ids is not None:
+        people = people.filter(pk__in=person_ids)
+    people = list(people)
     kinds = {}
     for role in Role.objects.current(today).filter(person__in=people).values("person_id", "kind"):
         kinds.setdefault(role["person_id"], set()).add(role["kind"])
