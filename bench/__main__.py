@@ -1,6 +1,6 @@
 """`make bench`: speed of the people rules, the access gate and the home pages as the club grows,
 of the welfare officers' queue as cases grow to 10,000, of the messaging content rules, and of the
-real worker draining a batch of 10,000 family emails.
+real worker draining a batch of 10,000 family emails, and of a 5,000-row register import.
 
 Creates a throw-away test database, fills it with clubs of growing size, and prints per-operation
 times and query counts. Numbers are for reading and comparing between runs, not for asserting.
@@ -21,7 +21,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from bench import incidents, messaging  # noqa: E402
+from bench import incidents, messaging, spreadsheets  # noqa: E402
 
 
 def timed(fn, repeat):
@@ -127,6 +127,7 @@ def main():
         bench_rules()
         bench_consent_rules()
         bench_pages()
+        spreadsheets.bench_register_import()
         incidents.bench_incident_pages(timed)
         messaging.bench_content_rules()
         messaging.bench_long_messages()

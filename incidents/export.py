@@ -167,9 +167,11 @@ def case_pdf(*, incident, entries, evidence, subjects, exported_by, redacted):
     if evidence:
         pdf.heading("Evidence held by the club")
         for item in evidence:
+            shown = f"{item.download_name}, {item.type_in_words}, {item.size} bytes"
+            if item.description:
+                shown = f"{words(item.description)} · {shown}"
             pdf.field(
                 f"{timezone.localtime(item.uploaded_at):%d %b %Y %H:%M} · {who(item.uploaded_by)}",
-                f"{words(item.description) or item.original_name} · {item.content_type}, {item.size} bytes\n"
-                f"SHA-256 {item.sha256}",
+                f"{shown}\nSHA-256 {item.sha256}",
             )
     return bytes(pdf.output())

@@ -297,7 +297,7 @@ def evidence_add(*, incident, by, uploaded_file, description=""):
     content_type = evidence_files.sniffed_type(content[:8192])
     if content_type not in evidence_files.EVIDENCE_TYPES:
         raise EvidenceRefused("Only screenshots and photos (PNG, JPEG, GIF, WebP, HEIC) or PDF documents can be added.")
-    name = uploaded_file.name or "evidence"
+    name = evidence_files.shown_name(uploaded_file.name) or "evidence"
     name_limit = Evidence._meta.get_field("original_name").max_length
     if len(name) > name_limit:
         raise EvidenceRefused(f"The file's name is longer than {name_limit} characters. Rename it and add it again.")

@@ -347,6 +347,29 @@ def guardians_with_responsibility(child):
 # Person records -------------------------------------------------------------------------------
 
 
+@transaction.atomic
+def person_create(
+    *, first_name, last_name, date_of_birth=None, email="", mobile="", address="", postcode="", school=""
+):
+    """A new record in the register. PPL-4: a child's own mobile or email is refused, since no
+    guardian has answered for a child the club has only just recorded."""
+    person = Person(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        email=email,
+        mobile=mobile,
+        address=address,
+        postcode=postcode,
+        school=school,
+    )
+    findings = person_contact_findings(person=person, mobile=mobile, email=email)
+    if findings:
+        raise ContactDetailsRefused(findings)
+    person.save()
+    return person
+
+
 def person_contact_findings(*, person, mobile, email):
     """PPL-4 for one person: a child's own mobile needs a guardian's consent to texts or calls, and
     their own email a consent to email (CON-2). The consent records answer; nothing else does."""

@@ -6,7 +6,7 @@ from django.urls import include, path
 from .views import club_stylesheet
 
 admin.site.site_title = "Sefton Safety"
-admin.site.index_title = "Club register"
+admin.site.index_title = "Club administration"
 
 urlpatterns = [
     path("club.css", club_stylesheet, name="club-stylesheet"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("messages/", include("messaging.urls")),
     path("concerns/", include("incidents.urls")),
     path("accounts/", include("accounts_registry.urls")),
+    path("register/", include("spreadsheets.urls")),
     path("", include("compliance.urls")),
     path("", include("people.urls")),
     path("", include("portal.urls")),
