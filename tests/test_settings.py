@@ -98,3 +98,26 @@ def test_msg9_the_sweeps_delays_are_settings_with_sane_defaults_and_a_live_send_
     assert too_short.returncode != 0 and "SWEEP_STUCK_AFTER_SECONDS must be longer" in too_short.stderr
     documented = (ROOT / ".env.example").read_text() + (ROOT / "README.md").read_text()
     assert documented.count("SWEEP_REQUEUE_AFTER_SECONDS") >= 2 and documented.count("SWEEP_STUCK_AFTER_SECONDS") >= 2
+
+
+SHOW_SESSION_SETTINGS = (
+    "from django.conf import settings; print(settings.SESSION_ENGINE, settings.SIGNED_IN_STATE_CACHED)"
+)
+
+
+def test_x16_sessions_and_signed_in_state_are_cached_only_where_the_cache_is_shared(tmp_path):
+    shared = manage("shell", "--no-imports", "-c", SHOW_SESSION_SETTINGS)
+    assert shared.returncode == 0, shared.stderr
+    assert shared.stdout.split() == ["django.contrib.sessions.backends.cached_db", "True"]
+    embedded = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        SHOW_SESSION_SETTINGS,
+        DJANGO_DEBUG="true",
+        DATABASE_URL=None,
+        CELERY_BROKER_URL=None,
+        SEFTON_VAR_DIR=str(tmp_path),
+    )
+    assert embedded.returncode == 0, embedded.stderr
+    assert embedded.stdout.split() == ["django.contrib.sessions.backends.db", "False"]

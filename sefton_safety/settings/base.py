@@ -76,10 +76,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "people.middleware.CachedAuthenticationMiddleware",
     # Sees every response after the user is known, the second-factor redirects below included.
     "sefton_safety.middleware.PrivateByDefaultMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "people.middleware.CachedOTPMiddleware",
     # Loads the user under a guard, so a database outage is answered with the 503 page.
     "sefton_safety.errors.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -188,6 +188,11 @@ LOGOUT_REDIRECT_URL = "people:home"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# With a shared cache a request reads its session there, and the database only on a miss; each
+# process's own memory is no place for one (a sign-out in one would live on in the others).
+# The same goes for each account's signed-in state (people.signed_in), forgotten on every write.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+SIGNED_IN_STATE_CACHED = bool(CACHE_URL)
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Failed sign-ins lock the account name, and separately the address they come from, so that
