@@ -153,8 +153,10 @@ def message_cancel(request, pk):
 @login_required
 def message_detail(request, pk):
     message = access.message_get_for_user(request.user, pk)
-    deliveries = message.deliveries.select_related("to_person", "intended_for").prefetch_related(
-        Prefetch("log", queryset=DeliveryLogEntry.objects.order_by("at", "pk"))
+    deliveries = (
+        message.deliveries.select_related("to_person", "intended_for")
+        .prefetch_related(Prefetch("log", queryset=DeliveryLogEntry.objects.order_by("at", "pk")))
+        .order_by("role", "to_person__last_name", "pk")
     )
     return render(
         request,
