@@ -23,5 +23,5 @@ class CommitteeAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         # One sign-in page for the whole portal, with lockout and the second factor.
         if request.user.is_authenticated:
-            return redirect("people:home")
+            return redirect("portal:home")
         return redirect_to_login(request.GET.get("next", request.path), "people:login")

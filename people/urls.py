@@ -6,7 +6,6 @@ from . import hold_views, role_views, views
 app_name = "people"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-in/link/", views.sign_in_link_request, name="link-request"),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts_registry.urls")),
     path("", include("compliance.urls")),
     path("", include("people.urls")),
+    path("", include("portal.urls")),
 ]
 
 handler400 = "sefton_safety.errors.bad_request"

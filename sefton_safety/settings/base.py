@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "incidents",
     "messaging",
     "compliance",
+    "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -105,7 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "people.context_processors.club",
+                "portal.context_processors.club",
             ],
         },
     },
@@ -181,8 +183,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "people:login"
-LOGIN_REDIRECT_URL = "people:home"
-LOGOUT_REDIRECT_URL = "people:home"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 # Sessions hold access to children's records: they are short and die with the browser.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)

@@ -27,9 +27,9 @@ from pytest_django.live_server_helper import LiveServer
 from consents import selectors
 from consents import services as consent_services
 from consents.models import DirectContactRequest
+from demo import club as demo
 from incidents.models import Incident
 from messaging.models import Message
-from people import demo
 from people import services as people_services
 from people.models import FamilyMember, Person, Team, User
 from tests.browser.conftest import DESKTOP

@@ -52,7 +52,7 @@ def test_inc6_the_welfare_officer_finds_a_child_by_name_in_a_post_with_their_tea
 
 def test_inc6_the_search_box_is_on_the_welfare_officers_home_and_queue_and_posts(signed_in, welfare_officer):
     client = signed_in(welfare_officer)
-    for page in ("people:home", "incidents:queue"):
+    for page in ("portal:home", "incidents:queue"):
         body = client.get(reverse(page)).content.decode()
         assert f'method="post" action="{reverse("incidents:person-search")}"' in body, page
 
@@ -202,7 +202,7 @@ def test_inc3_the_home_counts_what_needs_the_officer_and_each_figure_opens_the_q
     assert {figure["key"]: figure["count"] for figure in today_figures}["quiet"] == 0
 
     client = signed_in(welfare_officer)
-    home = client.get(reverse("people:home")).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
     for figure in desk["figures"]:
         assert f'href="{reverse("incidents:queue")}?{figure["url_query"]}"' in home
     shown = client.get(reverse("incidents:queue"), {"show": "urgent"}).content.decode()
@@ -387,11 +387,11 @@ def test_inc3_the_desk_on_the_home_page_keeps_a_constant_number_of_queries_as_ca
 ):
     client = signed_in(welfare_officer)
     _cases_about(child, 2, welfare_officer)
-    client.get(reverse("people:home"))
+    client.get(reverse("portal:home"))
     with CaptureQueriesContext(connection) as few:
-        client.get(reverse("people:home"))
+        client.get(reverse("portal:home"))
     _cases_about(child, 3000, welfare_officer)
     Incident.objects.filter(pk__in=Incident.objects.values("pk")[:50]).update(next_review_on=timezone.localdate())
     with django_assert_num_queries(len(few.captured_queries)):
-        body = client.get(reverse("people:home")).content.decode()
+        body = client.get(reverse("portal:home")).content.decode()
     assert "Reviews due" in body

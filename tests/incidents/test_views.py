@@ -97,9 +97,9 @@ def test_inc1_a_signed_in_guardian_reports_and_finds_it_under_their_reports(sign
 
 
 def test_inc1_every_page_offers_report_a_concern(client, signed_in, volunteer):
-    for page in (reverse("people:home"), reverse("people:login")):
+    for page in (reverse("portal:home"), reverse("people:login")):
         assert reverse("incidents:report") in client.get(page).content.decode()
-    assert reverse("incidents:report") in signed_in(volunteer).get(reverse("people:home")).content.decode()
+    assert reverse("incidents:report") in signed_in(volunteer).get(reverse("portal:home")).content.decode()
 
 
 def test_inc3_the_queue_is_sorted_by_priority_then_age_and_filters(signed_in, welfare_officer):

@@ -133,7 +133,7 @@ def test_sec_a_committee_or_welfare_grant_gives_no_access_at_all_until_a_second_
     """Security finding: one committee member alone created a welfare officer."""
     from incidents import access as incident_access
     from people import roles, services
-    from people.views import home
+    from portal.views import home
 
     person = factories.PersonFactory(email="new.officer@example.org")
     role = services.role_grant(person=person, kind=kind, granted_by=committee_member.user)
@@ -345,7 +345,7 @@ def test_sec_the_pending_grants_page_lets_a_second_officer_confirm_or_refuse_wit
     client.logout()
 
     officer = signed_in(welfare_officer)
-    home = officer.get(reverse("people:home")).content.decode()
+    home = officer.get(reverse("portal:home")).content.decode()
     assert f'href="{url}"' in home and "2 waiting" in home
     body = officer.get(url).content.decode()
     assert reverse("people:role-grant-confirm", args=[pending.pk]) in body

@@ -83,7 +83,7 @@ def test_volunteer_without_an_authenticator_signs_in_with_a_password_alone(clien
 def test_volunteer_cannot_open_the_committee_admin(signed_in, volunteer):
     client = signed_in(volunteer)
     response = client.get("/admin/", follow=True)
-    assert response.redirect_chain[-1][0] == reverse("people:home")
+    assert response.redirect_chain[-1][0] == reverse("portal:home")
     assert b"Club register" not in response.content
 
 

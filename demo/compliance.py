@@ -1,4 +1,4 @@
-"""The demo club's volunteers against the policy (people/demo.py builds the club): most have
+"""The demo club's volunteers against the policy (demo/club.py builds the club): most have
 acknowledged the current version, most have current safeguarding training and DBS checks, and a
 few have not, at the edges a committee would meet (expired last month, running out this month,
 never recorded). Two club phones are held by coaches; one is spare.
@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from compliance.models import ClubPhone, CriminalRecordsCheck, PhoneHolding, PolicyAcknowledgement, PolicyVersion
 from compliance.rules import NEEDS_CHECK, WORKS_WITH_CHILDREN
+from people.models import Person, Role, TrainingRecord, User
 
-from .demo import COMMITTEE_EMAIL
-from .models import Person, Role, TrainingRecord, User
+from .club import COMMITTEE_EMAIL
 
 YEAR = timedelta(days=365)
 

@@ -1,5 +1,5 @@
 """The fictional demo club that `make run` serves: its register, built through the people services
-(its season of consents is in demo_consents.py).
+(its season of consents is in demo/consents.py).
 
 Every name, address and number is invented: emails on example.org, mobiles in Ofcom's drama range
 07700 900000-900999, landlines in Liverpool's drama range 0151 496 0000-0999.
@@ -15,8 +15,8 @@ from django.contrib.auth.hashers import make_password
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
-from . import services
-from .models import FOUR_EYES_ROLE_KINDS, Family, FamilyMember, Person, Role, Team, TeamPlayer, TeamStaff
+from people import services
+from people.models import FOUR_EYES_ROLE_KINDS, Family, FamilyMember, Person, Role, Team, TeamPlayer, TeamStaff
 
 # Published on purpose: it opens only the fictional demo club, which refuses to load elsewhere.
 DEMO_PASSWORD = "sefton-park-demo"  # noqa: S105

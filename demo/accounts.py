@@ -1,4 +1,4 @@
-"""The demo club's social media accounts and email addresses (people/demo.py builds the club): a
+"""The demo club's social media accounts and email addresses (demo/club.py builds the club): a
 register a committee would recognise, with one account deliberately below three custodians, one
 password change overdue, one review due, the designated person's training, advice asked and
 answered, and a post the supervisor removed.
@@ -20,10 +20,10 @@ from accounts_registry.models import (
     ModerationRecord,
     PasswordRotation,
 )
+from people.models import Person, Role, TrainingRecord, User
 from sefton_safety.history import history_by
 
-from .demo import COMMITTEE_EMAIL, DESIGNATED_EMAIL, SUPERVISOR_EMAIL, WELFARE_EMAIL
-from .models import Person, Role, TrainingRecord, User
+from .club import COMMITTEE_EMAIL, DESIGNATED_EMAIL, SUPERVISOR_EMAIL, WELFARE_EMAIL
 
 ACCOUNTS = [
     # platform, handle, address, purpose, custodians, days since review

@@ -27,13 +27,13 @@ from consents.selectors import (
     may_photograph,
 )
 from consents.services import round_children
+from demo import club as demo
 from incidents.models import CaseEntry, Incident, IncidentSubject
 from incidents.selectors import earlier_concerns, incident_list_for_reporter
 from messaging import rules as messaging_rules
 from messaging import services as messaging_services
 from messaging.exceptions import MessagingError
 from messaging.models import Delivery, DeliveryLogEntry, Fixture, Message, RecordedText, Reply
-from people import demo
 from people.models import (
     Family,
     FamilyMember,

@@ -1,4 +1,4 @@
-"""The demo club's concerns (people/demo.py builds the club): a year of cases across every category
+"""The demo club's concerns (demo/club.py builds the club): a year of cases across every category
 and status, so the welfare officers' queue, a case's chronology and the committee's counts all
 have something true-to-life to show.
 
@@ -17,9 +17,9 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from incidents.models import CaseEntry, Incident, IncidentSubject
+from people.models import Person, User
 
-from .demo import DEPUTY_WELFARE_EMAIL, SEED, WELFARE_EMAIL
-from .models import Person, User
+from .club import DEPUTY_WELFARE_EMAIL, SEED, WELFARE_EMAIL
 
 C, CH, S, OUT = Incident.Category, Incident.Channel, Incident.Status, Incident.Outcome
 E, A = CaseEntry.Kind, CaseEntry.Agency

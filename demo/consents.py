@@ -1,4 +1,4 @@
-"""A season of consents for the demo club (people/demo.py builds the club itself): given, missing
+"""A season of consents for the demo club (demo/club.py builds the club itself): given, missing
 and withdrawn answers, acceptable use agreements, a consent round and the demo coach's requests
 for direct contact.
 """
@@ -13,9 +13,9 @@ from consents import rules as consent_rules
 from consents import services as consent_services
 from consents.models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest, Wording
 from consents.selectors import guardians_children
+from people.models import FamilyMember, Person, Team
 
-from .demo import COACH_EMAIL, SEED
-from .models import FamilyMember, Person, Team
+from .club import COACH_EMAIL, SEED
 
 # How likely a family is to say yes to each photo question; most say yes to the website and the
 # press, fewer to social media, and about half to names beside pictures (CON-1).

@@ -1,4 +1,4 @@
-"""Loads the fictional demo club that `make run` serves (built in people/demo*.py), and prints how to sign in to it."""
+"""Loads the fictional demo club that `make run` serves (built in demo/), and prints how to sign in to it."""
 
 import base64
 
@@ -8,12 +8,12 @@ from django.db import transaction
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from people import demo
-from people.demo_accounts import DemoAccounts
-from people.demo_compliance import DemoCompliance
-from people.demo_consents import DemoConsents
-from people.demo_incidents import DemoIncidents
-from people.demo_messages import DemoMessages
+from demo import club as demo
+from demo.accounts import DemoAccounts
+from demo.compliance import DemoCompliance
+from demo.consents import DemoConsents
+from demo.incidents import DemoIncidents
+from demo.messages import DemoMessages
 from people.exceptions import PeopleError
 from people.models import User, club_today
 

@@ -1,4 +1,4 @@
-"""The demo club's messages (people/demo.py builds the club, people/demo_consents.py its consents):
+"""The demo club's messages (demo/club.py builds the club, demo/consents.py its consents):
 what coach@example.org has sent, what waits for the designated person, what the worker held or
 blocked, a young member's reply for the welfare officers, and a fixture for the scheduler.
 
@@ -21,11 +21,11 @@ from consents.models import DirectContactRequest
 from messaging import rules as messaging_rules
 from messaging import services as messaging_services
 from messaging.models import Delivery, DeliveryLogEntry, Fixture, Message, Reply
+from people import services as people_services
+from people.exceptions import PeopleError
+from people.models import Person, TeamStaff
 
-from . import services as people_services
-from .demo import DESIGNATED_EMAIL, WELFARE_EMAIL
-from .exceptions import PeopleError
-from .models import Person, TeamStaff
+from .club import DESIGNATED_EMAIL, WELFARE_EMAIL
 
 TEAM = "Under 11s Blue"
 SIGNATURE = "Kind regards,\nDan Kavanagh\nUnder 11s Blue coach"
@@ -118,7 +118,7 @@ class DemoMessages:
 
     def texted_player(self):
         """The player whose guardian allows texts and approved the coach's kit reminders (see
-        demo_consents.py): the one child the coach may text directly (MSG-6)."""
+        demo/consents.py): the one child the coach may text directly (MSG-6)."""
         request = DirectContactRequest.objects.get(
             requested_by=self.coach, status=DirectContactRequest.Status.APPROVED, channel="text"
         )

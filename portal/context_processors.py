@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from .roles import current_role_kinds
+from people.roles import current_role_kinds
 
 
 def club(request):

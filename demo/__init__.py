@@ -1,0 +1,1 @@
+"""The fictional demo club that `make run` serves, built through the services like real data."""

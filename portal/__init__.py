@@ -1,0 +1,1 @@
+"""The home page and navigation of each role, reading the apps' selectors."""
