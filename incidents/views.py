@@ -159,8 +159,10 @@ def queue(request):
     now = timezone.now()
     views = selectors.queue_views(today=timezone.localdate(now), now=now)
     cases = selectors.incident_queue_for_user(request.user, now=now, **filters)
-    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    for incident in page.object_list:
+    page = selectors.incident_queue_page(
+        cases, after=request.GET.get("after"), before=request.GET.get("before"), size=QUEUE_PAGE_SIZE
+    )
+    for incident in page.cases:
         incident.age = rules.age_words(incident.reported_at, now)
     return render(
         request,
