@@ -121,3 +121,17 @@ def test_x16_sessions_and_signed_in_state_are_cached_only_where_the_cache_is_sha
     )
     assert embedded.returncode == 0, embedded.stderr
     assert embedded.stdout.split() == ["django.contrib.sessions.backends.db", "False"]
+
+
+def test_x16_database_pool_serves_queries_through_djangos_psycopg_pool():
+    """DATABASE_POOL=true: the production settings open a real pool and a query goes through it."""
+    check = (
+        "from django.db import connection; connection.ensure_connection(); "
+        "print(type(connection.pool).__name__, connection.settings_dict['CONN_MAX_AGE'], "
+        "connection.cursor().execute('select 1').fetchone()[0])"
+    )
+    pooled = manage("shell", "--no-imports", "-c", check, DATABASE_POOL="true", DATABASE_POOL_MAX_SIZE="2")
+    assert pooled.returncode == 0, pooled.stderr
+    assert pooled.stdout.split() == ["ConnectionPool", "0", "1"]
+    refused = manage("check", DATABASE_POOL="true", DATABASE_URL="sqlite:///nowhere.sqlite3")
+    assert refused.returncode != 0 and "DATABASE_POOL needs a PostgreSQL" in refused.stderr

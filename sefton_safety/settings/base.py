@@ -125,6 +125,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL through Django's own psycopg pool: each process keeps up to DATABASE_POOL_MAX_SIZE
+# connections open and lends them per request, instead of one persistent connection per thread.
+# The pool owns the connections, so Django's CONN_MAX_AGE must be 0 beside it.
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
+if DATABASE_POOL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database is written by the web, the worker's processes and the scheduler at
     # once. WAL lets readers go on while one writes; IMMEDIATE takes the write lock when a
