@@ -65,9 +65,10 @@ bench: install ## Serve a county-scale portal with gunicorn and measure every ke
 	DJANGO_SETTINGS_MODULE=sefton_safety.settings.test $(BIN)/python -m bench
 
 .PHONY: lint
-lint: install ## Check the code with ruff.
+lint: install ## Check the code with ruff, and that no import runs up the layers (import-linter).
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 .PHONY: format
 format: install ## Format the code with ruff.

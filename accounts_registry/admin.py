@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
-from people.exceptions import PeopleError
 from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
+from sefton_safety.exceptions import DomainError
 
 from . import rules, services
 from .models import (
@@ -44,7 +44,7 @@ class CustodianFormSet(BaseInlineFormSet):
         for person in adding:
             try:
                 services.custodian_check(person=person)
-            except PeopleError as error:
+            except DomainError as error:
                 raise ValidationError(f"{error} (ACC-2)") from error
         if not self.instance.pk:
             # A new account may start below three; the committee is alerted (ACC-2).
@@ -103,7 +103,7 @@ class AppointmentInlineForm(forms.ModelForm):
         if not self.instance.pk and data.get("person"):
             try:
                 services.appointment_check(person=data["person"], minute_reference=data.get("minute_reference", ""))
-            except PeopleError as error:
+            except DomainError as error:
                 raise ValidationError(f"{error} (ACC-4)") from error
         return data
 
@@ -148,7 +148,7 @@ class ClubAccountAdmin(SimpleHistoryAdmin):
                         remove=removing,
                         reason="Removed in the admin.",
                     )
-            except PeopleError as error:
+            except DomainError as error:
                 self.message_user(request, str(error), messages.ERROR)
             # The service did the saving; the admin's change message reads these lists.
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []

@@ -1,7 +1,7 @@
 """Domain errors of the social-accounts register; `str(error)` is the message a person reads."""
 
-from people.exceptions import PeopleError
+from sefton_safety.exceptions import DomainError
 
 
-class AccountError(PeopleError):
+class AccountError(DomainError):
     rule = "ACC-2"

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from people.models import STAFF_ROLE_KINDS, Person, Role, club_today
+from people.models import STAFF_ROLE_KINDS, Person, Role, adult_cutoff_date, club_today
 
 from .models import ClubAccount
 
@@ -112,8 +112,6 @@ class ModerationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from people.models import adult_cutoff_date
-
         cutoff = adult_cutoff_date(club_today())
         people = Person.objects.order_by("last_name", "first_name")
         self.fields["affected"].queryset = people.exclude(date_of_birth__gt=cutoff)
@@ -141,8 +139,6 @@ class PostCheckForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from people.models import adult_cutoff_date
-
         cutoff = adult_cutoff_date(club_today())
         self.fields["tagged"].queryset = Person.objects.filter(date_of_birth__gt=cutoff).order_by("last_name")
 

@@ -5,16 +5,11 @@ No database, no settings."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sefton_safety.findings import Finding
+
 MIN_CUSTODIANS = 3
 ROTATION_GRACE = timedelta(days=14)
 REVIEW_EVERY = timedelta(days=365)
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    code: str
-    message: str
 
 
 def custodian_change_finding(*, before: int, after: int):

@@ -10,13 +10,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consents.selectors import may_photograph
-from people import services as people_services
+from messaging.services import content_check, notice_send
 from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, club_today
+from people.selectors import welfare_officer_recipients
 from sefton_safety.history import history_by
+from sefton_safety.mail import email_send
 
-from . import rules
+from . import rules, tasks
 from .exceptions import AccountError
-from .models import AdviceRequest, Appointment, ClubAccount, Custodian, ModerationRecord, PasswordRotation
+from .models import (
+    AccountReview,
+    AdviceRequest,
+    Appointment,
+    ClubAccount,
+    Custodian,
+    ModerationRecord,
+    PasswordRotation,
+)
 from .selectors import accounts_with_status
 
 # The message rules that find a child's identifying details, or worse, in a post (ACC-8).
@@ -159,11 +169,9 @@ BELOW_THREE_WHY = {
 def _committee_alert(accounts, why):
     """ACC-2: once the change commits, one email task per committee member, so a mail server's
     hiccup for one is retried without alerting the others twice."""
-    from .tasks import send_below_three_alert
-
     account_ids = sorted(account.pk for account in accounts)
     for member_id in Person.objects.holding(Role.Kind.COMMITTEE).values_list("pk", flat=True):
-        transaction.on_commit(partial(send_below_three_alert.delay, account_ids, why, member_id))
+        transaction.on_commit(partial(tasks.send_below_three_alert.delay, account_ids, why, member_id))
 
 
 def below_three_alert_send(*, account_ids, why, member):
@@ -173,7 +181,7 @@ def below_three_alert_send(*, account_ids, why, member):
     below = [a for a in accounts_with_status(ClubAccount.objects.filter(pk__in=account_ids)) if not a.compliant]
     if not address or not below:
         return 0
-    people_services.email_send(
+    email_send(
         template="accounts_below_three",
         to=address,
         subject=f"{settings.CLUB_NAME}: a club account has fewer than three custodians",
@@ -209,8 +217,6 @@ def rotation_record(*, rotation, by, done_on=None):
 
 @transaction.atomic
 def review_record(*, account, by, fit_for_purpose, note=""):
-    from .models import AccountReview
-
     if not fit_for_purpose and not note.strip():
         raise AccountError("Say what is wrong with the account, so the committee can act on it.")
     return AccountReview.objects.create(account=account, reviewed_by=by, fit_for_purpose=fit_for_purpose, note=note)
@@ -253,11 +259,9 @@ def advice_ask(*, asked_by, question, account=None):
     if not question.strip():
         raise AccountError("Write the question for the welfare officer.")
     request = AdviceRequest.objects.create(account=account, asked_by=asked_by, question=question.strip())
-    from .tasks import send_advice_request
-
-    officers = Person.objects.holding(*WELFARE_ROLE_KINDS).exclude(pk=asked_by.pk)
+    officers = welfare_officer_recipients().exclude(pk=asked_by.pk)
     for officer_id in officers.values_list("pk", flat=True):
-        transaction.on_commit(partial(send_advice_request.delay, request.pk, officer_id))
+        transaction.on_commit(partial(tasks.send_advice_request.delay, request.pk, officer_id))
     return request
 
 
@@ -272,7 +276,7 @@ def advice_request_send(*, request, officer):
     address = officer.email_address
     if not address:
         return 0
-    people_services.email_send(
+    email_send(
         template="advice_request",
         to=address,
         subject=f"{settings.CLUB_NAME}: {request.asked_by.first_name} asks for safeguarding advice",
@@ -293,9 +297,7 @@ def advice_answer(*, request, by, answer):
         raise AccountError("Write the advice.")
     request.answer, request.answered_by, request.answered_at = answer.strip(), by, timezone.now()
     request.save(update_fields=["answer", "answered_by", "answered_at"])
-    from .tasks import send_advice_answered
-
-    transaction.on_commit(partial(send_advice_answered.delay, request.pk))
+    transaction.on_commit(partial(tasks.send_advice_answered.delay, request.pk))
     return request
 
 
@@ -304,7 +306,7 @@ def advice_answered_send(*, request):
     address = request.asked_by.email_address
     if not address or request.answered_at is None:
         return 0
-    people_services.email_send(
+    email_send(
         template="advice_answered",
         to=address,
         subject=f"{settings.CLUB_NAME}: the welfare officer has answered your question",
@@ -370,8 +372,6 @@ def moderation_notices(record):
 def moderation_findings(*, reason, recorded_by):
     """The notices' words must pass the message rules before the record is made, so the supervisor
     can fix them on the form."""
-    from messaging.services import content_check
-
     text = f"{reason}\n\nKind regards,\n{recorded_by.full_name}\nDesignated supervisor"
     return content_check(text=text, channel="email", audience="guardian")
 
@@ -399,17 +399,13 @@ def moderation_record(
     record.affected.set(affected)
     record.children.set(children)
     record_id = record.pk
-    from .tasks import send_moderation_notices
-
-    transaction.on_commit(lambda: send_moderation_notices.delay(record_id))
+    transaction.on_commit(lambda: tasks.send_moderation_notices.delay(record_id))
     return record
 
 
 @transaction.atomic
 def moderation_notices_send(*, record):
     """Hands each notice to the messaging pipeline, once: the record is marked in the same transaction."""
-    from messaging.services import notice_send
-
     record = ModerationRecord.objects.select_for_update().get(pk=record.pk)
     if record.notices_sent_at is not None:
         return 0
@@ -428,8 +424,6 @@ def post_check(*, text, with_photo, tagged_children, at=None):
     """ACC-8, ACC-9: the content rules for a child's identifying details, and each named or tagged
     child's consent to being named and, with a photo or video, to photos on the club's social media.
     Each finding names the rule and, for a consent, the child."""
-    from messaging.services import content_check
-
     content = [
         replace(finding, rule="ACC-8")
         for finding in content_check(text=text, channel="sms", audience="guardian")

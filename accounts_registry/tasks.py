@@ -4,7 +4,7 @@ three custodians, and the daily check of custodians' roles."""
 from celery import shared_task
 
 from people.models import Person
-from people.tasks import EMAIL_RETRY
+from sefton_safety.mail import SEND_TASK_RETRY
 
 from . import services
 from .models import AdviceRequest, ModerationRecord
@@ -24,7 +24,7 @@ def end_lapsed_custodians():
     return services.custodians_lapsed_end()
 
 
-@shared_task(**EMAIL_RETRY)
+@shared_task(**SEND_TASK_RETRY)
 def send_below_three_alert(account_ids, why, person_id):
     """ACC-2: one committee member's alert of accounts left with fewer than three custodians."""
     member = Person.objects.filter(pk=person_id).select_related("user").first()
@@ -33,7 +33,7 @@ def send_below_three_alert(account_ids, why, person_id):
     return services.below_three_alert_send(account_ids=account_ids, why=why, member=member)
 
 
-@shared_task(**EMAIL_RETRY)
+@shared_task(**SEND_TASK_RETRY)
 def send_advice_request(request_id, officer_id):
     """ACC-5: one welfare officer hears a question is waiting; one task each, so a retry for one
     does not email the others twice."""
@@ -44,7 +44,7 @@ def send_advice_request(request_id, officer_id):
     return services.advice_request_send(request=request, officer=officer)
 
 
-@shared_task(**EMAIL_RETRY)
+@shared_task(**SEND_TASK_RETRY)
 def send_advice_answered(request_id):
     """ACC-5: the asker hears their question has an answer."""
     request = AdviceRequest.objects.filter(pk=request_id).select_related("asked_by__user").first()

@@ -5,14 +5,15 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, TrainingRecord, club_today
 from people.roles import holds_role
+from people.selectors import person_for_user
 from sefton_safety.middleware import public_page
 
-from . import rules, services
+from . import access, rules, services
 from .exceptions import AccountError
 from .forms import (
     AdviceAnswerForm,
@@ -24,15 +25,8 @@ from .forms import (
     ReviewForm,
     RotationForm,
 )
-from .models import AdviceRequest, ClubAccount, ModerationRecord, PasswordRotation
+from .models import ClubAccount, ModerationRecord
 from .selectors import accounts_with_status, advice_list_for_user, designated_name
-
-READERS = (
-    Role.Kind.COMMITTEE,
-    Role.Kind.DESIGNATED_PERSON,
-    Role.Kind.DESIGNATED_SUPERVISOR,
-    *WELFARE_ROLE_KINDS,
-)
 
 
 def _require(request, *kinds, message):
@@ -41,7 +35,7 @@ def _require(request, *kinds, message):
 
 
 def _person(request):
-    return Person.objects.filter(user=request.user).first()
+    return person_for_user(request.user)
 
 
 @public_page
@@ -68,7 +62,7 @@ def public_accounts(request):
 
 @login_required
 def register(request):
-    _require(request, *READERS, message="The register of club accounts is for the committee and the designated people.")
+    _require(request, *access.READERS, message=access.ACCOUNT_ACTIONS["read"][1])
     return render(
         request,
         "accounts_registry/account_register.html",
@@ -123,8 +117,7 @@ def _detail_context(request, account, **forms):
 
 @login_required
 def account_detail(request, pk):
-    _require(request, *READERS, message="The register of club accounts is for the committee and the designated people.")
-    account = get_object_or_404(ClubAccount, pk=pk)
+    account = access.club_account_get_for_user(request.user, pk)
     return render(request, "accounts_registry/account_detail.html", _detail_context(request, account))
 
 
@@ -137,8 +130,7 @@ def _refused(request, account, **forms):
 @login_required
 @require_POST
 def custodians_change(request, pk):
-    _require(request, Role.Kind.COMMITTEE, message="The committee decides who holds the club's passwords.")
-    account = get_object_or_404(ClubAccount, pk=pk)
+    account = access.club_account_get_for_user(request.user, pk, "custodians")
     form = CustodiansChangeForm(request.POST, account=account)
     if form.is_valid():
         try:
@@ -160,8 +152,7 @@ def custodians_change(request, pk):
 @login_required
 @require_POST
 def rotation_record(request, pk, rotation_pk):
-    _require(request, Role.Kind.COMMITTEE, message="The committee records password changes.")
-    rotation = get_object_or_404(PasswordRotation, pk=rotation_pk, account_id=pk)
+    rotation = access.password_rotation_get_for_user(request.user, pk, rotation_pk)
     form = RotationForm(request.POST)
     if form.is_valid():
         try:
@@ -177,8 +168,7 @@ def rotation_record(request, pk, rotation_pk):
 @login_required
 @require_POST
 def review_record(request, pk):
-    _require(request, Role.Kind.COMMITTEE, message="The committee reviews the club's accounts.")
-    account = get_object_or_404(ClubAccount, pk=pk)
+    account = access.club_account_get_for_user(request.user, pk, "review")
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -193,8 +183,7 @@ def review_record(request, pk):
 @login_required
 @require_POST
 def appointment_make(request, pk):
-    _require(request, Role.Kind.COMMITTEE, message="The committee appoints the designated person.")
-    account = get_object_or_404(ClubAccount, pk=pk)
+    account = access.club_account_get_for_user(request.user, pk, "appointment")
     form = AppointmentForm(request.POST)
     if form.is_valid():
         try:
@@ -209,8 +198,7 @@ def appointment_make(request, pk):
 @login_required
 @require_POST
 def advice_ask(request, pk):
-    _require(request, Role.Kind.DESIGNATED_PERSON, message="The designated person asks the welfare officer.")
-    account = get_object_or_404(ClubAccount, pk=pk)
+    account = access.club_account_get_for_user(request.user, pk, "advice")
     form = AdviceAskForm(request.POST)
     if form.is_valid():
         services.advice_ask(account=account, asked_by=_person(request), question=form.cleaned_data["question"])
@@ -222,8 +210,7 @@ def advice_ask(request, pk):
 @login_required
 @require_POST
 def advice_answer(request, pk, advice_pk):
-    _require(request, *WELFARE_ROLE_KINDS, message="The welfare officers answer requests for advice.")
-    advice = get_object_or_404(AdviceRequest, pk=advice_pk, account_id=pk)
+    advice = access.advice_request_get_for_user(request.user, advice_pk, account_pk=pk)
     form = AdviceAnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -274,8 +261,7 @@ def _advice_page(request, *, advice_form=None, answer_form=None, answering=None,
 @login_required
 @require_POST
 def advice_reply(request, advice_pk):
-    _require(request, *WELFARE_ROLE_KINDS, message="The welfare officers answer requests for advice.")
-    advice = get_object_or_404(AdviceRequest, pk=advice_pk)
+    advice = access.advice_request_get_for_user(request.user, advice_pk)
     form = AdviceAnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -309,7 +295,7 @@ def moderation_new(request):
 
 @login_required
 def moderation_list(request):
-    _require(request, *READERS, message="The moderation log is for the committee and the designated people.")
+    _require(request, *access.READERS, message="The moderation log is for the committee and the designated people.")
     records = ModerationRecord.objects.select_related("account", "recorded_by", "author").prefetch_related(
         "affected", "children"
     )[:100]

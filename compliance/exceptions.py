@@ -1,7 +1,7 @@
 """Domain errors of the compliance app; `str(error)` is the message a person reads."""
 
-from people.exceptions import PeopleError
+from sefton_safety.exceptions import DomainError
 
 
-class PolicyError(PeopleError):
+class PolicyError(DomainError):
     rule = "VOL-1"

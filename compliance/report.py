@@ -5,7 +5,7 @@ from django.conf import settings
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from incidents.export import FONTS
+from sefton_safety.pdf import FONTS
 
 
 class _ReportPDF(FPDF):

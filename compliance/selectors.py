@@ -24,6 +24,14 @@ def _holders(kinds, today):
     return Person.objects.holding(*kinds, on=today)
 
 
+def policy_to_acknowledge(person):
+    """VOL-1: the current policy version when this volunteer has not acknowledged it yet, else None."""
+    current = PolicyVersion.current()
+    if current is None or PolicyAcknowledgement.objects.filter(version=current, person=person).exists():
+        return None
+    return current
+
+
 def volunteers_without_acknowledgement(today=None):
     """VOL-1: staff and volunteers who have not acknowledged the current version."""
     today = today or club_today()

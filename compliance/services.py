@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from consents import services as consent_services
 from people import rules as people_rules
-from people import services as people_services
 from people.models import Person, Role, TrainingRecord, club_today
+from sefton_safety.mail import email_send
 from sefton_safety.request_context import current_origin
 
 from . import rules
@@ -83,7 +83,7 @@ def reminders_send(*, today=None):
         for member in committee:
             sent += _once(
                 f"policy-review-{current.pk}-{member.pk}",
-                lambda member=member: people_services.email_send(
+                lambda member=member: email_send(
                     template="policy_review_due",
                     to=member.email_address,
                     subject=f"{settings.CLUB_NAME}: the online safety policy is due for review",
@@ -105,7 +105,7 @@ def reminders_send(*, today=None):
         if rules.reminder_due(until, today) and person.email_address:
             sent += _once(
                 key,
-                lambda person=person, what=what, until=until: people_services.email_send(
+                lambda person=person, what=what, until=until: email_send(
                     template="renewal_due",
                     to=person.email_address,
                     subject=f"{settings.CLUB_NAME}: your {what} runs out on {until:%d %B %Y}",

@@ -7,7 +7,7 @@ from datetime import datetime
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from incidents.export import FONTS
+from sefton_safety.pdf import FONTS
 
 
 def _when(value):

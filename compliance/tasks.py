@@ -1,15 +1,15 @@
 """The compliance worker: the daily reminders and the nightly retention purge."""
 
-import smtplib
-
 from celery import shared_task
 from django.utils import timezone
+
+from sefton_safety.mail import SEND_TASK_RETRY
 
 from . import services
 from .retention import retention_purge_all
 
 
-@shared_task(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=30, max_retries=5)
+@shared_task(**SEND_TASK_RETRY)
 def send_reminders():
     """Daily, from the scheduler: policy review, training and DBS renewals, each reminder once."""
     return services.reminders_send()

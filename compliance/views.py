@@ -12,8 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from people import services as people_services
-from people.models import Family, Person, Role, club_today
+from people.models import Family, Role, club_today
 from people.roles import holds_role
+from people.selectors import person_for_user
 
 from . import report, rules, selectors, services, subject_access, subject_access_pdf
 from .exceptions import PolicyError
@@ -119,7 +120,7 @@ def policy_detail(request, version):
 @require_http_methods(["GET", "POST"])
 def acknowledge(request):
     """VOL-1, VOL-2: a volunteer reads the current version and makes the declarations."""
-    person = Person.objects.filter(user=request.user).first()
+    person = person_for_user(request.user)
     if person is None or not holds_role(request.user, *rules.WORKS_WITH_CHILDREN, Role.Kind.COMMITTEE):
         raise PermissionDenied("The policy is acknowledged by the club's volunteers and committee.")
     current = PolicyVersion.current()

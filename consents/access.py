@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from people.models import Person, Role
+from people.selectors import person_for_user
 
 from .models import DirectContactRequest
 from .selectors import guardians_children
@@ -12,7 +13,7 @@ from .selectors import guardians_children
 def answerable_people(user):
     """The people whose consents this user answers: their children under 18 where they hold
     parental responsibility, and themselves when they are a young member of 18 or over (PPL-2)."""
-    person = Person.objects.filter(user=user).first()
+    person = person_for_user(user)
     if person is None:
         return []
     people = [child for child in guardians_children(person) if child.is_child()]
@@ -34,7 +35,7 @@ def answerable_person_get_for_user(user, pk):
 def agreeing_person_get_for_user(user, pk):
     """CON-5: whose agreement to the policy and the statement this user records: their own, when
     they are a young member signed in themselves, at any age; else a child they answer for."""
-    person = Person.objects.filter(user=user).first()
+    person = person_for_user(user)
     is_themselves = person is not None and person.pk == pk
     if is_themselves and Role.objects.current().filter(person=person, kind=Role.Kind.CHILD).exists():
         return person

@@ -5,9 +5,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from people.exceptions import PeopleError
 from people.models import Role
 from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
+from sefton_safety.exceptions import DomainError
 from sefton_safety.retention import RetentionNoteAdmin
 
 from . import services
@@ -25,7 +25,7 @@ class PaperConsentForm(forms.ModelForm):
         if cleaned.get("person") and cleaned.get("answered_by"):
             try:
                 services.answering_check(person=cleaned["person"], answered_by=cleaned["answered_by"])
-            except PeopleError as error:
+            except DomainError as error:
                 raise ValidationError(f"{error} ({error.rule})") from error
         return cleaned
 

@@ -1,9 +1,9 @@
 """Domain errors of the consents app; `str(error)` is the message a person reads."""
 
-from people.exceptions import PeopleError
+from sefton_safety.exceptions import DomainError
 
 
-class ConsentError(PeopleError):
+class ConsentError(DomainError):
     rule = "CON-4"
 
 

@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from people.models import Person, Team
+from sefton_safety.append_only import AppendOnlyModel
 from sefton_safety.workflow import TransitionMixin
 
 from . import rules
@@ -72,9 +73,14 @@ class ConsentRound(models.Model):
         return rules.season_lapses_on(self.season)
 
 
-class Consent(models.Model):
+class Consent(AppendOnlyModel):
     """One answer to one consent question for one person. Rows are only ever added: the current
     answer is the newest, so the full history of who gave or withdrew what, when and how stays."""
+
+    # Append-only (CON-4): an answer, once recorded, is evidence and is never rewritten.
+    append_only_error = ConsentError
+    change_refused = "A recorded consent answer cannot be changed; record a new answer instead."
+    delete_refused = "A recorded consent answer cannot be deleted; record a withdrawal instead."
 
     Topic = models.TextChoices("Topic", [(key.upper(), (key, label)) for key, label in rules.TOPICS.items()])
 
@@ -116,15 +122,6 @@ class Consent(models.Model):
     def __str__(self):
         verb = "gave" if self.given else "did not give"
         return f"{self.answered_by} {verb} consent for {self.person}: {self.get_topic_display()}"
-
-    def save(self, *args, **kwargs):
-        # Append-only (CON-4): an answer, once recorded, is evidence and is never rewritten.
-        if self.pk is not None:
-            raise ConsentError("A recorded consent answer cannot be changed; record a new answer instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ConsentError("A recorded consent answer cannot be deleted; record a withdrawal instead.")
 
     def as_answer(self):
         return rules.Answer(

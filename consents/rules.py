@@ -9,7 +9,8 @@ covers the purpose and the moment.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from people.rules import Finding, is_child
+from people.rules import is_child
+from sefton_safety.findings import Finding
 
 PHOTO_TOPICS = {
     "photo_website": "Photos and videos on the club website",
@@ -114,7 +115,7 @@ def consent_finding(answers, topic, *, name, on):
     return None
 
 
-def decide_photo(*, answers, destination, name, date_of_birth, at):
+def decide_photo(*, answers, destination, name, at):
     """May the club publish a photo or video of this person to this destination (CON-1)?"""
     if destination not in PHOTO_TOPICS:
         raise ValueError(f"unknown destination {destination!r}")

@@ -25,7 +25,6 @@ def may_photograph(person, destination, *, at=None):
         answers=_answers(person),
         destination=destination,
         name=person.first_name,
-        date_of_birth=person.date_of_birth,
         at=at,
     )
 

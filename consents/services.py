@@ -13,8 +13,9 @@ from people import services as people_services
 from people.exceptions import PeopleError
 from people.models import FamilyMember, Person, Role, TeamStaff, adult_cutoff_date, club_today
 from sefton_safety.history import history_by
+from sefton_safety.mail import email_send
 
-from . import rules, selectors
+from . import rules, selectors, tasks
 from .exceptions import ConsentError, LinkInvalid, NotAllowedToAnswer
 from .models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest, LapseReminder, Wording
 from .selectors import contact_consent_given, guardians_children, is_guardian_with_responsibility
@@ -120,8 +121,6 @@ def round_children(*, team=None):
 def consent_round_start(*, season, started_by, team=None):
     """CON-6: emails every guardian with parental responsibility a link to answer for each of their
     children. Guardians without an email address are counted, for a paper form."""
-    from .tasks import send_consent_round_email
-
     if Wording.current(Wording.Kind.CONSENT_FORM) is None:
         raise ConsentError("Publish the consent form's wording before starting a round.")
     if season < rules.season_for(club_today()):
@@ -143,7 +142,7 @@ def consent_round_start(*, season, started_by, team=None):
     consent_round.guardians_without_email = without_email
     consent_round.save(update_fields=["guardians_emailed", "guardians_without_email"])
     round_id = consent_round.pk
-    transaction.on_commit(lambda: [send_consent_round_email.delay(round_id, pk) for pk in emailed])
+    transaction.on_commit(lambda: [tasks.send_consent_round_email.delay(round_id, pk) for pk in emailed])
     return consent_round
 
 
@@ -159,7 +158,7 @@ def consent_round_email_send(*, consent_round, guardian):
     children = [c for c in guardians_children(guardian) if c.is_child()]
     if consent_round.team_id:
         children = [c for c in children if c.team_places.filter(team_id=consent_round.team_id).exists()]
-    people_services.email_send(
+    email_send(
         template="consent_round",
         to=guardian.user.email,
         subject=f"{settings.CLUB_NAME}: your consents for the {consent_round.season} season",
@@ -193,8 +192,6 @@ def direct_contact_request_create(
 ):
     """CON-3: asks the child's guardians for permission for one purpose, channel and window; a
     call or a text names the club phone the volunteer holds for it (VOL-4)."""
-    from .tasks import send_direct_contact_request
-
     if not child.is_child():
         raise ConsentError(f"{child} is 18 or over: contact them directly, no guardian's permission is needed.")
     if not _may_request_for(requested_by, child):
@@ -208,7 +205,7 @@ def direct_contact_request_create(
     if channel not in rules.CLUB_PHONE_CHANNELS:
         club_phone = None
     first_day = timezone.localdate(max(starts_at, timezone.now()))
-    request = DirectContactRequest(
+    contact_request = DirectContactRequest(
         child=child,
         requested_by=requested_by,
         purpose=purpose,
@@ -222,25 +219,27 @@ def direct_contact_request_create(
         channel=channel,
         phone_named=club_phone is not None,
         in_service=club_phone is not None and club_phone.in_service,
-        held_on_first_day=club_phone is not None and request.club_phone_held_on(first_day),
+        held_on_first_day=club_phone is not None and contact_request.club_phone_held_on(first_day),
     )
     if finding:
         raise ConsentError(f"{finding.message} ({finding.rule})")
     guardians = [g for g in _guardians_for_children([child]) if g.user_id or g.email]
     if not guardians:
         raise ConsentError(f"{child.first_name} has no guardian the club can email: ask the welfare officer.")
-    request.save()
-    request_id, guardian_ids = request.pk, [g.pk for g in guardians]
-    transaction.on_commit(lambda: [send_direct_contact_request.delay(request_id, pk) for pk in guardian_ids])
-    return request
+    contact_request.save()
+    request_id, guardian_ids = contact_request.pk, [g.pk for g in guardians]
+    transaction.on_commit(lambda: [tasks.send_direct_contact_request.delay(request_id, pk) for pk in guardian_ids])
+    return contact_request
 
 
-def decision_token(request, guardian):
-    return signing.dumps({"request": request.pk, "guardian": guardian.pk}, salt=DECISION_LINK_SALT, compress=True)
+def decision_token(contact_request, guardian):
+    return signing.dumps(
+        {"request": contact_request.pk, "guardian": guardian.pk}, salt=DECISION_LINK_SALT, compress=True
+    )
 
 
-def decision_link_url(request, guardian):
-    return f"{settings.SITE_URL}{reverse('consents:decide', args=[decision_token(request, guardian)])}"
+def decision_link_url(contact_request, guardian):
+    return f"{settings.SITE_URL}{reverse('consents:decide', args=[decision_token(contact_request, guardian)])}"
 
 
 def decision_link_open(token):
@@ -251,66 +250,75 @@ def decision_link_open(token):
         raise LinkInvalid("This link has expired. The volunteer can send a new request.") from None
     except signing.BadSignature:
         raise LinkInvalid("This link is not valid. Open it from the email exactly as it was sent.") from None
-    request = DirectContactRequest.objects.filter(pk=data["request"]).select_related("child", "requested_by").first()
+    contact_request = (
+        DirectContactRequest.objects.filter(pk=data["request"]).select_related("child", "requested_by").first()
+    )
     guardian = Person.objects.filter(pk=data["guardian"]).first()
-    if request is None or guardian is None:
+    if contact_request is None or guardian is None:
         raise LinkInvalid("This request no longer exists.")
-    return request, guardian
+    return contact_request, guardian
 
 
-def direct_contact_request_email_send(*, request, guardian):
-    people_services.email_send(
+def direct_contact_request_email_send(*, contact_request, guardian):
+    email_send(
         template="direct_contact_request",
         to=guardian.user.email if guardian.user_id else guardian.email,
-        subject=f"{settings.CLUB_NAME}: may {request.requested_by.first_name} contact {request.child.first_name}?",
-        context={"request": request, "guardian": guardian, "url": decision_link_url(request, guardian)},
+        subject=(
+            f"{settings.CLUB_NAME}: may {contact_request.requested_by.first_name} "
+            f"contact {contact_request.child.first_name}?"
+        ),
+        context={
+            "contact_request": contact_request,
+            "guardian": guardian,
+            "url": decision_link_url(contact_request, guardian),
+        },
     )
 
 
 @transaction.atomic
-def direct_contact_request_decide(*, request, guardian, approve, note=""):
+def direct_contact_request_decide(*, contact_request, guardian, approve, note=""):
     """A guardian with parental responsibility approves or declines, once; the volunteer is told."""
-    from .tasks import send_direct_contact_outcome
+    contact_request = DirectContactRequest.objects.select_for_update().get(pk=contact_request.pk)
+    answering_check(person=contact_request.child, answered_by=guardian)
+    if contact_request.status != DirectContactRequest.Status.PENDING:
+        who = f" by {contact_request.decided_by.first_name}" if contact_request.decided_by_id else ""
+        raise ConsentError(f"This request was already answered{who}: {contact_request.get_status_display().lower()}.")
+    contact_request.transition_to(
+        DirectContactRequest.Status.APPROVED if approve else DirectContactRequest.Status.DECLINED
+    )
+    contact_request.decided_by = guardian
+    contact_request.decided_at = timezone.now()
+    contact_request.decision_note = note
+    history_by(contact_request, guardian.user)
+    contact_request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    transaction.on_commit(lambda: tasks.send_direct_contact_outcome.delay(contact_request.pk))
+    return contact_request
 
-    request = DirectContactRequest.objects.select_for_update().get(pk=request.pk)
-    answering_check(person=request.child, answered_by=guardian)
-    if request.status != DirectContactRequest.Status.PENDING:
-        who = f" by {request.decided_by.first_name}" if request.decided_by_id else ""
-        raise ConsentError(f"This request was already answered{who}: {request.get_status_display().lower()}.")
-    request.transition_to(DirectContactRequest.Status.APPROVED if approve else DirectContactRequest.Status.DECLINED)
-    request.decided_by = guardian
-    request.decided_at = timezone.now()
-    request.decision_note = note
-    history_by(request, guardian.user)
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    transaction.on_commit(lambda: send_direct_contact_outcome.delay(request.pk))
-    return request
 
-
-def direct_contact_outcome_email_send(*, request):
-    volunteer = request.requested_by
+def direct_contact_outcome_email_send(*, contact_request):
+    volunteer = contact_request.requested_by
     if volunteer.user_id is None:
         return
-    people_services.email_send(
+    email_send(
         template="direct_contact_outcome",
         to=volunteer.user.email,
         subject=(
-            f"{settings.CLUB_NAME}: your request to contact {request.child.first_name} "
-            f"was {request.get_status_display().lower()}"
+            f"{settings.CLUB_NAME}: your request to contact {contact_request.child.first_name} "
+            f"was {contact_request.get_status_display().lower()}"
         ),
-        context={"request": request, "url": f"{settings.SITE_URL}{reverse('consents:request-list')}"},
+        context={"contact_request": contact_request, "url": f"{settings.SITE_URL}{reverse('consents:request-list')}"},
     )
 
 
 @transaction.atomic
-def direct_contact_request_cancel(*, request, by):
-    request = DirectContactRequest.objects.select_for_update().get(pk=request.pk)
-    if request.requested_by_id != by.pk:
+def direct_contact_request_cancel(*, contact_request, by):
+    contact_request = DirectContactRequest.objects.select_for_update().get(pk=contact_request.pk)
+    if contact_request.requested_by_id != by.pk:
         raise ConsentError("Only the volunteer who asked can cancel this request.")
-    request.transition_to(DirectContactRequest.Status.CANCELLED)
-    history_by(request, by.user)
-    request.save(update_fields=["status"])
-    return request
+    contact_request.transition_to(DirectContactRequest.Status.CANCELLED)
+    history_by(contact_request, by.user)
+    contact_request.save(update_fields=["status"])
+    return contact_request
 
 
 # Acceptable use ---------------------------------------------------------------------------------
@@ -363,8 +371,6 @@ def policy_wording_publish(*, version, title, body, by=None):
 def lapse_reminders_send(*, today=None):
     """CON-6: once per season, guardians whose children's answers lapse within 30 days are asked to
     renew. Returns how many reminders were queued; running it again the same day queues none."""
-    from .tasks import send_lapse_reminder
-
     today = today or club_today()
     season = rules.season_lapsing_next(today)
     lapses_on = rules.season_lapses_on(season)
@@ -379,13 +385,15 @@ def lapse_reminders_send(*, today=None):
             _, created = LapseReminder.objects.get_or_create(guardian=guardian, season=season)
             if created:
                 guardian_id = guardian.pk
-                transaction.on_commit(lambda guardian_id=guardian_id: send_lapse_reminder.delay(guardian_id, season))
+                transaction.on_commit(
+                    lambda guardian_id=guardian_id: tasks.send_lapse_reminder.delay(guardian_id, season)
+                )
                 queued += 1
     return queued
 
 
 def lapse_reminder_email_send(*, guardian, season):
-    people_services.email_send(
+    email_send(
         template="consent_lapse_reminder",
         to=guardian.user.email,
         subject=f"{settings.CLUB_NAME}: please renew your consents before 31 March",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from people import access as people_access
 from people.models import FamilyMember, Person, Role, Team, TeamPlayer, club_today
 from people.roles import holds_role
+from people.selectors import person_for_user
 
 from . import access, rules, selectors, services
 from .exceptions import ConsentError, LinkInvalid
@@ -21,7 +22,7 @@ from .models import Consent, ConsentRound, DirectContactRequest, Wording
 
 
 def _answering_person(user):
-    return Person.objects.filter(user=user).first()
+    return person_for_user(user)
 
 
 def _round_from(value):
@@ -202,7 +203,7 @@ def request_new(request):
 def request_cancel(request, pk):
     direct_request = access.direct_contact_request_get_for_user(request.user, pk)
     try:
-        services.direct_contact_request_cancel(request=direct_request, by=_volunteer(request))
+        services.direct_contact_request_cancel(contact_request=direct_request, by=_volunteer(request))
     except ConsentError as error:
         messages.error(request, str(error))
     else:
@@ -223,7 +224,7 @@ def decide(request, token):
     if request.method == "POST" and form.is_valid() and request.POST.get("answer") in {"approve", "decline"}:
         try:
             services.direct_contact_request_decide(
-                request=direct_request,
+                contact_request=direct_request,
                 guardian=guardian,
                 approve=request.POST["answer"] == "approve",
                 note=form.cleaned_data["note"],

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from compliance.models import ClubPhone, CriminalRecordsCheck, PhoneHolding, PolicyAcknowledgement, PolicyVersion
 from compliance.rules import NEEDS_CHECK, WORKS_WITH_CHILDREN
+from compliance.selectors import training_and_checks, volunteers_without_acknowledgement
 from people.models import Person, Role, TrainingRecord, User
 
 from .club import COMMITTEE_EMAIL
@@ -75,8 +76,6 @@ class DemoCompliance:
                 self.club.coach_phone = phone
 
     def summary(self):
-        from compliance.selectors import training_and_checks, volunteers_without_acknowledgement
-
         gaps = sum(1 for row in training_and_checks(self.today) if not row["ok"])
         waiting = volunteers_without_acknowledgement(self.today).count()
         return (

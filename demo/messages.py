@@ -9,7 +9,7 @@ routed and decided by the worker's own services (message_route() and delivery_se
 explicit instant outside office hours, so the worker's logic holds it and its copy, and nothing is
 sent. The other rows are the ones the worker would have written: the same idempotency keys, the
 same log events and, for the blocked delivery, the findings of the worker's own rule function
-(messaging.services.send_time_findings), so each verdict reads exactly as a real one. Log entries
+(messaging.sending.send_time_findings), so each verdict reads exactly as a real one. Log entries
 and consents are only ever added: the database refuses changes to either.
 """
 
@@ -18,14 +18,15 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from consents.models import DirectContactRequest
-from messaging import rules as messaging_rules
+from messaging import office_hours as messaging_office_hours
+from messaging import sending
 from messaging import services as messaging_services
 from messaging.models import Delivery, DeliveryLogEntry, Fixture, Message, Reply
 from people import services as people_services
-from people.exceptions import PeopleError
 from people.models import Person, TeamStaff
 
 from .club import DESIGNATED_EMAIL, WELFARE_EMAIL
+from .exceptions import DemoError
 
 TEAM = "Under 11s Blue"
 SIGNATURE = "Kind regards,\nDan Kavanagh\nUnder 11s Blue coach"
@@ -135,7 +136,7 @@ class DemoMessages:
                 continue
             if any(guardian.user_id for guardian in self.consents.guardians[player.pk]):
                 return player
-        raise PeopleError(f"The demo needs an answered player in {TEAM} with a guardian who signs in.")
+        raise DemoError(f"The demo needs an answered player in {TEAM} with a guardian who signs in.")
 
     # Rows as the worker writes them --------------------------------------------------------------
 
@@ -170,7 +171,7 @@ class DemoMessages:
             to_person=to_person,
             role=role,
             address=address,
-            # The key messaging.services gives it, so a worker run over the demo finds the same row.
+            # The key messaging.sending gives it, so a worker run over the demo finds the same row.
             idempotency_key=f"m{message.pk}-i{intended.pk}-p{to_person.pk}-{role}-{channel}",
         )
         self.log(delivery, "planned", f"{delivery.get_role_display()} to {to_person.full_name}")
@@ -181,7 +182,8 @@ class DemoMessages:
 
     def sent(self, delivery, channel):
         reference = f"{channel}:{delivery.idempotency_key}"
-        delivery.status = Delivery.Status.SENT
+        delivery.transition_to(Delivery.Status.SENDING)
+        delivery.transition_to(Delivery.Status.SENT)
         delivery.attempts = 1
         delivery.sent_at = timezone.now()
         delivery.provider_reference = reference
@@ -251,10 +253,10 @@ class DemoMessages:
         )
         delivery = self.delivery(message, player, player)
         self.consents.record(player, {"contact_email": False}, guardian, in_round=False)
-        findings = messaging_services.send_time_findings(delivery, self.now)
+        findings = sending.send_time_findings(delivery, self.now)
         if [(f.rule, f.code) for f in findings] != [("CON-2", "consent_withdrawn")]:
-            raise PeopleError(f"The demo's blocked email should fail on the withdrawn consent alone: {findings}")
-        delivery.status = Delivery.Status.BLOCKED
+            raise DemoError(f"The demo's blocked email should fail on the withdrawn consent alone: {findings}")
+        delivery.transition_to(Delivery.Status.BLOCKED)
         delivery.findings = self.stored(findings)
         delivery.save(update_fields=["status", "findings"])
         self.log(delivery, "blocked", " ".join(f"{f.message} ({f.rule})" for f in findings))
@@ -282,12 +284,12 @@ class DemoMessages:
         )
         hours = messaging_services.office_hours()
         decided_at = self.closed_moment(hours)
-        for delivery_id in messaging_services.message_route(message=message, at=decided_at):
-            messaging_services.delivery_send(delivery_id=delivery_id, at=decided_at)
+        for delivery_id in sending.message_route(message=message, at=decided_at):
+            sending.delivery_send(delivery_id=delivery_id, at=decided_at)
         deliveries = list(message.deliveries.order_by("pk"))
         if not deliveries or any(d.status != Delivery.Status.HELD for d in deliveries):
             found = [(d.to_person.full_name, d.role, d.status, d.findings) for d in deliveries]
-            raise PeopleError(f"The demo's text should be held with its copy until the window opens: {found}")
+            raise DemoError(f"The demo's text should be held with its copy until the window opens: {found}")
         primary = next(d for d in deliveries if d.role == Delivery.Role.PRIMARY and d.to_person_id == player.pk)
         self.held_until = primary.hold_until
 
@@ -296,10 +298,10 @@ class DemoMessages:
         the text then, and holds it until the next window."""
         at = self.now.replace(second=0, microsecond=0)
         for _ in range(8 * 24 * 4):
-            if not messaging_rules.in_office_hours(at, hours):
+            if not messaging_office_hours.in_office_hours(at, hours):
                 return at
             at += timedelta(minutes=15)
-        raise PeopleError("The office hours never close, so the demo has no text to hold.")
+        raise DemoError("The office hours never close, so the demo has no text to hold.")
 
     def returned_message(self):
         """MSG-1: the designated person sent a text to the team back with a reason."""

@@ -98,6 +98,24 @@ def incident_get_for_user(user, reference, what, *, manage=False):
     return incident
 
 
+def incident_get_by_status_token(user, token):
+    """INC-5: the case behind a reporter's status link, or None. The link shows the reference and
+    the status alone, so whoever holds it reads that much, and the read is written."""
+    incident = Incident.objects.filter(status_token=token).first()
+    if incident is None:
+        return None
+    case_read_record(incident=incident, user=user, what="status, by the reporter's link", allowed=True)
+    return incident
+
+
+def incident_export_allowed(user, incident, *, redacted, second_factor):
+    """The export itself, after the gate let the officer to the export page: allowed only with a
+    fresh second-factor code, and written to the read log either way."""
+    what = "PDF export, staff names removed" if redacted else "PDF export, full"
+    case_read_record(incident=incident, user=user, what=what, allowed=second_factor)
+    return second_factor
+
+
 @dataclass(frozen=True)
 class PersonRecord:
     person: Person

@@ -1,9 +1,9 @@
 """Domain errors of the incidents app; `str(error)` is the message a person reads."""
 
-from people.exceptions import PeopleError
+from sefton_safety.exceptions import DomainError
 
 
-class IncidentError(PeopleError):
+class IncidentError(DomainError):
     rule = "INC-3"
 
 

@@ -7,8 +7,6 @@ agency can follow who did what without learning who they are. Children and the p
 is about keep their names: the agency needs them.
 """
 
-from pathlib import Path
-
 from django.conf import settings
 from django.utils import timezone
 from fpdf import FPDF
@@ -16,11 +14,10 @@ from fpdf.enums import XPos, YPos
 from guardian.shortcuts import get_users_with_perms
 
 from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role
+from sefton_safety.pdf import FONTS
 
 from . import rules
 from .models import CaseEntry
-
-FONTS = Path(__file__).resolve().parent / "fonts"
 
 
 def _staff_labels(incident, entries, evidence, subjects):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from people.models import Person
+from sefton_safety.append_only import AppendOnlyModel
 from sefton_safety.workflow import TransitionMixin
 
 from . import evidence_files
@@ -211,9 +212,13 @@ class IncidentSubject(models.Model):
         return f"Case link {self.pk}"
 
 
-class CaseEntry(models.Model):
+class CaseEntry(AppendOnlyModel):
     """INC-4: one line of a case's chronology. Never edited or deleted: a correction is a new entry
     that names the one it corrects."""
+
+    append_only_error = IncidentError
+    change_refused = "A chronology entry is never changed: add a correction instead."
+    delete_refused = "A chronology entry is never deleted: add a correction instead."
 
     class Kind(models.TextChoices):
         REPORT = "report", "Report received"
@@ -276,14 +281,6 @@ class CaseEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.incident}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise IncidentError("A chronology entry is never changed: add a correction instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise IncidentError("A chronology entry is never deleted: add a correction instead.")
 
 
 class Evidence(models.Model):

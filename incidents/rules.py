@@ -2,15 +2,9 @@
 names come out of an export (INC-3, INC-4). No database, no settings."""
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    code: str
-    message: str
+from sefton_safety.findings import Finding
 
 
 def closing_findings(*, outcome, summary):

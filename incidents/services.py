@@ -12,10 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
-from people import services as people_services
-from people.models import WELFARE_ROLE_KINDS, Person
+from messaging import replies, sms
+from messaging.models import Reply
+from people.models import STAFF_ROLE_KINDS, Person
+from people.selectors import person_for_user, welfare_officer_recipients
+from sefton_safety.mail import email_send
 
-from . import evidence_files, rules
+from . import evidence_files, rules, tasks
 from .access import VIEW_CASE, is_welfare_officer
 from .exceptions import ChronologyError, EvidenceRefused, IncidentError
 from .models import CaseEntry, Evidence, Incident, IncidentSubject
@@ -26,11 +29,6 @@ UNCHANGED = object()
 # The chronology's words for a report stored without an alert of its own (the concern form's
 # per-address limit); the reporter's status page reads them too.
 ALERT_HELD_BACK = "Stored with no separate alert"
-
-
-def welfare_officers():
-    """The people holding a welfare role today, with their sign-in accounts."""
-    return Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user")
 
 
 def _entry(incident, kind, text, author, **fields):
@@ -114,21 +112,16 @@ def incident_alert_held_back(incident):
 
 
 def _alert_on_commit(incident, *, except_user=None):
-    from .tasks import send_incident_alert
-
     incident_id, except_id = incident.pk, getattr(except_user, "pk", None)
     # Robust: if the broker is down the report is still stored and the reporter still thanked;
     # the sweep sends every alert that was never queued.
-    transaction.on_commit(lambda: send_incident_alert.delay(incident_id, except_id), robust=True)
+    transaction.on_commit(lambda: tasks.send_incident_alert.delay(incident_id, except_id), robust=True)
 
 
 @transaction.atomic
 def incident_from_reply(*, reply, by, category):
     """INC-8: a concerning reply from a young person (MSG-8) becomes a case in one step. Raising
     it twice gives the same case."""
-    from messaging import replies
-    from messaging.models import Reply
-
     # Two officers pressing at once get the same case: the reply row is the lock.
     Reply.objects.select_for_update().filter(pk=reply.pk).first()
     existing = Incident.objects.filter(reply=reply).first()
@@ -157,7 +150,7 @@ def incident_from_reply(*, reply, by, category):
         IncidentSubject.objects.create(
             incident=incident, person=reply.from_person, part=IncidentSubject.Part.CHILD_AFFECTED, added_by=by
         )
-    officer = Person.objects.filter(user=by).first()
+    officer = person_for_user(by)
     if officer is not None:
         replies.reply_mark_seen(reply=reply, by=officer)
     _alert_on_commit(incident, except_user=by)
@@ -366,8 +359,6 @@ def subject_unlink(*, link, by):
 
 def access_grantable_people():
     """People who can be given one case: anyone with a sign-in account and a staff role today."""
-    from people.models import STAFF_ROLE_KINDS
-
     return Person.objects.holding(*STAFF_ROLE_KINDS).filter(user__isnull=False, user__is_active=True)
 
 
@@ -381,9 +372,7 @@ def access_grant(*, incident, by, person):
     assign_perm(VIEW_CASE, person.user, incident)
     _entry(incident, CaseEntry.Kind.ACCESS, f"Access given to {person.full_name}.", by)
     user_id, reference = person.user_id, incident.reference
-    from .tasks import send_access_granted
-
-    transaction.on_commit(lambda: send_access_granted.delay(reference, user_id))
+    transaction.on_commit(lambda: tasks.send_access_granted.delay(reference, user_id))
 
 
 @transaction.atomic
@@ -406,13 +395,11 @@ def _case_url(incident):
 def incidents_unalerted_sweep(*, now=None):
     """From the scheduler: a report whose alert never reached the queue (the broker was down when
     it was made) is alerted now. Nothing waits unseen because a message was lost."""
-    from .tasks import send_incident_alert
-
     now = now or timezone.now()
     waiting = Incident.objects.filter(alerted_at__isnull=True, reported_at__lt=now - ALERT_GRACE)
     ids = list(waiting.values_list("pk", flat=True))
     for incident_id in ids:
-        send_incident_alert.delay(incident_id)
+        tasks.send_incident_alert.delay(incident_id)
     return len(ids)
 
 
@@ -432,7 +419,7 @@ def incident_alert_recipients(*, incident, except_user_id=None):
     linked = set(IncidentSubject.objects.filter(incident=incident).values_list("person_id", flat=True))
     return [
         officer
-        for officer in welfare_officers()
+        for officer in welfare_officer_recipients()
         if officer.pk not in linked and (except_user_id is None or officer.user_id != except_user_id)
     ]
 
@@ -441,12 +428,10 @@ def incident_alert_send(*, incident, officer):
     """INC-3: a welfare officer hears of a new case at once, by email, and by text too when a child
     may be in danger now. The alert carries only a link: no names, no category, no words of the
     report, because email and phones are read in places a case file is not."""
-    from messaging import sms
-
     url = _case_url(incident)
     address = officer.email_address
     if address:
-        people_services.email_send(
+        email_send(
             template="incident_alert",
             to=address,
             subject=f"{settings.CLUB_NAME}: {'URGENT: ' if incident.immediate_risk else ''}a new concern to read",
@@ -461,7 +446,7 @@ def incident_alert_send(*, incident, officer):
 
 
 def access_granted_send(*, incident, user):
-    people_services.email_send(
+    email_send(
         template="incident_access",
         to=user.email,
         subject=f"{settings.CLUB_NAME}: the welfare officer has shared a case with you",

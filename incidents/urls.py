@@ -1,18 +1,18 @@
 from django.urls import path
 
-from . import hold_views, views
+from . import desk_views, hold_views, report_views, views
 
 app_name = "incidents"
 
 urlpatterns = [
-    path("report/", views.report, name="report"),
-    path("status/<str:token>/", views.report_status, name="report-status"),
-    path("mine/", views.my_reports, name="my-reports"),
-    path("counts/", views.counts, name="counts"),
-    path("from-reply/<int:pk>/", views.from_reply, name="from-reply"),
-    path("cases/", views.queue, name="queue"),
-    path("people/find/", views.person_search, name="person-search"),
-    path("people/<int:pk>/", views.person_record, name="person-record"),
+    path("report/", report_views.report, name="report"),
+    path("status/<str:token>/", report_views.report_status, name="report-status"),
+    path("mine/", report_views.my_reports, name="my-reports"),
+    path("counts/", desk_views.counts, name="counts"),
+    path("from-reply/<int:pk>/", desk_views.from_reply, name="from-reply"),
+    path("cases/", desk_views.queue, name="queue"),
+    path("people/find/", desk_views.person_search, name="person-search"),
+    path("people/<int:pk>/", desk_views.person_record, name="person-record"),
     path("cases/<str:reference>/", views.case_detail, name="case-detail"),
     path("cases/<str:reference>/seen/", views.case_seen, name="case-seen"),
     path("cases/<str:reference>/status/", views.case_status, name="case-status"),

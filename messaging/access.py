@@ -1,12 +1,14 @@
-"""The gate for messages: the author, the designated person, welfare officers and the committee."""
+"""The gates of the messaging app. A message and its deliveries are read by the author, the
+designated person, welfare officers and the committee; replies that come back by text, by the
+welfare officers alone."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from people.models import Role
+from people.models import WELFARE_ROLE_KINDS, Role
 from people.roles import holds_role
 
-from .models import Message
+from .models import Delivery, Message, Reply
 
 OVERSEERS = (
     Role.Kind.DESIGNATED_PERSON,
@@ -27,3 +29,22 @@ def message_get_for_user(user, pk):
     raise PermissionDenied(
         "Only the author, the designated person, welfare officers and the committee see this message."
     )
+
+
+def delivery_get_for_user(user, pk):
+    """A delivery, for whoever may read its message."""
+    delivery = Delivery.objects.filter(pk=pk).select_related("message").first()
+    if delivery is None:
+        raise Http404("No such delivery.")
+    message_get_for_user(user, delivery.message_id)
+    return delivery
+
+
+def reply_get_for_user(user, pk, *, refusal="Replies are read by the welfare officers."):
+    """A reply, for a welfare officer; `refusal` says what the page refused is for."""
+    if not holds_role(user, *WELFARE_ROLE_KINDS):
+        raise PermissionDenied(refusal)
+    reply = Reply.objects.filter(pk=pk).first()
+    if reply is None:
+        raise Http404("No such reply.")
+    return reply

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from people.models import Person, Role
 
+from . import tasks
 from .models import Delivery, DeliveryLogEntry
 
 QUEUED, SENT = "alert_queued", "alerted"
@@ -30,11 +31,9 @@ def outcome_unknown(status, last_event):
 
 def delivery_death_alert(*, delivery):
     """Called in the transaction that marks `delivery` dead."""
-    from .tasks import send_delivery_death_alert
-
     DeliveryLogEntry.objects.create(delivery=delivery, event=QUEUED, detail="The author and the designated person.")
     delivery_id = delivery.pk
-    transaction.on_commit(lambda: send_delivery_death_alert.delay(delivery_id), robust=True)
+    transaction.on_commit(lambda: tasks.send_delivery_death_alert.delay(delivery_id), robust=True)
 
 
 def _already_sent(delivery):

@@ -1,21 +1,26 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.core import checks
+
+from .office_hours import OfficeHours
 
 
 class MessagingConfig(AppConfig):
     name = "messaging"
 
     def ready(self):
+        # The permissions name the register's roles, whose models exist only once the registry is ready.
+        from people.roles import role_permissions_declare
+
+        from .permissions import ROLE_PERMISSIONS
+
+        role_permissions_declare(ROLE_PERMISSIONS)
         checks.register(check_office_hours, checks.Tags.compatibility)
         checks.register(check_routing_choices, checks.Tags.compatibility)
 
 
 def check_office_hours(app_configs=None, **kwargs):
     """A mistyped office-hours setting stops the portal at start-up, not the first night a message waits."""
-    from django.conf import settings
-
-    from .rules import OfficeHours
-
     try:
         OfficeHours.from_setting(settings.MESSAGING_OFFICE_HOURS)
     except ValueError as error:
@@ -38,8 +43,6 @@ ROUTING_CHOICES = {
 def check_routing_choices(app_configs=None, **kwargs):
     """Whom text copies and adults' replies go to (MSG-2, MSG-8): a mistyped choice stops the portal
     at start-up rather than sending a child's copy or a parent's words to the wrong person."""
-    from django.conf import settings
-
     errors = []
     for setting, (variable, choices) in ROUTING_CHOICES.items():
         value = getattr(settings, setting)

@@ -1,10 +1,10 @@
 """Domain errors of the messaging app; `str(error)` is the message a person reads."""
 
-from people.exceptions import PeopleError
+from sefton_safety.exceptions import DomainError
 from sefton_safety.mail import TemporarySendFailure
 
 
-class MessagingError(PeopleError):
+class MessagingError(DomainError):
     rule = "MSG-1"
 
 

@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from consents.models import DirectContactRequest
 from people.models import Person, Team
+from sefton_safety.append_only import AppendOnlyModel
 from sefton_safety.workflow import TransitionMixin
 
 from .exceptions import MessagingError
@@ -83,7 +84,7 @@ class Message(TransitionMixin, models.Model):
         return self.audience in {self.Audience.CHILD, self.Audience.TEAM}
 
 
-class Delivery(models.Model):
+class Delivery(TransitionMixin, models.Model):
     """One copy of a message to one address, decided by the worker at send time.
 
     The idempotency key makes the row unique, so a retried or restarted worker finds the same row
@@ -104,6 +105,19 @@ class Delivery(models.Model):
         # The mail server had the whole message but its answer never came, or the worker stopped
         # mid-send: it may have arrived, so it is never sent again without a person (MSG-9).
         UNKNOWN = "unknown", "Outcome unknown: may have arrived, check with the recipient"
+
+    transition_error = MessagingError
+    # Only 'sending' leads to an outcome, so nothing is marked sent, failed or unknown that was not
+    # claimed first; only a person's retry takes a failed or unknown one back to the queue (MSG-9).
+    TRANSITIONS = {
+        Status.PENDING: {Status.HELD, Status.BLOCKED, Status.SENDING},
+        Status.HELD: {Status.HELD, Status.BLOCKED, Status.SENDING},
+        Status.SENDING: {Status.SENT, Status.PENDING, Status.BLOCKED, Status.DEAD, Status.UNKNOWN},
+        Status.SENT: set(),
+        Status.BLOCKED: set(),
+        Status.DEAD: {Status.PENDING},
+        Status.UNKNOWN: {Status.PENDING},
+    }
 
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="deliveries")
     intended_for = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
@@ -133,9 +147,12 @@ class Delivery(models.Model):
         return f"{self.get_role_display()} to {self.to_person} ({self.get_status_display().lower()})"
 
 
-class DeliveryLogEntry(models.Model):
+class DeliveryLogEntry(AppendOnlyModel):
     """What happened to a delivery, in order. Rows are only added (MSG-9): the database refuses to
     change or delete them."""
+
+    append_only_error = MessagingError
+    change_refused = delete_refused = "The delivery log cannot be changed."
 
     delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="log")
     event = models.CharField(max_length=32)
@@ -145,14 +162,6 @@ class DeliveryLogEntry(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         verbose_name_plural = "delivery log"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise MessagingError("The delivery log cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise MessagingError("The delivery log cannot be changed.")
 
 
 class RecordedText(models.Model):

@@ -10,18 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consents.selectors import may_contact_directly
-from people import services as people_services
-from people.models import WELFARE_ROLE_KINDS, FamilyMember, Person, Role
+from people.models import FamilyMember, Person, Role
+from people.selectors import welfare_officer_recipients
+from sefton_safety.mail import email_send
 
-from . import services
+from . import services, tasks
 from .models import Delivery, Fixture, FixtureNotice, Message, Reply
 
 NOTICE_AHEAD = timedelta(hours=48)
 ONE_ANSWER_A_DAY = timedelta(days=1)
-
-
-def _welfare_officers():
-    return Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user")
 
 
 def policy_answer(channel=Message.Channel.SMS):
@@ -48,8 +45,6 @@ def reply_receive(*, channel, from_address, body, provider_reference):
     here as a message of its own that the worker sends like any other; every reply alerts whoever
     it goes to: the welfare officers, or for an adult's reply the author where the club chose that
     (`MESSAGING_ADULT_REPLIES_TO`). A sender the club cannot name goes to the welfare officers."""
-    from .tasks import send_reply_alert
-
     address = from_address.strip()
     delivery = (
         Delivery.objects.filter(address=address, status=Delivery.Status.SENT, message__channel=channel)
@@ -86,7 +81,7 @@ def reply_receive(*, channel, from_address, body, provider_reference):
         reply_answer_send(reply=reply)
         reply.refresh_from_db()
     reply_id = reply.pk
-    transaction.on_commit(lambda: send_reply_alert.delay(reply_id))
+    transaction.on_commit(lambda: tasks.send_reply_alert.delay(reply_id))
     return reply
 
 
@@ -142,13 +137,13 @@ def reply_alert_send(*, reply):
         recipients = [author] if author.email_address else []
         path = reverse("messaging:message-detail", args=[reply.message_id])
     else:
-        recipients = list(_welfare_officers())
+        recipients = list(welfare_officer_recipients())
         path = reverse("messaging:reply-list")
     young = reply.from_person is not None and reply.answer_id is not None
     for person in recipients:
         address = person.email_address
         if address:
-            people_services.email_send(
+            email_send(
                 template="reply_alert",
                 to=address,
                 subject=f"{settings.CLUB_NAME}: a reply needs your eyes",
@@ -175,8 +170,6 @@ def fixture_notices_send(*, now=None):
     told once when they may contact their child during it and whom to call in an emergency. MSG-11:
     the young players are told whom to tell of an emergency or a change of plan, directly where
     the club may email them, else through the family (in the guardians' notice)."""
-    from .tasks import send_fixture_notice
-
     now = now or timezone.now()
     queued = 0
     for fixture in Fixture.objects.filter(starts_at__gt=now, starts_at__lte=now + NOTICE_AHEAD).select_related("team"):
@@ -192,7 +185,7 @@ def fixture_notices_send(*, now=None):
                 notice, created = FixtureNotice.objects.get_or_create(fixture=fixture, guardian=guardian)
                 if created:
                     notice_id = notice.pk
-                    transaction.on_commit(lambda notice_id=notice_id: send_fixture_notice.delay(notice_id))
+                    transaction.on_commit(lambda notice_id=notice_id: tasks.send_fixture_notice.delay(notice_id))
                     queued += 1
     return queued
 
@@ -266,7 +259,7 @@ def fixture_notice_email_send(*, notice):
         team_places__team=fixture.team,
     ).distinct()
     names = [child.first_name for child in children if child.is_child()]
-    people_services.email_send(
+    email_send(
         template="fixture_notice",
         to=address,
         subject=f"{settings.CLUB_NAME}: {fixture.team.name} {fixture.title}, contact during the match",

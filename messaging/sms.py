@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from .exceptions import MessagingError, TemporaryDeliveryFailure
+from .models import RecordedText
 
 
 class SmsBackend:
@@ -25,8 +26,6 @@ class SmsBackend:
 
 class RecordingBackend(SmsBackend):
     def send(self, *, to, body, idempotency_key):
-        from .models import RecordedText
-
         text, _ = RecordedText.objects.get_or_create(idempotency_key=idempotency_key, defaults={"to": to, "body": body})
         return f"recorded-{text.pk}"
 

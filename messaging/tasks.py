@@ -5,8 +5,8 @@ from django.db import DatabaseError
 
 from sefton_safety.mail import MAX_RETRIES, RETRYABLE, SEND_TASK_RETRY, retry_countdown, send_time_limit
 
-from . import alerts, services
-from .models import Message
+from . import alerts, replies, sending
+from .models import FixtureNotice, Message, Reply
 
 
 # Routing a whole club's families takes minutes on a small machine; if it is cut short anyway, the
@@ -25,8 +25,8 @@ def send_message(message_id):
     message = Message.objects.filter(pk=message_id, status=Message.Status.APPROVED).first()
     if message is None:
         return 0
-    due = services.message_route(message=message)
-    services.deliveries_queue(due)
+    due = sending.message_route(message=message)
+    sending.deliveries_queue(due)
     return len(due)
 
 
@@ -37,7 +37,7 @@ def send_delivery(self, delivery_id):
     """The shared retry policy, by hand: the service must know which attempt is the last, to put the
     delivery in front of a person rather than back in the queue."""
     try:
-        services.delivery_send(delivery_id=delivery_id, final_attempt=self.request.retries >= MAX_RETRIES)
+        sending.delivery_send(delivery_id=delivery_id, final_attempt=self.request.retries >= MAX_RETRIES)
     except RETRYABLE as error:
         if self.request.retries >= MAX_RETRIES:
             return
@@ -47,45 +47,34 @@ def send_delivery(self, delivery_id):
 @shared_task
 def sweep_deliveries():
     """Every few minutes, from the scheduler: nothing waits forever and nothing is lost."""
-    return services.deliveries_sweep()
+    return sending.deliveries_sweep()
 
 
 @shared_task(**SEND_TASK_RETRY)
 def send_reply_answer(reply_id):
-    from .models import Reply
-    from .replies import reply_answer_send
-
     reply = Reply.objects.filter(pk=reply_id).first()
     if reply is not None:
-        reply_answer_send(reply=reply)
+        replies.reply_answer_send(reply=reply)
 
 
 @shared_task(**SEND_TASK_RETRY)
 def send_reply_alert(reply_id):
-    from .models import Reply
-    from .replies import reply_alert_send
-
     reply = Reply.objects.filter(pk=reply_id).first()
     if reply is not None:
-        reply_alert_send(reply=reply)
+        replies.reply_alert_send(reply=reply)
 
 
 @shared_task
 def queue_fixture_notices():
     """Hourly, from the scheduler: match-day contact information for fixtures in the next 48 hours."""
-    from .replies import fixture_notices_send
-
-    return fixture_notices_send()
+    return replies.fixture_notices_send()
 
 
 @shared_task(**SEND_TASK_RETRY)
 def send_fixture_notice(notice_id):
-    from .models import FixtureNotice
-    from .replies import fixture_notice_email_send
-
     notice = FixtureNotice.objects.filter(pk=notice_id).select_related("fixture__team", "guardian__user").first()
     if notice is not None:
-        fixture_notice_email_send(notice=notice)
+        replies.fixture_notice_email_send(notice=notice)
 
 
 @shared_task(**SEND_TASK_RETRY)

@@ -10,24 +10,26 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from people.models import Person, Role, Team
 from people.roles import holds_role, is_staff_member
+from people.selectors import person_for_user
 
-from . import access, alerts, replies, services
+from . import access, alerts, progress, replies, sending, services
 from .exceptions import MessageRefused, MessagingError
 from .forms import TEMPLATES, InboundReplyForm, MessageComposeForm, MessageReviseForm, ReturnForm
 from .models import Delivery, DeliveryLogEntry, Message, Reply
 
 
 def _author(request):
-    person = Person.objects.filter(user=request.user).first()
+    person = person_for_user(request.user)
     if person is None or not holds_role(
         request.user, Role.Kind.VOLUNTEER, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER
     ):
@@ -57,19 +59,14 @@ def check(request):
 def message_list(request):
     author = _author(request)
     items = (
-        Message.objects.filter(author=author)
+        progress.with_delivery_counts(Message.objects.filter(author=author))
         .select_related("team")
-        .annotate(
-            sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
-            held=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.HELD)),
-            blocked=Count(
-                "deliveries", filter=Q(deliveries__status__in=[Delivery.Status.BLOCKED, Delivery.Status.DEAD])
-            ),
-            replied=Count("replies", filter=Q(replies__goes_to=Reply.GoesTo.AUTHOR), distinct=True),
-        )
+        .annotate(replied=Count("replies", filter=Q(replies__goes_to=Reply.GoesTo.AUTHOR), distinct=True))
         # A grouped query ignores Meta.ordering: newest first, said again.
         .order_by("-created_at", "-pk")
     )
+    for item in items:
+        item.progress = progress.Progress.of_annotated(item)
     return render(request, "messaging/message_list.html", {"items": items})
 
 
@@ -80,6 +77,8 @@ def message_compose(request):
     teams = Team.objects.filter(team_staff__person=author).distinct()
     players = Person.objects.filter(team_places__team__in=teams).distinct().order_by("last_name", "first_name")
     form = MessageComposeForm(request.POST if request.method == "POST" else None, teams=teams, players=players)
+    # A refused send keeps its reasons in the policy check panel, not only under the message box.
+    check_findings = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -98,6 +97,7 @@ def message_compose(request):
                 )
                 message = services.message_submit(message=message, by=author)
         except MessageRefused as refused:
+            check_findings = refused.findings
             for finding in refused.findings:
                 form.add_error("body", f"{finding.message} ({finding.rule})")
         except MessagingError as error:
@@ -106,9 +106,13 @@ def message_compose(request):
             if message.status == Message.Status.AWAITING_APPROVAL:
                 flash.success(request, "Sent to the designated person for approval. You will see the outcome here.")
             else:
-                flash.success(request, "The worker is sending it now. Each recipient's result appears below.")
+                flash.success(request, "Passed the policy check and handed to the worker: each result shows below.")
             return redirect("messaging:message-detail", pk=message.pk)
-    return render(request, "messaging/message_compose.html", {"form": form, "templates": TEMPLATES})
+    return render(
+        request,
+        "messaging/message_compose.html",
+        {"form": form, "templates": TEMPLATES, "check_findings": check_findings},
+    )
 
 
 @login_required
@@ -153,23 +157,19 @@ def message_cancel(request, pk):
 @login_required
 def message_detail(request, pk):
     message = access.message_get_for_user(request.user, pk)
-    deliveries = (
-        message.deliveries.select_related("to_person", "intended_for")
-        .prefetch_related(Prefetch("log", queryset=DeliveryLogEntry.objects.order_by("at", "pk")))
-        .order_by("role", "to_person__last_name", "pk")
-    )
+    deliveries = progress.deliveries_described(message)
     return render(
         request,
         "messaging/message_detail.html",
         {
             "message": message,
             "deliveries": deliveries,
+            "progress": progress.Progress.of_deliveries(message, deliveries),
             "can_approve": message.status == Message.Status.AWAITING_APPROVAL
             and holds_role(request.user, Role.Kind.DESIGNATED_PERSON)
             and message.author.user_id != request.user.pk,
             "return_form": ReturnForm(),
             "recipients": message.recipients.order_by("last_name", "first_name"),
-            "outcome": {status: sum(1 for d in deliveries if d.status == status) for status in Delivery.Status.values},
             "is_author": message.author.user_id == request.user.pk,
             "findings": services.content_check(text=message.body, channel=message.channel, audience=message.audience),
             # MSG-8: parents' and other adults' replies come back to the author's message.
@@ -181,18 +181,75 @@ def message_detail(request, pk):
     )
 
 
+def _live_parts(request, parts, *, done):
+    """The JSON a page's live-status script polls: its parts rendered again, and whether anything is
+    still to change (the script stops then)."""
+    rendered = {
+        name: render_to_string(template, context, request=request) for name, (template, context) in parts.items()
+    }
+    return JsonResponse({"done": done, "parts": rendered})
+
+
+@login_required
+@require_GET
+def message_status(request, pk):
+    """GET /messages/<pk>/status: the message page's progress and deliveries, behind the page's gate."""
+    message = access.message_get_for_user(request.user, pk)
+    deliveries = progress.deliveries_described(message)
+    state = progress.Progress.of_deliveries(message, deliveries)
+    context = {"message": message, "deliveries": deliveries, "progress": state}
+    return _live_parts(
+        request,
+        {
+            "progress": ("messaging/_message_progress.html", context),
+            "deliveries": ("messaging/_delivery_list.html", context),
+        },
+        done=not state.live,
+    )
+
+
 def _designated_person(request):
-    person = Person.objects.filter(user=request.user).first()
+    person = person_for_user(request.user)
     if person is None or not holds_role(request.user, Role.Kind.DESIGNATED_PERSON):
         raise PermissionDenied("Messages to children are approved by the designated person.")
     return person
 
 
-@login_required
-def approval_queue(request):
+# The approvals page follows the designated person's latest decisions as the worker sends them.
+RECENTLY_APPROVED = 10
+
+
+def _approvals(request):
     _designated_person(request)
     waiting = Message.objects.filter(status=Message.Status.AWAITING_APPROVAL).select_related("author", "team")
-    return render(request, "messaging/approval_queue.html", {"waiting": waiting})
+    approved = list(
+        progress.with_delivery_counts(Message.objects.filter(status=Message.Status.APPROVED, approved_at__isnull=False))
+        .select_related("author", "team", "approved_by")
+        .order_by("-approved_at", "-pk")[:RECENTLY_APPROVED]
+    )
+    for item in approved:
+        item.progress = progress.Progress.of_annotated(item)
+    return {"waiting": waiting, "approved": approved, "live": any(item.progress.live for item in approved)}
+
+
+@login_required
+def approval_queue(request):
+    return render(request, "messaging/approval_queue.html", _approvals(request))
+
+
+@login_required
+@require_GET
+def approval_status(request):
+    """GET /messages/approvals/status: the approvals page's two lists, behind the page's gate."""
+    context = _approvals(request)
+    return _live_parts(
+        request,
+        {
+            "waiting": ("messaging/_approvals_waiting.html", context),
+            "approved": ("messaging/_approvals_recent.html", context),
+        },
+        done=not context["live"],
+    )
 
 
 @login_required
@@ -230,18 +287,16 @@ def message_return(request, pk):
 @login_required
 @require_POST
 def delivery_retry(request, pk):
-    delivery = Delivery.objects.filter(pk=pk).select_related("message").first()
-    if delivery is None:
-        raise PermissionDenied("No such delivery.")
-    message = access.message_get_for_user(request.user, delivery.message_id)
-    person = Person.objects.filter(user=request.user).first()
+    delivery = access.delivery_get_for_user(request.user, pk)
+    message = delivery.message
+    person = person_for_user(request.user)
     from_list = request.POST.get("from") == "failed-deliveries"
     back = redirect("messaging:failed-deliveries") if from_list else redirect("messaging:message-detail", pk=message.pk)
     if from_list and request.POST.get("checked") != "yes":
         flash.error(request, "Tick that you have checked with the family first, so that nobody gets it twice.")
         return back
     try:
-        services.delivery_retry(delivery=delivery, by=person)
+        sending.delivery_retry(delivery=delivery, by=person)
     except MessagingError as error:
         flash.error(request, str(error))
     else:
@@ -259,7 +314,7 @@ FAILURE_REASONS = {
 
 
 def _failed_delivery_reader(request):
-    person = Person.objects.filter(user=request.user).first()
+    person = person_for_user(request.user)
     if person is None or not holds_role(request.user, *FAILURE_READERS):
         raise PermissionDenied("The list of messages that did not arrive is for the designated person and welfare.")
     return person
@@ -360,7 +415,7 @@ def _reply_receive(request, channel, names):
 
 
 def _welfare(request):
-    person = Person.objects.filter(user=request.user).first()
+    person = person_for_user(request.user)
     if person is None or not holds_role(request.user, Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER):
         raise PermissionDenied("Replies are read by the welfare officers.")
     return person
@@ -370,22 +425,18 @@ def _welfare(request):
 @never_cache
 def reply_list(request):
     _welfare(request)
-    from incidents.models import Incident
-
     items = (
         Reply.objects.filter(goes_to=Reply.GoesTo.WELFARE_OFFICERS)
         .select_related("from_person", "message__author", "seen_by", "answer")
         .annotate(incident_reference=F("incident__reference"))
     )
-    return render(request, "messaging/reply_list.html", {"items": items, "categories": Incident.Category.choices})
+    return render(request, "messaging/reply_list.html", {"items": items})
 
 
 @login_required
 @require_POST
 def reply_seen(request, pk):
     by = _welfare(request)
-    reply = Reply.objects.filter(pk=pk).first()
-    if reply is None:
-        raise PermissionDenied("No such reply.")
+    reply = access.reply_get_for_user(request.user, pk)
     replies.reply_mark_seen(reply=reply, by=by)
     return redirect("messaging:reply-list")

@@ -4,7 +4,7 @@ keeps the same rules (PPL-1 to PPL-4) and the same object grants as the rest of 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -352,8 +352,6 @@ class FamilyAdmin(SimpleHistoryAdmin):
     inlines = [FamilyMemberInline]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return (
             super()
             .get_queryset(request)
@@ -375,10 +373,15 @@ class FamilyAdmin(SimpleHistoryAdmin):
         return False
 
     def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        # Object grants follow membership: added guardians read the family, removed ones stop.
+        # Object grants follow membership: a removed guardian stops reading the family at once (the
+        # service removes and re-syncs), and added ones read it.
         touched = {f.instance.person for f in formset.forms if getattr(f.instance, "person_id", None)}
-        touched |= {obj.person for obj in formset.deleted_objects}
+        instances = formset.save(commit=False)
+        for member in formset.deleted_objects:
+            services.family_member_remove(member=member)
+        for instance in instances:
+            instance.save()
+        formset.save_m2m()
         for person in touched:
             services.family_permissions_sync(person=person)
 

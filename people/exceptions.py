@@ -1,10 +1,10 @@
 """Domain errors of the people app, each with a message a person can act on."""
 
+from sefton_safety.exceptions import DomainError
 
-class PeopleError(Exception):
-    """Base class: `str(error)` is the message shown on the form or printed by the command."""
 
-    rule = ""
+class PeopleError(DomainError):
+    """Base class of the register's and sign-in's errors."""
 
 
 class RoleError(PeopleError):

@@ -9,47 +9,35 @@ from .models import SECOND_FACTOR_ROLE_KINDS, STAFF_ROLE_KINDS, Role
 _REGISTER_MODELS = ("person", "family", "familymember", "role", "team", "teamplayer", "teamstaff")
 
 
-def _perms(actions, models, app="people"):
+def role_permissions(actions, models, app):
+    """Codenames such as `people.view_family`: each action on each model of one app."""
     return {f"{app}.{action}_{model}" for action in actions for model in models}
 
 
 # The committee runs the register; nothing in it is deleted (roles are revoked, accounts disabled),
-# except the link rows of families and teams, whose history is kept.
+# except the link rows of families and teams, whose history is kept. It keeps the training records
+# too (ACC-1 to ACC-4, VOL-2).
 _COMMITTEE = (
-    _perms(("view", "add", "change"), _REGISTER_MODELS)
-    | _perms(("delete",), ("familymember", "teamplayer", "teamstaff"))
+    role_permissions(("view", "add", "change"), _REGISTER_MODELS + ("trainingrecord",), "people")
+    | role_permissions(("delete",), ("familymember", "teamplayer", "teamstaff"), "people")
     | {"people.view_user", "people.change_user", "people.view_person_basic"}
 )
 # Welfare officers read everyone's record: they act on concerns about any child.
-_WELFARE = _perms(("view",), _REGISTER_MODELS) | {"people.view_person_basic"}
+_WELFARE = role_permissions(("view",), _REGISTER_MODELS, "people") | {"people.view_person_basic"}
 
-_CONSENTS = _perms(
-    ("view",), ("consent", "consentround", "directcontactrequest", "acceptableuseagreement", "wording"), "consents"
-)
-# The committee enters paper consent forms and publishes new wordings; nobody changes an answer.
-_COMMITTEE |= _CONSENTS | {"consents.add_consent", "consents.add_wording", "consents.add_acceptableuseagreement"}
-_WELFARE |= _CONSENTS
-_MESSAGES = _perms(("view",), ("message", "delivery", "deliverylogentry", "recordedtext"), "messaging")
-_COMMITTEE |= _MESSAGES | _perms(("view", "add", "change"), ("fixture",), "messaging")
-_WELFARE |= _MESSAGES
-
-# The committee keeps the register of club accounts and the training records (ACC-1 to ACC-4).
-_COMMITTEE |= _perms(
-    ("view", "add", "change"), ("clubaccount", "custodian", "accountreview", "appointment"), "accounts_registry"
-)
-_COMMITTEE |= _perms(("view", "change"), ("passwordrotation",), "accounts_registry")
-_COMMITTEE |= _perms(("view",), ("moderationrecord", "advicerequest"), "accounts_registry")
-_COMMITTEE |= _perms(("view", "add", "change"), ("trainingrecord",))
-
-# VOL-1 to VOL-4: checks, phones and who holds them, and the policy's versions and acknowledgements.
-_COMMITTEE |= _perms(("view", "add", "change"), ("criminalrecordscheck", "clubphone", "phoneholding"), "compliance")
-_COMMITTEE |= _perms(("view",), ("policyversion", "policyacknowledgement"), "compliance")
-
+# Each app above the register adds what the roles may do with its own models when it loads
+# (role_permissions_declare, from its AppConfig.ready), so this module names no other app's models.
 ROLE_PERMISSIONS = {
     Role.Kind.COMMITTEE: frozenset(_COMMITTEE),
     Role.Kind.WELFARE_OFFICER: frozenset(_WELFARE),
     Role.Kind.DEPUTY_WELFARE_OFFICER: frozenset(_WELFARE),
 }
+
+
+def role_permissions_declare(grants):
+    """Adds an app's {role kind: permission codenames} to what each role carries."""
+    for kind, granted in grants.items():
+        ROLE_PERMISSIONS[kind] = ROLE_PERMISSIONS.get(kind, frozenset()) | frozenset(granted)
 
 
 def current_roles(user):

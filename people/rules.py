@@ -3,19 +3,11 @@
 No ORM and no settings here: every function takes plain values and is tested without a database.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
+from sefton_safety.findings import Finding
+
 ADULT_AGE = 18
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One reason a thing is refused: the requirement it breaks and, in words, why."""
-
-    rule: str
-    code: str
-    message: str
 
 
 def birthday_in_year(date_of_birth: date, year: int) -> date:
@@ -40,11 +32,6 @@ def is_child(date_of_birth: date | None, day: date) -> bool:
     if date_of_birth is None:
         return False
     return age_on(date_of_birth, day) < ADULT_AGE
-
-
-def adulthood_date(date_of_birth: date) -> date:
-    """The 18th birthday: the first day the child rules no longer apply."""
-    return birthday_in_year(date_of_birth, date_of_birth.year + ADULT_AGE)
 
 
 def latest_birth_date_of_adult(day: date) -> date:

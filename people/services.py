@@ -1,25 +1,25 @@
 """Every write to the register: roles, families, sign-in accounts and sign-in links."""
 
-import contextlib
 from datetime import timedelta
 
 import sesame.utils
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from sesame.backends import ModelBackend as SesameBackend
 
 from sefton_safety.history import history_by
+from sefton_safety.mail import email_send
 
-from . import rules
+from . import contact_consent, rules, tasks
 from .exceptions import ContactDetailsRefused, FamilyError, RoleError, SignInLinkInvalid, SignInLinkNotForStaff
 from .link_tokens import password_link_tokens
 from .models import (
@@ -35,6 +35,8 @@ from .models import (
     WithdrawnContactDetails,
     club_today,
 )
+from .roles import current_role_kinds, is_staff_member
+from .selectors import person_for_user, welfare_officer_recipients
 
 SIGN_IN_LINK_SCOPE = "sign-in"
 
@@ -128,8 +130,6 @@ def role_grant(*, person, kind, granted_by=None, starts_on=None, ends_on=None, n
 @transaction.atomic
 def role_confirm(*, role, confirmed_by):
     """The second pair of eyes: puts a waiting grant in effect and tells every welfare officer."""
-    from .tasks import send_role_notice
-
     role = Role.objects.select_for_update().select_related("person").get(pk=role.pk)
     problem = role_decision_problem(role=role, by=confirmed_by)
     if problem:
@@ -137,7 +137,7 @@ def role_confirm(*, role, confirmed_by):
     role.status, role.decided_by, role.decided_at = Role.Status.IN_EFFECT, confirmed_by, timezone.now()
     _role_save(role, by=confirmed_by, update_fields=["status", "decided_by", "decided_at"])
     role_id = role.pk
-    transaction.on_commit(lambda: send_role_notice.delay(role_id))
+    transaction.on_commit(lambda: tasks.send_role_notice.delay(role_id))
     return role
 
 
@@ -157,11 +157,7 @@ def role_refuse(*, role, refused_by):
 def role_notice_recipients(*, role):
     """Every current welfare officer the club can email: each hears of a new committee member or
     welfare officer, so a grant nobody expected is noticed at once."""
-    return [
-        officer
-        for officer in Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user").order_by("pk")
-        if officer.email_address
-    ]
+    return [officer for officer in welfare_officer_recipients().order_by("pk") if officer.email_address]
 
 
 def role_notice_send(*, role, officer):
@@ -182,7 +178,7 @@ def role_notice_send(*, role, officer):
 def _user_name(user):
     if user is None:
         return "nobody (the register had no one else to confirm it)"
-    person = Person.objects.filter(user=user).first()
+    person = person_for_user(user)
     return person.full_name if person else user.email
 
 
@@ -348,8 +344,6 @@ def guardians_with_responsibility(child):
 def person_contact_findings(*, person, mobile, email):
     """PPL-4 for one person: a child's own mobile needs a guardian's consent to texts or calls, and
     their own email a consent to email (CON-2). The consent records answer; nothing else does."""
-    from consents.selectors import contact_consent_given
-
     child = person.is_child()
     return rules.child_contact_details_findings(
         is_child=child,
@@ -357,8 +351,8 @@ def person_contact_findings(*, person, mobile, email):
         holds_email=bool(email),
         mobile_consent=child
         and person.pk is not None
-        and (contact_consent_given(person, "text") or contact_consent_given(person, "phone")),
-        email_consent=child and person.pk is not None and contact_consent_given(person, "email"),
+        and (contact_consent.consent_given(person, "text") or contact_consent.consent_given(person, "phone")),
+        email_consent=child and person.pk is not None and contact_consent.consent_given(person, "email"),
     )
 
 
@@ -493,28 +487,21 @@ def user_disable(*, user):
 
 def password_link_eligible(user):
     """Password links are for staff only; guardians and young members sign in by emailed link."""
-    from .roles import is_staff_member
-
     return user.is_active and is_staff_member(user)
 
 
 def password_link_request(*, email):
     """Queues a password-setting email for a staff account; silent about unknown addresses."""
-    from .tasks import send_password_link
-
     user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
     if user is None or not password_link_eligible(user):
         return False
-    transaction.on_commit(lambda: send_password_link.delay(user.pk))
+    transaction.on_commit(lambda: tasks.send_password_link.delay(user.pk))
     return True
 
 
 def password_link_send(*, user):
     """The token is made here, in the worker, so no secret ever waits in the broker's queue. Making
     it spends every earlier password link of the account (people.link_tokens)."""
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
     user.link_made_at = timezone.now()
     user.save(update_fields=["link_made_at"])
     path = reverse(
@@ -538,8 +525,6 @@ def password_link_send(*, user):
 def sign_in_link_eligible(user):
     """Links are for guardians and young members only: anyone holding a staff role must use a
     password and their second factor, so a stolen mailbox never opens a staff account."""
-    from .roles import current_role_kinds
-
     if not user.is_active or user.is_superuser:
         return False
     kinds = current_role_kinds(user)
@@ -549,12 +534,10 @@ def sign_in_link_eligible(user):
 def sign_in_link_request(*, email):
     """Queues a sign-in link for an eligible account. Says nothing about whether the address is
     known, so the form cannot be used to find out who is registered."""
-    from .tasks import send_sign_in_link
-
     user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
     if user is None or not sign_in_link_eligible(user):
         return False
-    transaction.on_commit(lambda: send_sign_in_link.delay(user.pk))
+    transaction.on_commit(lambda: tasks.send_sign_in_link.delay(user.pk))
     return True
 
 
@@ -572,8 +555,6 @@ def sign_in_link_url(user, *, scope=SIGN_IN_LINK_SCOPE, next_url=None):
 def second_factor_device(*, user, code):
     """The user's confirmed authenticator that accepts this code, or None. A device paused by
     django-otp's throttling after a wrong code accepts nothing until the pause has passed."""
-    from django_otp import devices_for_user
-
     for device in devices_for_user(user, confirmed=True):
         if device.verify_is_allowed()[0] and device.verify_token(code):
             return device
@@ -620,10 +601,8 @@ def second_factor_device_remove(*, device):
 
 
 def _second_factor_notice_on_commit(*, device, change):
-    from .tasks import send_second_factor_notice
-
     user_id, name, at = device.user_id, device.name, timezone.now().isoformat()
-    transaction.on_commit(lambda: send_second_factor_notice.delay(user_id, change, name, at))
+    transaction.on_commit(lambda: tasks.send_second_factor_notice.delay(user_id, change, name, at))
 
 
 def second_factor_notice_send(*, user, change, device_name, at):
@@ -633,15 +612,6 @@ def second_factor_notice_send(*, user, change, device_name, at):
         subject=f"An authenticator app was {change} on your {settings.CLUB_NAME} account",
         context={"user": user, "change": change, "device_name": device_name, "at": at},
     )
-
-
-def email_send(*, template, to, subject, context):
-    """Sends templates/emails/<template>.txt, with its .html twin when there is one, to one address."""
-    context = {"club_name": settings.CLUB_NAME, "site_url": settings.SITE_URL, **context}
-    message = EmailMultiAlternatives(subject=subject, body=render_to_string(f"emails/{template}.txt", context), to=[to])
-    with contextlib.suppress(TemplateDoesNotExist):
-        message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
-    message.send()
 
 
 def sign_in_link_send(*, user):

@@ -1,11 +1,32 @@
-"""A migration operation that makes a table append-only in the database itself.
+"""Append-only records: the model that refuses to change or delete a saved row, and the migration
+operations that make the database itself refuse it.
 
-Records that are evidence (consent answers, the delivery log) must survive a bug, a raw SQL
-statement or a careless admin: the database refuses UPDATE and DELETE on them. TRUNCATE, which only
-a test database's flush uses, is not affected.
+Records that are evidence (consent answers, the delivery log, a case's chronology) must survive a
+bug, a raw SQL statement or a careless admin: the model refuses first, with words a person reads,
+and the database refuses UPDATE and DELETE on them whatever reaches it. TRUNCATE, which only a test
+database's flush uses, is not affected.
 """
 
-from django.db import migrations
+from django.db import migrations, models
+
+
+class AppendOnlyModel(models.Model):
+    """A row written once. A subclass names its domain error and the words for each refusal."""
+
+    append_only_error = ValueError
+    change_refused = "This record cannot be changed."
+    delete_refused = "This record cannot be deleted."
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise self.append_only_error(self.change_refused)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise self.append_only_error(self.delete_refused)
 
 
 def sql_by_vendor(forward, backward):

@@ -1,21 +1,34 @@
-"""Mail transport for the whole portal: the SMTP backend that tells a refused message from one whose
-fate is unknown, the one retry policy of the tasks that send mail, and the development console
-backend.
+"""Mail for the whole portal: the one way a templated email is sent, the SMTP backend that tells a
+refused message from one whose fate is unknown, the one retry policy of the tasks that send mail,
+and the development console backend.
 
 Once the whole message has been handed to the mail server, a lost answer says nothing about whether
 it was delivered: sending it again could deliver it twice (MSG-9). Before that point, any failure
 means it was not delivered and may be tried again.
 """
 
+import contextlib
 import smtplib
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.console import EmailBackend as ConsoleEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
 from django.db import DatabaseError
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
 
 # RFC 5321 section 4.5.3.2: a client waits up to 10 minutes for the reply to the end of the data.
 FINAL_REPLY_TIMEOUT = 600
+
+
+def email_send(*, template, to, subject, context):
+    """Sends templates/emails/<template>.txt, with its .html twin when there is one, to one address."""
+    context = {"club_name": settings.CLUB_NAME, "site_url": settings.SITE_URL, **context}
+    message = EmailMultiAlternatives(subject=subject, body=render_to_string(f"emails/{template}.txt", context), to=[to])
+    with contextlib.suppress(TemplateDoesNotExist):
+        message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    message.send()
 
 
 class TemporarySendFailure(Exception):

@@ -150,9 +150,9 @@ def wordings(db):
 @pytest.fixture(autouse=True)
 def _fresh_content_verdicts():
     """Each test starts with no cached message verdicts (the worker reuses one for a minute)."""
-    from messaging import services
+    from messaging import sending
 
-    services._CONTENT_VERDICTS.clear()
+    sending._CONTENT_VERDICTS.clear()
 
 
 @pytest.fixture(autouse=True)

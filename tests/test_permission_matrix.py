@@ -24,6 +24,7 @@ from consents import services as consent_services
 from incidents import services as incident_services
 from incidents.models import Incident
 from messaging import replies as reply_services
+from messaging import sending
 from messaging import services as message_services
 from people import services as people_services
 from people.models import FamilyMember, Role
@@ -119,7 +120,7 @@ def build_world(wordings):
             recipients=[child],
         )
         message_services.message_submit(message=message, by=coach)
-        delivery_ids = message_services.message_route(message=message)
+        delivery_ids = sending.message_route(message=message)
         reply = reply_services.reply_receive(
             channel="email", from_address=guardian.email_address, body="Thanks!", provider_reference=f"r-{side}"
         )

@@ -81,8 +81,8 @@ def test_static_files_collect_under_production_storage(tmp_path):
 
 def _sweep_delays(**env_changes):
     code = (
-        "from messaging import services; "
-        "print(services.REQUEUE_AFTER.total_seconds(), services.STUCK_AFTER.total_seconds())"
+        "from messaging import sending; "
+        "print(sending.REQUEUE_AFTER.total_seconds(), sending.STUCK_AFTER.total_seconds())"
     )
     return manage("shell", "--no-imports", "-c", code, **env_changes)
 

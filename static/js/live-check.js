@@ -69,4 +69,8 @@
     clearTimeout(timer);
     timer = setTimeout(check, 300);
   });
+
+  // A form sent back (a refused send, a missing subject) already holds words: check them at once,
+  // so the panel describes them rather than asking to start typing.
+  if (value("body").trim()) check();
 })();

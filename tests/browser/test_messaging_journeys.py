@@ -331,17 +331,18 @@ def test_msg1_designated_person_approves_and_the_volunteer_reads_each_recipients
     expect(log.get_by_role("listitem").first).to_be_hidden()
     log.get_by_text("Delivery log").click()
     expect(log.get_by_role("listitem")).to_have_count(3)
-    expect(log.get_by_role("listitem").nth(0)).to_contain_text("planned")
-    expect(log.get_by_role("listitem").nth(1)).to_contain_text("blocked")
+    expect(log.get_by_role("listitem").nth(0)).to_contain_text(f"Planned: email to {child.full_name} directly.")
+    expect(log.get_by_role("listitem").nth(1)).to_contain_text("Blocked")
     expect(log.get_by_role("listitem").nth(1)).to_contain_text("(CON-2)")
     expect(log.get_by_role("listitem").nth(2)).to_contain_text("Sent to the guardians instead")
     shot(page, "b7-coach-reads-why-the-second-was-blocked")
 
     # The coach's list says which went and which did not.
     page.goto("/messages/")
-    expect(page.get_by_role("listitem").filter(has_text="Kit for Saturday")).to_contain_text("1 sent")
-    expect(page.get_by_role("listitem").filter(has_text="Kit for Sunday")).to_contain_text("1 not sent")
-    expect(page.get_by_role("listitem").filter(has_text="Kit for Sunday")).to_contain_text("1 sent")
+    expect(page.get_by_role("listitem").filter(has_text="Kit for Saturday")).to_contain_text("Sent to 1, 0 waiting.")
+    expect(page.get_by_role("listitem").filter(has_text="Kit for Sunday")).to_contain_text(
+        "Sent to 1, 0 waiting; 1 blocked by the policy."
+    )
     shot(page, "b8-coach-message-list")
 
 
@@ -406,3 +407,36 @@ def test_msg5_choosing_a_kind_fills_an_empty_message_with_its_starting_words(pag
     page.get_by_role("textbox", name="Message").fill("My own words")
     page.get_by_label("What is it about?").select_option("kit")
     expect(page.get_by_role("textbox", name="Message")).to_have_value("My own words")
+
+
+def test_msg4_the_policy_check_sits_above_send_on_a_phone_and_keeps_its_findings_after_a_refused_send(
+    page, phone_page, club
+):
+    """Beside the words on a desktop, just above Send on a phone; a refused send shows its reasons
+    in the panel again, not "Start typing"."""
+    sign_in_with_password(page, "coach@example.org")
+    page.goto("/messages/new/")
+    panel, fields = page.locator(".compose-check"), page.locator(".compose-fields")
+    assert panel.bounding_box()["x"] >= fields.bounding_box()["x"] + fields.bounding_box()["width"]
+
+    phone = phone_page
+    sign_in_with_password(phone, "coach@example.org")
+    fill_in_message(
+        phone,
+        audience="Parents and guardians",
+        players=[club["child"].full_name],
+        kind="Other news for parents and guardians",
+        subject="Saturday",
+        body=FRIENDLY_EMAIL,
+    )
+    expect(policy_check_panel(phone)).to_contain_text('Remove the emoji ("👍")')
+    phone.get_by_role("button", name="Send").click()
+    expect(phone.get_by_role("textbox", name=MESSAGE_LABEL)).to_have_value(FRIENDLY_EMAIL)
+    expect(policy_check_panel(phone)).to_contain_text('Remove the emoji ("👍")')
+    expect(policy_check_panel(phone)).not_to_contain_text("Start typing")
+    panel_box = phone.locator(".compose-check").bounding_box()
+    send_box = phone.get_by_role("button", name="Send").bounding_box()
+    assert 0 <= send_box["y"] - (panel_box["y"] + panel_box["height"]) <= 40, "the check is not just above Send"
+    assert fits_the_screen_width(phone)
+    assert not Message.objects.exists()
+    shot(phone, "a4-phone-refused-send-keeps-the-check")

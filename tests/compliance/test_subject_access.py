@@ -25,6 +25,7 @@ from consents import services as consent_services
 from incidents import services as incident_services
 from incidents.models import Incident
 from messaging import replies as reply_services
+from messaging import sending
 from messaging import services as message_services
 from messaging.models import Delivery
 from people import services as people_services
@@ -78,7 +79,9 @@ def history(wordings, family, child, guardian, volunteer, squad, other_family_ch
         starts_at=now + timedelta(days=1),
         ends_at=now + timedelta(days=2),
     )
-    consent_services.direct_contact_request_decide(request=request, guardian=guardian, approve=True, note="Fine")
+    consent_services.direct_contact_request_decide(
+        contact_request=request, guardian=guardian, approve=True, note="Fine"
+    )
     consent_services.acceptable_use_agree(
         person=child, wording=wordings["acceptable_use"], method="guardian_device", recorded_by=guardian.user
     )
@@ -107,7 +110,7 @@ def team_message(author, designated, team, subject="Saturday kit"):
     )
     message_services.message_submit(message=message, by=author)
     message_services.message_approve(message=message, by=designated)
-    message_services.message_route(message=message)
+    sending.message_route(message=message)
     return message
 
 
@@ -333,7 +336,7 @@ def test_sec_the_export_takes_the_same_number_of_queries_however_long_the_histor
         )
         message = team_message(volunteer, history["designated"], squad, subject=f"Update {round_number}")
         delivery = Delivery.objects.get(message=message, to_person=guardian)
-        message_services.delivery_send(delivery_id=delivery.pk, at=timezone.now())
+        sending.delivery_send(delivery_id=delivery.pk, at=timezone.now())
         reply_services.reply_receive(
             channel="email",
             from_address=guardian.email,

@@ -75,7 +75,7 @@ def test_vol4_an_approved_text_permission_allows_contact_only_on_days_the_volunt
     )
     phone = factories.club_phone_held_by(volunteer, until=timezone.localdate(now))
     request = ask(volunteer, child, at=now - timedelta(minutes=1), club_phone=phone)
-    services.direct_contact_request_decide(request=request, guardian=guardian, approve=True)
+    services.direct_contact_request_decide(contact_request=request, guardian=guardian, approve=True)
     assert selectors.may_contact_directly(child, "text", "kit", at=now)
     tomorrow = selectors.may_contact_directly(child, "text", "kit", at=now + timedelta(days=1))
     assert not tomorrow and [f.code for f in tomorrow.findings] == ["club_phone_not_held"]

@@ -34,7 +34,7 @@ def test_x2_a_cancelled_permission_records_who_cancelled_it_and_that_it_was_appr
         starts_at=now,
         ends_at=now + timedelta(days=2),
     )
-    services.direct_contact_request_decide(request=request, guardian=guardian, approve=True)
+    services.direct_contact_request_decide(contact_request=request, guardian=guardian, approve=True)
     decided = request.history.order_by("-history_date", "-history_id").first()
     assert (decided.status, decided.history_user) == (DirectContactRequest.Status.APPROVED, guardian.user)
     client = signed_in(volunteer)

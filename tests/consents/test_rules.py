@@ -36,10 +36,8 @@ def contact(answers, permissions, *, channel="text", purpose="kit", dob=CHILD_DO
 
 
 def test_con1_no_record_means_no_consent_and_a_given_answer_allows():
-    refused = rules.decide_photo(answers=[], destination="photo_social", name="Ada", date_of_birth=CHILD_DOB, at=NOW)
-    allowed = rules.decide_photo(
-        answers=[answer("photo_social", True)], destination="photo_social", name="Ada", date_of_birth=CHILD_DOB, at=NOW
-    )
+    refused = rules.decide_photo(answers=[], destination="photo_social", name="Ada", at=NOW)
+    allowed = rules.decide_photo(answers=[answer("photo_social", True)], destination="photo_social", name="Ada", at=NOW)
     assert not refused and refused.findings[0].rule == "CON-1" and refused.findings[0].code == "no_consent"
     assert "No record means no consent" in refused.reason
     assert allowed and allowed.findings == []
@@ -47,21 +45,15 @@ def test_con1_no_record_means_no_consent_and_a_given_answer_allows():
 
 def test_con1_consent_is_per_destination():
     answers = [answer("photo_website", True)]
-    assert rules.decide_photo(answers=answers, destination="photo_website", name="Ada", date_of_birth=CHILD_DOB, at=NOW)
-    assert not rules.decide_photo(
-        answers=answers, destination="photo_press", name="Ada", date_of_birth=CHILD_DOB, at=NOW
-    )
+    assert rules.decide_photo(answers=answers, destination="photo_website", name="Ada", at=NOW)
+    assert not rules.decide_photo(answers=answers, destination="photo_press", name="Ada", at=NOW)
 
 
 def test_con4_withdrawal_after_consent_blocks_at_once():
     given = answer("photo_social", True, minutes_ago=60)
     withdrawn = answer("photo_social", False, minutes_ago=0)
-    before = rules.decide_photo(
-        answers=[given], destination="photo_social", name="Ada", date_of_birth=CHILD_DOB, at=NOW
-    )
-    after = rules.decide_photo(
-        answers=[given, withdrawn], destination="photo_social", name="Ada", date_of_birth=CHILD_DOB, at=NOW
-    )
+    before = rules.decide_photo(answers=[given], destination="photo_social", name="Ada", at=NOW)
+    after = rules.decide_photo(answers=[given, withdrawn], destination="photo_social", name="Ada", at=NOW)
     assert before and not after
     assert after.findings[0].code == "consent_withdrawn"
 
@@ -73,9 +65,7 @@ def test_con4_the_newest_answer_wins_whatever_order_the_records_come_in():
 
 def test_con6_an_answer_lapses_after_its_season():
     stale = answer("photo_website", True, valid_until=date(2026, 3, 31))
-    decision = rules.decide_photo(
-        answers=[stale], destination="photo_website", name="Ada", date_of_birth=CHILD_DOB, at=NOW
-    )
+    decision = rules.decide_photo(answers=[stale], destination="photo_website", name="Ada", at=NOW)
     assert not decision and decision.findings[0].rule == "CON-6"
 
 
@@ -177,4 +167,4 @@ def test_unknown_channel_or_destination_is_a_programming_error_not_a_silent_no()
     with pytest.raises(ValueError):
         contact([], [], channel="carrier_pigeon")
     with pytest.raises(ValueError):
-        rules.decide_photo(answers=[], destination="billboard", name="Ada", date_of_birth=CHILD_DOB, at=NOW)
+        rules.decide_photo(answers=[], destination="billboard", name="Ada", at=NOW)

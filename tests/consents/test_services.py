@@ -156,7 +156,7 @@ def test_con3_approval_covers_that_purpose_and_window_only(volunteer, child, gua
     record(child, guardian, contact_text=True)
     request = make_request(volunteer, child)
     assert not selectors.may_contact_directly(child, "text", "kit")
-    services.direct_contact_request_decide(request=request, guardian=guardian, approve=True)
+    services.direct_contact_request_decide(contact_request=request, guardian=guardian, approve=True)
     assert selectors.may_contact_directly(child, "text", "kit")
     assert not selectors.may_contact_directly(child, "text", "selection")
     assert not selectors.may_contact_directly(child, "text", "kit", at=request.ends_at + timedelta(minutes=1))
@@ -165,10 +165,10 @@ def test_con3_approval_covers_that_purpose_and_window_only(volunteer, child, gua
 def test_con3_a_request_is_answered_once_and_a_second_answer_is_refused(volunteer, child, guardian, squad):
     request = make_request(volunteer, child)
     services.direct_contact_request_decide(
-        request=request, guardian=guardian, approve=False, note="Please text me instead"
+        contact_request=request, guardian=guardian, approve=False, note="Please text me instead"
     )
     with pytest.raises(ConsentError, match="already answered by"):
-        services.direct_contact_request_decide(request=request, guardian=guardian, approve=True)
+        services.direct_contact_request_decide(contact_request=request, guardian=guardian, approve=True)
     request.refresh_from_db()
     assert request.status == DirectContactRequest.Status.DECLINED and request.decision_note == "Please text me instead"
 
@@ -179,7 +179,7 @@ def test_ppl3_a_guardian_of_another_family_cannot_decide_a_request(
     request = make_request(volunteer, child)
     stranger = factories.PersonFactory()
     with pytest.raises(NotAllowedToAnswer):
-        services.direct_contact_request_decide(request=request, guardian=stranger, approve=True)
+        services.direct_contact_request_decide(contact_request=request, guardian=stranger, approve=True)
     request.refresh_from_db()
     assert request.status == DirectContactRequest.Status.PENDING
 
@@ -187,8 +187,8 @@ def test_ppl3_a_guardian_of_another_family_cannot_decide_a_request(
 def test_con3_a_cancelled_approval_stops_covering_contact(volunteer, child, guardian, squad):
     record(child, guardian, contact_text=True)
     request = make_request(volunteer, child)
-    services.direct_contact_request_decide(request=request, guardian=guardian, approve=True)
-    services.direct_contact_request_cancel(request=request, by=volunteer)
+    services.direct_contact_request_decide(contact_request=request, guardian=guardian, approve=True)
+    services.direct_contact_request_cancel(contact_request=request, by=volunteer)
     assert not selectors.may_contact_directly(child, "text", "kit")
 
 

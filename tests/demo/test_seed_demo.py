@@ -30,7 +30,8 @@ from consents.services import round_children
 from demo import club as demo
 from incidents.models import CaseEntry, Incident, IncidentSubject
 from incidents.selectors import earlier_concerns, incident_list_for_reporter
-from messaging import rules as messaging_rules
+from messaging import office_hours as messaging_office_hours
+from messaging import sending
 from messaging import services as messaging_services
 from messaging.exceptions import MessagingError
 from messaging.models import Delivery, DeliveryLogEntry, Fixture, Message, RecordedText, Reply
@@ -534,10 +535,10 @@ def test_msg3_demo_has_a_text_to_a_player_held_until_the_window_opens(seeded):
     assert held.intended_for == player and player.is_child()
     assert held.address == player.mobile
     # Held, not stopped: every other rule allows it, and at the window's opening it goes.
-    assert messaging_services.send_time_findings(held, held.hold_until) == []
+    assert sending.send_time_findings(held, held.hold_until) == []
     hours = messaging_services.office_hours()
-    assert messaging_rules.in_office_hours(held.hold_until, hours)
-    assert not messaging_rules.in_office_hours(held.hold_until - timedelta(minutes=1), hours)
+    assert messaging_office_hours.in_office_hours(held.hold_until, hours)
+    assert not messaging_office_hours.in_office_hours(held.hold_until - timedelta(minutes=1), hours)
     opening = timezone.localtime(held.hold_until)
     assert (opening.hour, opening.minute) == (9, 0)
     assert held.created_at < held.hold_until <= held.created_at + timedelta(days=1)

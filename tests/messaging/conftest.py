@@ -78,7 +78,7 @@ def allow_direct_contact(club, *, channel="email", purpose="kit", until=None):
         # VOL-4: a text names the club phone the coach holds.
         club_phone=factories.club_phone_held_by(club["coach"]) if channel == "text" else None,
     )
-    consent_services.direct_contact_request_decide(request=request, guardian=guardian, approve=True)
+    consent_services.direct_contact_request_decide(contact_request=request, guardian=guardian, approve=True)
     if channel == "email":
         child.email = "ada.okafor@example.org"
     else:

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from messaging import alerts, services, tasks
+from messaging import alerts, sending, services, tasks
 from messaging.models import Delivery, DeliveryLogEntry, Message
 from people.models import FamilyMember
 from tests import factories
@@ -55,16 +55,16 @@ def kill_deliveries(club, monkeypatch, *, failed=1, unknown=0):
     for n in range(failed + unknown - 1):
         add_family(club["team"], n)
     message = family_message(club)
-    ids = services.message_route(message=message)
+    ids = sending.message_route(message=message)
     assert len(ids) == failed + unknown
-    monkeypatch.setattr(services, "_transport", refusing_transport)
+    monkeypatch.setattr(sending, "_transport", refusing_transport)
     for delivery_id in ids[:failed]:
         with pytest.raises(smtplib.SMTPException):
-            services.delivery_send(delivery_id=delivery_id, final_attempt=True)
+            sending.delivery_send(delivery_id=delivery_id, final_attempt=True)
     for delivery_id in ids[failed:]:
-        services._claim(delivery_id, timezone.now())
+        sending._claim(delivery_id, timezone.now())
     # Well past any stuck limit: a send may legitimately last as long as a slow server takes to answer.
-    services.deliveries_sweep(now=timezone.now() + services.STUCK_AFTER + timedelta(hours=1))
+    sending.deliveries_sweep(now=timezone.now() + sending.STUCK_AFTER + timedelta(hours=1))
     return message
 
 
@@ -122,9 +122,9 @@ def test_msg9_the_failed_list_reads_the_same_number_of_queries_however_many_died
         for n in range(5):
             add_family(club["team"], 100 + n)
         message = family_message(club, subject="Kit")
-        for delivery_id in services.message_route(message=message):
+        for delivery_id in sending.message_route(message=message):
             with pytest.raises(smtplib.SMTPException):
-                services.delivery_send(delivery_id=delivery_id, final_attempt=True)
+                sending.delivery_send(delivery_id=delivery_id, final_attempt=True)
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(URL)
     assert len(response.context["items"]) == 7
@@ -178,9 +178,9 @@ def test_msg9_a_delivery_that_dies_again_after_a_retry_alerts_again(
     delivery = Delivery.objects.get(status=Delivery.Status.DEAD)
     assert tasks.send_delivery_death_alert(delivery.pk) == 2
     with django_capture_on_commit_callbacks(execute=True):
-        services.delivery_retry(delivery=delivery, by=club["designated"])
+        sending.delivery_retry(delivery=delivery, by=club["designated"])
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(smtplib.SMTPException):
-        services.delivery_send(delivery_id=delivery.pk, final_attempt=True)
+        sending.delivery_send(delivery_id=delivery.pk, final_attempt=True)
     assert tasks.send_delivery_death_alert(delivery.pk) == 2
     assert quiet_queue.count(delivery.pk) == 2
 
@@ -188,9 +188,9 @@ def test_msg9_a_delivery_that_dies_again_after_a_retry_alerts_again(
 def test_msg9_a_passing_failure_alerts_nobody(club, monkeypatch, quiet_queue, django_capture_on_commit_callbacks):
     """Side by side with the tests above: a failure that will be retried is not a death."""
     message = family_message(club)
-    (delivery_id,) = services.message_route(message=message)
-    monkeypatch.setattr(services, "_transport", refusing_transport)
+    (delivery_id,) = sending.message_route(message=message)
+    monkeypatch.setattr(sending, "_transport", refusing_transport)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(smtplib.SMTPException):
-        services.delivery_send(delivery_id=delivery_id, final_attempt=False)
+        sending.delivery_send(delivery_id=delivery_id, final_attempt=False)
     assert quiet_queue == []
     assert Delivery.objects.get(pk=delivery_id).status == Delivery.Status.PENDING

@@ -11,7 +11,7 @@ from datetime import timedelta
 import psycopg
 import pytest
 
-from messaging import services
+from messaging import sending
 from messaging.models import Delivery, Message
 from people.models import Family, FamilyMember, Person, TeamPlayer
 from tests import factories
@@ -92,8 +92,8 @@ def assert_each_reached_once(smtp_server, expected_addresses):
 def run_sweep(env, *, ahead):
     """The scheduler's sweep in a process of its own, as beat runs it, its clock `ahead` of now."""
     code = (
-        "from datetime import timedelta; from django.utils import timezone; from messaging import services; "
-        f"services.deliveries_sweep(now=timezone.now() + timedelta(seconds={ahead.total_seconds()}))"
+        "from datetime import timedelta; from django.utils import timezone; from messaging import sending; "
+        f"sending.deliveries_sweep(now=timezone.now() + timedelta(seconds={ahead.total_seconds()}))"
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
@@ -145,7 +145,7 @@ def test_msg9_redis_stopped_mid_batch_loses_no_message_and_sends_none_twice(club
         # A task the worker held when Redis went away is still unacknowledged there, the routing task
         # may have been cut short while queueing, and the message posted during the outage never
         # reached the queue: the sweep, as beat runs it, finds them all.
-        run_sweep(env, ahead=services.REQUEUE_AFTER + timedelta(minutes=1))
+        run_sweep(env, ahead=sending.REQUEUE_AFTER + timedelta(minutes=1))
         with BatchWorker(smtp_port=smtp_server.port, extra_env={**env, "SWEEP_REQUEUE_AFTER_SECONDS": "900"}):
             wait_until(
                 lambda: (

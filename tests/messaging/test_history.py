@@ -3,7 +3,7 @@ the change and what the message was before."""
 
 from django.urls import reverse
 
-from messaging import services
+from messaging import sending, services
 from messaging.models import Message
 from tests.messaging.test_services import draft
 
@@ -22,8 +22,8 @@ def test_x2_routing_a_message_is_recorded_in_its_history(signed_in, club):
     services.message_submit(message=message, by=club["coach"])
     services.message_approve(message=Message.objects.get(pk=message.pk), by=club["designated"])
     rows = message.history.count()
-    services.message_route(message=Message.objects.get(pk=message.pk))
+    sending.message_route(message=Message.objects.get(pk=message.pk))
     latest = message.history.order_by("-history_date", "-history_id").first()
     assert message.history.count() == rows + 1 and latest.routed_at is not None
-    services.message_route(message=Message.objects.get(pk=message.pk))
+    sending.message_route(message=Message.objects.get(pk=message.pk))
     assert message.history.count() == rows + 1

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from messaging import services, tasks
+from messaging import sending, services, tasks
 from messaging.models import Message
 from sefton_safety.celery import app as celery_app
 from tests.integration import free_port
@@ -41,9 +41,9 @@ def test_msg9_a_family_message_saved_while_the_broker_is_down_is_not_an_error_an
     routed = []
     monkeypatch.setattr(tasks.send_message, "delay", routed.append)
     now = message.approved_at
-    services.deliveries_sweep(now=now + timedelta(minutes=1))
+    sending.deliveries_sweep(now=now + timedelta(minutes=1))
     assert routed == [], "routed again while its first task could still be waiting in the queue"
-    services.deliveries_sweep(now=now + services.REQUEUE_AFTER + timedelta(minutes=1))
+    sending.deliveries_sweep(now=now + sending.REQUEUE_AFTER + timedelta(minutes=1))
     assert routed == [message.pk]
 
 
@@ -61,7 +61,7 @@ def test_msg9_a_portal_notice_whose_routing_task_never_ran_is_routed_by_the_swee
     assert routed == [notice.pk]  # the first task, which this test lets vanish
     notice.refresh_from_db()
     assert notice.approved_at is not None
-    services.deliveries_sweep(now=notice.approved_at + services.REQUEUE_AFTER + timedelta(minutes=1))
+    sending.deliveries_sweep(now=notice.approved_at + sending.REQUEUE_AFTER + timedelta(minutes=1))
     assert routed == [notice.pk, notice.pk]
 
 
@@ -72,7 +72,7 @@ def test_msg9_an_approved_message_from_before_approval_times_were_kept_is_still_
     Message.objects.filter(pk=message.pk).update(approved_at=None)  # as the rows saved before the fix
     routed = []
     monkeypatch.setattr(tasks.send_message, "delay", routed.append)
-    services.deliveries_sweep(now=timezone.now() + services.REQUEUE_AFTER + timedelta(minutes=1))
+    sending.deliveries_sweep(now=timezone.now() + sending.REQUEUE_AFTER + timedelta(minutes=1))
     assert routed == [message.pk]
 
 
@@ -141,13 +141,13 @@ def test_msg9_a_delivery_of_unknown_outcome_says_so_in_words_and_a_person_may_se
     monkeypatch.setattr(tasks.send_delivery, "delay", lambda *args: None)
     message = draft(club, audience="guardian")
     services.message_submit(message=message, by=club["coach"])
-    [delivery_id] = services.message_route(message=message)
+    [delivery_id] = sending.message_route(message=message)
     Delivery.objects.filter(pk=delivery_id).update(status=Delivery.Status.UNKNOWN)
     page = signed_in(club["coach"], verified=False).get(reverse("messaging:message-detail", args=[message.pk]))
     text = page.content.decode()
     assert "1 may have arrived: check with the recipient before sending again" in text
     assert "never said whether it was delivered" in text and "It did not arrive: send again" in text
 
-    services.delivery_retry(delivery=Delivery.objects.get(pk=delivery_id), by=club["coach"])
+    sending.delivery_retry(delivery=Delivery.objects.get(pk=delivery_id), by=club["coach"])
     assert Delivery.objects.get(pk=delivery_id).status == Delivery.Status.PENDING
     assert DeliveryLogEntry.objects.filter(delivery_id=delivery_id, event="retried").exists()

@@ -93,7 +93,7 @@ def test_msg8_a_second_reply_to_the_same_message_is_shown_but_not_answered_again
 
 
 def test_msg8_msg3_the_answer_to_a_young_person_waits_for_office_hours(club, texted_child, settings):
-    from messaging.rules import DAY_KEYS
+    from messaging.office_hours import DAY_KEYS
 
     now = timezone.now()
     today = DAY_KEYS[now.astimezone(timezone.get_default_timezone()).weekday()]

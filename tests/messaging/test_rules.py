@@ -5,14 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from messaging.rules import (
-    ContentContext,
-    OfficeHours,
-    content_findings,
-    in_office_hours,
-    next_window_start,
-    office_hours_finding,
-)
+from messaging.office_hours import OfficeHours, in_office_hours, next_window_start, office_hours_finding
+from messaging.rules import ContentContext, content_findings
 
 LONDON = ZoneInfo("Europe/London")
 SCHOOLS = ("Greenbank Primary School", "Calderstones School", "St Mary's C of E Primary")
@@ -749,7 +743,7 @@ def test_msg3_a_window_ending_at_24_00_keeps_the_last_minute_of_the_day_open():
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from messaging.rules import OfficeHours, in_office_hours
+    from messaging.office_hours import OfficeHours, in_office_hours
 
     hours = OfficeHours.from_setting({day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
     late = datetime(2026, 11, 24, 23, 59, 59, tzinfo=ZoneInfo("Europe/London"))

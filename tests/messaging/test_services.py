@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from consents import services as consent_services
 from consents.models import Consent
-from messaging import services
+from messaging import sending, services
 from messaging.exceptions import MessageRefused, MessagingError
 from messaging.models import Delivery, DeliveryLogEntry, Message, RecordedText
 from tests.messaging.conftest import LONDON, NINE_TO_EIGHT, allow_direct_contact, morning_after, next_evening
@@ -45,8 +45,8 @@ def approved(club, **kwargs):
 
 
 def send_all(message, at=None):
-    for delivery_id in services.message_route(message=message, at=at):
-        services.delivery_send(delivery_id=delivery_id, at=at)
+    for delivery_id in sending.message_route(message=message, at=at):
+        sending.delivery_send(delivery_id=delivery_id, at=at)
     return list(Delivery.objects.filter(message=message).select_related("to_person"))
 
 
@@ -131,7 +131,7 @@ def test_msg2_a_text_to_a_child_sends_an_accountability_copy_to_the_welfare_offi
 def test_msg7_consent_withdrawn_after_approval_stops_the_send(club, always_open):
     allow_direct_contact(club)
     message = approved(club)
-    due = services.message_route(message=message)
+    due = sending.message_route(message=message)
     consent_services.consent_answers_record(
         person=club["child"],
         answers={"contact_email": False},
@@ -139,7 +139,7 @@ def test_msg7_consent_withdrawn_after_approval_stops_the_send(club, always_open)
         recorded_by=club["guardian"].user,
         method=Consent.Method.WEB,
     )
-    services.delivery_send(delivery_id=due[0])
+    sending.delivery_send(delivery_id=due[0])
     delivery = Delivery.objects.get(pk=due[0])
     assert delivery.status == Delivery.Status.BLOCKED
     assert delivery.findings[0]["rule"] == "CON-2" and "withdrawn" in delivery.findings[0]["message"]
@@ -147,7 +147,7 @@ def test_msg7_consent_withdrawn_after_approval_stops_the_send(club, always_open)
     # MSG-6: the family still hears, through the guardian.
     rerouted = Delivery.objects.exclude(pk=delivery.pk).get(message=message)
     assert rerouted.to_person == club["guardian"] and rerouted.status == Delivery.Status.PENDING
-    services.delivery_send(delivery_id=rerouted.pk)
+    sending.delivery_send(delivery_id=rerouted.pk)
     assert mail.outbox[0].to == ["parent@example.org"]
 
 
@@ -175,25 +175,25 @@ def test_msg3_a_message_to_a_child_drafted_at_22_00_is_held_until_the_next_windo
     assert held.hold_until == morning_after(evening)
     assert held.findings[0]["rule"] == "MSG-3"
     assert mail.outbox == []
-    services.delivery_send(delivery_id=held.pk, at=morning_after(evening))
+    sending.delivery_send(delivery_id=held.pk, at=morning_after(evening))
     held.refresh_from_db()
     assert held.status == Delivery.Status.SENT and len(mail.outbox) == 1
 
 
 def test_msg9_a_delivery_is_sent_once_however_often_the_worker_runs_it(club, always_open):
     message = approved(club)
-    [delivery_id] = services.message_route(message=message)
-    assert services.message_route(message=message) == [delivery_id]
-    services.delivery_send(delivery_id=delivery_id)
-    services.delivery_send(delivery_id=delivery_id)
-    services.message_route(message=message)
+    [delivery_id] = sending.message_route(message=message)
+    assert sending.message_route(message=message) == [delivery_id]
+    sending.delivery_send(delivery_id=delivery_id)
+    sending.delivery_send(delivery_id=delivery_id)
+    sending.message_route(message=message)
     assert len(mail.outbox) == 1
     assert Delivery.objects.filter(message=message).count() == 1
 
 
 def test_msg9_a_delivery_left_mid_send_goes_to_a_person_never_out_again(club, always_open):
     message = approved(club)
-    [delivery_id] = services.message_route(message=message)
+    [delivery_id] = sending.message_route(message=message)
     delivery = Delivery.objects.get(pk=delivery_id)
     delivery.status = Delivery.Status.SENDING
     delivery.sending_since = timezone.now()
@@ -201,16 +201,16 @@ def test_msg9_a_delivery_left_mid_send_goes_to_a_person_never_out_again(club, al
     DeliveryLogEntry.objects.create(delivery=delivery, event="sending")
     # A slow mail server has ten minutes to answer the message: until the send's time limit has
     # passed it is still in progress, not stuck.
-    services.deliveries_sweep(now=timezone.now() + timedelta(minutes=11))
+    sending.deliveries_sweep(now=timezone.now() + timedelta(minutes=11))
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENDING
-    assert services.deliveries_sweep(now=timezone.now() + timedelta(minutes=16)) == 0
+    assert sending.deliveries_sweep(now=timezone.now() + timedelta(minutes=16)) == 0
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.UNKNOWN
-    services.delivery_send(delivery_id=delivery_id)
+    sending.delivery_send(delivery_id=delivery_id)
     assert mail.outbox == []
-    services.delivery_retry(delivery=delivery, by=club["coach"])
-    services.delivery_send(delivery_id=delivery_id)
+    sending.delivery_retry(delivery=delivery, by=club["coach"])
+    sending.delivery_send(delivery_id=delivery_id)
     assert len(mail.outbox) == 1
     assert [e.event for e in delivery.log.order_by("at", "pk")][-3:] == ["retried", "sending", "sent"]
 
@@ -281,12 +281,12 @@ def test_msg7_a_batch_reads_the_school_and_address_lists_once_not_per_recipient(
         team=club["team"],
     )
     message = services.message_submit(message=message, by=club["coach"])
-    first, *others = services.message_route(message=message)
+    first, *others = sending.message_route(message=message)
     assert len(others) == 3
     with CaptureQueriesContext(connection) as first_queries:
-        services.delivery_send(delivery_id=first)
+        sending.delivery_send(delivery_id=first)
     with CaptureQueriesContext(connection) as later_queries:
-        services.delivery_send(delivery_id=others[0])
+        sending.delivery_send(delivery_id=others[0])
 
     def reads_schools(queries):
         return any('"school"' in q["sql"] and "DISTINCT" in q["sql"] for q in queries.captured_queries)
@@ -304,16 +304,16 @@ def test_msg9_the_sweep_routes_a_message_whose_routing_was_cut_short_and_queues_
     queued, routed = [], []
     monkeypatch.setattr(tasks.send_delivery, "delay", queued.append)
     monkeypatch.setattr(tasks.send_message, "delay", routed.append)
-    services.deliveries_sweep()
+    sending.deliveries_sweep()
     assert routed == [], "routed again while its first task could still be waiting"
-    services.deliveries_sweep(now=timezone.now() + timedelta(minutes=16))
+    sending.deliveries_sweep(now=timezone.now() + timedelta(minutes=16))
     assert routed == [message.pk]
-    services.deliveries_queue(services.message_route(message=message))
+    sending.deliveries_queue(sending.message_route(message=message))
     assert len(queued) == 1
-    services.deliveries_sweep()
-    services.deliveries_sweep(now=timezone.now() + timedelta(minutes=5))
+    sending.deliveries_sweep()
+    sending.deliveries_sweep(now=timezone.now() + timedelta(minutes=5))
     assert len(queued) == 1 and routed == [message.pk]
-    services.deliveries_sweep(now=timezone.now() + timedelta(minutes=16))
+    sending.deliveries_sweep(now=timezone.now() + timedelta(minutes=16))
     assert len(queued) == 2
 
 
@@ -356,7 +356,7 @@ def test_msg2_with_nobody_to_copy_a_text_to_a_child_is_blocked_with_a_reason(clu
 
 
 def routed_text_and_copy(message, at=None):
-    deliveries = Delivery.objects.filter(pk__in=services.message_route(message=message, at=at))
+    deliveries = Delivery.objects.filter(pk__in=sending.message_route(message=message, at=at))
     return (deliveries.get(role=Delivery.Role.PRIMARY).pk, deliveries.get(role=Delivery.Role.COPY).pk)
 
 
@@ -365,7 +365,7 @@ def test_msg2_a_copy_never_goes_alone_when_its_text_is_blocked_or_not_yet_sent(c
     message = approved(club, channel="sms", body=CLEAN_TEXT)
     text_id, copy_id = routed_text_and_copy(message)
     # The copy's task runs first: it waits for the text and does not go ahead of it.
-    services.delivery_send(delivery_id=copy_id)
+    sending.delivery_send(delivery_id=copy_id)
     copy = Delivery.objects.get(pk=copy_id)
     assert copy.status == Delivery.Status.HELD and mail.outbox == []
     # The guardian withdraws consent to texts: the text is blocked, and so is its copy.
@@ -376,8 +376,8 @@ def test_msg2_a_copy_never_goes_alone_when_its_text_is_blocked_or_not_yet_sent(c
         recorded_by=club["guardian"].user,
         method=Consent.Method.WEB,
     )
-    services.delivery_send(delivery_id=text_id)
-    services.delivery_send(delivery_id=copy_id)
+    sending.delivery_send(delivery_id=text_id)
+    sending.delivery_send(delivery_id=copy_id)
     copy.refresh_from_db()
     assert Delivery.objects.get(pk=text_id).status == Delivery.Status.BLOCKED
     assert copy.status == Delivery.Status.BLOCKED and copy.findings[0]["code"] == "copy_alone"
@@ -386,24 +386,24 @@ def test_msg2_a_copy_never_goes_alone_when_its_text_is_blocked_or_not_yet_sent(c
 
 def test_msg2_msg3_the_copy_of_a_held_text_is_held_until_the_text_goes(club, settings):
     """Today is closed and every other day open, whatever day the test runs."""
-    from messaging.rules import DAY_KEYS
+    from messaging.office_hours import DAY_KEYS
 
     now = timezone.now()
     today = DAY_KEYS[now.astimezone(LONDON).weekday()]
     settings.MESSAGING_OFFICE_HOURS = {day: "closed" if day == today else "00:00-24:00" for day in DAY_KEYS}
     allow_direct_contact(club, channel="text")
     text_id, copy_id = routed_text_and_copy(approved(club, channel="sms", body=CLEAN_TEXT), at=now)
-    services.delivery_send(delivery_id=copy_id, at=now)
-    services.delivery_send(delivery_id=text_id, at=now)
-    services.delivery_send(delivery_id=copy_id, at=now)
+    sending.delivery_send(delivery_id=copy_id, at=now)
+    sending.delivery_send(delivery_id=text_id, at=now)
+    sending.delivery_send(delivery_id=copy_id, at=now)
     text, copy = Delivery.objects.get(pk=text_id), Delivery.objects.get(pk=copy_id)
     assert text.status == copy.status == Delivery.Status.HELD and copy.hold_until == text.hold_until
     assert mail.outbox == [] and not RecordedText.objects.exists()
     opening = text.hold_until
-    services.delivery_send(delivery_id=copy_id, at=opening)
+    sending.delivery_send(delivery_id=copy_id, at=opening)
     assert Delivery.objects.get(pk=copy_id).status == Delivery.Status.HELD
-    services.delivery_send(delivery_id=text_id, at=opening)
-    services.delivery_send(delivery_id=copy_id, at=opening)
+    sending.delivery_send(delivery_id=text_id, at=opening)
+    sending.delivery_send(delivery_id=copy_id, at=opening)
     assert {d.status for d in Delivery.objects.filter(pk__in=[text_id, copy_id])} == {Delivery.Status.SENT}
 
 

@@ -133,3 +133,13 @@ def test_msg1_your_messages_lists_the_newest_first(signed_in, club):
     page = signed_in(club["coach"], verified=False).get(reverse("messaging:message-list")).content.decode()
     links = [reverse("messaging:message-detail", args=[m.pk]) for m in (newer, older)]
     assert page.index(links[0]) < page.index(links[1])
+
+
+def test_msg4_a_refused_send_shows_its_reasons_in_the_policy_check_panel_too(signed_in, club):
+    client = signed_in(club["coach"], verified=False)
+    fields = {"channel": "email", "audience": "guardian", "recipients": [club["child"].pk], "kind": "free_text"}
+    refused = client.post(reverse("messaging:message-compose"), {**fields, "subject": "Sat", "body": "Bring kit 👍"})
+    fresh = client.get(reverse("messaging:message-compose"))
+    panel = refused.content.decode().split('id="live-check"')[1].split("</aside>")[0]
+    assert "MSG-4" in panel and "Start typing" not in panel
+    assert "Start typing" in fresh.content.decode().split('id="live-check"')[1]

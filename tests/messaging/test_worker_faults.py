@@ -12,7 +12,7 @@ from django.db import connection, transaction
 
 from consents import services as consent_services
 from consents.models import Consent
-from messaging import services
+from messaging import sending, services
 from messaging.models import Delivery, DeliveryLogEntry, Message
 from messaging.tasks import send_message
 from people.models import FamilyMember
@@ -222,7 +222,7 @@ def test_msg9_the_same_delivery_task_run_by_two_workers_at_once_is_sent_once(clu
         assert server.holding.wait(30), "the worker never reached the mail server"
         [delivery] = Delivery.objects.filter(message=message)
         assert delivery.status == Delivery.Status.SENDING
-        services.deliveries_queue([delivery.pk])  # the same task again, as a redelivery or the sweep queues it
+        sending.deliveries_queue([delivery.pk])  # the same task again, as a redelivery or the sweep queues it
 
         def both_ran():
             return first.tasks_done("messaging.tasks.send_delivery") + second.tasks_done(

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from kombu.exceptions import ChannelError
 
-from messaging import services
+from messaging import sending, services
 from messaging.models import Delivery, DeliveryLogEntry
 from people.models import FamilyMember
 from sefton_safety.celery import app as celery_app
@@ -97,7 +97,7 @@ def test_msg9_a_worker_killed_mid_batch_and_restarted_delivers_every_message_exa
     # queued again if its delivery never started, and one caught between 'sending' and the SMTP
     # reply goes to a person. It runs before the new worker starts, since a sweep ten minutes
     # ahead would take a send in progress for a stuck one.
-    services.deliveries_sweep(now=timezone.now() + services.REQUEUE_AFTER + timedelta(minutes=1))
+    sending.deliveries_sweep(now=timezone.now() + sending.REQUEUE_AFTER + timedelta(minutes=1))
     with CeleryWorker(smtp_port=smtp_server.port, extra_env=OPEN_ALL_DAY):
         wait_until(lambda: not deliveries.filter(status__in=UNFINISHED).exists(), "every delivery to finish")
         # The sweep queued tasks again for deliveries whose first task was still queued: those run
@@ -156,7 +156,7 @@ def test_msg9_a_worker_killed_before_or_after_handing_a_message_over_sends_it_on
     front of a person as 'outcome unknown', and every other one arrives once."""
     add_families(club["team"], 5)
     server = smtp_server.handler
-    sweep_later = timezone.now() + services.REQUEUE_AFTER + timedelta(minutes=1)
+    sweep_later = timezone.now() + sending.REQUEUE_AFTER + timedelta(minutes=1)
 
     release = server.hold("guardian0@families.example.org")
     before = family_message(club, "Presentation evening")
@@ -165,7 +165,7 @@ def test_msg9_a_worker_killed_before_or_after_handing_a_message_over_sends_it_on
         first.process.kill()
         first.process.wait()
     release.set()
-    services.deliveries_sweep(now=sweep_later)
+    sending.deliveries_sweep(now=sweep_later)
 
     with CeleryWorker(smtp_port=smtp_server.port, extra_env=OPEN_ALL_DAY) as second:
         wait_until(lambda: not Delivery.objects.filter(message=before, status__in=UNFINISHED).exists(), "the first")
@@ -177,7 +177,7 @@ def test_msg9_a_worker_killed_before_or_after_handing_a_message_over_sends_it_on
         )
         second.process.kill()
         second.process.wait()
-    services.deliveries_sweep(now=sweep_later + timedelta(minutes=1))
+    sending.deliveries_sweep(now=sweep_later + timedelta(minutes=1))
 
     with CeleryWorker(smtp_port=smtp_server.port, extra_env=OPEN_ALL_DAY):
         wait_until(lambda: not Delivery.objects.filter(status__in=UNFINISHED).exists(), "every delivery to finish")

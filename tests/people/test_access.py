@@ -7,6 +7,7 @@ from django.http import Http404
 
 from people import access, services
 from people.models import Role
+from tests import factories
 
 
 @pytest.fixture
@@ -87,3 +88,32 @@ def test_ppl1_a_role_that_ends_takes_its_permissions_the_same_day(committee_memb
     assert not user.has_perm("people.view_person")
     with pytest.raises(PermissionDenied):
         access.person_get_for_user(user, child.pk)
+
+
+# CON-7: who reads a team's sheet (who may not be photographed or named), for their own team and another.
+TEAM_SHEET_MATRIX = {
+    "own team": {"coach", "committee", "welfare"},
+    "another team": {"committee", "welfare"},
+}
+
+
+def test_con7_the_matrix_says_who_reads_a_team_sheet_for_their_own_team_and_another(
+    volunteer, outsider, committee_member, welfare_officer, guardian, squad
+):
+    teams = {"own team": squad, "another team": factories.TeamFactory(name="Under 13s")}
+    people = {
+        "coach": volunteer,
+        "other_volunteer": outsider,
+        "committee": committee_member,
+        "welfare": welfare_officer,
+        "guardian": guardian,
+    }
+    for which, readers in TEAM_SHEET_MATRIX.items():
+        for role, person in people.items():
+            try:
+                access.team_get_for_user(person.user, teams[which].pk)
+            except PermissionDenied:
+                reads = False
+            else:
+                reads = True
+            assert reads == (role in readers), (which, role)

@@ -14,8 +14,8 @@ from demo.compliance import DemoCompliance
 from demo.consents import DemoConsents
 from demo.incidents import DemoIncidents
 from demo.messages import DemoMessages
-from people.exceptions import PeopleError
 from people.models import User, club_today
+from sefton_safety.exceptions import DomainError
 
 
 class Command(BaseCommand):
@@ -50,7 +50,7 @@ class Command(BaseCommand):
                     accounts = DemoAccounts(club)
                     accounts.build()
                     compliance.build()
-            except PeopleError as error:
+            except DomainError as error:
                 raise CommandError(f"The demo club could not be loaded, and nothing was written: {error}") from error
             self.stdout.write(self.style.SUCCESS(club.summary()))
             self.stdout.write(self.style.SUCCESS(consents.summary()))

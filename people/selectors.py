@@ -1,0 +1,90 @@
+"""Reads of the register that the pages of several apps share: who the welfare officers are, the
+register's totals, a guardian's children and a volunteer's or player's teams."""
+
+from django.db.models import Count, Prefetch
+
+from . import access
+from .models import (
+    FOUR_EYES_ROLE_KINDS,
+    WELFARE_ROLE_KINDS,
+    Family,
+    FamilyMember,
+    Person,
+    Role,
+    Team,
+    TeamPlayer,
+    adult_cutoff_date,
+    club_today,
+)
+
+
+def welfare_officers():
+    """The lead and deputy welfare officers with their current roles, for the "who to contact" box."""
+    return (
+        Person.objects.holding(Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER)
+        .prefetch_related(Prefetch("roles", queryset=Role.objects.current(), to_attr="current_roles"))
+        .order_by("last_name")
+    )
+
+
+def register_counts():
+    """The register's totals: a fixed number of queries however big the club grows."""
+    adult_cutoff = adult_cutoff_date(club_today())
+    current = Role.objects.current()
+    return {
+        "children": Person.objects.filter(date_of_birth__gt=adult_cutoff).count(),
+        "families": Family.objects.count(),
+        "teams": Team.objects.count(),
+        "volunteers": current.filter(kind=Role.Kind.VOLUNTEER).values("person").distinct().count(),
+        "guardians": current.filter(kind=Role.Kind.GUARDIAN).values("person").distinct().count(),
+        "without_login": current.filter(kind__in=[Role.Kind.VOLUNTEER, Role.Kind.GUARDIAN], person__user__isnull=True)
+        .values("person")
+        .distinct()
+        .count(),
+    }
+
+
+def families_with_children_for_guardian(user):
+    """The guardian's families, each with `child_members` and their teams read in the same queries."""
+    children = (
+        FamilyMember.objects.filter(kind=FamilyMember.Kind.CHILD)
+        .select_related("person")
+        .prefetch_related(Prefetch("person__team_places", queryset=TeamPlayer.objects.select_related("team")))
+    )
+    return access.families_for_guardian(user).prefetch_related(
+        Prefetch("members", queryset=children, to_attr="child_members")
+    )
+
+
+def teams_staffed_by(person):
+    """The teams a volunteer coaches or manages, each with its `player_count`."""
+    if person is None:
+        return []
+    return (
+        Team.objects.filter(team_staff__person=person)
+        .annotate(player_count=Count("team_players", distinct=True))
+        .distinct()
+    )
+
+
+def teams_played_in(person):
+    return Team.objects.filter(team_players__person=person) if person is not None else []
+
+
+def role_grants_waiting():
+    """How many committee and welfare grants wait for a second person (four eyes)."""
+    return Role.objects.pending().filter(kind__in=FOUR_EYES_ROLE_KINDS).count()
+
+
+def person_for_user(user):
+    """The register's record of a signed-in account, or None: an account without one (a superuser
+    made at the command line) and a visitor who is not signed in have none."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).first()
+
+
+def welfare_officer_recipients():
+    """The club's current welfare officers and deputies, each with their sign-in account, for the
+    address every alert to them is sent to."""
+    return Person.objects.holding(*WELFARE_ROLE_KINDS).select_related("user")
