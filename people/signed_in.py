@@ -23,7 +23,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Role, club_today
 
-LIFETIME_SECONDS = 60
 _KEY = "people:signed-in:v1:{}"
 
 
@@ -54,7 +53,7 @@ def signed_in_state(user_id):
     state = cache.get(key)
     if state is None:
         state = _load(user_id)
-        cache.set(key, state, LIFETIME_SECONDS)
+        cache.set(key, state, settings.SIGNED_IN_STATE_SECONDS)
     return state
 
 

@@ -208,6 +208,8 @@ SESSION_COOKIE_HTTPONLY = True
 # The same goes for each account's signed-in state (people.signed_in), forgotten on every write.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
 SIGNED_IN_STATE_CACHED = bool(CACHE_URL)
+# Every write through the ORM forgets the entry at once; the lifetime only bounds a raw UPDATE's.
+SIGNED_IN_STATE_SECONDS = env_int("SIGNED_IN_STATE_SECONDS", 300)
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Failed sign-ins lock the account name, and separately the address they come from, so that

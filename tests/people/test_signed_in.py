@@ -55,7 +55,7 @@ def test_x16_a_removed_authenticator_unverifies_the_cached_session(signed_in, co
     client = signed_in(committee_member)
     _warm(client)
     TOTPDevice.objects.get(user=committee_member.user).delete()
-    response = client.get(reverse("people:home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 302 and reverse("people:two-factor-setup") in response.url
 
 
