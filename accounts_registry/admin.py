@@ -172,7 +172,8 @@ class ClubAccountAdmin(SimpleHistoryAdmin):
 @admin.register(PasswordRotation)
 class PasswordRotationAdmin(SimpleHistoryAdmin):
     list_display = ["account", "reason", "due_since", "done_on", "recorded_by"]
-    list_filter = ["done_on", "account"]
+    list_filter = [("done_on", admin.EmptyFieldListFilter), "account"]
+    search_fields = ["account__handle", "account__address", "reason"]
     readonly_fields = ["account", "reason", "due_since", "done_on", "recorded_by"]
     actions = ["record_done_today"]
 
@@ -194,6 +195,8 @@ class PasswordRotationAdmin(SimpleHistoryAdmin):
 @admin.register(ModerationRecord)
 class ModerationRecordAdmin(SimpleHistoryAdmin):
     list_display = ["account", "removed_at", "recorded_by", "author", "notices_sent_at"]
+    list_filter = ["account", "removed_at"]
+    search_fields = ["account__handle", "author__first_name", "author__last_name"]
     readonly_fields = [field.name for field in ModerationRecord._meta.fields] + ["affected", "children"]
 
     def has_add_permission(self, request):
@@ -206,6 +209,8 @@ class ModerationRecordAdmin(SimpleHistoryAdmin):
 @admin.register(AdviceRequest)
 class AdviceRequestAdmin(admin.ModelAdmin):
     list_display = ["account", "asked_by", "asked_at", "answered_by", "answered_at"]
+    list_filter = ["account", ("answered_at", admin.EmptyFieldListFilter)]
+    search_fields = ["question", "answer", "asked_by__first_name", "asked_by__last_name"]
     readonly_fields = ["account", "asked_by", "question", "asked_at", "answer", "answered_by", "answered_at"]
 
     def get_queryset(self, request):

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class AccountsRegistryConfig(AppConfig):
     name = "accounts_registry"
+    verbose_name = "Social media accounts"
 
     def ready(self):
         # The permissions name the register's roles, whose models exist only once the registry is ready.

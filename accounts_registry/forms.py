@@ -1,8 +1,10 @@
 """Forms of the social-accounts register; every refusal says what to do instead."""
 
 from django import forms
+from django.urls import reverse_lazy
 
 from people.models import STAFF_ROLE_KINDS, Person, Role, adult_cutoff_date, club_today
+from sefton_safety.pickers import PeoplePickerField, PersonPickerField
 
 from .models import ClubAccount
 
@@ -17,13 +19,7 @@ class CustodiansChangeForm(forms.Form):
     remove = forms.ModelMultipleChoiceField(
         label="Remove", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    add = forms.ModelMultipleChoiceField(
-        label="Add",
-        queryset=None,
-        required=False,
-        help_text="Staff and volunteers only. Hold Ctrl (or ⌘) to choose more than one.",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+    add = PeoplePickerField(label="Add", queryset=None, required=False, help_text="Staff and volunteers only.")
     reason = forms.CharField(label="Why (for removals)", required=False, max_length=200)
 
     def __init__(self, *args, account, **kwargs):
@@ -82,11 +78,13 @@ class ModerationForm(forms.Form):
     """ACC-6: what a designated supervisor records when they remove a post."""
 
     account = forms.ModelChoiceField(label="Account", queryset=ClubAccount.objects.filter(kind="social"))
-    author = forms.ModelChoiceField(
+    author = PersonPickerField(
         label="Who wrote the post",
         queryset=Person.objects.order_by("last_name", "first_name"),
         required=False,
+        empty_label="Not in the register",
         help_text="If they are not in the register, leave this empty and describe them below.",
+        search_url=reverse_lazy("accounts_registry:moderation-people", args=["author"]),
     )
     author_description = forms.CharField(label="Or describe them", required=False, max_length=200)
     removed_content = forms.CharField(label="What was removed", widget=forms.Textarea(attrs={"rows": 3}))
@@ -95,19 +93,17 @@ class ModerationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The author and the families are sent these words, so write them for them to read.",
     )
-    affected = forms.ModelMultipleChoiceField(
+    affected = PeoplePickerField(
         label="Adults affected",
         queryset=None,
         required=False,
-        help_text="Hold Ctrl (or ⌘) to choose more than one.",
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        search_url=reverse_lazy("accounts_registry:moderation-people", args=["affected"]),
     )
-    children = forms.ModelMultipleChoiceField(
+    children = PeoplePickerField(
         label="Children involved (their parents are told)",
         queryset=None,
         required=False,
-        help_text="Hold Ctrl (or ⌘) to choose more than one.",
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        search_url=reverse_lazy("accounts_registry:moderation-people", args=["children"]),
     )
 
     def __init__(self, *args, **kwargs):
@@ -129,12 +125,11 @@ class PostCheckForm(forms.Form):
 
     text = forms.CharField(label="The post", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     with_photo = forms.BooleanField(label="It has a photo or video", required=False)
-    tagged = forms.ModelMultipleChoiceField(
+    tagged = PeoplePickerField(
         label="Children named or tagged",
         queryset=None,
         required=False,
-        help_text="Hold Ctrl (or ⌘) to choose more than one.",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        search_url=reverse_lazy("accounts_registry:post-check-children"),
     )
 
     def __init__(self, *args, **kwargs):

@@ -13,6 +13,7 @@ from consents.selectors import may_photograph
 from messaging.services import content_check, notice_send
 from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, club_today
 from people.selectors import welfare_officer_recipients
+from sefton_safety.club import club
 from sefton_safety.history import history_by
 from sefton_safety.mail import email_send
 
@@ -184,7 +185,7 @@ def below_three_alert_send(*, account_ids, why, member):
     email_send(
         template="accounts_below_three",
         to=address,
-        subject=f"{settings.CLUB_NAME}: a club account has fewer than three custodians",
+        subject=f"{club().name}: a club account has fewer than three custodians",
         context={
             "accounts": [f"{account}: {account.custodian_count} of {rules.MIN_CUSTODIANS}" for account in below],
             "why": BELOW_THREE_WHY.get(why, BELOW_THREE_WHY[BELOW_THREE_CHANGED]),
@@ -279,7 +280,7 @@ def advice_request_send(*, request, officer):
     email_send(
         template="advice_request",
         to=address,
-        subject=f"{settings.CLUB_NAME}: {request.asked_by.first_name} asks for safeguarding advice",
+        subject=f"{club().name}: {request.asked_by.first_name} asks for safeguarding advice",
         context={"url": _advice_url(request), "account": str(request.account) if request.account_id else ""},
     )
     return 1
@@ -309,7 +310,7 @@ def advice_answered_send(*, request):
     email_send(
         template="advice_answered",
         to=address,
-        subject=f"{settings.CLUB_NAME}: the welfare officer has answered your question",
+        subject=f"{club().name}: the welfare officer has answered your question",
         context={"url": _advice_url(request), "name": request.asked_by.first_name},
     )
     return 1
@@ -328,7 +329,7 @@ def moderation_notices(record):
     if lead is not None:
         address = lead.email_address
         contact = f" If you have a question or a worry, contact our welfare officer, {lead.full_name}, at {address}."
-    sign_off = f"Kind regards,\n{record.recorded_by.full_name}\nDesignated supervisor, {settings.CLUB_NAME}"
+    sign_off = f"Kind regards,\n{record.recorded_by.full_name}\nDesignated supervisor, {club().name}"
     where = f"the club's {record.account.get_platform_display()} account ({record.account.handle})"
     people = {record.author} if record.author_id else set()
     people |= set(record.affected.all()) | set(record.children.all())
@@ -340,7 +341,7 @@ def moderation_notices(record):
             (
                 "adult",
                 [record.author],
-                f"{settings.CLUB_NAME}: your post was removed",
+                f"{club().name}: your post was removed",
                 f"Dear {record.author.first_name},\n\nOn {when:%d %B %Y} we removed a post of yours from {where}.\n\n"
                 f"Why: {record.reason}{contact}\n\n{sign_off}",
             )
@@ -351,7 +352,7 @@ def moderation_notices(record):
             (
                 "adult",
                 others,
-                f"{settings.CLUB_NAME}: a post that concerned you was removed",
+                f"{club().name}: a post that concerned you was removed",
                 f"Hello,\n\nOn {when:%d %B %Y} we removed a post from {where} that concerned you.\n\n"
                 f"Why: {record.reason}{contact}\n\n{sign_off}",
             )
@@ -361,7 +362,7 @@ def moderation_notices(record):
             (
                 "guardian",
                 sorted(children, key=lambda p: p.pk),
-                f"{settings.CLUB_NAME}: a post involving your child was removed",
+                f"{club().name}: a post involving your child was removed",
                 f"Dear parent or guardian,\n\nOn {when:%d %B %Y} we removed a post from {where} that involved "
                 f"your child.\n\nWhy: {record.reason}{contact}\n\n{sign_off}",
             )

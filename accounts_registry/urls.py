@@ -18,5 +18,7 @@ urlpatterns = [
     path("advice/<int:advice_pk>/answer/", views.advice_reply, name="advice-reply"),
     path("moderation/", views.moderation_list, name="moderation-list"),
     path("moderation/new/", views.moderation_new, name="moderation-new"),
+    path("moderation/new/people/<str:field>/", views.moderation_people, name="moderation-people"),
     path("post-check/", views.post_check, name="post-check"),
+    path("post-check/children/", views.post_check_children, name="post-check-children"),
 ]

@@ -5,6 +5,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,6 +13,7 @@ from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role, Tr
 from people.roles import holds_role
 from people.selectors import person_for_user
 from sefton_safety.middleware import public_page
+from sefton_safety.pickers import picker_answer
 
 from . import access, rules, services
 from .exceptions import AccountError
@@ -294,6 +296,16 @@ def moderation_new(request):
 
 
 @login_required
+@require_POST
+def moderation_people(request, field):
+    """The names the removed-post form's pickers offer, to whoever may record a removed post."""
+    _require(request, Role.Kind.DESIGNATED_SUPERVISOR, message="Removed posts are recorded by a designated supervisor.")
+    if field not in {"author", "affected", "children"}:
+        raise Http404("No such list.")
+    return picker_answer(request, ModerationForm().fields[field])
+
+
+@login_required
 def moderation_list(request):
     _require(request, *access.READERS, message="The moderation log is for the committee and the designated people.")
     records = ModerationRecord.objects.select_related("account", "recorded_by", "author").prefetch_related(
@@ -325,3 +337,16 @@ def post_check(request):
             tagged_children=form.cleaned_data["tagged"],
         )
     return render(request, "accounts_registry/post_check.html", {"form": form, "findings": findings})
+
+
+@login_required
+@require_POST
+def post_check_children(request):
+    """The children the post check's picker offers, to whoever may check a post."""
+    _require(
+        request,
+        Role.Kind.DESIGNATED_PERSON,
+        Role.Kind.DESIGNATED_SUPERVISOR,
+        message="Post drafts are checked by the designated person.",
+    )
+    return picker_answer(request, PostCheckForm().fields["tagged"])

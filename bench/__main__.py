@@ -1,6 +1,7 @@
 """`make bench`: every key page of a county-scale portal served by gunicorn against a bare view
-(bench/serve.py), the rules, and the real worker draining 10,000 family emails with one worker
-process and with two (bench/messaging.py). Prints the table and writes it to bench/results.md.
+(bench/serve.py), the rules, a 5,000-row register import, and the real worker draining 10,000
+family emails with one worker process and with two (bench/messaging.py). Prints the table and
+writes it to bench/results.md.
 
 Numbers are for reading and comparing between runs on one machine, not for asserting; the query
 counts are pinned by the tests.
@@ -19,7 +20,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from bench import messaging, serve  # noqa: E402
+from bench import messaging, serve, spreadsheets  # noqa: E402
 
 
 def timed(fn, repeat):
@@ -74,6 +75,7 @@ def main():
     try:
         bench_rules()
         bench_consent_rules()
+        spreadsheets.bench_register_import()
         messaging.bench_content_rules()
         messaging.bench_long_messages()
         drains = messaging.bench_worker()

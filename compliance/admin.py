@@ -21,6 +21,8 @@ class PhoneHoldingInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
 @admin.register(ClubPhone)
 class ClubPhoneAdmin(SimpleHistoryAdmin):
     list_display = ["label", "number", "in_service"]
+    list_filter = ["in_service"]
+    search_fields = ["label", "number", "holdings__person__first_name", "holdings__person__last_name"]
     inlines = [PhoneHoldingInline]
 
     def has_delete_permission(self, request, obj=None):
@@ -49,6 +51,8 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
     """Versions are published on the committee's policy page; here they are read only."""
 
     list_display = ["version", "title", "published_on", "review_by", "published_by"]
+    list_filter = ["published_on", "review_by"]
+    search_fields = ["title", "body"]
     readonly_fields = ["version", "title", "body", "published_on", "published_by", "review_by"]
 
     def has_add_permission(self, request):
@@ -61,7 +65,9 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
 @admin.register(PolicyAcknowledgement)
 class PolicyAcknowledgementAdmin(admin.ModelAdmin):
     list_display = ["person", "version", "acknowledged_at"]
-    list_filter = ["version"]
+    list_filter = ["version", "acknowledged_at"]
+    search_fields = ["person__first_name", "person__last_name", "person__email"]
+    list_select_related = ["person", "version"]
     readonly_fields = ["person", "version", "acknowledged_at", "declares_no_friending", "declares_no_private_messages"]
 
     def has_add_permission(self, request):

@@ -5,3 +5,7 @@ from sefton_safety.exceptions import DomainError
 
 class PolicyError(DomainError):
     rule = "VOL-1"
+
+
+class SetupClosed(DomainError):
+    rule = "X-3"

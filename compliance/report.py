@@ -1,10 +1,10 @@
 """The season report as a PDF: the dashboard's figures in words and tables, for the annual meeting
 and the county board. Counts only: no child is named, and no concern is described."""
 
-from django.conf import settings
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from sefton_safety.club import club
 from sefton_safety.pdf import FONTS
 
 
@@ -36,7 +36,7 @@ def season_pdf(*, figures, today, now):
     pdf = _ReportPDF()
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 16)
-    pdf.multi_cell(0, 9, f"{settings.CLUB_NAME}: online safety report", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 9, f"{club().name}: online safety report", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", "", 10)
     pdf.line(f"As at {today:%d %B %Y}. Figures from the club's portal; red figures need the committee's action.")
 

@@ -3,12 +3,11 @@ committee's retention page shows."""
 
 import logging
 
-from django.conf import settings
-
 from consents.retention import consents_retention_purge
 from incidents.retention import cases_retention_purge
 from messaging.retention import messages_retention_purge
 from people.retention import sign_in_records_purge
+from sefton_safety.club import club
 from sefton_safety.retention import retention_periods_stored
 
 logger = logging.getLogger(__name__)
@@ -18,7 +17,7 @@ def retention_purge_all(*, now):
     """Standing guarantee 5. Each purge commits on its own, so one that fails leaves the others'
     work done; the next night's run takes up what is left. Returns the counts, by kind."""
     stored = retention_periods_stored()
-    drift = {kind: years for kind, years in stored.items() if settings.RETENTION.get(kind) != years}
+    drift = {kind: years for kind, years in stored.items() if club().retention.get(kind) != years}
     if drift:
         # The database decides which append-only rows go: until migrate copies the new settings
         # in, it keeps applying the periods it has.

@@ -5,6 +5,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts_registry.selectors import accounts_with_status
@@ -15,6 +16,7 @@ from incidents.models import Incident
 from incidents.selectors import incident_counts_by_category
 from messaging.models import Delivery
 from people.models import Person, Role, Team, TeamPlayer, TrainingRecord, adult_cutoff_date, club_today
+from sefton_safety.models import FailingAddress
 
 from . import rules
 from .models import CriminalRecordsCheck, PolicyAcknowledgement, PolicyVersion
@@ -42,6 +44,16 @@ def volunteers_without_acknowledgement(today=None):
     return people.order_by("last_name", "first_name")
 
 
+def policy_publish_reach(today=None):
+    """VOL-1, CON-5: whom a new version asks: every volunteer and committee member acknowledges
+    it, and every young member agrees to it, whatever they did for the version before. Two queries."""
+    today = today or club_today()
+    return {
+        "volunteers": _holders(rules.WORKS_WITH_CHILDREN | {Role.Kind.COMMITTEE}, today).count(),
+        "children": _holders({Role.Kind.CHILD}, today).count(),
+    }
+
+
 def young_members_without_agreement(today=None):
     """CON-5, VOL-1: young members who have not agreed to the current version of the club's policy
     or of the acceptable use statement. Three queries however many there are."""
@@ -54,11 +66,14 @@ def young_members_without_agreement(today=None):
     return people.filter(missing).order_by("last_name", "first_name") if wordings else people.none()
 
 
-def training_and_checks(today=None):
+def training_and_checks(today=None, *, person_ids=None):
     """VOL-3: each person who needs safeguarding training, online-safety training or a DBS check,
     with the latest expiry of each and its state. Three queries however many volunteers."""
     today = today or club_today()
-    people = list(_holders(rules.WORKS_WITH_CHILDREN, today).order_by("last_name", "first_name"))
+    people = _holders(rules.WORKS_WITH_CHILDREN, today).order_by("last_name", "first_name")
+    if person_ids is not None:
+        people = people.filter(pk__in=person_ids)
+    people = list(people)
     kinds = {}
     for role in Role.objects.current(today).filter(person__in=people).values("person_id", "kind"):
         kinds.setdefault(role["person_id"], set()).add(role["kind"])
@@ -153,6 +168,23 @@ def concerns_open_by_age(now=None):
     return [(label, counts[f"band{index}"]) for index, (label, _, _) in enumerate(AGE_BANDS)]
 
 
+def failing_addresses(limit=20):
+    """The addresses the mail relay refused outright, newest first, each with whom in the register
+    uses it: two queries, however many there are."""
+    rows = list(FailingAddress.objects.all()[:limit])
+    addresses = [row.address for row in rows]
+    people = (
+        Person.objects.annotate(own=Lower("email"), sign_in=Lower("user__email"))
+        .filter(Q(own__in=addresses) | Q(sign_in__in=addresses))
+        .only("first_name", "last_name", "email")
+    )
+    names = {}
+    for person in people:
+        for address in {person.own, person.sign_in} & set(addresses):
+            names.setdefault(address, []).append(person.full_name)
+    return [{"row": row, "people": names.get(row.address, [])} for row in rows]
+
+
 def dashboard(today=None, now=None):
     """Every figure on the committee's dashboard, each red or green."""
     today = today or club_today()
@@ -183,4 +215,5 @@ def dashboard(today=None, now=None):
         # INC-7: the season's concerns by category, cyberbullying first, for the anti-bullying report.
         "season_opened_on": season_opened_on,
         "concerns_by_category": incident_counts_by_category(since=season_opened_on),
+        "failing_addresses": failing_addresses(),
     }

@@ -21,7 +21,6 @@ import json
 import zipfile
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.conf import settings
 from django.db.models import Count, Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -29,6 +28,7 @@ from accounts_registry.models import Appointment, Custodian, ModerationRecord
 from consents.models import AcceptableUseAgreement, Consent, DirectContactRequest, LapseReminder
 from messaging.models import Delivery, DeliveryLogEntry, FixtureNotice, Reply
 from people.models import FamilyMember, Person, Role, TeamPlayer, TeamStaff, TrainingRecord, WithdrawnContactDetails
+from sefton_safety.club import club
 
 from . import subject_access_values as values
 from .models import CriminalRecordsCheck, PolicyAcknowledgement
@@ -187,7 +187,7 @@ def family_data(*, family, exported_by, now):
     involved = _grouped_links(ModerationRecord.children.through, moderated, ids)
     return {
         "export": {
-            "club": settings.CLUB_NAME,
+            "club": club().name,
             "kind": "Subject access request (UK GDPR Article 15)",
             "produced_at": values.when(now),
             "produced_by": values.user_name(exported_by),

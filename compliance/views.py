@@ -1,12 +1,15 @@
 """The committee's dashboard and the lists behind it, policy versions, the season report, a
-family's subject access export, and the page where volunteers acknowledge the current policy."""
+family's subject access export, the club's settings, and the page where volunteers acknowledge the
+current policy."""
 
 import django_otp
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -15,11 +18,14 @@ from people import services as people_services
 from people.models import Family, Role, club_today
 from people.roles import holds_role
 from people.selectors import person_for_user
+from sefton_safety.club import club
+from sefton_safety.models import ClubSettings
+from sefton_safety.retention import retention_periods_stored
 
 from . import report, rules, selectors, services, subject_access, subject_access_pdf
 from .exceptions import PolicyError
-from .forms import AcknowledgementForm, PolicyPublishForm, SubjectAccessForm
-from .models import PolicyAcknowledgement, PolicyVersion, SubjectAccessLogEntry
+from .forms import AcknowledgementForm, ClubSettingsForm, PolicyPublishForm, SubjectAccessForm
+from .models import MissingReminder, PolicyAcknowledgement, PolicyVersion, SubjectAccessLogEntry
 
 
 def _committee(request):
@@ -42,13 +48,49 @@ def dashboard(request):
     return render(request, "compliance/dashboard.html", {"f": figures, "chart": chart})
 
 
+def _last_reminded(list_kind, people):
+    """{person id: when they were last reminded from this list}, in one query."""
+    return dict(
+        MissingReminder.objects.filter(list=list_kind, person__in=people)
+        .values("person_id")
+        .annotate(at=Max("sent_at"))
+        .values_list("person_id", "at")
+    )
+
+
+def _missing_reminders_note(outcome):
+    queued, recent, without_email = outcome["queued"], outcome["recent"], outcome["without_email"]
+    note = f"Reminder{pluralize(queued)} on {'its' if queued == 1 else 'their'} way to {queued} {_people(queued)}."
+    if recent:
+        note += f" {recent} {_people(recent)} reminded in the last week {'was' if recent == 1 else 'were'} left alone."
+    if without_email:
+        note += f" {without_email} {_people(without_email)} without an email address: remind them in person."
+    return note
+
+
+def _people(count):
+    return "person" if count == 1 else "people"
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def acknowledgements(request):
+    """VOL-1: who has not acknowledged the current version, and a reminder to them by email."""
     _committee(request)
+    people = list(selectors.volunteers_without_acknowledgement())
+    if request.method == "POST":
+        outcome = services.missing_reminders_send(
+            list_kind=MissingReminder.List.ACKNOWLEDGEMENT, people=people, by=request.user
+        )
+        flash.success(request, _missing_reminders_note(outcome))
+        return redirect("compliance:acknowledgements")
+    last = _last_reminded(MissingReminder.List.ACKNOWLEDGEMENT, people)
+    for person in people:
+        person.last_reminded_at = last.get(person.pk)
     return render(
         request,
         "compliance/acknowledgement_list.html",
-        {"people": selectors.volunteers_without_acknowledgement(), "policy": PolicyVersion.current()},
+        {"people": people, "policy": PolicyVersion.current()},
     )
 
 
@@ -64,14 +106,25 @@ def agreements(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def training(request):
+    """VOL-3: training and DBS checks, and a reminder by email to those with one missing or expired."""
     _committee(request)
     rows = selectors.training_and_checks()
+    gaps = [row["person"] for row in rows if not row["ok"]]
+    if request.method == "POST":
+        outcome = services.missing_reminders_send(list_kind=MissingReminder.List.TRAINING, people=gaps, by=request.user)
+        flash.success(request, _missing_reminders_note(outcome))
+        return redirect("compliance:training")
     show_all = request.GET.get("all") == "1"
+    shown = rows if show_all else [row for row in rows if not row["ok"]]
+    last = _last_reminded(MissingReminder.List.TRAINING, [row["person"] for row in shown])
+    for row in shown:
+        row["last_reminded_at"] = last.get(row["person"].pk)
     return render(
         request,
         "compliance/training_list.html",
-        {"rows": rows if show_all else [row for row in rows if not row["ok"]], "show_all": show_all},
+        {"rows": shown, "show_all": show_all, "gaps": len(gaps)},
     )
 
 
@@ -82,20 +135,40 @@ def policy_list(request):
     _committee(request)
     current = PolicyVersion.current()
     form = PolicyPublishForm(request.POST or None, initial={"body": current.body if current else ""})
+    reach = None
     if request.method == "POST" and form.is_valid():
-        try:
-            version = services.policy_publish(by=request.user, **form.cleaned_data)
-        except PolicyError as error:
-            form.add_error(None, str(error))
+        # VOL-1: publishing asks everyone again, so the committee first sees how many, and confirms.
+        if request.POST.get("confirm") != "yes":
+            try:
+                services.policy_publish_check(body=form.cleaned_data["body"], review_by=form.cleaned_data["review_by"])
+            except PolicyError as error:
+                form.add_error(None, str(error))
+            else:
+                reach = selectors.policy_publish_reach()
         else:
-            flash.success(
-                request,
-                f"Version {version.version} is published. Volunteers will be asked to acknowledge it, "
-                "and young members to agree to it.",
-            )
-            return redirect("compliance:policy-detail", version=version.version)
+            try:
+                version = services.policy_publish(by=request.user, **form.cleaned_data)
+            except PolicyError as error:
+                form.add_error(None, str(error))
+            else:
+                flash.success(
+                    request,
+                    f"Version {version.version} is published. Volunteers will be asked to acknowledge it, "
+                    "and young members to agree to it.",
+                )
+                return redirect("compliance:policy-detail", version=version.version)
     versions = PolicyVersion.objects.all()
-    return render(request, "compliance/policy_list.html", {"versions": versions, "form": form, "current": current})
+    return render(
+        request,
+        "compliance/policy_list.html",
+        {
+            "versions": versions,
+            "form": form,
+            "current": current,
+            "reach": reach,
+            "next_version": (current.version + 1) if current else 1,
+        },
+    )
 
 
 def _clauses(version):
@@ -203,3 +276,43 @@ def subject_access_export(request, pk):
     response = HttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{stem}.zip"'
     return response
+
+
+def _settings_history(limit=20):
+    """The latest changes, newest first, each with the fields it changed: one query."""
+    records = list(ClubSettings.history.select_related("history_user__person").order_by("-history_id")[: limit + 1])
+    changes = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changed = record.diff_against(previous).changed_fields if previous is not None else ["first settings"]
+        labels = [str(ClubSettings._meta.get_field(name).verbose_name) for name in changed if name != "first settings"]
+        user = record.history_user
+        changes.append(
+            {
+                "at": record.history_date,
+                "by": user.person.full_name if user is not None and hasattr(user, "person") else "The set-up",
+                "what": ", ".join(labels) if labels else "first settings",
+            }
+        )
+    return changes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def club_settings(request):
+    """The club's own settings, for the committee, taking effect at once, with their history."""
+    _committee(request)
+    form = ClubSettingsForm(request.POST or None, current=club())
+    if request.method == "POST" and form.is_valid():
+        services.club_settings_update(by=request.user, **form.cleaned_data)
+        flash.success(request, "The club's settings are saved and apply now.")
+        return redirect("compliance:club-settings")
+    current = club()
+    stored = retention_periods_stored()
+    waiting = {kind: years for kind, years in stored.items() if years != current.retention.get(kind)}
+    return render(
+        request,
+        "compliance/club_settings.html",
+        {"form": form, "history": _settings_history(), "retention_waiting": waiting},
+        status=400 if form.errors else 200,
+    )

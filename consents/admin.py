@@ -78,6 +78,7 @@ class ConsentAdmin(KeyCheckedAutocompleteMixin, RetentionNoteAdmin, admin.ModelA
 class WordingAdmin(admin.ModelAdmin):
     list_display = ["kind", "version", "title", "published_at", "published_by"]
     list_filter = ["kind"]
+    search_fields = ["title", "body"]
     fields = ["kind", "version", "title", "body", "body_for_younger"]
 
     def has_change_permission(self, request, obj=None):
@@ -106,7 +107,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(ConsentRound)
 class ConsentRoundAdmin(ReadOnlyAdmin):
     list_display = ["season", "team", "started_by", "started_at", "guardians_emailed", "guardians_without_email"]
-    list_filter = ["season"]
+    list_filter = ["season", "team"]
+    search_fields = ["team__name"]
+    list_select_related = ["team", "started_by"]
 
 
 @admin.register(DirectContactRequest)

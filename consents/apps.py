@@ -5,6 +5,7 @@ from people import contact_consent
 
 class ConsentsConfig(AppConfig):
     name = "consents"
+    verbose_name = "Consents and agreements"
 
     def ready(self):
         # The selectors and permissions read the register's models, which exist only once the

@@ -171,7 +171,7 @@ class DemoClub:
 
     def adult(self, first_name, last_name, *, email=None, address=False, date_of_birth=None):
         home, postcode = self.address() if address else ("", "")
-        return Person.objects.create(
+        return services.person_create(
             first_name=first_name,
             last_name=last_name,
             date_of_birth=date_of_birth,
@@ -201,7 +201,7 @@ class DemoClub:
         if self.random.random() < 0.6:
             school = self.random.choice(PRIMARY_SCHOOLS if age < 11 else HIGH_SCHOOLS)
         # PPL-4: no email and no mobile of the child's own; the club reaches them through guardians.
-        person = Person.objects.create(
+        person = services.person_create(
             first_name=first_name or self.first_name(sex),
             last_name=last_name,
             date_of_birth=self.birth_date(age),

@@ -72,6 +72,8 @@ _HARMLESS_ACTIONS = {"/GoTo"}
 # (a reader repairing a broken file may still run them).
 _RAW_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)(?![A-Za-z0-9])")
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# Control characters, and the Unicode marks and overrides of the direction text runs in.
+_UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,17 @@ def sniffed_type(head):
     return kind.mime if kind is not None else ""
 
 
+def shown_name(name):
+    """A sent file's name without the characters that change how it reads but never show: control
+    characters (PostgreSQL cannot keep a NUL at all) and the marks that set the direction of text:
+    `invoice`, a right-to-left override and `fdp.png` read as `invoicegnp.pdf`."""
+    return _UNSHOWN.sub("", name or "")
+
+
 def download_name(original_name, content_type):
     """The sender's file name, its own extension replaced by the one of the type actually kept."""
-    stem = re.split(r"[\\/]", original_name or "")[-1].strip() or "evidence"
+    # Windows drops trailing dots and spaces from a name, so `chat.pdf. ` is a PDF's name there.
+    stem = re.split(r"[\\/]", shown_name(original_name))[-1].strip().rstrip(". ") or "evidence"
     base, dot, extension = stem.rpartition(".")
     if dot and base and 1 <= len(extension) <= 5 and extension.isalnum():
         stem = base

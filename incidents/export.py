@@ -7,13 +7,13 @@ agency can follow who did what without learning who they are. Children and the p
 is about keep their names: the agency needs them.
 """
 
-from django.conf import settings
 from django.utils import timezone
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from guardian.shortcuts import get_users_with_perms
 
 from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person, Role
+from sefton_safety.club import club
 from sefton_safety.pdf import FONTS
 
 from . import rules
@@ -101,7 +101,7 @@ def case_pdf(*, incident, entries, evidence, subjects, exported_by, redacted):
         return rules.redact_names(text, replacements) if redacted else text
 
     version = "staff names removed" if redacted else "full"
-    pdf = _CasePDF(f"{settings.CLUB_NAME} · case {incident.reference} · {version}")
+    pdf = _CasePDF(f"{club().name} · case {incident.reference} · {version}")
     pdf.alias_nb_pages()
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 16)
@@ -112,7 +112,7 @@ def case_pdf(*, incident, entries, evidence, subjects, exported_by, redacted):
     pdf.multi_cell(
         0,
         5.5,
-        f"{settings.CLUB_NAME}. Exported {now:%d %B %Y %H:%M} by {exporter}. Version: {version}.",
+        f"{club().name}. Exported {now:%d %B %Y %H:%M} by {exporter}. Version: {version}.",
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
@@ -167,9 +167,11 @@ def case_pdf(*, incident, entries, evidence, subjects, exported_by, redacted):
     if evidence:
         pdf.heading("Evidence held by the club")
         for item in evidence:
+            shown = f"{item.download_name}, {item.type_in_words}, {item.size} bytes"
+            if item.description:
+                shown = f"{words(item.description)} · {shown}"
             pdf.field(
                 f"{timezone.localtime(item.uploaded_at):%d %b %Y %H:%M} · {who(item.uploaded_by)}",
-                f"{words(item.description) or item.original_name} · {item.content_type}, {item.size} bytes\n"
-                f"SHA-256 {item.sha256}",
+                f"{shown}\nSHA-256 {item.sha256}",
             )
     return bytes(pdf.output())

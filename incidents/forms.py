@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from sefton_safety.pickers import PersonPickerField
+
 from . import rules
 from .models import CaseEntry, Incident, IncidentSubject
 
@@ -270,7 +272,7 @@ class SubjectLinkForm(forms.Form):
 
 
 class AccessGrantForm(forms.Form):
-    person = forms.ModelChoiceField(label="Give access to", queryset=None, empty_label="Choose a person")
+    person = PersonPickerField(label="Give access to", queryset=None, empty_label="Choose a person")
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)

@@ -309,6 +309,10 @@ class Evidence(models.Model):
         a picture named `chat.pdf` is handed out as `chat.png`, never opened as something else."""
         return evidence_files.download_name(self.original_name, self.content_type)
 
+    @property
+    def type_in_words(self):
+        return evidence_files.EVIDENCE_TYPES.get(self.content_type, self.content_type)
+
 
 class CaseRead(models.Model):
     """INC-5: every read of a case, its files and its exports, allowed or refused."""

@@ -16,6 +16,7 @@ from messaging import replies, sms
 from messaging.models import Reply
 from people.models import STAFF_ROLE_KINDS, Person
 from people.selectors import person_for_user, welfare_officer_recipients
+from sefton_safety.club import club
 from sefton_safety.mail import email_send
 
 from . import evidence_files, rules, tasks
@@ -296,7 +297,7 @@ def evidence_add(*, incident, by, uploaded_file, description=""):
     content_type = evidence_files.sniffed_type(content[:8192])
     if content_type not in evidence_files.EVIDENCE_TYPES:
         raise EvidenceRefused("Only screenshots and photos (PNG, JPEG, GIF, WebP, HEIC) or PDF documents can be added.")
-    name = uploaded_file.name or "evidence"
+    name = evidence_files.shown_name(uploaded_file.name) or "evidence"
     name_limit = Evidence._meta.get_field("original_name").max_length
     if len(name) > name_limit:
         raise EvidenceRefused(f"The file's name is longer than {name_limit} characters. Rename it and add it again.")
@@ -434,13 +435,13 @@ def incident_alert_send(*, incident, officer):
         email_send(
             template="incident_alert",
             to=address,
-            subject=f"{settings.CLUB_NAME}: {'URGENT: ' if incident.immediate_risk else ''}a new concern to read",
+            subject=f"{club().name}: {'URGENT: ' if incident.immediate_risk else ''}a new concern to read",
             context={"url": url, "urgent": incident.immediate_risk},
         )
     if incident.immediate_risk and officer.mobile:
         sms.get_backend().send(
             to=officer.mobile,
-            body=f"{settings.CLUB_NAME}: URGENT concern reported. Please read it now: {url}",
+            body=f"{club().name}: URGENT concern reported. Please read it now: {url}",
             idempotency_key=f"incident-alert-{incident.pk}-{officer.pk}",
         )
 
@@ -449,6 +450,6 @@ def access_granted_send(*, incident, user):
     email_send(
         template="incident_access",
         to=user.email,
-        subject=f"{settings.CLUB_NAME}: the welfare officer has shared a case with you",
+        subject=f"{club().name}: the welfare officer has shared a case with you",
         context={"url": _case_url(incident)},
     )

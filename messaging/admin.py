@@ -64,6 +64,8 @@ class DeliveryAdmin(RetentionNoteAdmin, ReadOnly):
 @admin.register(RecordedText)
 class RecordedTextAdmin(ReadOnly):
     list_display = ["sent_at", "to", "body"]
+    list_filter = ["sent_at"]
+    search_fields = ["to", "body"]
 
 
 @admin.register(Fixture)
@@ -71,6 +73,7 @@ class FixtureAdmin(KeyCheckedAutocompleteMixin, admin.ModelAdmin):
     """The committee enters fixtures; guardians are told contact times before each one (MSG-10)."""
 
     list_display = ["team", "title", "starts_at", "venue", "emergency_contact"]
-    list_filter = ["team"]
+    list_filter = ["team", "starts_at"]
+    search_fields = ["title", "venue", "team__name"]
     autocomplete_fields = ["emergency_contact"]
     date_hierarchy = "starts_at"

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from people.models import Person, Role
+from sefton_safety.club import club, club_sender
 
 from . import tasks
 from .models import Delivery, DeliveryLogEntry
@@ -66,8 +67,9 @@ def delivery_death_alert_send(*, delivery_id):
     if addresses:
         # One email to them all: a retried task then never gives one of them a second copy.
         EmailMessage(
-            subject=f"{settings.CLUB_NAME}: a message did not reach {delivery.to_person.first_name}",
-            body=render_to_string("emails/delivery_dead.txt", {"club_name": settings.CLUB_NAME, **context}),
+            subject=f"{club().name}: a message did not reach {delivery.to_person.first_name}",
+            body=render_to_string("emails/delivery_dead.txt", {"club_name": club().name, **context}),
+            from_email=club_sender(),
             to=addresses,
         ).send()
     DeliveryLogEntry.objects.create(delivery=delivery, event=SENT, detail="Alert sent to " + ", ".join(addresses))

@@ -7,6 +7,7 @@ from .office_hours import OfficeHours
 
 class MessagingConfig(AppConfig):
     name = "messaging"
+    verbose_name = "Messages and fixtures"
 
     def ready(self):
         # The permissions name the register's roles, whose models exist only once the registry is ready.

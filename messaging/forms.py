@@ -3,6 +3,7 @@
 from django import forms
 
 from people.models import Person, Team
+from sefton_safety.pickers import PeoplePickerField
 
 from . import rules
 from .models import Message
@@ -32,9 +33,7 @@ class MessageComposeForm(forms.Form):
         label="Who is it for?",
     )
     team = forms.ModelChoiceField(Team.objects.none(), required=False, empty_label="Choose players below instead")
-    recipients = forms.ModelMultipleChoiceField(
-        Person.objects.none(), required=False, label="Players", widget=forms.SelectMultiple(attrs={"size": 8})
-    )
+    recipients = PeoplePickerField(Person.objects.none(), required=False, label="Players")
     kind = forms.ChoiceField(
         choices=Message.Kind.choices,
         label="What is it about?",

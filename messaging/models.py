@@ -252,6 +252,12 @@ class Fixture(models.Model):
         help_text="MSG-11: whom the young players contact in an emergency or a change of plan, sent to "
         "those the club may email directly.",
     )
+    calendar_uid = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="The event's UID in the team's fixtures calendar, which a re-import matches it by.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -259,7 +265,12 @@ class Fixture(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")), name="messaging_fixture_ordered"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["team", "calendar_uid"],
+                condition=~models.Q(calendar_uid=""),
+                name="messaging_fixture_one_per_calendar_event",
+            ),
         ]
 
     def __str__(self):
@@ -267,11 +278,15 @@ class Fixture(models.Model):
 
 
 class FixtureNotice(models.Model):
-    """The MSG-10 email to one guardian for one fixture: sent at most once."""
+    """The MSG-10 email to one guardian for one fixture at one start time: sent at most once."""
 
     fixture = models.ForeignKey(Fixture, on_delete=models.PROTECT, related_name="notices")
     guardian = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    # The start the notice gave: a fixture moved after its notices went gets new ones, with the new time.
+    starts_at = models.DateTimeField()
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["fixture", "guardian"], name="messaging_one_notice_each")]
+        constraints = [
+            models.UniqueConstraint(fields=["fixture", "guardian", "starts_at"], name="messaging_one_notice_each")
+        ]

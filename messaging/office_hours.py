@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from people.rules import Finding
+from sefton_safety.findings import Finding
 
 # MSG-3: office hours, in the club's local time.
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

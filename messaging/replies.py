@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from consents.selectors import may_contact_directly
 from people.models import FamilyMember, Person, Role
-from people.selectors import welfare_officer_recipients
+from people.selectors import welfare_officer_recipients, welfare_reply_to
+from sefton_safety.club import club
 from sefton_safety.mail import email_send
 
 from . import services, tasks
@@ -34,8 +35,8 @@ def policy_answer(channel=Message.Channel.SMS):
         f"{contact}."
     )
     if channel == Message.Channel.EMAIL:
-        return f"Hello,\n\n{words}\n\nKind regards,\n{settings.CLUB_NAME}"
-    return f"{words} {settings.CLUB_NAME}"
+        return f"Hello,\n\n{words}\n\nKind regards,\n{club().name}"
+    return f"{words} {club().name}"
 
 
 @transaction.atomic
@@ -58,10 +59,7 @@ def reply_receive(*, channel, from_address, body, provider_reference):
     message = delivery.message if delivery else None
     young = person is not None and person.is_child()
     to_author = (
-        not young
-        and person is not None
-        and message is not None
-        and settings.MESSAGING_ADULT_REPLIES_TO == Reply.GoesTo.AUTHOR
+        not young and person is not None and message is not None and club().adult_replies_to == Reply.GoesTo.AUTHOR
     )
     try:
         with transaction.atomic():
@@ -115,7 +113,7 @@ def reply_answer_send(*, reply):
         channel=reply.channel,
         audience=Message.Audience.CHILD,
         kind=kind,
-        subject=f"{settings.CLUB_NAME}: your message" if reply.channel == Message.Channel.EMAIL else "",
+        subject=f"{club().name}: your message" if reply.channel == Message.Channel.EMAIL else "",
         body=policy_answer(reply.channel),
     )
     answer.recipients.set([reply.from_person])
@@ -146,7 +144,7 @@ def reply_alert_send(*, reply):
             email_send(
                 template="reply_alert",
                 to=address,
-                subject=f"{settings.CLUB_NAME}: a reply needs your eyes",
+                subject=f"{club().name}: a reply needs your eyes",
                 context={
                     "url": f"{settings.SITE_URL}{path}",
                     "young": young,
@@ -167,9 +165,11 @@ def reply_mark_seen(*, reply, by):
 
 def fixture_notices_send(*, now=None):
     """MSG-10: for each fixture starting within 48 hours, each guardian of the team's players is
-    told once when they may contact their child during it and whom to call in an emergency. MSG-11:
-    the young players are told whom to tell of an emergency or a change of plan, directly where
-    the club may email them, else through the family (in the guardians' notice)."""
+    told once (again if the fixture moves) when they may contact their child during it and whom to
+    call in an emergency. MSG-11: the young players are told whom to tell of an emergency or a
+    change of plan, directly where the club may email them, else through the family (in the
+    guardians' notice)."""
+
     now = now or timezone.now()
     queued = 0
     for fixture in Fixture.objects.filter(starts_at__gt=now, starts_at__lte=now + NOTICE_AHEAD).select_related("team"):
@@ -182,7 +182,9 @@ def fixture_notices_send(*, now=None):
         ).distinct()
         for guardian in guardians:
             with transaction.atomic():
-                notice, created = FixtureNotice.objects.get_or_create(fixture=fixture, guardian=guardian)
+                notice, created = FixtureNotice.objects.get_or_create(
+                    fixture=fixture, guardian=guardian, starts_at=fixture.starts_at
+                )
                 if created:
                     notice_id = notice.pk
                     transaction.on_commit(lambda notice_id=notice_id: tasks.send_fixture_notice.delay(notice_id))
@@ -212,7 +214,7 @@ def players_notice_body(fixture):
         f"{fixture.venue}.\n\nPlease keep your phone away while you play. If there is an emergency, or "
         f"something changes from what was arranged (a lift, a pick-up time, the match itself), tell "
         f"{contact}, who is with the team throughout, or another of the team's coaches. Your parents "
-        f"have the club phone's number for the day.\n\nKind regards,\n{settings.CLUB_NAME}"
+        f"have the club phone's number for the day.\n\nKind regards,\n{club().name}"
     )
 
 
@@ -262,6 +264,13 @@ def fixture_notice_email_send(*, notice):
     email_send(
         template="fixture_notice",
         to=address,
-        subject=f"{settings.CLUB_NAME}: {fixture.team.name} {fixture.title}, contact during the match",
-        context={"guardian": guardian, "fixture": fixture, "children": " and ".join(names) or "your child"},
+        subject=f"{club().name}: {fixture.team.name} {fixture.title}, contact during the match",
+        reply_to=welfare_reply_to(),
+        context={
+            "guardian": guardian,
+            "fixture": fixture,
+            "children": " and ".join(names) or "your child",
+            # A notice for an earlier start went to this guardian: the fixture has moved.
+            "moved": FixtureNotice.objects.filter(fixture=fixture, guardian=guardian).exclude(pk=notice.pk).exists(),
+        },
     )

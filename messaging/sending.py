@@ -20,6 +20,7 @@ from consents.models import DirectContactRequest
 from consents.selectors import may_contact_directly
 from people import services as people_services
 from people.models import Person, Role
+from sefton_safety.club import club, club_sender
 from sefton_safety.mail import MailOutcomeUnknown, MailRejected, send_time_limit
 
 from . import alerts, rules, services, sms, tasks
@@ -109,7 +110,7 @@ def _text_copy_people(child):
     """MSG-2: who gets the accountability copy of a text to a child, as the club chose
     (`MESSAGING_TEXT_COPIES_TO`): the lead welfare officer, the deputies, or the child's guardians.
     Copies go by email, so only those with an address."""
-    choice = settings.MESSAGING_TEXT_COPIES_TO
+    choice = club().text_copies_to
     if choice == "guardians":
         people = people_services.guardians_with_responsibility(child)
     elif choice == "deputies":
@@ -198,7 +199,7 @@ def send_time_findings(delivery, at):
                 rules.Finding("MSG-2", "no_copy", "There is no other volunteer to copy into an email to a child.")
             )
         if message.channel == Message.Channel.SMS and not _text_copies(delivery).exists():
-            why = TEXT_COPIES_TO.get(settings.MESSAGING_TEXT_COPIES_TO, TEXT_COPIES_TO["lead_welfare_officer"])
+            why = TEXT_COPIES_TO.get(club().text_copies_to, TEXT_COPIES_TO["lead_welfare_officer"])
             findings.append(
                 rules.Finding(
                     "MSG-2",
@@ -360,8 +361,9 @@ def _transport(delivery):
             else []
         )
         email = EmailMessage(
-            subject=message.subject or f"{settings.CLUB_NAME}: {message.get_kind_display().lower()}",
+            subject=message.subject or f"{club().name}: {message.get_kind_display().lower()}",
             body=body,
+            from_email=club_sender(),
             to=[delivery.address],
             cc=cc,
             headers={"X-Sefton-Delivery": delivery.idempotency_key},

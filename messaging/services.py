@@ -2,11 +2,11 @@
 checks the compose page, the designated person and the worker share. The worker's send-time
 decisions are in messaging/sending.py."""
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from people.models import FamilyMember, Person, Role, TeamStaff
+from sefton_safety.club import club
 
 from . import rules, tasks
 from .exceptions import MessageRefused, MessagingError
@@ -18,7 +18,7 @@ from .office_hours import OfficeHours
 
 def school_names():
     from_records = Person.objects.exclude(school="").values_list("school", flat=True).distinct()
-    return tuple(sorted(set(settings.MESSAGING_SCHOOL_NAMES) | set(from_records)))
+    return tuple(sorted(set(club().school_names) | set(from_records)))
 
 
 def child_addresses():
@@ -37,7 +37,7 @@ def content_check(*, text, channel, audience):
 
 
 def office_hours():
-    return OfficeHours.from_setting(settings.MESSAGING_OFFICE_HOURS)
+    return OfficeHours.from_setting(club().office_hours)
 
 
 # Drafting and approval --------------------------------------------------------------------------

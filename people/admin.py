@@ -196,6 +196,14 @@ class PersonAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").prefetch_related("roles")
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new record is made by the register's service, like every other (PPL-4 checked there too).
+        person = services.person_create(**{field: form.cleaned_data[field] for field in PersonAdminForm.Meta.fields})
+        obj.pk, obj._state.adding, obj._state.db = person.pk, False, person._state.db
+
     @admin.display(description="age", ordering="-date_of_birth")
     def age_display(self, obj):
         age = obj.age()
@@ -349,6 +357,7 @@ FamilyMemberInline.formset = FamilyMemberInlineFormSet
 class FamilyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "postcode", "child_count", "guardian_count"]
     search_fields = ["name", "postcode", "members__person__first_name", "members__person__last_name"]
+    list_filter = [("members__person__team_places__team", admin.RelatedOnlyFieldListFilter)]
     inlines = [FamilyMemberInline]
 
     def get_queryset(self, request):
@@ -473,6 +482,7 @@ class LegalHoldAdmin(RetentionNoteAdmin, SimpleHistoryAdmin):
 
     list_display = ["__str__", "reason", "placed_by", "placed_at", "lifted_at"]
     list_filter = [("lifted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["person__first_name", "person__last_name", "family__name", "reason"]
     autocomplete_fields = ["person", "family"]
     list_select_related = ["person", "family", "placed_by"]
 

@@ -4,6 +4,7 @@ from django.contrib.admin import apps as admin_apps
 
 class PeopleConfig(AppConfig):
     name = "people"
+    verbose_name = "Club register"
     default = True
 
     def ready(self):

@@ -7,11 +7,11 @@ member of the family it names; the owner's purge functions in the database check
 from datetime import timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
 
+from sefton_safety.club import club
 from sefton_safety.history import history_by
 
 from .exceptions import LegalHoldError
@@ -75,7 +75,7 @@ def sign_in_records_purge(*, now):
     """Standing guarantee 5: failed and successful sign-in attempts and lockouts older than
     RETENTION_SIGN_IN_DAYS go, except a held person's; sessions that have ended go at once (they
     hold nothing but a sign-in that no longer works). Returns what went, by kind."""
-    before = now - timedelta(days=settings.RETENTION_SIGN_IN_DAYS)
+    before = now - timedelta(days=club().retention_sign_in_days)
     held_addresses = [
         email.lower() for email in persons_on_hold().exclude(user=None).values_list("user__email", flat=True)
     ]

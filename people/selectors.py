@@ -27,6 +27,13 @@ def welfare_officers():
     )
 
 
+def welfare_reply_to():
+    """Where a family's answer to the club's notices goes: the lead welfare officer's address (none
+    while the club has none), never the portal's own sending address, which nobody reads."""
+    officer = Person.objects.holding(Role.Kind.WELFARE_OFFICER).select_related("user").order_by("pk").first()
+    return [officer.email_address] if officer is not None and officer.email_address else []
+
+
 def register_counts():
     """The register's totals: a fixed number of queries however big the club grows."""
     adult_cutoff = adult_cutoff_date(club_today())

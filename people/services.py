@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from sesame.backends import ModelBackend as SesameBackend
 
+from sefton_safety.club import club
 from sefton_safety.history import history_by
 from sefton_safety.mail import email_send
 
@@ -138,6 +139,11 @@ def role_confirm(*, role, confirmed_by):
     _role_save(role, by=confirmed_by, update_fields=["status", "decided_by", "decided_at"])
     role_id = role.pk
     transaction.on_commit(lambda: tasks.send_role_notice.delay(role_id))
+    user = role.person.user
+    if user is not None and user.is_active and not user.has_usable_password():
+        # An officer named before they had a password (a new club's set-up) is invited to set one
+        # only now: until the confirmation their account could do nothing.
+        transaction.on_commit(lambda: tasks.send_password_link.delay(user.pk))
     return role
 
 
@@ -164,7 +170,7 @@ def role_notice_send(*, role, officer):
     email_send(
         template="role_in_effect",
         to=officer.email_address,
-        subject=f"{role.person} is now {role.get_kind_display().lower()} at {settings.CLUB_NAME}",
+        subject=f"{role.person} is now {role.get_kind_display().lower()} at {club().name}",
         context={
             "officer": officer,
             "role": role,
@@ -341,6 +347,29 @@ def guardians_with_responsibility(child):
 # Person records -------------------------------------------------------------------------------
 
 
+@transaction.atomic
+def person_create(
+    *, first_name, last_name, date_of_birth=None, email="", mobile="", address="", postcode="", school=""
+):
+    """A new record in the register. PPL-4: a child's own mobile or email is refused, since no
+    guardian has answered for a child the club has only just recorded."""
+    person = Person(
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        email=email,
+        mobile=mobile,
+        address=address,
+        postcode=postcode,
+        school=school,
+    )
+    findings = person_contact_findings(person=person, mobile=mobile, email=email)
+    if findings:
+        raise ContactDetailsRefused(findings)
+    person.save()
+    return person
+
+
 def person_contact_findings(*, person, mobile, email):
     """PPL-4 for one person: a child's own mobile needs a guardian's consent to texts or calls, and
     their own email a consent to email (CON-2). The consent records answer; nothing else does."""
@@ -514,7 +543,7 @@ def password_link_send(*, user):
     email_send(
         template="password_link",
         to=user.email,
-        subject=f"Set your password for {settings.CLUB_NAME}",
+        subject=f"Set your password for {club().name}",
         context={"user": user, "url": f"{settings.SITE_URL}{path}"},
     )
 
@@ -609,7 +638,7 @@ def second_factor_notice_send(*, user, change, device_name, at):
     email_send(
         template="second_factor_changed",
         to=user.email,
-        subject=f"An authenticator app was {change} on your {settings.CLUB_NAME} account",
+        subject=f"An authenticator app was {change} on your {club().name} account",
         context={"user": user, "change": change, "device_name": device_name, "at": at},
     )
 
@@ -618,7 +647,7 @@ def sign_in_link_send(*, user):
     email_send(
         template="sign_in_link",
         to=user.email,
-        subject=f"Your sign-in link for {settings.CLUB_NAME}",
+        subject=f"Your sign-in link for {club().name}",
         context={
             "user": user,
             "url": sign_in_link_url(user),

@@ -15,6 +15,8 @@ from django.http import HttpResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
+from .club import club_cached
+
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -23,8 +25,12 @@ RETRY_AFTER_SECONDS = 30
 
 
 def _plain_context():
+    # The club's settings as last cached: the outage page never asks the database.
+    current = club_cached()
     return {
-        "club_name": settings.CLUB_NAME,
+        "club_name": current.name,
+        "club_colour": current.colour,
+        "club_emergency_phone": current.emergency_phone,
         "demo_mode": settings.DEMO_MODE,
         "welfare_contact": settings.WELFARE_CONTACT,
     }

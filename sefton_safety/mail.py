@@ -1,6 +1,7 @@
-"""Mail for the whole portal: the one way a templated email is sent, the SMTP backend that tells a
-refused message from one whose fate is unknown, the one retry policy of the tasks that send mail,
-and the development console backend.
+"""Mail for the whole portal: the one way a templated email is sent (under the club's name), the
+SMTP backend that tells a refused message from one whose fate is unknown and marks a refused
+address as failing, the one retry policy of the tasks that send mail, and the development console
+backend.
 
 Once the whole message has been handed to the mail server, a lost answer says nothing about whether
 it was delivered: sending it again could deliver it twice (MSG-9). Before that point, any failure
@@ -14,18 +15,31 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.console import EmailBackend as ConsoleEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .club import club, club_sender
+from .models import FailingAddress
 
 # RFC 5321 section 4.5.3.2: a client waits up to 10 minutes for the reply to the end of the data.
 FINAL_REPLY_TIMEOUT = 600
 
 
-def email_send(*, template, to, subject, context):
-    """Sends templates/emails/<template>.txt, with its .html twin when there is one, to one address."""
-    context = {"club_name": settings.CLUB_NAME, "site_url": settings.SITE_URL, **context}
-    message = EmailMultiAlternatives(subject=subject, body=render_to_string(f"emails/{template}.txt", context), to=[to])
+def email_send(*, template, to, subject, context, reply_to=()):
+    """Sends templates/emails/<template>.txt, with its .html twin when there is one, to one address,
+    from the club's name; `reply_to` where an answer should reach a person (the families' notices
+    give the welfare officer's, people.selectors.welfare_reply_to)."""
+    context = {"club_name": club().name, "site_url": settings.SITE_URL, **context}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{template}.txt", context),
+        from_email=club_sender(),
+        to=[to],
+        reply_to=list(reply_to),
+    )
     with contextlib.suppress(TemplateDoesNotExist):
         message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
     message.send()
@@ -118,6 +132,9 @@ class SMTPBackend(DjangoSMTPBackend):
             return super()._send(email_message)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
+            for address, (code, reply) in error.recipients.items():
+                if 500 <= code < 600:
+                    failing_address_record(address=address, reason=f"{code} {_words(reply)}")
             if codes and all(500 <= code < 600 for code in codes):
                 words = "; ".join(
                     f"{address}: {code} {_words(reply)}" for address, (code, reply) in error.recipients.items()
@@ -132,6 +149,21 @@ class SMTPBackend(DjangoSMTPBackend):
             if getattr(self.connection, "handed_over", False):
                 raise MailOutcomeUnknown(error) from error
             raise
+
+
+def failing_address_record(*, address, reason):
+    """A hard bounce: the address is marked as failing (sefton_safety.models.FailingAddress), whichever
+    message found it out."""
+    now = timezone.now()
+    with transaction.atomic():
+        # FailingAddress keeps no history: the relay's latest words and the count are the record.
+        updated = FailingAddress.objects.filter(address=address.lower()).update(
+            reason=reason[:500], last_failed_at=now, failures=F("failures") + 1
+        )
+        if not updated:
+            FailingAddress.objects.get_or_create(
+                address=address.lower(), defaults={"reason": reason[:500], "last_failed_at": now}
+            )
 
 
 # The one retry policy of the tasks that send mail: a passing failure of the mail server, the

@@ -11,7 +11,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+
+from .club import club_time_zone_activate
 
 PUBLIC_PAGE_ATTRIBUTE = "sefton_public_page"
 
@@ -72,3 +75,17 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class ClubTimeZoneMiddleware:
+    """Each request in the club's time zone, as the committee last set it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        club_time_zone_activate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

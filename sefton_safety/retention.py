@@ -9,10 +9,15 @@ is past retention and which no legal hold covers. The portal's role may read tha
 change it, so whatever its password unlocks, it cannot delete a young row or shorten a period.
 """
 
+import logging
+
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
-from django.conf import settings
 from django.db import connection
+
+from .club import club, club_uncached
+
+logger = logging.getLogger(__name__)
 
 # The kinds the database knows, each as a number of years.
 KINDS = ("consents", "messages", "read_logs", "cases", "case_child_age")
@@ -22,14 +27,24 @@ ANONYMISED = "removed after retention"
 
 def cutoff(kind, *, now):
     """The instant (or date, given one) before which a record of this kind has expired."""
-    return now - relativedelta(years=settings.RETENTION[kind])
+    return now - relativedelta(years=club().retention[kind])
 
 
 def retention_periods_store():
-    """Writes the settings' periods into the database's copy. Only the owner may (migrate runs as
-    the owner, and the portal's role has SELECT alone on the table)."""
+    """Writes the club's periods (its settings, else the environment's) into the database's copy.
+    Only the owner may (migrate runs as the owner, and the portal's role has SELECT alone on the
+    table)."""
     if connection.vendor != "postgresql":
         return
+    periods = club_uncached().retention
+    shorter = {kind: years for kind, years in retention_periods_stored().items() if periods.get(kind, years) < years}
+    if shorter:
+        # The portal's role may write the club's settings, so the owner's migrate is where a shorter
+        # period is seen before the database applies it.
+        logger.warning(
+            "The club's settings shorten retention periods (years, was: now): %s",
+            {kind: f"{years}: {periods[kind]}" for kind, years in shorter.items()},
+        )
     with connection.cursor() as cursor:
         # Absent only while migrations are being unapplied.
         cursor.execute("SELECT to_regclass('sefton_retention_period') IS NOT NULL")
@@ -39,8 +54,18 @@ def retention_periods_store():
             cursor.execute(
                 "INSERT INTO sefton_retention_period (kind, keep) VALUES (%s, make_interval(years => %s)) "
                 "ON CONFLICT (kind) DO UPDATE SET keep = EXCLUDED.keep",
-                [kind, settings.RETENTION[kind]],
+                [kind, periods[kind]],
             )
+
+
+def retention_periods_lengthen(periods):
+    """The database's copy follows a period made longer at once, through the owner's function that
+    only ever lengthens (sefton_safety migration 0002); a shorter one waits for the next migrate."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for kind in KINDS:
+            cursor.execute("SELECT sefton_retention_lengthen(%s, %s)", [kind, periods[kind]])
 
 
 def retention_periods_stored():
@@ -71,7 +96,7 @@ def purge_function_call(function, *args):
 
 def retention_periods_described():
     """The periods in words, by kind, for the admin's notes."""
-    years = settings.RETENTION
+    years = club().retention
     return [
         ("Consent answers", f"{years['consents']} years after the answer lapsed, then deleted."),
         (
@@ -81,7 +106,7 @@ def retention_periods_described():
             "A reply's words and address are replaced too, unless it became a case.",
         ),
         ("Read log of a case", f"{years['read_logs']} years after each read, then deleted (or with the case)."),
-        ("Sign-in records", f"{settings.RETENTION_SIGN_IN_DAYS} days, then deleted; ended sessions at once."),
+        ("Sign-in records", f"{club().retention_sign_in_days} days, then deleted; ended sessions at once."),
         (
             "Safeguarding cases",
             f"Until every child it concerns is {years['case_child_age']} and at least {years['cases']} years "

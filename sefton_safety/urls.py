@@ -1,19 +1,21 @@
 """The portal's URL map."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = f"{settings.CLUB_NAME}: committee administration"
+from .views import club_stylesheet
+
 admin.site.site_title = "Sefton Safety"
-admin.site.index_title = "Club register"
+admin.site.index_title = "Club administration"
 
 urlpatterns = [
+    path("club.css", club_stylesheet, name="club-stylesheet"),
     path("admin/", admin.site.urls),
     path("consents/", include("consents.urls")),
     path("messages/", include("messaging.urls")),
     path("concerns/", include("incidents.urls")),
     path("accounts/", include("accounts_registry.urls")),
+    path("register/", include("spreadsheets.urls")),
     path("", include("compliance.urls")),
     path("", include("people.urls")),
     path("", include("portal.urls")),

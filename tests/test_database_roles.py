@@ -15,6 +15,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="datab
 
 APPEND_ONLY = {
     "compliance_subjectaccesslogentry",
+    "spreadsheets_exportlogentry",
     "consents_consent",
     "incidents_caseentry",
     "incidents_caseread",

@@ -18,9 +18,14 @@ from .env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("SEFTON_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DJANGO_DEBUG", False)
+# Development mode: a built-in secret key, the local hosts, email printed, no HTTPS settings.
+DEVELOPMENT = env_bool("DJANGO_DEBUG", False)
+# Django's technical error pages (a traceback, the list of every URL on a 404) in place of the
+# portal's own, in development only. The demo turns them off, so that whoever tries it sees the
+# 404, 403 and 500 pages a club's members would; the development defaults stay.
+DEBUG = DEVELOPMENT and env_bool("DJANGO_TECHNICAL_ERROR_PAGES", True)
 
-if DEBUG:
+if DEVELOPMENT:
     SECRET_KEY = env_str("DJANGO_SECRET_KEY", "development-only-insecure-key-never-use-in-production")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 else:
@@ -34,8 +39,12 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "sefton_safety.errors.csrf_failure"
 
-# The club this installation serves.
+# The club this installation serves. The committee's settings page (sefton_safety.club) overrides
+# the name, colour, emergency phone, time zone, office hours, school list, copies and retention;
+# the variables below are the defaults for a club that has not set them.
 CLUB_NAME = env_str("CLUB_NAME", "Sefton Park Cricket Club")
+CLUB_COLOUR = env_str("CLUB_COLOUR", "#14532d")
+CLUB_EMERGENCY_PHONE = env_str("CLUB_EMERGENCY_PHONE", "")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEMO_MODE = env_bool("SEFTON_DEMO", False)
 # The welfare officers' names and numbers for the page shown while the database is unavailable,
@@ -64,6 +73,7 @@ INSTALLED_APPS = [
     "incidents",
     "messaging",
     "compliance",
+    "spreadsheets",
     "portal",
     "demo",
 ]
@@ -84,6 +94,7 @@ MIDDLEWARE = [
     "people.middleware.CachedOTPMiddleware",
     # Loads the user under a guard, so a database outage is answered with the 503 page.
     "sefton_safety.errors.DatabaseUnavailableMiddleware",
+    "sefton_safety.middleware.ClubTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "people.middleware.SessionRolesMiddleware",
     "people.middleware.SecondFactorMiddleware",
@@ -172,7 +183,7 @@ else:
 SILENCED_SYSTEM_CHECKS = [
     # Django's own Redis cache counts with Redis's atomic INCR; the library lists only others.
     "django_ratelimit.W001",
-    *(["django_ratelimit.E003"] if DEBUG and not CACHE_URL else []),
+    *(["django_ratelimit.E003"] if DEVELOPMENT and not CACHE_URL else []),
 ]
 # The concern form (INC-1) per address: past the first rate a report is stored without alerting
 # the welfare officers again; past the second the form is refused, keeping what was typed.
@@ -263,7 +274,16 @@ if RETENTION["case_child_age"] < 18:
 if RETENTION_SIGN_IN_DAYS < 1:
     raise ImproperlyConfigured("RETENTION_SIGN_IN_DAYS must be at least 1.")
 
-OTP_TOTP_ISSUER = CLUB_NAME
+
+def _totp_issuer(device):
+    # The name the authenticator app shows: the club's as the committee set it when the device is
+    # added. Settings cannot import models when they load, so the accessor is imported here.
+    from sefton_safety.club import club
+
+    return club().name
+
+
+OTP_TOTP_ISSUER = _totp_issuer
 
 # Guardian's anonymous-user row is not needed: anonymous visitors never hold object permissions.
 ANONYMOUS_USER_NAME = None
@@ -282,11 +302,15 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEVELOPMENT
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
+# In development WhiteNoise serves the static files from the apps and static/ as they are, with or
+# without DEBUG: runserver serves them only under DEBUG, and the demo runs without it.
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Evidence files of cases (INC-9): no URL serves this folder; the case's gate hands each file out.
 EVIDENCE_ROOT = MEDIA_ROOT / "evidence"
@@ -326,7 +350,7 @@ PERMISSIONS_POLICY_DENIED = [
     "browsing-topics",
 ]
 
-if not DEBUG:
+if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
@@ -352,7 +376,9 @@ if not DEBUG:
 _email_host = env_str("EMAIL_HOST", "")
 _email_backend = env_str(
     "EMAIL_BACKEND",
-    "sefton_safety.mail.ReadableConsoleBackend" if DEBUG and not _email_host else "sefton_safety.mail.SMTPBackend",
+    "sefton_safety.mail.ReadableConsoleBackend"
+    if DEVELOPMENT and not _email_host
+    else "sefton_safety.mail.SMTPBackend",
 )
 MAILERS = {"default": {"BACKEND": _email_backend}}
 if _email_backend in ("sefton_safety.mail.SMTPBackend", "django.core.mail.backends.smtp.EmailBackend"):
@@ -382,12 +408,12 @@ MESSAGING_OFFICE_HOURS = {
     "sun": env_str("OFFICE_HOURS_WEEKENDS", "09:00-18:00"),
 }
 # In production texts go to the provider; the recording backend (development) sends nothing.
-SMS_BACKEND = env_str("SMS_BACKEND", "messaging.sms.RecordingBackend" if DEBUG else "messaging.sms.TwilioBackend")
+SMS_BACKEND = env_str("SMS_BACKEND", "messaging.sms.RecordingBackend" if DEVELOPMENT else "messaging.sms.TwilioBackend")
 SMS_TWILIO_ACCOUNT_SID = env_str("SMS_TWILIO_ACCOUNT_SID", "")
 SMS_TWILIO_AUTH_TOKEN = env_str("SMS_TWILIO_AUTH_TOKEN", "")
 SMS_SENDER = env_str("SMS_SENDER", "SeftonPkCC")
 # Inbound replies (MSG-8): the provider or mail service posts them with this shared secret.
-INBOUND_SECRET = env_str("INBOUND_SECRET", "development-inbound-secret" if DEBUG else "")
+INBOUND_SECRET = env_str("INBOUND_SECRET", "development-inbound-secret" if DEVELOPMENT else "")
 # Who gets the accountability copy of a text to a child (MSG-2): lead_welfare_officer, deputies or
 # guardians; and where a reply from an adult goes (MSG-8): to the author or the welfare_officers.
 MESSAGING_TEXT_COPIES_TO = env_str("TEXT_COPIES_TO", "lead_welfare_officer")

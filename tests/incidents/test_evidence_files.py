@@ -9,10 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from incidents import services
+from incidents import export, services
 from incidents.exceptions import EvidenceRefused
 from incidents.models import Evidence
 from tests.incidents.test_services import PNG
@@ -66,6 +66,51 @@ def test_inc9_the_download_name_ends_in_the_type_read_from_the_bytes(
     response = signed_in(welfare_officer).get(reverse("incidents:evidence-file", args=[case.reference, evidence.pk]))
     assert response["Content-Disposition"] == f'attachment; filename="{downloaded_as}"'
     assert response["Content-Type"] == evidence.content_type
+
+
+@pytest.mark.parametrize(
+    ("uploaded_as", "downloaded_as"),
+    [
+        # A right-to-left override shows `invoice\u202efdp.png` as `invoicegnp.pdf`: the name on
+        # screen would end in another type than the file's.
+        ("invoice\u202efdp.png", "invoicefdp.png"),
+        ("chat\u200f.pdf", "chat.png"),
+        ("chat\x00.pdf", "chat.png"),
+        # Windows drops trailing dots and spaces, so `chat.pdf. ` is still a PDF's name there.
+        ("chat.pdf. ", "chat.png"),
+        ("chat.pdf..", "chat.png"),
+        ("\u202e", "evidence.png"),
+    ],
+)
+def test_inc9_a_name_that_would_show_another_type_downloads_under_the_type_read_from_the_bytes(
+    case, welfare_officer, signed_in, uploaded_as, downloaded_as
+):
+    evidence = services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload(uploaded_as, PNG))
+    response = signed_in(welfare_officer).get(reverse("incidents:evidence-file", args=[case.reference, evidence.pk]))
+    assert response["Content-Disposition"] == f'attachment; filename="{downloaded_as}"'
+
+
+def test_inc9_the_case_page_and_its_export_name_a_file_as_it_downloads_with_its_type_in_words(
+    case, welfare_officer, signed_in
+):
+    """The officer reads `chat.png, PNG image` beside the link, not the sender's `chat.pdf` nor
+    `image/png`, so what the page says is what the computer opens."""
+    services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload("chat.pdf", PNG))
+    client = signed_in(welfare_officer)
+    page = client.get(reverse("incidents:case-detail", args=[case.reference])).content.decode()
+    evidence_section = page[page.index('id="evidence"') :]
+    assert "chat.png" in evidence_section and "PNG image" in evidence_section
+    assert "chat.pdf" not in evidence_section and "image/png" not in evidence_section
+    pdf = export.case_pdf(
+        incident=case,
+        entries=list(case.entries.all()),
+        evidence=list(case.evidence.all()),
+        subjects=[],
+        exported_by=welfare_officer.user,
+        redacted=False,
+    )
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "chat.png" in text and "PNG image" in text and "image/png" not in text
 
 
 def _javascript(writer):

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class SpreadsheetsConfig(AppConfig):
+    name = "spreadsheets"
+    verbose_name = "Register imports and exports"
+
+    def ready(self):
+        # The permissions name the register's roles, whose models exist only once the registry is ready.
+        from people.roles import role_permissions_declare
+
+        from .permissions import ROLE_PERMISSIONS
+
+        role_permissions_declare(ROLE_PERMISSIONS)
