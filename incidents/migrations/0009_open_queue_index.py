@@ -8,8 +8,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('incidents', '0008_chronology_guarded_again_on_sqlite'),
-        ('messaging', '0011_delivery_without_default_ordering'),
-        ('people', '0007_role_kind_dates_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

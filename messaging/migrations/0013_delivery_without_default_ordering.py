@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0010_merge_form_limits'),
+        ('messaging', '0012_fixture_notice_start_required'),
     ]
 
     operations = [
