@@ -344,6 +344,23 @@ def test_con7_team_sheet_rows_flag_who_must_not_be_photographed_in_constant_quer
     assert sum(row["no_photos"] for row in rows) == 5
 
 
+def test_con7_team_sheet_reads_only_each_players_newest_answers_however_long_the_history(
+    squad, child, guardian, django_assert_num_queries
+):
+    record(child, guardian, photo_website=False, name_published=True)
+    record(child, guardian, photo_website=True, name_published=False)
+    with django_assert_num_queries(2):
+        rows = selectors.team_sheet_rows(squad)
+    for _ in range(5):
+        record(child, guardian, photo_website=True, name_published=False)
+    with django_assert_num_queries(2):
+        assert selectors.team_sheet_rows(squad) == rows
+    row = next(row for row in rows if row["person"].pk == child.pk)
+    assert row["photo"]["photo_website"] is True and row["not_named"] is True
+    answers = selectors.newest_answers_by_person(Consent.objects.filter(person=child))
+    assert sorted(answer.topic for answer in answers[child.pk]) == ["name_published", "photo_website"]
+
+
 def test_con6_a_guardian_who_already_renewed_for_the_next_season_is_not_reminded(child, guardian):
     from consents.models import ConsentRound
 
