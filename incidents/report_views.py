@@ -6,7 +6,6 @@ Cache-Control: no-store, so no browser, proxy or shared family computer keeps a 
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -15,7 +14,7 @@ from django_ratelimit.core import is_ratelimited
 
 from people.models import Role
 from people.roles import holds_role
-from people.selectors import person_for_user, welfare_officer_recipients
+from people.selectors import person_for_user, welfare_officer_recipients, welfare_officers
 
 from . import access, selectors, services
 from .exceptions import IncidentError
@@ -29,12 +28,6 @@ def _over_limit(request, group, rate):
     """Counts this report against its sender (their account if signed in, else their address)
     in the shared cache, and says whether the count has passed `rate`."""
     return is_ratelimited(request, group=group, key="user_or_ip", rate=rate, method=ALL, increment=True)
-
-
-def _welfare_contacts():
-    return welfare_officer_recipients().prefetch_related(
-        Prefetch("roles", queryset=Role.objects.current(), to_attr="current_roles")
-    )
 
 
 def _own_birth_date(user):
@@ -62,7 +55,7 @@ def report(request):
         if data["leave_empty"]:
             return render(request, "incidents/incident_report.html", {"form": form.without_trap()})
         if _over_limit(request, "concern-report", settings.CONCERN_REPORT_RATE):
-            context = {"form": form, "limited": True, "welfare_officers": _welfare_contacts()}
+            context = {"form": form, "limited": True, "welfare_officers": welfare_officers()}
             return render(request, "incidents/incident_report.html", context, status=429)
         alert = not _over_limit(request, "concern-alert", settings.CONCERN_ALERT_RATE)
         try:
@@ -101,7 +94,7 @@ def report_status(request, token):
         "alert_held_back": services.incident_alert_held_back(incident),
     }
     if context["alert_held_back"]:
-        context["welfare_officers"] = _welfare_contacts()
+        context["welfare_officers"] = welfare_officers()
     return render(request, "incidents/report_status.html", context)
 
 

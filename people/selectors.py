@@ -21,7 +21,7 @@ from .models import (
 def welfare_officers():
     """The lead and deputy welfare officers with their current roles, for the "who to contact" box."""
     return (
-        Person.objects.holding(Role.Kind.WELFARE_OFFICER, Role.Kind.DEPUTY_WELFARE_OFFICER)
+        welfare_officer_recipients()
         .prefetch_related(Prefetch("roles", queryset=Role.objects.current(), to_attr="current_roles"))
         .order_by("last_name")
     )
