@@ -23,7 +23,7 @@ from .models import CriminalRecordsCheck, PolicyAcknowledgement, PolicyVersion, 
 @transaction.atomic
 def policy_publish(*, body, review_by, by, title="", today=None):
     """VOL-1, VOL-5: a new version, in force from today, with the date it must be reviewed by; young
-    members are asked to agree to it (CON-5)."""
+    members are asked to agree to it (CON-5). `by` is the committee member's Person."""
     if not body.strip():
         raise PolicyError("Paste the policy's words.")
     today = today or club_today()
@@ -38,11 +38,13 @@ def policy_publish(*, body, review_by, by, title="", today=None):
         title=title.strip() or (latest.title if latest else "Online Safety and Social Media Policy"),
         body=body.strip(),
         published_on=today,
-        published_by=by,
+        published_by=by.user if by is not None else None,
         review_by=review_by,
     )
     # CON-5: young members agree to each version, and guardians' answers name the one in force.
-    consent_services.policy_wording_publish(version=version.version, title=version.title, body=version.body, by=by)
+    consent_services.policy_wording_publish(
+        version=version.version, title=version.title, body=version.body, by=version.published_by
+    )
     return version
 
 
@@ -138,11 +140,12 @@ def club_settings_update(*, by, **values):
     """The committee's settings: saved with who changed them (the history), read everywhere at once
     (the cached value goes now, and again after the commit so a reader who cached the old row in
     between does not keep it). A longer retention period reaches the database's copy at once; a
-    shorter one waits for the owner's next migrate, as the settings page says."""
+    shorter one waits for the owner's next migrate, as the settings page says. `by` is the
+    committee member's Person (None for the command-line setup)."""
     row = ClubSettings.objects.select_for_update().filter(pk=1).first() or ClubSettings(pk=1)
     for name, value in values.items():
         setattr(row, name, value)
-    history_by(row, by).save()
+    history_by(row, by.user if by is not None else None).save()
     retention_periods_lengthen(combined(row).retention)
     club_forget()
     transaction.on_commit(club_forget)
