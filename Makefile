@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address the demo's printed and emailed links use: the host and port it is served on (a server
+# listening on every interface is reached at 127.0.0.1).
+SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 # A Python of at least 3.12 (Django 6 needs it): the one .python-version selects through pyenv,
 # else python3.13, python3.12 or python3 from PATH, whichever is new enough.
@@ -31,11 +34,14 @@ install: $(BIN)/.installed ## Create the virtual environment and install the dep
 
 .PHONY: run
 run: export DJANGO_DEBUG ?= true
+# The demo shows the portal's own 404, 403 and 500 pages, as a club's members see them, rather than
+# Django's technical pages (settings: DJANGO_TECHNICAL_ERROR_PAGES).
+run: export DJANGO_TECHNICAL_ERROR_PAGES ?= false
 run: export SEFTON_DEMO ?= true
-run: install ## Migrate, load the demo club, and serve the portal with its worker and scheduler.
+run: install ## Migrate, load the demo club, and serve it with its worker and scheduler (PORT=8100 for another port).
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed_demo
-	HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start --procfile Procfile.dev
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
+	SITE_URL=$(SITE_URL) HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start --procfile Procfile.dev
 
 .PHONY: setup
 setup: export DJANGO_DEBUG ?= true

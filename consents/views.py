@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -57,6 +58,7 @@ def my_consents(request):
                 "today": club_today(),
                 "agreements_due": selectors.agreements_due(person),
                 "agrees_for_themselves": selectors.agrees_for_themselves(person) and person.user_id != request.user.pk,
+                "message_tag": _card_message(person),
             }
         )
     own = _answering_person(request.user)
@@ -80,15 +82,28 @@ def my_consents(request):
     )
 
 
+def _back_to_card(person, consent_round=None):
+    """The consents page, scrolled to the card just saved: a parent of three keeps their place."""
+    query = f"?round={consent_round.pk}" if consent_round else ""
+    return redirect(f"{reverse('consents:my-consents')}{query}#person-{person.pk}")
+
+
+def _card_message(person):
+    """Marks a message to be shown in the person's card, where the parent is, not at the top."""
+    return f"in-card person-{person.pk}"
+
+
 @login_required
 @require_POST
 def consent_answer(request, pk):
     person = access.answerable_person_get_for_user(request.user, pk)
     current = selectors.current_answers(person)
     form = ConsentAnswersForm(request.POST, current=current)
+    tag = _card_message(person)
     if not form.is_valid():
-        messages.error(request, "Those answers could not be read. Please try again.")
-        return redirect("consents:my-consents")
+        messages.error(request, "Those answers could not be read. Please try again.", extra_tags=tag)
+        return _back_to_card(person)
+    consent_round = _round_from(form.cleaned_data.get("consent_round"))
     try:
         created = services.consent_answers_record(
             person=person,
@@ -96,18 +111,18 @@ def consent_answer(request, pk):
             answered_by=_answering_person(request.user),
             recorded_by=request.user,
             method=Consent.Method.WEB,
-            consent_round=_round_from(form.cleaned_data.get("consent_round")),
+            consent_round=consent_round,
         )
     except ConsentError as error:
-        messages.error(request, str(error))
-        return redirect("consents:my-consents")
+        messages.error(request, str(error), extra_tags=tag)
+        return _back_to_card(person, consent_round)
     if created:
         withdrawn = [c for c in created if not c.given and current[c.topic] and current[c.topic].given]
         note = f" {len(withdrawn)} withdrawn: that takes effect now." if withdrawn else ""
-        messages.success(request, f"Saved {person.first_name}'s answers.{note}")
+        messages.success(request, f"Saved {person.first_name}'s answers.{note}", extra_tags=tag)
     else:
-        messages.info(request, f"Nothing changed: {person.first_name}'s answers were already saved.")
-    return redirect("consents:my-consents")
+        messages.info(request, f"Nothing changed: {person.first_name}'s answers were already saved.", extra_tags=tag)
+    return _back_to_card(person, consent_round)
 
 
 @login_required

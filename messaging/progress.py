@@ -63,7 +63,15 @@ class Progress:
     def live(self):
         """Something is still to happen without a person: worth watching. A delivery held until
         office hours is released by the scheduler hours later, and is not watched for."""
-        return self.approved and (not self.routed or self.waiting > 0)
+        return self.approved and (self.waiting > 0 or self.unrouted)
+
+    @property
+    def unrouted(self):
+        """Approved, and the worker has not yet made a single delivery of it. A message with
+        deliveries but no routing time (cut short, or built before routing times were kept) is
+        described by the deliveries it has: the sweep routes the rest."""
+        total = self.sent + self.waiting + self.held + self.blocked + self.dead + self.unknown
+        return not self.routed and total == 0
 
     @property
     def problems(self):
@@ -81,7 +89,7 @@ class Progress:
         """ "Sent to 34, 0 waiting.", "Sending: sent to 12, 22 waiting.", or None before approval."""
         if not self.approved:
             return None
-        if not self.routed and not (self.sent or self.waiting or self.held):
+        if self.unrouted:
             return "Approved: the worker is working out who receives it."
         waiting = self.waiting + self.held
         if self.live:

@@ -228,6 +228,7 @@ def arguments(name, side, world, version):
         "consents:decide": [objects["decision_token"]],
         "consents:team-sheet": [objects["team"].pk],
         "messaging:message-detail": [objects["message"].pk],
+        "messaging:message-status": [objects["message"].pk],
         "messaging:message-approve": [objects["message"].pk],
         "messaging:message-revise": [objects["message"].pk],
         "messaging:message-cancel": [objects["message"].pk],
@@ -350,6 +351,7 @@ MATRIX = {
     "incidents:subject-link": Row("POST", "302 403 403 403 403 403 400 400 403 302"),
     "incidents:subject-unlink": Row("POST", "302 403 403 403 403 403 302 404 403 302"),
     "messaging:approval-queue": Row("GET", "302 403 403 403 200 403 403 403 403 302"),
+    "messaging:approval-status": Row("GET", "302 403 403 403 200 403 403 403 403 302"),
     "messaging:check": Row("POST", "302 403 403 400 400 400 400 400 400 302"),
     "messaging:delivery-retry": Row(
         "POST", "302 403 403 302 302 403 302 302 302 302", "302 403 403 403 302 403 302 302 302 302"
@@ -362,6 +364,9 @@ MATRIX = {
     ),
     "messaging:message-compose": Row("GET", "302 403 403 200 403 403 200 200 403 302"),
     "messaging:message-detail": Row(
+        "GET", "302 403 403 200 200 403 200 200 200 302", "302 403 403 403 200 403 200 200 200 302"
+    ),
+    "messaging:message-status": Row(
         "GET", "302 403 403 200 200 403 200 200 200 302", "302 403 403 403 200 403 200 200 200 302"
     ),
     "messaging:message-list": Row("GET", "302 403 403 200 403 403 200 200 403 302"),

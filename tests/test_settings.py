@@ -98,3 +98,50 @@ def test_msg9_the_sweeps_delays_are_settings_with_sane_defaults_and_a_live_send_
     assert too_short.returncode != 0 and "SWEEP_STUCK_AFTER_SECONDS must be longer" in too_short.stderr
     documented = (ROOT / ".env.example").read_text() + (ROOT / "README.md").read_text()
     assert documented.count("SWEEP_REQUEUE_AFTER_SECONDS") >= 2 and documented.count("SWEEP_STUCK_AFTER_SECONDS") >= 2
+
+
+# Asked of the settings in a process of their own: what a visitor of an unknown address and of the
+# stylesheet gets, under the variables given.
+ERROR_PAGE_PROBE = """
+from django.conf import settings
+from django.test import Client
+client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
+missing = client.get("/no-such-page/")
+stylesheet = client.get("/static/css/portal.css")
+portal_page = "We cannot find that page" in missing.content.decode()
+print("probe:", settings.DEBUG, missing.status_code, portal_page, stylesheet.status_code)
+"""
+
+
+def probed(result):
+    return next(line.split()[1:] for line in result.stdout.splitlines() if line.startswith("probe:"))
+
+
+def test_x_the_demo_shows_the_portals_404_and_still_serves_its_static_files(tmp_path):
+    """`make run` turns Django's technical error pages off (DJANGO_TECHNICAL_ERROR_PAGES=false) and
+    keeps the development defaults; plain development keeps the technical pages."""
+    development = {
+        "DJANGO_DEBUG": "true",
+        "DJANGO_SECRET_KEY": None,
+        "DJANGO_ALLOWED_HOSTS": None,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CELERY_BROKER_URL": None,
+        "EMAIL_HOST": None,
+        "SEFTON_VAR_DIR": str(tmp_path),
+    }
+    demo = manage("shell", "-c", ERROR_PAGE_PROBE, **development, DJANGO_TECHNICAL_ERROR_PAGES="false")
+    plain = manage("shell", "-c", ERROR_PAGE_PROBE, **development)
+    assert probed(demo) == ["False", "404", "True", "200"], demo.stderr
+    assert probed(plain) == ["True", "404", "False", "200"], plain.stderr
+
+
+def test_x_make_run_builds_the_demos_links_with_the_port_it_was_given():
+    env = {key: value for key, value in os.environ.items() if key not in ("SITE_URL", "HOST", "PORT")}
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8100"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    seeding = next(line for line in result.stdout.splitlines() if "seed_demo" in line)
+    serving = next(line for line in result.stdout.splitlines() if "honcho start" in line)
+    assert seeding.startswith("SITE_URL=http://127.0.0.1:8100 ")
+    assert "SITE_URL=http://127.0.0.1:8100 " in serving and "WEB_PORT=8100" in serving

@@ -18,9 +18,14 @@ from .env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("SEFTON_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DJANGO_DEBUG", False)
+# Development mode: a built-in secret key, the local hosts, email printed, no HTTPS settings.
+DEVELOPMENT = env_bool("DJANGO_DEBUG", False)
+# Django's technical error pages (a traceback, the list of every URL on a 404) in place of the
+# portal's own, in development only. The demo turns them off, so that whoever tries it sees the
+# 404, 403 and 500 pages a club's members would; the development defaults stay.
+DEBUG = DEVELOPMENT and env_bool("DJANGO_TECHNICAL_ERROR_PAGES", True)
 
-if DEBUG:
+if DEVELOPMENT:
     SECRET_KEY = env_str("DJANGO_SECRET_KEY", "development-only-insecure-key-never-use-in-production")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 else:
@@ -165,7 +170,7 @@ else:
 SILENCED_SYSTEM_CHECKS = [
     # Django's own Redis cache counts with Redis's atomic INCR; the library lists only others.
     "django_ratelimit.W001",
-    *(["django_ratelimit.E003"] if DEBUG and not CACHE_URL else []),
+    *(["django_ratelimit.E003"] if DEVELOPMENT and not CACHE_URL else []),
 ]
 # The concern form (INC-1) per address: past the first rate a report is stored without alerting
 # the welfare officers again; past the second the form is refused, keeping what was typed.
@@ -277,11 +282,15 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEVELOPMENT
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
+# In development WhiteNoise serves the static files from the apps and static/ as they are, with or
+# without DEBUG: runserver serves them only under DEBUG, and the demo runs without it.
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Evidence files of cases (INC-9): no URL serves this folder; the case's gate hands each file out.
 EVIDENCE_ROOT = MEDIA_ROOT / "evidence"
@@ -321,7 +330,7 @@ PERMISSIONS_POLICY_DENIED = [
     "browsing-topics",
 ]
 
-if not DEBUG:
+if not DEVELOPMENT:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
@@ -347,7 +356,9 @@ if not DEBUG:
 _email_host = env_str("EMAIL_HOST", "")
 _email_backend = env_str(
     "EMAIL_BACKEND",
-    "sefton_safety.mail.ReadableConsoleBackend" if DEBUG and not _email_host else "sefton_safety.mail.SMTPBackend",
+    "sefton_safety.mail.ReadableConsoleBackend"
+    if DEVELOPMENT and not _email_host
+    else "sefton_safety.mail.SMTPBackend",
 )
 MAILERS = {"default": {"BACKEND": _email_backend}}
 if _email_backend in ("sefton_safety.mail.SMTPBackend", "django.core.mail.backends.smtp.EmailBackend"):
@@ -377,12 +388,12 @@ MESSAGING_OFFICE_HOURS = {
     "sun": env_str("OFFICE_HOURS_WEEKENDS", "09:00-18:00"),
 }
 # In production texts go to the provider; the recording backend (development) sends nothing.
-SMS_BACKEND = env_str("SMS_BACKEND", "messaging.sms.RecordingBackend" if DEBUG else "messaging.sms.TwilioBackend")
+SMS_BACKEND = env_str("SMS_BACKEND", "messaging.sms.RecordingBackend" if DEVELOPMENT else "messaging.sms.TwilioBackend")
 SMS_TWILIO_ACCOUNT_SID = env_str("SMS_TWILIO_ACCOUNT_SID", "")
 SMS_TWILIO_AUTH_TOKEN = env_str("SMS_TWILIO_AUTH_TOKEN", "")
 SMS_SENDER = env_str("SMS_SENDER", "SeftonPkCC")
 # Inbound replies (MSG-8): the provider or mail service posts them with this shared secret.
-INBOUND_SECRET = env_str("INBOUND_SECRET", "development-inbound-secret" if DEBUG else "")
+INBOUND_SECRET = env_str("INBOUND_SECRET", "development-inbound-secret" if DEVELOPMENT else "")
 # Who gets the accountability copy of a text to a child (MSG-2): lead_welfare_officer, deputies or
 # guardians; and where a reply from an adult goes (MSG-8): to the author or the welfare_officers.
 MESSAGING_TEXT_COPIES_TO = env_str("TEXT_COPIES_TO", "lead_welfare_officer")

@@ -12,7 +12,6 @@ import dataclasses
 import importlib
 import os
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -32,14 +31,13 @@ from incidents.models import Incident
 from messaging.models import Message
 from people import services as people_services
 from people.models import FamilyMember, Person, Team, User
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, shot
 from tests.conftest import current_code
 
 # Each test's own transaction is only the test thread's, and rolled back: the pages it reads come
 # from the live server, which sees the demo club the module committed.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-SHOTS = Path("/tmp/a11y-shots")  # noqa: S108 (a fixed place to look at the pictures afterwards)
 BLOCKING = {"serious", "critical"}
 SETTLED_ONCE_LOADED = {"aria-valid-attr-value", "aria-valid-attr"}
 VIEWPORTS = {"desktop": DESKTOP["viewport"], "phone": {"width": 390, "height": 844}}
@@ -213,13 +211,6 @@ def role_page(browser, demo_server):
         page.context.close()
 
 
-def shot(page, name):
-    """Saves a full-page picture when SEFTON_SCREENSHOTS is set, for a person to look at."""
-    if os.environ.get("SEFTON_SCREENSHOTS"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name.replace(' ', '-')}.png"), full_page=True)
-
-
 def describe(violations):
     lines = []
     for violation in violations:
@@ -250,7 +241,7 @@ def test_sec_axe_finds_no_serious_or_critical_violation_on_the_key_pages_of_each
     page.set_viewport_size(VIEWPORTS[viewport])
     response = page.goto(PAGES[role][name](ids))
     assert response.status == 200, f"{role} {name}: {response.status} at {page.url}"
-    shot(page, f"{role}-{name}-{viewport}")
+    shot(page, f"a11y-{role}-{name}-{viewport}")
     page.evaluate(OPEN_EVERYTHING)
     results = AXE.run(page, options={"resultTypes": ["violations"]})
     violations = results.response["violations"]
@@ -324,11 +315,11 @@ def test_sec_a_guardian_answers_for_a_child_with_the_keyboard_alone(role_page):
     expect(page.locator(f"#{switch['id']}")).to_be_checked()
     button = tab_until(page, lambda focused: focused["tag"] == "button")
     assert button["name"] == f"Save {child.first_name}'s answers", f"after the switches Tab reached {button}"
-    shot(page, "keyboard-guardian-save-focused")
+    shot(page, "a11y-keyboard-guardian-save-focused")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text(f"Saved {child.first_name}'s answers")
     assert selectors.may_photograph(child, "photo_website").allowed
-    shot(page, "keyboard-guardian-consents-saved")
+    shot(page, "a11y-keyboard-guardian-consents-saved")
 
 
 def test_sec_someone_reports_a_concern_with_the_keyboard_alone(role_page, monkeypatch):
@@ -370,4 +361,4 @@ def test_sec_someone_reports_a_concern_with_the_keyboard_alone(role_page, monkey
     expect(page.get_by_role("heading", level=1)).to_have_text("Your concern")
     assert len(queued) == 1
     assert order == ["id_immediate_risk_0", "id_what_happened", "id_happened_on", "id_category_0", "id_channel_0"]
-    shot(page, "keyboard-concern-sent")
+    shot(page, "a11y-keyboard-concern-sent")

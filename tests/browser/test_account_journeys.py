@@ -7,19 +7,23 @@ change falls due (ACC-2, ACC-3).
 No Celery worker runs here: the moderation notices a new record queues are caught, so the test can
 say that they were queued, and nothing goes to the broker."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from accounts_registry import services, tasks
 from accounts_registry.models import ClubAccount, Custodian, ModerationRecord, PasswordRotation
-from tests import factories
 from tests.accounts_registry import conftest as accounts_fixtures
+from tests.browser.conftest import (
+    field,
+    fits_the_screen_width,
+    group,
+    shot,
+    sign_in_with_password,
+    sign_in_with_second_factor,
+)
 from tests.browser.pickers import pick
-from tests.browser.test_sign_in_journeys import enter_code, sign_in_with_password
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,32 +34,9 @@ instagram = accounts_fixtures.instagram
 designated = accounts_fixtures.designated
 supervisor = accounts_fixtures.supervisor
 
-SHOTS = Path("/tmp/shots")  # noqa: S108 (a fixed place to look at the pictures afterwards)
 REMOVED = "A photo from Saturday's match with a comment laughing at one of the Under 11s by name."
 REASON = "The comment made fun of a young player. Our policy asks everyone to be kind about players online."
 REASON_WITH_A_PHONE_NUMBER = "The comment was unkind. If you want to talk about it, call me on 07700 900123."
-
-
-def shot(page, name):
-    """Saves a full-page picture when SEFTON_SHOTS is set, for a person to look at."""
-    if not os.environ.get("SEFTON_SHOTS"):
-        return
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"accounts-{name}.png"), full_page=True)
-
-
-def fits_the_screen_width(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def group(page, legend):
-    """A set of checkboxes, by the start of its legend (crispy adds an asterisk)."""
-    return page.get_by_role("group", name=re.compile(rf"^{re.escape(legend)}"))
-
-
-def field(page, role, label):
-    """A field by its whole label, with or without crispy's asterisk for a required field."""
-    return page.get_by_role(role, name=re.compile(rf"^{re.escape(label)}\*?$"))
 
 
 @pytest.fixture(autouse=True)
@@ -64,14 +45,6 @@ def notices(monkeypatch):
     queued = []
     monkeypatch.setattr(tasks.send_moderation_notices, "delay", lambda record_id, *args: queued.append(record_id))
     return queued
-
-
-def sign_in_with_second_factor(page, person):
-    device = factories.confirmed_totp_device(person.user)
-    sign_in_with_password(page, person.user.email)
-    page.wait_for_url("**/sign-in/verify/**")
-    enter_code(page, device)
-    page.get_by_role("heading", name=re.compile(r"^Hello, ")).wait_for()
 
 
 def sign_in_as_supervisor(page, person):
@@ -118,7 +91,7 @@ def test_acc7_x3_anyone_sees_from_a_phone_who_runs_the_clubs_accounts_and_whom_t
         "href", "mailto:welfare@example.org"
     )
     assert fits_the_screen_width(phone_page), "X-3: the public accounts page scrolls sideways on a phone"
-    shot(phone_page, "public-phone")
+    shot(phone_page, "accounts-public-phone")
 
     worried.get_by_role("link", name="Report a concern").tap()
     phone_page.get_by_role("heading", name="Report a concern").wait_for()
@@ -148,7 +121,7 @@ def test_acc6_a_designated_supervisor_records_a_removed_post_and_the_notices_are
     author = keepers[0]
     open_the_moderation_form(page, supervisor)
     fill_in_the_removal(page, author=author, child=child, reason=REASON)
-    shot(page, "moderation-form")
+    shot(page, "accounts-moderation-form")
 
     page.get_by_role("button", name="Record and tell them").click()
     page.get_by_role("heading", name="Posts removed").wait_for()
@@ -162,7 +135,7 @@ def test_acc6_a_designated_supervisor_records_a_removed_post_and_the_notices_are
     expect(entry).to_contain_text(f"by {supervisor.full_name}")
     expect(entry).to_contain_text(f"Author: {author.full_name} · Children involved: {child.full_name}")
     expect(entry).to_contain_text(f"Removed: {REMOVED}")
-    shot(page, "moderation-log")
+    shot(page, "accounts-moderation-log")
 
     record = ModerationRecord.objects.get()
     assert (record.account, record.recorded_by, record.author) == (instagram, supervisor, author)
@@ -208,7 +181,7 @@ def test_acc2_acc3_committee_member_swaps_a_custodian_and_a_password_change_fall
     card = page.locator(".account-card").filter(has=page.get_by_role("link", name="Instagram @seftonparkcc"))
     expect(card.get_by_test_id("custodians")).to_have_text("✓ 3 custodians")
     expect(card).to_contain_text("No password change due")
-    shot(page, "register")
+    shot(page, "accounts-register")
 
     card.get_by_role("link", name="Instagram @seftonparkcc").click()
     page.get_by_role("heading", name="Instagram @seftonparkcc", level=1).wait_for()
@@ -238,7 +211,7 @@ def test_acc2_acc3_committee_member_swaps_a_custodian_and_a_password_change_fall
     expect(rotations.get_by_role("listitem").first).to_contain_text(f"{lee.full_name} no longer holds the password.")
     expect(rotations.get_by_role("listitem").first).to_contain_text("Due since")
     expect(rotations.get_by_role("button", name="Record the change")).to_have_count(1)
-    shot(page, "account")
+    shot(page, "accounts-account")
 
     current = Custodian.objects.current().filter(account=instagram)
     assert set(current.values_list("person", flat=True)) == {kim.pk, mo.pk, noor.pk}

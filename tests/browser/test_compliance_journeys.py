@@ -4,17 +4,14 @@ policy (VOL-5) that a volunteer then reads and acknowledges from a phone, with b
 (VOL-1, VOL-2, X-3); the figure goes down by one."""
 
 import datetime
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from compliance.models import PolicyAcknowledgement, PolicyVersion
 from people.models import club_today
-from tests import factories
-from tests.browser.test_sign_in_journeys import enter_code, sign_in_with_password
+from tests.browser.conftest import field, fits_the_screen_width, shot, sign_in_with_password, sign_in_with_second_factor
 from tests.compliance import conftest as compliance_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # Version 1 of the policy, current, published 100 days ago (tests/compliance/conftest.py).
 policy = compliance_fixtures.policy
 
-SHOTS = Path("/tmp/shots")  # noqa: S108 (a fixed place to look at the pictures afterwards)
 NEW_CLAUSE = "Volunteers will complete the club's online safety refresher each season."
 # Version 1's clause the portal carries with the custodians rule.
 CUSTODIANS_CLAUSE = "at least 3 members of staff or volunteers will have access to each account and password"
@@ -30,31 +26,6 @@ REFUSAL = "This declaration is part of volunteering with children at the club."
 READ = "I have read this version of the policy and will follow it"
 NO_FRIENDING = "I do not ‘friend’ or ‘follow’ children or young people from my personal social media accounts"
 NO_PRIVATE_MESSAGES = "I do not message children or young people from personal accounts or in private messages"
-
-
-def shot(page, name):
-    """Saves a full-page picture when SEFTON_SHOTS is set, for a person to look at."""
-    if not os.environ.get("SEFTON_SHOTS"):
-        return
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"compliance-{name}.png"), full_page=True)
-
-
-def fits_the_screen_width(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def field(page, role, label):
-    """A field by its whole label, with or without crispy's asterisk for a required field."""
-    return page.get_by_role(role, name=re.compile(rf"^{re.escape(label)}\*?$"))
-
-
-def sign_in_with_second_factor(page, person):
-    device = factories.confirmed_totp_device(person.user)
-    sign_in_with_password(page, person.user.email)
-    page.wait_for_url("**/sign-in/verify/**")
-    enter_code(page, device)
-    page.get_by_role("heading", name=re.compile(r"^Hello, ")).wait_for()
 
 
 def sign_in_as_volunteer(page, person):
@@ -111,7 +82,7 @@ def test_x1_vol1_vol2_vol5_committee_follows_a_red_figure_and_publishes_a_versio
     expect(page.locator("#concerns-chart")).to_have_count(1)
     assert chart_labels(page, "consent-chart") == ["Under 11s"]
     assert chart_labels(page, "concerns-chart") == ["under a week", "1 to 4 weeks", "over 4 weeks"]
-    shot(page, "dashboard-desktop")
+    shot(page, "compliance-dashboard-desktop")
 
     # X-1: the red figure opens the list behind it.
     figure.click()
@@ -121,7 +92,7 @@ def test_x1_vol1_vol2_vol5_committee_follows_a_red_figure_and_publishes_a_versio
     expect(waiting.filter(has_text=volunteer.full_name)).to_have_count(1)
     expect(waiting.filter(has_text=committee_member.full_name)).to_have_count(1)
     expect(waiting).to_have_count(2)
-    shot(page, "acknowledgements")
+    shot(page, "compliance-acknowledgements")
 
     # VOL-5: a new version, with a new clause and a review date a year ahead.
     page.get_by_role("main").get_by_role("link", name="Dashboard").click()  # the breadcrumb
@@ -134,7 +105,7 @@ def test_x1_vol1_vol2_vol5_committee_follows_a_red_figure_and_publishes_a_versio
     body.fill(body.input_value().rstrip("\n") + f"\n· {NEW_CLAUSE}\n")
     review_by = a_year_from(club_today())
     field(page, "textbox", "Review by").fill(review_by.isoformat())
-    shot(page, "policy-form")
+    shot(page, "compliance-policy-form")
     page.get_by_role("button", name="Publish").click()
 
     page.get_by_role("heading", name="Online Safety and Social Media Policy").wait_for()
@@ -155,7 +126,7 @@ def test_x1_vol1_vol2_vol5_committee_follows_a_red_figure_and_publishes_a_versio
     expect(custodians).to_contain_text("ACC-2, ACC-3")
     expect(custodians).not_to_contain_text("Rests on people")
     expect(clauses.filter(has_text="friend")).to_contain_text("VOL-2")
-    shot(page, "policy-version")
+    shot(page, "compliance-policy-version")
 
     published = PolicyVersion.objects.get(version=2)
     assert published.published_by == committee_member.user
@@ -190,7 +161,7 @@ def test_x1_vol1_vol2_vol5_committee_follows_a_red_figure_and_publishes_a_versio
     expect(field(phone_page, "checkbox", READ)).to_be_checked()
     assert not PolicyAcknowledgement.objects.exists()
     assert fits_the_screen_width(phone_page), "X-3: the acknowledgement form with its errors scrolls sideways"
-    shot(phone_page, "acknowledge-refused-phone")
+    shot(phone_page, "compliance-acknowledge-refused-phone")
 
     field(phone_page, "checkbox", NO_FRIENDING).check()
     field(phone_page, "checkbox", NO_PRIVATE_MESSAGES).check()
@@ -201,7 +172,7 @@ def test_x1_vol1_vol2_vol5_committee_follows_a_red_figure_and_publishes_a_versio
     expect(statuses.filter(has_text="You acknowledged this version on")).to_contain_text("with both declarations")
     expect(phone_page.get_by_role("button", name="Acknowledge version 2")).to_have_count(0)
     assert fits_the_screen_width(phone_page), "X-3: the policy page scrolls sideways on a phone"
-    shot(phone_page, "acknowledge-phone")
+    shot(phone_page, "compliance-acknowledge-phone")
 
     acknowledgement = PolicyAcknowledgement.objects.get()
     assert (acknowledgement.version, acknowledgement.person) == (published, volunteer)
@@ -239,4 +210,4 @@ def test_x1_x3_committee_member_reads_the_dashboard_on_a_phone(phone_page, polic
     assert chart_labels(phone_page, "consent-chart") == ["Under 11s"]
     assert chart_labels(phone_page, "concerns-chart") == ["under a week", "1 to 4 weeks", "over 4 weeks"]
     assert fits_the_screen_width(phone_page), "X-3: the dashboard scrolls sideways on a phone"
-    shot(phone_page, "dashboard-phone")
+    shot(phone_page, "compliance-dashboard-phone")

@@ -4,7 +4,6 @@ asks to contact a player and a guardian approves from a link, and a coach prints
 import os
 import re
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,20 +17,12 @@ from consents.models import Consent, DirectContactRequest, Wording
 from people import services
 from people.models import FamilyMember, Role
 from tests import factories
+from tests.browser.conftest import SHOTS, fits_the_screen_width, shot, sign_in_with_password
 from tests.conftest import make_person_with_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/consent-shots")  # noqa: S108 (a fixed place to look at the pictures afterwards)
 PHOTO_DESTINATIONS = ("photo_website", "photo_social", "photo_press")
-
-
-def shot(page, name):
-    """Saves a full-page picture when SEFTON_SCREENSHOTS is set, for a person to look at."""
-    if not os.environ.get("SEFTON_SCREENSHOTS"):
-        return
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def path_of(url):
@@ -40,23 +31,12 @@ def path_of(url):
     return url.removeprefix(settings.SITE_URL)
 
 
-def sign_in_with_password(page, email):
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(factories.STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def press_sign_in_and_land_on(page, path):
     """Presses the link page's Sign in button and checks where the guardian ends up."""
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     heading = page.locator("h1").first.inner_text()
     assert urlsplit(page.url).path == path, f"landed on {page.url} ({heading!r}), not {path}"
-
-
-def fits_the_screen_width(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.fixture
@@ -111,7 +91,7 @@ def test_con4_x3_guardian_gives_then_withdraws_a_consent_from_the_emailed_link_o
     assert [(f.rule, f.code) for f in before.findings] == [("CON-1", "no_consent")]
 
     phone_page.goto(path_of(consent_services.consent_link_url(parent.user)))
-    shot(phone_page, "a1-consent-link-confirm")
+    shot(phone_page, "consents-a1-consent-link-confirm")
     press_sign_in_and_land_on(phone_page, "/consents/")
     phone_page.get_by_role("heading", name="Photos, videos and contact").wait_for()
     card = phone_page.locator(f"#person-{player.pk}")
@@ -119,12 +99,12 @@ def test_con4_x3_guardian_gives_then_withdraws_a_consent_from_the_emailed_link_o
     switch = card.get_by_label("Photos and videos on the club's social media")
     expect(switch).not_to_be_checked()
     assert fits_the_screen_width(phone_page), "X-3: the consent form scrolls sideways on a phone"
-    shot(phone_page, "a2-consents-empty")
+    shot(phone_page, "consents-a2-consents-empty")
 
     switch.check()
     card.get_by_role("button", name="Save Ada's answers").click()
     expect(phone_page.get_by_role("status")).to_contain_text("Saved Ada's answers")
-    shot(phone_page, "a3-consents-saved")
+    shot(phone_page, "consents-a3-consents-saved")
     assert selectors.may_photograph(player, "photo_social").allowed
     # The answer recorded says who gave it, how, and against which wording (CON-4).
     given = Consent.objects.get(person=player, topic="photo_social")
@@ -147,7 +127,7 @@ def test_con4_x3_guardian_gives_then_withdraws_a_consent_from_the_emailed_link_o
     expect(
         phone_page.locator(f"#person-{player.pk}").get_by_label("Photos and videos on the club's social media")
     ).not_to_be_checked()
-    shot(phone_page, "a4-consents-withdrawn")
+    shot(phone_page, "consents-a4-consents-withdrawn")
 
     after = selectors.may_photograph(player, "photo_social")
     assert not after.allowed
@@ -170,7 +150,7 @@ def test_x3_guardian_of_two_children_answers_for_the_second_child_by_tapping_its
     # On a phone the words are the big target: a guardian taps them, not the small switch.
     ben.locator("label", has_text="Photos and videos on the club website").tap()
     ada_switches = ada.locator("input[type=checkbox]").evaluate_all("boxes => boxes.map(box => box.checked)")
-    shot(phone_page, "a5-two-children-tapped-ben")
+    shot(phone_page, "consents-a5-two-children-tapped-ben")
     ben.get_by_role("button", name="Save Ben's answers").click()
     expect(phone_page.get_by_role("status")).to_contain_text("Saved Ben's answers")
 
@@ -196,7 +176,7 @@ def test_con6_x3_guardian_who_opens_the_consent_link_several_times_can_still_sig
     assert statuses == [200, 200, 200, 200]
     with phone_page.expect_navigation():
         phone_page.get_by_role("button", name="Sign in").click()
-    shot(phone_page, "a6-consent-link-opened-five-times")
+    shot(phone_page, "consents-a6-consent-link-opened-five-times")
     expect(phone_page.get_by_role("heading", name="Too many attempts")).not_to_be_visible()
     assert urlsplit(phone_page.url).path == "/consents/", phone_page.url
     expect(phone_page.get_by_role("heading", name="Ada Okafor")).to_be_visible()
@@ -221,12 +201,12 @@ def test_con3_volunteer_asks_to_contact_a_player_and_a_guardian_approves_from_th
     page.get_by_label("Club phone (for a call or a text)").select_option(label=str(phone))
     page.get_by_label("From").fill(starts.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Until").fill(ends.strftime("%Y-%m-%dT%H:%M"))
-    shot(page, "b1-request-new")
+    shot(page, "consents-b1-request-new")
     page.get_by_role("button", name="Send the request").click()
     page.wait_for_url(lambda url: urlsplit(url).path == "/consents/requests/")
     expect(page.get_by_role("status")).to_contain_text("on its way to the player's guardians")
     expect(page.get_by_role("listitem").filter(has_text="Ada Okafor")).to_contain_text("Waiting for a guardian")
-    shot(page, "b2-request-waiting")
+    shot(page, "consents-b2-request-waiting")
 
     request = DirectContactRequest.objects.get(child=player)
     assert (request.purpose, request.channel, request.requested_by) == ("kit", "text", club["coach"])
@@ -240,17 +220,17 @@ def test_con3_volunteer_asks_to_contact_a_player_and_a_guardian_approves_from_th
     expect(phone_page.get_by_role("main")).to_contain_text("Which kit to bring: Whites and a cap")
     expect(phone_page.get_by_role("main")).to_contain_text(f"Text message, from the club phone {phone.number}")
     assert fits_the_screen_width(phone_page), "X-3: the decision page scrolls sideways on a phone"
-    shot(phone_page, "b3-decide-phone")
+    shot(phone_page, "consents-b3-decide-phone")
     phone_page.get_by_role("button", name="Yes, that's fine").click()
     phone_page.get_by_role("heading", name="Thank you").wait_for()
     expect(phone_page.get_by_role("main")).to_contain_text("approved")
-    shot(phone_page, "b4-decide-done-phone")
+    shot(phone_page, "consents-b4-decide-done-phone")
 
     page.goto("/consents/requests/")
     item = page.get_by_role("listitem").filter(has_text="Ada Okafor")
     expect(item).to_contain_text("Approved")
     expect(item).to_contain_text("answered by Grace")
-    shot(page, "b5-request-approved")
+    shot(page, "consents-b5-request-approved")
 
     # CON-3 alone is not enough: without the guardian's CON-2 consent to texts, still no.
     refused = selectors.may_contact_directly(player, "text", "kit", at=inside)
@@ -318,14 +298,14 @@ def test_con7_printed_team_sheet_shows_the_players_who_must_not_be_photographed(
     withdrawn_row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Bea Adams"))
     assert withdrawn_row.get_by_role("cell").all_inner_texts() == ["NO", "NO", "NO", "yes"]
     expect(page.locator(".portal-nav")).to_be_visible()
-    shot(page, "c1-team-sheet-screen")
+    shot(page, "consents-c1-team-sheet-screen")
 
     page.emulate_media(media="print")
     expect(page.locator(".portal-nav")).to_be_hidden()
     expect(page.get_by_role("button", name="Print this sheet")).to_be_hidden()
     expect(page.get_by_role("button", name="Set")).to_be_hidden()
     expect(do_not_photograph).to_be_visible()
-    shot(page, "c2-team-sheet-print-media")
+    shot(page, "consents-c2-team-sheet-print-media")
     pdf = tmp_path / "sheet.pdf"
     page.pdf(path=str(pdf), format="A4")
     pages = re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())
@@ -348,7 +328,7 @@ def test_con5_vol1_a_child_reads_the_policy_and_the_promise_and_agrees_on_the_gu
     expect(phone_page.get_by_role("heading", name="The club's policy and promise")).to_be_visible()
     phone_page.get_by_text("Read the whole policy (version 1)").click()
     assert fits_the_screen_width(phone_page)
-    shot(phone_page, "a7-policy-and-promise")
+    shot(phone_page, "consents-a7-policy-and-promise")
     phone_page.get_by_label("I have read this and I agree").check()
     phone_page.get_by_role("button", name="I, Ada, agree").click()
     expect(phone_page.get_by_role("status")).to_contain_text("Thank you, Ada")

@@ -6,9 +6,7 @@ No Celery worker runs here: the alert a new concern queues for the welfare offic
 the test can say that it was queued, and nothing goes to the broker."""
 
 import datetime
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,8 +14,7 @@ from playwright.sync_api import expect
 
 from incidents import tasks
 from incidents.models import CaseEntry, Incident
-from tests import factories
-from tests.browser.test_sign_in_journeys import enter_code, sign_in_with_password
+from tests.browser.conftest import field, fits_the_screen_width, group, shot, sign_in_with_second_factor
 from tests.incidents import conftest as incidents_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,35 +22,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # A concern a guardian with an account reported through the form (tests/incidents/conftest.py).
 case = incidents_fixtures.case
 
-SHOTS = Path("/tmp/shots")  # noqa: S108 (a fixed place to look at the pictures afterwards)
 WHAT_HAPPENED = "Someone made a fake account with Ada's photo and posts unkind comments about her under it."
 WHO = "Ada Okafor (Under 11s) and an account called ada_is_a_loser"
 NOTE = "Spoke to Ada's mother on the phone. She has screenshots of the comments and will bring them."
 REFERRAL = "Phoned the LADO: the account may belong to a volunteer's son. They will call back tomorrow."
 LADO_REFERENCE = "LADO-2024-0193"
 CLOSING_REASON = "The account was removed and both families met the welfare officer. Nothing further."
-
-
-def shot(page, name):
-    """Saves a full-page picture when SEFTON_SHOTS is set, for a person to look at."""
-    if not os.environ.get("SEFTON_SHOTS"):
-        return
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"incidents-{name}.png"), full_page=True)
-
-
-def fits_the_screen_width(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def group(page, legend):
-    """A set of radio buttons, by the start of its question (crispy adds an asterisk)."""
-    return page.get_by_role("group", name=re.compile(rf"^{re.escape(legend)}"))
-
-
-def field(page, role, label):
-    """A field by its whole label, with or without crispy's asterisk for a required field."""
-    return page.get_by_role(role, name=re.compile(rf"^{re.escape(label)}\*?$"))
 
 
 @pytest.fixture(autouse=True)
@@ -79,14 +53,6 @@ def fill_in_the_report(page, *, what_happened):
     group(page, "What is it about?").get_by_role("radio", name="Cyberbullying").check()
     group(page, "Where did it happen?").get_by_role("radio", name="Social media").check()
     return day
-
-
-def sign_in_with_second_factor(page, person):
-    device = factories.confirmed_totp_device(person.user)
-    sign_in_with_password(page, person.user.email)
-    page.wait_for_url("**/sign-in/verify/**")
-    enter_code(page, device)
-    page.get_by_role("heading", name=re.compile(r"^Hello, ")).wait_for()
 
 
 def chronology(page):
@@ -116,7 +82,7 @@ def test_inc1_inc2_x3_someone_with_no_account_reports_a_concern_from_a_phone(pho
     open_the_report_form_from_the_header(phone_page)
     happened_on = fill_in_the_report(phone_page, what_happened=WHAT_HAPPENED)
     assert fits_the_screen_width(phone_page), "X-3: the report form scrolls sideways on a phone"
-    shot(phone_page, "report-form-phone")
+    shot(phone_page, "incidents-report-form-phone")
 
     phone_page.get_by_role("button", name="Send to the welfare officers").click()
     phone_page.get_by_role("heading", name="Your concern").wait_for()
@@ -125,7 +91,7 @@ def test_inc1_inc2_x3_someone_with_no_account_reports_a_concern_from_a_phone(pho
     expect(phone_page.get_by_role("heading", name="What happens next")).to_be_visible()
     expect(phone_page.get_by_role("status")).to_contain_text("Your concern has reached the club's welfare officers.")
     assert fits_the_screen_width(phone_page), "X-3: the status page scrolls sideways on a phone"
-    shot(phone_page, "status-phone")
+    shot(phone_page, "incidents-status-phone")
 
     incident = Incident.objects.get(reference=reference.inner_text().strip())
     assert (incident.reporter, incident.category, incident.channel) == (
@@ -170,7 +136,7 @@ def test_inc3_inc4_welfare_officer_works_a_case_from_the_queue_to_its_close(page
     expect(in_the_queue).to_contain_text("Not yet seen")
     expect(in_the_queue).to_contain_text("Cyberbullying · Social media")
     expect(in_the_queue).to_contain_text("not assigned")
-    shot(page, "queue-desktop")
+    shot(page, "incidents-queue-desktop")
 
     in_the_queue.get_by_role("link", name=case.reference).click()
     page.get_by_role("heading", name=f"Case {case.reference}").wait_for()
@@ -217,7 +183,7 @@ def test_inc3_inc4_welfare_officer_works_a_case_from_the_queue_to_its_close(page
     referral = entries.filter(has_text=REFERRAL)
     expect(referral).to_contain_text(f"Referral to Local authority designated officer (LADO) (ref. {LADO_REFERENCE})")
     expect(entries.last).to_contain_text(f"Closed. Outcome: Resolved by the club. {CLOSING_REASON}")
-    shot(page, "case-desktop")
+    shot(page, "incidents-case-desktop")
 
     case.refresh_from_db()
     assert (case.status, case.outcome, case.priority) == (
@@ -251,4 +217,4 @@ def test_inc3_x3_welfare_officer_reads_a_case_on_a_phone(phone_page, welfare_off
     expect(phone_page.get_by_role("button", name="Mark as seen")).to_be_visible()
     expect(phone_page.get_by_role("button", name="Change status")).to_be_visible()
     assert fits_the_screen_width(phone_page), "X-3: the case page scrolls sideways on a phone"
-    shot(phone_page, "case-phone")
+    shot(phone_page, "incidents-case-phone")

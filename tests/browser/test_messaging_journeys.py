@@ -5,9 +5,7 @@ recipient (MSG-1, MSG-4, MSG-6, MSG-7).
 No Celery worker runs here: the tasks the portal queues are caught and the test runs them itself,
 in order, with the same code the worker runs."""
 
-import os
 import re
-from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,7 +18,7 @@ from consents.models import Consent
 from messaging import tasks
 from messaging.models import Delivery, Message
 from tests import factories
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, fits_the_screen_width, shot
 from tests.browser.pickers import pick
 from tests.messaging import conftest as messaging_fixtures
 
@@ -32,7 +30,6 @@ club = messaging_fixtures.club
 always_open = messaging_fixtures.always_open
 allow_direct_contact = messaging_fixtures.allow_direct_contact
 
-SHOTS = Path("/tmp/msg-shots")  # noqa: S108 (a fixed place to look at the pictures afterwards)
 CLEAN_EMAIL = (
     "Hello Ada,\n\nPlease bring your whites and a cap for Saturday's match.\n\nMany thanks,\nSam, Under 11s coach"
 )
@@ -41,24 +38,12 @@ MESSAGE_LABEL = re.compile(r"^Message\*?$")
 FRIENDLY_EMAIL = "Great game today 👍 see you Saturday x"
 
 
-def shot(page, name):
-    """Saves a full-page picture when SEFTON_SCREENSHOTS is set, for a person to look at."""
-    if not os.environ.get("SEFTON_SCREENSHOTS"):
-        return
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
 def sign_in_with_password(page, email):
     page.goto("/sign-in/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(factories.STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name=re.compile(r"^Hello, ")).wait_for()
-
-
-def fits_the_screen_width(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def checked_text(response):
@@ -150,7 +135,7 @@ def test_msg4_compose_page_shows_the_live_check_as_the_volunteer_types(page, clu
     expect(emoji.locator(".badge")).to_have_text("MSG-4")
     expect(kisses).to_contain_text('Remove the kisses ("x")')
     expect(kisses.locator(".badge")).to_have_text("MSG-4")
-    shot(page, "a1-compose-live-check-finds-emoji-and-kisses")
+    shot(page, "messaging-a1-compose-live-check-finds-emoji-and-kisses")
 
     # The same words the worker would refuse, and the same reasons it gives (one rules module).
     result = checked.value.json()
@@ -160,7 +145,7 @@ def test_msg4_compose_page_shows_the_live_check_as_the_volunteer_types(page, clu
     body.fill(CLEAN_EMAIL)
     expect(panel).to_have_text("No problems found.")
     expect(panel.locator(".badge")).to_have_count(0)
-    shot(page, "a2-compose-live-check-clean")
+    shot(page, "messaging-a2-compose-live-check-clean")
 
 
 def test_x4_the_compose_page_counts_characters_against_the_channels_limit_as_the_volunteer_types(
@@ -182,14 +167,14 @@ def test_x4_the_compose_page_counts_characters_against_the_channels_limit_as_the
     body.fill("B" * 620)
     expect(counter).to_have_text("620 of 612 characters: 8 too many")
     expect(counter).to_have_class(re.compile(r"\btext-danger\b"))
-    shot(page, "a0-compose-counter-over-the-text-limit")
+    shot(page, "messaging-a0-compose-counter-over-the-text-limit")
     assert refused == []
 
     sign_in_with_password(phone_page, "coach@example.org")
     phone_page.goto("/messages/new/")
     phone_page.get_by_role("textbox", name=MESSAGE_LABEL).fill(CLEAN_EMAIL)
     expect(phone_page.locator("[data-character-count]")).to_have_text(f"{len(CLEAN_EMAIL)} of 5,000 characters")
-    shot(phone_page, "a0-compose-counter-phone")
+    shot(phone_page, "messaging-a0-compose-counter-phone")
     assert fits_the_screen_width(phone_page)
 
 
@@ -223,7 +208,7 @@ def test_msg4_the_live_check_describes_the_newest_words_when_an_older_check_answ
     body.fill(FRIENDLY_EMAIL)
     expect(panel).to_contain_text('Remove the emoji ("👍")')
     page.wait_for_function("() => window.lateAnswerGiven === true")
-    shot(page, "a3-compose-live-check-after-a-late-answer")
+    shot(page, "messaging-a3-compose-live-check-after-a-late-answer")
     expect(panel, "the late answer about the earlier words replaced the current check").to_contain_text(
         'Remove the emoji ("👍")', timeout=1000
     )
@@ -244,13 +229,13 @@ def test_msg1_designated_person_approves_and_the_volunteer_reads_each_recipients
         body=CLEAN_EMAIL,
     )
     expect(policy_check_panel(page)).to_have_text("No problems found.")
-    shot(page, "b1-compose-to-a-player")
+    shot(page, "messaging-b1-compose-to-a-player")
     page.get_by_role("button", name="Send").click()
     page.get_by_role("heading", name="Kit for Saturday").wait_for()
     expect(page.get_by_role("main")).to_contain_text("Waiting for the designated person")
     says_it_waits = "the compose page's note says the worker is sending a message that waits for approval"
     expect(page.get_by_role("status"), says_it_waits).to_contain_text("Sent to the designated person for approval")
-    shot(page, "b2-waiting-for-the-designated-person")
+    shot(page, "messaging-b2-waiting-for-the-designated-person")
     first_id = message_id_from(page)
     # Nothing goes anywhere before the designated person has read it (MSG-1).
     assert worker.queued == [] and not Delivery.objects.exists()
@@ -259,15 +244,15 @@ def test_msg1_designated_person_approves_and_the_volunteer_reads_each_recipients
     sign_in_with_password(designated, "designated@example.org")
     designated.get_by_role("link", name="Messages to approve").click()
     designated.get_by_role("heading", name="Messages to approve").wait_for()
-    shot(designated, "b3-approval-queue")
+    shot(designated, "messaging-b3-approval-queue")
     designated.get_by_role("link", name="Kit for Saturday").click()
     designated.get_by_role("heading", name="Your decision").wait_for()
     expect(designated.get_by_role("main")).to_contain_text("Please bring your whites and a cap")
-    shot(designated, "b4-designated-person-reads-the-message")
+    shot(designated, "messaging-b4-designated-person-reads-the-message")
     designated.get_by_role("button", name="Approve").click()
     expect(designated.get_by_role("main")).to_contain_text("Approved. The worker checks each recipient again")
     expect(designated.get_by_role("heading", name="Your decision")).to_have_count(0)
-    shot(designated, "b5-approved")
+    shot(designated, "messaging-b5-approved")
 
     message = Message.objects.get(pk=first_id)
     assert (message.status, message.approved_by) == (Message.Status.APPROVED, club["designated"])
@@ -281,7 +266,7 @@ def test_msg1_designated_person_approves_and_the_volunteer_reads_each_recipients
     to_guardian = delivery_item(page, guardian.full_name)
     expect(to_guardian).to_contain_text(f"To {guardian.full_name} (for Ada)")
     expect(to_guardian.locator(".badge")).to_have_text("Sent")
-    shot(page, "b6-coach-reads-the-verdict-sent-to-the-guardian")
+    shot(page, "messaging-b6-coach-reads-the-verdict-sent-to-the-guardian")
     assert [sent.to for sent in mail.outbox] == [["parent@example.org"]]
     assert mail.outbox[0].body.startswith("For Ada's parents and guardians:")
 
@@ -336,7 +321,7 @@ def test_msg1_designated_person_approves_and_the_volunteer_reads_each_recipients
     expect(log.get_by_role("listitem").nth(1)).to_contain_text("Blocked")
     expect(log.get_by_role("listitem").nth(1)).to_contain_text("(CON-2)")
     expect(log.get_by_role("listitem").nth(2)).to_contain_text("Sent to the guardians instead")
-    shot(page, "b7-coach-reads-why-the-second-was-blocked")
+    shot(page, "messaging-b7-coach-reads-why-the-second-was-blocked")
 
     # The coach's list says which went and which did not.
     page.goto("/messages/")
@@ -344,7 +329,7 @@ def test_msg1_designated_person_approves_and_the_volunteer_reads_each_recipients
     expect(page.get_by_role("listitem").filter(has_text="Kit for Sunday")).to_contain_text(
         "Sent to 1, 0 waiting; 1 blocked by the policy."
     )
-    shot(page, "b8-coach-message-list")
+    shot(page, "messaging-b8-coach-message-list")
 
 
 def test_msg1_designated_person_sends_a_message_back_and_the_author_sees_why(page, phone_page, club, worker):
@@ -368,7 +353,7 @@ def test_msg1_designated_person_sends_a_message_back_and_the_author_sees_why(pag
     designated.get_by_role("link", name="Kit for the festival").click()
     designated.get_by_role("heading", name="Your decision").wait_for()
     assert fits_the_screen_width(designated), "X-3: the message page scrolls sideways on a phone"
-    shot(designated, "c1-phone-designated-person-reads-the-message")
+    shot(designated, "messaging-c1-phone-designated-person-reads-the-message")
 
     # Sending back without a reason is stopped on the phone itself, and nothing changes.
     why = designated.get_by_role("textbox", name=re.compile(r"^Why it is sent back"))
@@ -378,16 +363,16 @@ def test_msg1_designated_person_sends_a_message_back_and_the_author_sees_why(pag
     assert Message.objects.get(pk=message_id).status == Message.Status.AWAITING_APPROVAL
 
     why.fill(reason)
-    shot(designated, "c2-phone-send-back-with-a-reason")
+    shot(designated, "messaging-c2-phone-send-back-with-a-reason")
     designated.get_by_role("button", name="Send back").click()
     expect(designated.get_by_role("main")).to_contain_text("Sent back to the author with your reason.")
     assert fits_the_screen_width(designated), "X-3: the message page scrolls sideways on a phone"
-    shot(designated, "c3-phone-sent-back")
+    shot(designated, "messaging-c3-phone-sent-back")
 
     page.reload()
     expect(page.get_by_role("main")).to_contain_text(f"Sent back: {reason}")
     expect(page.get_by_role("main")).to_contain_text("Sent back to the author")
-    shot(page, "c4-coach-reads-why-it-was-sent-back")
+    shot(page, "messaging-c4-coach-reads-why-it-was-sent-back")
     page.goto("/messages/")
     expect(page.get_by_role("listitem").filter(has_text="Kit for the festival")).to_contain_text(
         "Sent back to the author"
@@ -440,4 +425,4 @@ def test_msg4_the_policy_check_sits_above_send_on_a_phone_and_keeps_its_findings
     assert 0 <= send_box["y"] - (panel_box["y"] + panel_box["height"]) <= 40, "the check is not just above Send"
     assert fits_the_screen_width(phone)
     assert not Message.objects.exists()
-    shot(phone, "a4-phone-refused-send-keeps-the-check")
+    shot(phone, "messaging-a4-phone-refused-send-keeps-the-check")

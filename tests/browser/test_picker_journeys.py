@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from people.models import Person
 from tests import factories
 from tests.accounts_registry import conftest as accounts_fixtures
+from tests.browser.conftest import fits_the_screen_width, shot, sign_in_with_second_factor
 from tests.browser.pickers import pick
-from tests.browser.test_account_journeys import fits_the_screen_width, shot, sign_in_with_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,7 @@ def test_acc8_x3_a_picker_finds_a_child_among_thousands_by_three_letters_on_a_ph
     pick(page, "Children named or tagged", child.full_name, letters=3)
     expect(page.get_by_role("button", name=f"Remove {child.full_name}")).to_have_count(1)
     assert fits_the_screen_width(page)
-    shot(page, "post-check-picker")
+    shot(page, "accounts-post-check-picker")
 
     page.get_by_role("button", name="Check the post").click()
     expect(page.get_by_test_id("post-findings")).to_contain_text("Ada Okafor: no consent")

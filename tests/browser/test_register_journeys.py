@@ -36,7 +36,7 @@ def test_x17_the_committee_imports_a_sheet_with_mistakes_from_its_preview(page, 
     page.get_by_label("Members spreadsheet").set_input_files(str(sheet))
     page.get_by_role("button", name="Show the preview").click()
     expect(page.get_by_role("heading", name="Preview of juniors.csv")).to_be_visible()
-    expect(page.get_by_text("4 refused")).to_be_visible()
+    expect(page.get_by_text("4 refused", exact=True)).to_be_visible()
     expect(page.get_by_text("is in the future")).to_be_visible()
     assert fits_the_screen_width(page)
     shot(page, "preview-1280")

@@ -7,7 +7,8 @@ from django.utils.html import escape
 from playwright.sync_api import expect
 
 from incidents.models import Incident
-from tests.browser.test_incident_journeys import WHAT_HAPPENED, alerts, fill_in_the_report, fits_the_screen_width, shot
+from tests.browser.conftest import fits_the_screen_width, shot
+from tests.browser.test_incident_journeys import WHAT_HAPPENED, alerts, fill_in_the_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 __all__ = ["alerts"]
@@ -33,7 +34,7 @@ def test_inc1_a_refused_report_keeps_what_was_typed_and_says_whom_to_call(
     expect(alert).to_contain_text("call 999")
     assert escape(welfare_officer.full_name) in page.content()
     assert fits_the_screen_width(page)
-    shot(page, f"report-limited-{viewport}")
+    shot(page, f"incidents-report-limited-{viewport}")
     assert Incident.objects.count() == 0 and alerts == []
 
 
@@ -48,5 +49,5 @@ def test_inc3_a_report_stored_without_its_own_alert_says_so_and_whom_to_contact(
     expect(phone_page.get_by_text("were not sent a separate alert for this one")).to_be_visible()
     expect(phone_page.get_by_role("link", name=welfare_officer.email)).to_be_visible()
     assert fits_the_screen_width(phone_page)
-    shot(phone_page, "report-stored-quietly-phone")
+    shot(phone_page, "incidents-report-stored-quietly-phone")
     assert Incident.objects.count() == 1 and alerts == []

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from incidents.models import CaseHold
 from people.models import LegalHold
-from tests.browser.test_incident_journeys import sign_in_with_second_factor
+from tests.browser.conftest import sign_in_with_second_factor
 from tests.incidents import conftest as incidents_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,21 +6,10 @@ from django.urls import reverse
 from people import services
 from people.models import FamilyMember, Role
 from tests import factories
+from tests.browser.conftest import enter_code, sign_in_with_password
 from tests.conftest import current_code, make_person_with_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in_with_password(page, email):
-    page.goto(reverse("people:login"))
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(factories.STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def enter_code(page, device):
-    page.get_by_label("Six-digit code").fill(current_code(device))
-    page.get_by_role("button", name="Continue").click()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from incidents import services, tasks
 from incidents.models import CaseRead, Incident
-from tests.browser.test_incident_journeys import fits_the_screen_width, shot, sign_in_with_second_factor
+from tests.browser.conftest import fits_the_screen_width, shot, sign_in_with_second_factor
 from tests.incidents.conftest import report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,7 +64,7 @@ def test_inc5_inc6_the_welfare_officer_finds_a_child_and_reads_their_record_acro
     expect(desk.locator('[data-figure="referral"]')).to_contain_text("1")
     expect(desk.locator('[data-figure="review"]')).to_contain_text("1")
     assert fits_the_screen_width(page), "X-3: the desk scrolls sideways"
-    shot(page, f"desk-home-{device}")
+    shot(page, f"incidents-desk-home-{device}")
 
     desk.get_by_role("searchbox", name="Find a child or adult").fill("Ada")
     desk.get_by_role("button", name="Find").click()
@@ -74,7 +74,7 @@ def test_inc5_inc6_the_welfare_officer_finds_a_child_and_reads_their_record_acro
     expect(results).to_contain_text("2 cases")
     assert "Ada" not in page.url, "a name never sits in a URL"
     assert fits_the_screen_width(page), "X-3: the search results scroll sideways"
-    shot(page, f"desk-search-{device}")
+    shot(page, f"incidents-desk-search-{device}")
 
     results.get_by_role("link", name="Ada Okafor").click()
     page.get_by_role("heading", name="Ada Okafor").wait_for()
@@ -88,7 +88,7 @@ def test_inc5_inc6_the_welfare_officer_finds_a_child_and_reads_their_record_acro
     expect(chronology.get_by_role("link", name=first.reference).first).to_be_visible()
     expect(chronology.get_by_role("link", name=second.reference).first).to_be_visible()
     assert fits_the_screen_width(page), "X-3: the record scrolls sideways"
-    shot(page, f"desk-record-{device}")
+    shot(page, f"incidents-desk-record-{device}")
     # INC-5: one allowed read per case on the record.
     reads = CaseRead.objects.filter(what="safeguarding record", user=welfare_officer.user, allowed=True)
     assert set(reads.values_list("incident_id", flat=True)) == {first.pk, second.pk}
@@ -100,7 +100,7 @@ def test_inc5_inc6_the_welfare_officer_finds_a_child_and_reads_their_record_acro
     expect(summary).to_contain_text("Inappropriate contact")
     expect(page.get_by_test_id("referral-waiting")).to_contain_text("Answer overdue")
     assert fits_the_screen_width(page), "X-3: the case page scrolls sideways"
-    shot(page, f"desk-case-{device}")
+    shot(page, f"incidents-desk-case-{device}")
     assert CaseRead.objects.filter(allowed=True).count() == reads_before + 2 + 1
 
     # INC-3: someone walks up. Escape twice and the case is gone from the screen.
@@ -110,7 +110,7 @@ def test_inc5_inc6_the_welfare_officer_finds_a_child_and_reads_their_record_acro
     expect(cover).to_be_visible()
     expect(page.get_by_test_id("case-summary")).to_be_hidden()
     assert not re.search(second.reference, page.title())
-    shot(page, f"desk-hidden-{device}")
+    shot(page, f"incidents-desk-hidden-{device}")
     cover.get_by_role("button", name="Show the page again").click()
     expect(page.get_by_test_id("case-summary")).to_be_visible()
     page.get_by_role("button", name="Hide the screen").click()

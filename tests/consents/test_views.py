@@ -339,3 +339,17 @@ def test_con6_a_guardian_who_is_also_staff_is_sent_the_plain_address_not_a_link(
     people_services.family_member_add(family=family, person=volunteer, kind=FamilyMember.Kind.GUARDIAN)
     url = services.consent_link_url(volunteer.user)
     assert url == "http://testserver/consents/"
+
+
+def test_x3_saving_one_childs_card_comes_back_to_that_card_with_its_message_in_it(guardian_client, child, family):
+    sibling = factories.ChildFactory(first_name="Ben", last_name="Okafor")
+    people_services.role_grant(person=sibling, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
+    people_services.family_member_add(family=family, person=sibling, kind=FamilyMember.Kind.CHILD)
+    saved = guardian_client.post(reverse("consents:answer", args=[sibling.pk]), {"photo_press": "on"})
+    assert saved.status_code == 302
+    assert saved.url == f"{reverse('consents:my-consents')}#person-{sibling.pk}"
+    page = guardian_client.get(saved.url).content.decode()
+    ben_card = page.split(f'id="person-{sibling.pk}"')[1].split("</section>")[0]
+    ada_card = page.split(f'id="person-{child.pk}"')[1].split("</section>")[0]
+    assert "Saved Ben&#x27;s answers." in ben_card
+    assert "Saved Ben" not in ada_card and page.count("Saved Ben") == 1

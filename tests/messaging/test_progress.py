@@ -33,6 +33,9 @@ def test_msg1_a_message_not_yet_approved_or_not_yet_routed_says_so():
     assert progress.Progress(approved=False, routed=False).sentence() is None
     unrouted = progress.Progress(approved=True, routed=False)
     assert unrouted.live and "working out who receives it" in unrouted.sentence()
+    # Deliveries made but no routing time kept: described by the deliveries it has.
+    half = progress.Progress(approved=True, routed=False, sent=34)
+    assert (half.live, half.sentence()) == (False, "Sent to 34, 0 waiting.")
 
 
 def test_msg9_the_delivery_log_names_people_and_channels_never_the_workers_keys(signed_in, club, always_open):
