@@ -136,10 +136,10 @@ def test_retention_a_hold_on_a_linked_persons_family_keeps_the_case(welfare_offi
     adult = person_aged(40)
     family_member_add(family=family, person=adult, kind=FamilyMember.Kind.GUARDIAN, relationship="Father")
     case = closed_case(welfare_officer, closed_at=instant_years_before(AT, 11), subjects=[adult])
-    hold = legal_hold_place(by=committee_member.user, family=family, reason="Inquiry request", now=AT)
+    hold = legal_hold_place(by=committee_member, family=family, reason="Inquiry request", now=AT)
     assert purge() == {"cases": 0, "case_reads": 0}
     assert not gone(case)
-    legal_hold_lift(hold=hold, by=committee_member.user, reason="Inquiry closed", now=AT)
+    legal_hold_lift(hold=hold, by=committee_member, reason="Inquiry closed", now=AT)
     assert purge()["cases"] == 1
 
 
