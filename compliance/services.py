@@ -42,9 +42,7 @@ def policy_publish(*, body, review_by, by, title="", today=None):
         review_by=review_by,
     )
     # CON-5: young members agree to each version, and guardians' answers name the one in force.
-    consent_services.policy_wording_publish(
-        version=version.version, title=version.title, body=version.body, by=version.published_by
-    )
+    consent_services.policy_wording_publish(version=version.version, title=version.title, body=version.body, by=by)
     return version
 
 
