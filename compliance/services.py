@@ -45,7 +45,7 @@ def policy_publish_check(*, body, review_by, today=None):
 @transaction.atomic
 def policy_publish(*, body, review_by, by, title="", today=None):
     """VOL-1, VOL-5: a new version, in force from today, with the date it must be reviewed by; young
-    members are asked to agree to it (CON-5)."""
+    members are asked to agree to it (CON-5). `by` is the committee member's Person."""
     today = today or club_today()
     policy_publish_check(body=body, review_by=review_by, today=today)
     latest = PolicyVersion.objects.select_for_update().order_by("-version").first()
@@ -54,7 +54,7 @@ def policy_publish(*, body, review_by, by, title="", today=None):
         title=title.strip() or (latest.title if latest else "Online Safety and Social Media Policy"),
         body=body.strip(),
         published_on=today,
-        published_by=by,
+        published_by=by.user if by is not None else None,
         review_by=review_by,
     )
     # CON-5: young members agree to each version, and guardians' answers name the one in force.
@@ -207,11 +207,12 @@ def club_settings_update(*, by, **values):
     """The committee's settings: saved with who changed them (the history), read everywhere at once
     (the cached value goes now, and again after the commit so a reader who cached the old row in
     between does not keep it). A longer retention period reaches the database's copy at once; a
-    shorter one waits for the owner's next migrate, as the settings page says."""
+    shorter one waits for the owner's next migrate, as the settings page says. `by` is the
+    committee member's Person (None for the command-line setup)."""
     row = ClubSettings.objects.select_for_update().filter(pk=1).first() or ClubSettings(pk=1)
     for name, value in values.items():
         setattr(row, name, value)
-    history_by(row, by).save()
+    history_by(row, by.user if by is not None else None).save()
     retention_periods_lengthen(combined(row).retention)
     club_forget()
     transaction.on_commit(club_forget)

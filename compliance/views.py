@@ -147,7 +147,7 @@ def policy_list(request):
                 reach = selectors.policy_publish_reach()
         else:
             try:
-                version = services.policy_publish(by=request.user, **form.cleaned_data)
+                version = services.policy_publish(by=person_for_user(request.user), **form.cleaned_data)
             except PolicyError as error:
                 form.add_error(None, str(error))
             else:
@@ -304,7 +304,7 @@ def club_settings(request):
     _committee(request)
     form = ClubSettingsForm(request.POST or None, current=club())
     if request.method == "POST" and form.is_valid():
-        services.club_settings_update(by=request.user, **form.cleaned_data)
+        services.club_settings_update(by=person_for_user(request.user), **form.cleaned_data)
         flash.success(request, "The club's settings are saved and apply now.")
         return redirect("compliance:club-settings")
     current = club()

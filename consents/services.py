@@ -460,9 +460,11 @@ def agreements_record(*, person, method, recorded_by):
 @transaction.atomic
 def policy_wording_publish(*, version, title, body, by=None):
     """VOL-1: the committee's new policy version, as the text young members agree to and consent
-    answers name. Publishing the same version twice changes nothing."""
+    answers name. Publishing the same version twice changes nothing. `by` is the committee member's
+    Person; the wording records their sign-in account."""
+    published_by = by.user if by is not None else None
     wording, _ = Wording.objects.get_or_create(
-        kind=Wording.Kind.POLICY, version=version, defaults={"title": title, "body": body, "published_by": by}
+        kind=Wording.Kind.POLICY, version=version, defaults={"title": title, "body": body, "published_by": published_by}
     )
     return wording
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from people.selectors import person_for_user
+
 from . import access
 from .retention import CaseHoldError, case_hold_lift, case_hold_place
 
@@ -23,7 +25,12 @@ def _back(reference):
 def case_hold_add(request, reference):
     incident = access.incident_get_for_user(request.user, reference, "legal hold placed", manage=True)
     try:
-        case_hold_place(incident=incident, by=request.user, reason=request.POST.get("reason", ""), now=timezone.now())
+        case_hold_place(
+            incident=incident,
+            by=person_for_user(request.user),
+            reason=request.POST.get("reason", ""),
+            now=timezone.now(),
+        )
     except CaseHoldError as error:
         flash.error(request, str(error))
     else:
@@ -41,7 +48,9 @@ def case_hold_remove(request, reference):
         flash.error(request, "Choose a hold that is in place.")
         return _back(reference)
     try:
-        case_hold_lift(hold=hold, by=request.user, reason=request.POST.get("reason", ""), now=timezone.now())
+        case_hold_lift(
+            hold=hold, by=person_for_user(request.user), reason=request.POST.get("reason", ""), now=timezone.now()
+        )
     except CaseHoldError as error:
         flash.error(request, str(error))
     else:

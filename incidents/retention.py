@@ -20,8 +20,9 @@ class CaseHoldError(IncidentError):
     rule = "Retention"
 
 
-def _welfare_officer_required(user, incident):
-    if not is_welfare_officer(user):
+def _welfare_officer_required(by, incident):
+    user = by.user if by is not None else None
+    if user is None or not is_welfare_officer(user):
         raise CaseHoldError("Only a welfare officer can place or lift a hold on a case.")
     # The same bar as reading it: nobody acts on a case they are linked to.
     if incident.subject_links.filter(person__user=user).exists():
@@ -37,15 +38,16 @@ def _reason_required(reason, what):
 
 @transaction.atomic
 def case_hold_place(*, incident, by, reason, now):
+    """`by` is the welfare officer's Person; the hold and the chronology record their account."""
     _welfare_officer_required(by, incident)
-    hold = CaseHold(incident=incident, reason=_reason_required(reason, "placed"), placed_by=by, placed_at=now)
-    hold._history_user = by
+    hold = CaseHold(incident=incident, reason=_reason_required(reason, "placed"), placed_by=by.user, placed_at=now)
+    hold._history_user = by.user
     hold.save()
     CaseEntry.objects.create(
         incident=incident,
         kind=CaseEntry.Kind.STATUS,
         text=f"Legal hold placed: {hold.reason}",
-        author=by,
+        author=by.user,
         created_at=now,
     )
     return hold
@@ -58,15 +60,15 @@ def case_hold_lift(*, hold, by, reason, now):
     if hold.lifted_at is not None:
         raise CaseHoldError("This hold has already been lifted.")
     hold.lift_reason = _reason_required(reason, "lifted")
-    hold.lifted_by = by
+    hold.lifted_by = by.user
     hold.lifted_at = now
-    hold._history_user = by
+    hold._history_user = by.user
     hold.save()
     CaseEntry.objects.create(
         incident=hold.incident,
         kind=CaseEntry.Kind.STATUS,
         text=f"Legal hold lifted: {hold.lift_reason}",
-        author=by,
+        author=by.user,
         created_at=now,
     )
     return hold

@@ -28,6 +28,7 @@ from .models import (
     club_today,
 )
 from .retention import legal_hold_lift, legal_hold_may_manage, legal_hold_place
+from .selectors import person_for_user
 
 
 class AgeFilter(admin.SimpleListFilter):
@@ -516,7 +517,11 @@ class LegalHoldAdmin(RetentionNoteAdmin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         now = timezone.now()
         if change:
-            legal_hold_lift(hold=obj, by=request.user, reason=form.cleaned_data["lift_reason"], now=now)
+            legal_hold_lift(
+                hold=obj, by=person_for_user(request.user), reason=form.cleaned_data["lift_reason"], now=now
+            )
         else:
-            hold = legal_hold_place(by=request.user, person=obj.person, family=obj.family, reason=obj.reason, now=now)
+            hold = legal_hold_place(
+                by=person_for_user(request.user), person=obj.person, family=obj.family, reason=obj.reason, now=now
+            )
             obj.pk = hold.pk

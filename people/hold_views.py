@@ -14,6 +14,7 @@ from sefton_safety.retention import retention_periods_described
 from .exceptions import LegalHoldError
 from .models import Family, LegalHold, Person
 from .retention import legal_hold_lift, legal_hold_may_manage, legal_hold_place
+from .selectors import person_for_user
 
 
 def _manager_required(user):
@@ -31,7 +32,11 @@ def legal_holds(request):
         family = Family.objects.filter(pk=request.POST.get("family") or None).first()
         try:
             legal_hold_place(
-                by=request.user, person=person, family=family, reason=request.POST.get("reason", ""), now=timezone.now()
+                by=person_for_user(request.user),
+                person=person,
+                family=family,
+                reason=request.POST.get("reason", ""),
+                now=timezone.now(),
             )
         except LegalHoldError as error:
             flash.error(request, str(error))
@@ -60,7 +65,9 @@ def legal_hold_remove(request):
         flash.error(request, "Choose a hold that is in place.")
         return redirect("people:legal-holds")
     try:
-        legal_hold_lift(hold=hold, by=request.user, reason=request.POST.get("reason", ""), now=timezone.now())
+        legal_hold_lift(
+            hold=hold, by=person_for_user(request.user), reason=request.POST.get("reason", ""), now=timezone.now()
+        )
     except LegalHoldError as error:
         flash.error(request, str(error))
     else:

@@ -28,7 +28,7 @@ def legal_hold_may_manage(user):
 
 
 def _manager_required(user):
-    if not legal_hold_may_manage(user):
+    if user is None or not legal_hold_may_manage(user):
         raise LegalHoldError("Only a committee member or a welfare officer can place or lift a legal hold.")
 
 
@@ -41,25 +41,26 @@ def _reason_required(reason, what):
 
 @transaction.atomic
 def legal_hold_place(*, by, reason, now, person=None, family=None):
-    _manager_required(by)
+    """`by` is the Person placing the hold; the hold records their sign-in account."""
+    _manager_required(by.user if by is not None else None)
     if (person is None) == (family is None):
         raise LegalHoldError("A hold names one person or one family.")
-    hold = LegalHold(person=person, family=family, reason=_reason_required(reason, "placed"), placed_by=by)
+    hold = LegalHold(person=person, family=family, reason=_reason_required(reason, "placed"), placed_by=by.user)
     hold.placed_at = now
-    history_by(hold, by).save()
+    history_by(hold, by.user).save()
     return hold
 
 
 @transaction.atomic
 def legal_hold_lift(*, hold, by, reason, now):
-    _manager_required(by)
+    _manager_required(by.user if by is not None else None)
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
     if not hold.is_active:
         raise LegalHoldError("This hold has already been lifted.")
     hold.lift_reason = _reason_required(reason, "lifted")
-    hold.lifted_by = by
+    hold.lifted_by = by.user
     hold.lifted_at = now
-    history_by(hold, by).save()
+    history_by(hold, by.user).save()
     return hold
 
 

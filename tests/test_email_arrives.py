@@ -57,7 +57,7 @@ def test_x3_a_hard_bounce_marks_the_address_failing_on_the_dashboard_and_a_passi
 def test_x3_the_club_sends_under_its_name_and_families_reply_to_the_welfare_officer(
     committee_member, welfare_officer, guardian
 ):
-    compliance_services.club_settings_update(by=committee_member.user, name="Aintree Juniors FC")
+    compliance_services.club_settings_update(by=committee_member, name="Aintree Juniors FC")
     consent_services.lapse_reminder_email_send(guardian=guardian, season=2026)
     sent = mail.outbox[-1]
     assert sent.from_email == "Aintree Juniors FC <safety@example.org>"

@@ -173,7 +173,7 @@ def build_world(wordings):
             person=factories.PersonFactory(first_name="Refused"), kind=Role.Kind.COMMITTEE, granted_by=asker.user
         )
     version = compliance_services.policy_publish(
-        body="The policy.", review_by=now.date() + timedelta(days=365), by=committee.user
+        body="The policy.", review_by=now.date() + timedelta(days=365), by=committee
     )
     young = factories.PersonFactory(first_name="Young", date_of_birth=factories.years_ago(18, days=30))
     people_services.role_grant(person=young, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))

@@ -58,7 +58,7 @@ def test_x3_the_committee_changes_the_settings_and_every_reader_sees_them_at_onc
 
 
 def test_x3_msg4_a_school_of_the_settings_is_refused_in_a_message(committee_member):
-    services.club_settings_update(by=committee_member.user, school_names="Holly Lodge Girls' College")
+    services.club_settings_update(by=committee_member, school_names="Holly Lodge Girls' College")
     findings = messaging_services.content_check(
         text="See you after Holly Lodge Girls' College finishes.", channel="email", audience="child"
     )
@@ -108,7 +108,7 @@ def test_x3_the_history_says_who_changed_what_in_constant_queries(
     queries = len(few.captured_queries)
     assert "Office hours weekdays" in page and committee_member.full_name in page
     for hour in range(10, 40):
-        services.club_settings_update(by=committee_member.user, office_hours_weekdays=f"09:00-{hour % 14 + 10}:00")
+        services.club_settings_update(by=committee_member, office_hours_weekdays=f"09:00-{hour % 14 + 10}:00")
     client.get(URL)
     with django_assert_num_queries(queries):
         client.get(URL)
@@ -118,8 +118,8 @@ def test_x3_the_history_says_who_changed_what_in_constant_queries(
 @postgresql_only
 def test_x3_a_longer_retention_period_reaches_the_database_at_once_and_a_shorter_one_waits(committee_member):
     before = retention_periods_stored()["consents"]
-    services.club_settings_update(by=committee_member.user, retention_consent_years=before + 2)
+    services.club_settings_update(by=committee_member, retention_consent_years=before + 2)
     assert retention_periods_stored()["consents"] == before + 2
-    services.club_settings_update(by=committee_member.user, retention_consent_years=1)
+    services.club_settings_update(by=committee_member, retention_consent_years=1)
     assert retention_periods_stored()["consents"] == before + 2
     assert club().retention["consents"] == 1

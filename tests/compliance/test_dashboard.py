@@ -95,7 +95,7 @@ def test_vol5_a_policy_is_published_with_a_review_date_after_today_and_within_th
     today = club_today()
     for review_by, message in ((today, "after today"), (today + timedelta(days=4 * 365), "three years")):
         with pytest.raises(PolicyError, match=message):
-            services.policy_publish(body="· Clause", review_by=review_by, by=committee_member.user)
+            services.policy_publish(body="· Clause", review_by=review_by, by=committee_member)
     assert PolicyVersion.objects.count() == 1
 
 
@@ -106,10 +106,10 @@ def test_vol5_a_policy_published_on_29_february_is_checked_against_three_years_n
     leap_day = datetime(2028, 2, 29).date()
     with pytest.raises(PolicyError, match="three years"):
         services.policy_publish(
-            body="· Clause", review_by=datetime(2031, 3, 2).date(), by=committee_member.user, today=leap_day
+            body="· Clause", review_by=datetime(2031, 3, 2).date(), by=committee_member, today=leap_day
         )
     version = services.policy_publish(
-        body="· Clause", review_by=datetime(2031, 2, 28).date(), by=committee_member.user, today=leap_day
+        body="· Clause", review_by=datetime(2031, 2, 28).date(), by=committee_member, today=leap_day
     )
     assert version.published_on == leap_day
 

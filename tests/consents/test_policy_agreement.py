@@ -66,7 +66,7 @@ def test_con5_vol1_a_child_agrees_to_the_policy_and_the_statement_in_one_step(si
 def test_con5_vol1_a_new_policy_version_asks_every_child_again(child, guardian, committee_member, wordings):
     services.agreements_record(person=child, method="guardian_device", recorded_by=guardian.user)
     assert selectors.agreements_due(child) == []
-    version = publish_policy(committee_member.user)
+    version = publish_policy(committee_member)
     newer = Wording.objects.get(kind=Wording.Kind.POLICY, version=version.version)
     assert newer.body == version.body and selectors.agreements_due(child) == [newer]
     with pytest.raises(ConsentError, match="newer"):
@@ -116,7 +116,7 @@ def test_con4_con5_each_answer_names_the_policy_version_the_guardian_saw(signed_
     client.post(reverse("consents:answer", args=[child.pk]), {"photo_website": "on"})
     first = Consent.objects.get(person=child, topic="photo_website")
     assert (first.policy.kind, first.policy.version) == (Wording.Kind.POLICY, 1)
-    version = publish_policy(committee_member.user)
+    version = publish_policy(committee_member)
     client.post(reverse("consents:answer", args=[child.pk]), {})
     withdrawal = Consent.objects.filter(person=child, topic="photo_website").latest("recorded_at")
     assert withdrawal.policy.version == version.version and first.policy.version == 1
@@ -133,5 +133,5 @@ def test_vol1_con5_the_dashboard_counts_young_members_yet_to_agree(
     assert 'data-testid="figure-agreements"' in page and reverse("compliance:agreements") in page
     listing = client.get(reverse("compliance:agreements")).content.decode()
     assert other_family_child.full_name in listing and child.full_name not in listing
-    publish_policy(committee_member.user)
+    publish_policy(committee_member)
     assert compliance_selectors.dashboard()["children_unagreed"] == 2

@@ -44,10 +44,10 @@ def test_retention_an_answer_lapsed_past_the_period_is_purged_and_a_younger_one_
 
 
 def test_retention_a_legal_hold_on_the_family_keeps_every_answer_until_it_is_lifted(answers, family, committee_member):
-    hold = legal_hold_place(by=committee_member.user, family=family, reason="Solicitor's letter", now=AT)
+    hold = legal_hold_place(by=committee_member, family=family, reason="Solicitor's letter", now=AT)
     assert consents_retention_purge(now=AT) == {"consents": 0}
     assert Consent.objects.count() == 2
-    legal_hold_lift(hold=hold, by=committee_member.user, reason="Claim settled", now=AT)
+    legal_hold_lift(hold=hold, by=committee_member, reason="Claim settled", now=AT)
     assert consents_retention_purge(now=AT) == {"consents": 1}
 
 

@@ -120,10 +120,10 @@ def test_retention_a_case_is_kept_until_each_linked_child_is_25(welfare_officer)
 
 def test_retention_a_hold_on_the_case_keeps_it_until_lifted_with_its_history(welfare_officer):
     case = closed_case(welfare_officer, closed_at=instant_years_before(AT, 11), subjects=[person_aged(40)])
-    hold = case_hold_place(incident=case, by=welfare_officer.user, reason="Civil claim notified", now=AT)
+    hold = case_hold_place(incident=case, by=welfare_officer, reason="Civil claim notified", now=AT)
     assert purge()["cases"] == 0
     assert not gone(case)
-    case_hold_lift(hold=hold, by=welfare_officer.user, reason="Claim withdrawn", now=AT)
+    case_hold_lift(hold=hold, by=welfare_officer, reason="Claim withdrawn", now=AT)
     texts = list(case.entries.filter(kind=CaseEntry.Kind.STATUS).values_list("text", flat=True))
     assert "Legal hold placed: Civil claim notified" in texts
     assert "Legal hold lifted: Claim withdrawn" in texts
@@ -136,16 +136,16 @@ def test_retention_a_hold_on_a_linked_persons_family_keeps_the_case(welfare_offi
     adult = person_aged(40)
     family_member_add(family=family, person=adult, kind=FamilyMember.Kind.GUARDIAN, relationship="Father")
     case = closed_case(welfare_officer, closed_at=instant_years_before(AT, 11), subjects=[adult])
-    hold = legal_hold_place(by=committee_member.user, family=family, reason="Inquiry request", now=AT)
+    hold = legal_hold_place(by=committee_member, family=family, reason="Inquiry request", now=AT)
     assert purge() == {"cases": 0, "case_reads": 0}
     assert not gone(case)
-    legal_hold_lift(hold=hold, by=committee_member.user, reason="Inquiry closed", now=AT)
+    legal_hold_lift(hold=hold, by=committee_member, reason="Inquiry closed", now=AT)
     assert purge()["cases"] == 1
 
 
 def test_retention_only_a_welfare_officer_not_linked_to_the_case_holds_it(welfare_officer, committee_member):
     case = closed_case(welfare_officer, closed_at=instant_years_before(AT, 1), subjects=[welfare_officer])
-    for user in (committee_member.user, welfare_officer.user):
+    for user in (committee_member, welfare_officer):
         with pytest.raises(CaseHoldError):
             case_hold_place(incident=case, by=user, reason="Claim", now=AT)
     assert not case.holds.exists()
@@ -158,7 +158,7 @@ def test_retention_read_log_rows_past_the_period_go_unless_the_case_is_held(welf
         CaseRead.objects.create(
             incident=case, user=welfare_officer.user, what="old read", allowed=True, at=instant_years_before(AT, 6, 1)
         )
-    case_hold_place(incident=held, by=welfare_officer.user, reason="Police request", now=AT)
+    case_hold_place(incident=held, by=welfare_officer, reason="Police request", now=AT)
     assert purge() == {"cases": 0, "case_reads": 1}
     assert list(kept.reads.values_list("what", flat=True)) == ["case"]
     assert sorted(held.reads.values_list("what", flat=True)) == ["case", "old read"]
@@ -190,7 +190,7 @@ def test_retention_the_portal_role_cannot_delete_a_young_case_even_through_the_f
     # The case row and a hold on it are ordinary tables to the role, but the database keeps them.
     with pytest.raises(psycopg.errors.RaiseException):
         portal_role.execute("DELETE FROM incidents_incident WHERE id = %s", [fresh_case.pk])
-    hold = case_hold_place(incident=fresh_case, by=welfare_officer.user, reason="Claim", now=AT)
+    hold = case_hold_place(incident=fresh_case, by=welfare_officer, reason="Claim", now=AT)
     with pytest.raises(psycopg.errors.RaiseException):
         portal_role.execute("DELETE FROM incidents_casehold WHERE id = %s", [hold.pk])
     assert not gone(fresh_case)

@@ -76,7 +76,7 @@ def test_retention_an_old_message_is_anonymised_and_its_log_deleted_while_a_youn
 
 def test_retention_a_legal_hold_on_a_recipient_keeps_the_message_whole(messages, guardian, committee_member):
     old, _ = messages
-    legal_hold_place(by=committee_member.user, person=guardian, reason="Police request", now=AT)
+    legal_hold_place(by=committee_member, person=guardian, reason="Police request", now=AT)
     assert messages_retention_purge(now=AT) == {
         "messages_anonymised": 0,
         "delivery_log_entries": 0,

@@ -50,7 +50,7 @@ def test_retention_sign_in_records_past_the_period_go_and_younger_ones_stay(reco
 
 
 def test_retention_a_held_persons_sign_in_records_stay(records, guardian, welfare_officer):
-    legal_hold_place(by=welfare_officer.user, person=guardian, reason="Police request", now=AT)
+    legal_hold_place(by=welfare_officer, person=guardian, reason="Police request", now=AT)
     counts = sign_in_records_purge(now=AT)
     assert (counts["accessattempt"], counts["accessfailurelog"], counts["accesslog"]) == (1, 1, 1)
     for model, (_, young, held) in records.items():
@@ -68,9 +68,9 @@ def test_retention_ended_sessions_go_and_live_ones_stay(db):
 
 
 def test_retention_a_hold_is_placed_and_lifted_with_reasons_and_history(family, committee_member):
-    hold = legal_hold_place(by=committee_member.user, family=family, reason="Solicitor's letter", now=AT)
+    hold = legal_hold_place(by=committee_member, family=family, reason="Solicitor's letter", now=AT)
     assert hold.is_active
-    lifted = legal_hold_lift(hold=hold, by=committee_member.user, reason="Claim settled", now=AT + timedelta(days=3))
+    lifted = legal_hold_lift(hold=hold, by=committee_member, reason="Claim settled", now=AT + timedelta(days=3))
     assert (lifted.lifted_by, lifted.lift_reason) == (committee_member.user, "Claim settled")
     versions = list(hold.history.order_by("history_date"))
     assert [(v.history_user, v.lift_reason) for v in versions] == [
@@ -78,23 +78,23 @@ def test_retention_a_hold_is_placed_and_lifted_with_reasons_and_history(family, 
         (committee_member.user, "Claim settled"),
     ]
     with pytest.raises(LegalHoldError, match="already been lifted"):
-        legal_hold_lift(hold=hold, by=committee_member.user, reason="Again", now=AT)
+        legal_hold_lift(hold=hold, by=committee_member, reason="Again", now=AT)
 
 
 def test_retention_only_committee_or_welfare_place_a_hold_and_always_with_a_reason(
     family, volunteer, guardian, committee_member
 ):
-    for user in (volunteer.user, guardian.user):
+    for user in (volunteer, guardian):
         with pytest.raises(LegalHoldError, match="committee member or a welfare officer"):
             legal_hold_place(by=user, family=family, reason="Because", now=AT)
     with pytest.raises(LegalHoldError, match="Say why"):
-        legal_hold_place(by=committee_member.user, family=family, reason="  ", now=AT)
+        legal_hold_place(by=committee_member, family=family, reason="  ", now=AT)
     assert not LegalHold.objects.exists()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the guard is PostgreSQL's")
 def test_retention_the_database_never_deletes_a_legal_hold(family, committee_member):
-    hold = legal_hold_place(by=committee_member.user, family=family, reason="Solicitor's letter", now=AT)
+    hold = legal_hold_place(by=committee_member, family=family, reason="Solicitor's letter", now=AT)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM people_legalhold WHERE id = %s", [hold.pk])
     assert LegalHold.objects.filter(pk=hold.pk).exists()
