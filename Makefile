@@ -74,7 +74,7 @@ test-any-day: install ## Run the rules, services and views tests under faketime 
 	for i in $$(seq $$n); do cat "$$logs/$$i.log"; done; rm -rf "$$logs"; exit $$status
 
 .PHONY: bench
-bench: install ## Measure the rules, the pages as the club grows, and 10,000 emails through a real worker (minutes).
+bench: install ## Serve a county-scale portal with gunicorn and measure every key page, the rules and the worker (about 15 minutes).
 	DJANGO_SETTINGS_MODULE=sefton_safety.settings.test $(BIN)/python -m bench
 
 .PHONY: lint

@@ -40,6 +40,31 @@ def review_due(*, last_reviewed_on: date | None, today: date) -> bool:
 
 
 @dataclass(frozen=True)
+class AccountState:
+    """ACC-1 to ACC-4: the one answer to "is this account in order?", with what is wrong in words.
+    The home page, the register and the dashboard all show this, never a verdict of their own."""
+
+    code: str  # "needs_action", "review_due" or "ok"
+    label: str
+    problems: tuple[str, ...]
+
+
+def account_state(*, custodians: int, rotations_overdue: int, has_designated: bool, review_due: bool) -> AccountState:
+    action = []
+    if not is_compliant(custodians):
+        action.append(f"{custodians} of {MIN_CUSTODIANS} custodians")
+    if rotations_overdue:
+        action.append("Password change overdue")
+    if not has_designated:
+        action.append("No designated person")
+    if action:
+        return AccountState("needs_action", "Needs action", tuple(action) + (("Review due",) if review_due else ()))
+    if review_due:
+        return AccountState("review_due", "Review due", ("Review due",))
+    return AccountState("ok", "OK", ())
+
+
+@dataclass(frozen=True)
 class TaggedChild:
     name: str
     photo_allowed: bool

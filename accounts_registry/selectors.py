@@ -40,6 +40,12 @@ def accounts_with_status(queryset=None):
         account.compliant = rules.is_compliant(account.custodian_count)
         account.review_due = rules.review_due(last_reviewed_on=account.last_reviewed_on, today=today)
         account.designated = f"{account.designated_first} {account.designated_last}" if account.designated_last else ""
+        account.state = rules.account_state(
+            custodians=account.custodian_count,
+            rotations_overdue=account.rotations_overdue,
+            has_designated=bool(account.designated),
+            review_due=account.review_due,
+        )
     return result
 
 

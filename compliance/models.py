@@ -141,6 +141,27 @@ class Reminder(models.Model):
         return self.key
 
 
+class MissingReminder(models.Model):
+    """VOL-1, VOL-3: one email the committee sent from a list, reminding a person of what the list
+    shows missing. The newest row per person and list is what the weekly limit reads, so the limit
+    holds whichever worker or page sends."""
+
+    class List(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", "Policy acknowledgement"
+        TRAINING = "training", "Training and DBS check"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="missing_reminders")
+    list = models.CharField(max_length=16, choices=List.choices)
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "list", "-sent_at"], name="compliance_missing_latest_idx")]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_list_display().lower()} reminder, {self.sent_at:%d %b %Y}"
+
+
 class SubjectAccessLogEntry(models.Model):
     """One attempt to export everything the portal holds about a family, allowed or refused. Rows
     are only added: the database refuses to change or delete them, so the club can always show who

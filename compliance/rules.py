@@ -3,7 +3,7 @@ check, when something is expiring, when a reminder is due, and which clause of t
 portal carries. No database, no settings."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 REMIND_AHEAD = timedelta(days=30)
 
@@ -29,6 +29,15 @@ def state(expires_on: date | None, today: date) -> str:
 def reminder_due(expires_on: date, today: date) -> bool:
     """VOL-3, VOL-5: remind from 30 days before the date until it passes."""
     return expires_on - REMIND_AHEAD <= today < expires_on
+
+
+# VOL-1, VOL-3: a person missing from a list is emailed about it at most once in this time.
+MISSING_REMINDER_GAP = timedelta(days=7)
+
+
+def missing_reminder_allowed(last_sent_at: datetime | None, now: datetime) -> bool:
+    """Whether a person may be reminded of a list's missing item now, given their last reminder."""
+    return last_sent_at is None or now - last_sent_at >= MISSING_REMINDER_GAP
 
 
 def clauses(body: str) -> list[str]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts_registry.selectors import accounts_with_status
 from consents import rules as consent_rules
 from consents import selectors as consent_selectors
-from consents.models import AcceptableUseAgreement
+from consents.models import AcceptableUseAgreement, Consent
 from incidents.models import Incident
 from incidents.selectors import incident_counts_by_category
 from messaging.models import Delivery
@@ -44,6 +44,16 @@ def volunteers_without_acknowledgement(today=None):
     return people.order_by("last_name", "first_name")
 
 
+def policy_publish_reach(today=None):
+    """VOL-1, CON-5: whom a new version asks: every volunteer and committee member acknowledges
+    it, and every young member agrees to it, whatever they did for the version before. Two queries."""
+    today = today or club_today()
+    return {
+        "volunteers": _holders(rules.WORKS_WITH_CHILDREN | {Role.Kind.COMMITTEE}, today).count(),
+        "children": _holders({Role.Kind.CHILD}, today).count(),
+    }
+
+
 def young_members_without_agreement(today=None):
     """CON-5, VOL-1: young members who have not agreed to the current version of the club's policy
     or of the acceptable use statement. Three queries however many there are."""
@@ -56,11 +66,14 @@ def young_members_without_agreement(today=None):
     return people.filter(missing).order_by("last_name", "first_name") if wordings else people.none()
 
 
-def training_and_checks(today=None):
+def training_and_checks(today=None, *, person_ids=None):
     """VOL-3: each person who needs safeguarding training, online-safety training or a DBS check,
     with the latest expiry of each and its state. Three queries however many volunteers."""
     today = today or club_today()
-    people = list(_holders(rules.WORKS_WITH_CHILDREN, today).order_by("last_name", "first_name"))
+    people = _holders(rules.WORKS_WITH_CHILDREN, today).order_by("last_name", "first_name")
+    if person_ids is not None:
+        people = people.filter(pk__in=person_ids)
+    people = list(people)
     kinds = {}
     for role in Role.objects.current(today).filter(person__in=people).values("person_id", "kind"):
         kinds.setdefault(role["person_id"], set()).add(role["kind"])
@@ -98,17 +111,21 @@ def training_and_checks(today=None):
 
 
 def children_without_consent_by_team(today=None):
-    """CON-1: per team, the children with no consent answer for this season. Three queries."""
+    """CON-1: per team, the children with no consent answer for this season. Two queries: the
+    teams, and one aggregate that asks of each place whether its child has any answer this season,
+    rather than joining every answer of every child and counting them apart again."""
     today = today or club_today()
     season = consent_rules.season_for(today)
-    children = TeamPlayer.objects.filter(person__date_of_birth__gt=adult_cutoff_date(today))
-    totals = dict(children.values("team").annotate(n=Count("person", distinct=True)).values_list("team", "n"))
-    answered = dict(
-        children.filter(person__consents__season=season)
+    answered_this_season = Exists(Consent.objects.filter(person=OuterRef("person_id"), season=season))
+    counts = {
+        row["team"]: row
+        for row in TeamPlayer.objects.filter(person__date_of_birth__gt=adult_cutoff_date(today))
         .values("team")
-        .annotate(n=Count("person", distinct=True))
-        .values_list("team", "n")
-    )
+        .annotate(n=Count("pk"), answered=Count("pk", filter=answered_this_season))
+        .order_by()
+    }
+    totals = {team: row["n"] for team, row in counts.items()}
+    answered = {team: row["answered"] for team, row in counts.items()}
     teams = list(Team.objects.order_by("age_group", "name"))
     for team in teams:
         team.children = totals.get(team.pk, 0)

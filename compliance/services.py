@@ -3,7 +3,9 @@ the reminders the scheduler sends once each (VOL-1 to VOL-5), and the log of a f
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 
 from consents import services as consent_services
 from people import rules as people_rules
@@ -15,15 +17,21 @@ from sefton_safety.models import ClubSettings
 from sefton_safety.request_context import current_origin
 from sefton_safety.retention import retention_periods_lengthen
 
-from . import rules
+from . import rules, selectors, tasks
 from .exceptions import PolicyError
-from .models import CriminalRecordsCheck, PolicyAcknowledgement, PolicyVersion, Reminder, SubjectAccessLogEntry
+from .models import (
+    CriminalRecordsCheck,
+    MissingReminder,
+    PolicyAcknowledgement,
+    PolicyVersion,
+    Reminder,
+    SubjectAccessLogEntry,
+)
 
 
-@transaction.atomic
-def policy_publish(*, body, review_by, by, title="", today=None):
-    """VOL-1, VOL-5: a new version, in force from today, with the date it must be reviewed by; young
-    members are asked to agree to it (CON-5)."""
+def policy_publish_check(*, body, review_by, today=None):
+    """VOL-5: raises PolicyError, in words, for a version that could not be published; the page
+    asks this before it asks the committee to confirm."""
     if not body.strip():
         raise PolicyError("Paste the policy's words.")
     today = today or club_today()
@@ -32,6 +40,14 @@ def policy_publish(*, body, review_by, by, title="", today=None):
     # Three years on from 29 February is 1 March, as for a birthday.
     if review_by > people_rules.birthday_in_year(today, today.year + 3):
         raise PolicyError("Review the policy at least every three years: choose an earlier review date.")
+
+
+@transaction.atomic
+def policy_publish(*, body, review_by, by, title="", today=None):
+    """VOL-1, VOL-5: a new version, in force from today, with the date it must be reviewed by; young
+    members are asked to agree to it (CON-5)."""
+    today = today or club_today()
+    policy_publish_check(body=body, review_by=review_by, today=today)
     latest = PolicyVersion.objects.select_for_update().order_by("-version").first()
     version = PolicyVersion.objects.create(
         version=(latest.version + 1) if latest else 1,
@@ -117,6 +133,59 @@ def reminders_send(*, today=None):
                 ),
             )
     return sent
+
+
+def missing_reminders_send(*, list_kind, people, by, now=None):
+    """VOL-1, VOL-3: emails each of `people` (those a committee list shows missing something) a
+    reminder through the worker, at most once in MISSING_REMINDER_GAP for each person and list.
+
+    The people's rows are locked while their last reminders are read and the new ones written, so
+    two committee members pressing the button at once, or two workers, send one each. Returns how
+    many were queued, how many were reminded too recently, and how many have no email address."""
+    now = now or timezone.now()
+    ids = sorted(person.pk for person in people)
+    with transaction.atomic():
+        locked = list(
+            Person.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("user").order_by("pk")
+        )
+        last = dict(
+            MissingReminder.objects.filter(person_id__in=ids, list=list_kind)
+            .values("person_id")
+            .annotate(at=Max("sent_at"))
+            .values_list("person_id", "at")
+        )
+        queued, recent, without_email = [], 0, 0
+        for person in locked:
+            if not rules.missing_reminder_allowed(last.get(person.pk), now):
+                recent += 1
+            elif not person.email_address:
+                without_email += 1
+            else:
+                queued.append(MissingReminder(person=person, list=list_kind, sent_at=now, sent_by=by))
+        MissingReminder.objects.bulk_create(queued)
+        reminder_ids = [reminder.pk for reminder in queued]
+        transaction.on_commit(lambda: [tasks.send_missing_reminder.delay(pk) for pk in reminder_ids])
+    return {"queued": len(queued), "recent": recent, "without_email": without_email}
+
+
+def missing_reminder_email_send(*, reminder, today=None):
+    """The email behind one MissingReminder: what is missing, and where to put it right."""
+    person = reminder.person
+    items = []
+    if reminder.list == MissingReminder.List.TRAINING:
+        rows = selectors.training_and_checks(today or club_today(), person_ids=[person.pk])
+        items = [item for row in rows for item in row["items"] if item["state"] in ("missing", "expired")]
+    url = f"{settings.SITE_URL}{reverse('compliance:acknowledge')}"
+    email_send(
+        template="missing_reminder",
+        to=person.email_address,
+        subject=(
+            f"{settings.CLUB_NAME}: please acknowledge the online safety policy"
+            if reminder.list == MissingReminder.List.ACKNOWLEDGEMENT
+            else f"{settings.CLUB_NAME}: your training or DBS check"
+        ),
+        context={"person": person, "reminder": reminder, "items": items, "url": url},
+    )
 
 
 def subject_access_record(*, family, user, allowed, reason):

@@ -43,5 +43,5 @@ def club_setup(request):
                 f"{officer['first_name']} {officer['last_name']} as lead welfare officer under Role grants: "
                 "they are emailed a link to set their password once you have.",
             )
-            return redirect("people:home")
+            return redirect("portal:home")
     return render(request, "compliance/club_setup.html", {"form": form}, status=400 if form.errors else 200)

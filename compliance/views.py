@@ -6,8 +6,10 @@ import django_otp
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -23,7 +25,7 @@ from sefton_safety.retention import retention_periods_stored
 from . import report, rules, selectors, services, subject_access, subject_access_pdf
 from .exceptions import PolicyError
 from .forms import AcknowledgementForm, ClubSettingsForm, PolicyPublishForm, SubjectAccessForm
-from .models import PolicyAcknowledgement, PolicyVersion, SubjectAccessLogEntry
+from .models import MissingReminder, PolicyAcknowledgement, PolicyVersion, SubjectAccessLogEntry
 
 
 def _committee(request):
@@ -46,13 +48,49 @@ def dashboard(request):
     return render(request, "compliance/dashboard.html", {"f": figures, "chart": chart})
 
 
+def _last_reminded(list_kind, people):
+    """{person id: when they were last reminded from this list}, in one query."""
+    return dict(
+        MissingReminder.objects.filter(list=list_kind, person__in=people)
+        .values("person_id")
+        .annotate(at=Max("sent_at"))
+        .values_list("person_id", "at")
+    )
+
+
+def _missing_reminders_note(outcome):
+    queued, recent, without_email = outcome["queued"], outcome["recent"], outcome["without_email"]
+    note = f"Reminder{pluralize(queued)} on {'its' if queued == 1 else 'their'} way to {queued} {_people(queued)}."
+    if recent:
+        note += f" {recent} {_people(recent)} reminded in the last week {'was' if recent == 1 else 'were'} left alone."
+    if without_email:
+        note += f" {without_email} {_people(without_email)} without an email address: remind them in person."
+    return note
+
+
+def _people(count):
+    return "person" if count == 1 else "people"
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def acknowledgements(request):
+    """VOL-1: who has not acknowledged the current version, and a reminder to them by email."""
     _committee(request)
+    people = list(selectors.volunteers_without_acknowledgement())
+    if request.method == "POST":
+        outcome = services.missing_reminders_send(
+            list_kind=MissingReminder.List.ACKNOWLEDGEMENT, people=people, by=request.user
+        )
+        flash.success(request, _missing_reminders_note(outcome))
+        return redirect("compliance:acknowledgements")
+    last = _last_reminded(MissingReminder.List.ACKNOWLEDGEMENT, people)
+    for person in people:
+        person.last_reminded_at = last.get(person.pk)
     return render(
         request,
         "compliance/acknowledgement_list.html",
-        {"people": selectors.volunteers_without_acknowledgement(), "policy": PolicyVersion.current()},
+        {"people": people, "policy": PolicyVersion.current()},
     )
 
 
@@ -68,14 +106,25 @@ def agreements(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def training(request):
+    """VOL-3: training and DBS checks, and a reminder by email to those with one missing or expired."""
     _committee(request)
     rows = selectors.training_and_checks()
+    gaps = [row["person"] for row in rows if not row["ok"]]
+    if request.method == "POST":
+        outcome = services.missing_reminders_send(list_kind=MissingReminder.List.TRAINING, people=gaps, by=request.user)
+        flash.success(request, _missing_reminders_note(outcome))
+        return redirect("compliance:training")
     show_all = request.GET.get("all") == "1"
+    shown = rows if show_all else [row for row in rows if not row["ok"]]
+    last = _last_reminded(MissingReminder.List.TRAINING, [row["person"] for row in shown])
+    for row in shown:
+        row["last_reminded_at"] = last.get(row["person"].pk)
     return render(
         request,
         "compliance/training_list.html",
-        {"rows": rows if show_all else [row for row in rows if not row["ok"]], "show_all": show_all},
+        {"rows": shown, "show_all": show_all, "gaps": len(gaps)},
     )
 
 
@@ -86,20 +135,40 @@ def policy_list(request):
     _committee(request)
     current = PolicyVersion.current()
     form = PolicyPublishForm(request.POST or None, initial={"body": current.body if current else ""})
+    reach = None
     if request.method == "POST" and form.is_valid():
-        try:
-            version = services.policy_publish(by=request.user, **form.cleaned_data)
-        except PolicyError as error:
-            form.add_error(None, str(error))
+        # VOL-1: publishing asks everyone again, so the committee first sees how many, and confirms.
+        if request.POST.get("confirm") != "yes":
+            try:
+                services.policy_publish_check(body=form.cleaned_data["body"], review_by=form.cleaned_data["review_by"])
+            except PolicyError as error:
+                form.add_error(None, str(error))
+            else:
+                reach = selectors.policy_publish_reach()
         else:
-            flash.success(
-                request,
-                f"Version {version.version} is published. Volunteers will be asked to acknowledge it, "
-                "and young members to agree to it.",
-            )
-            return redirect("compliance:policy-detail", version=version.version)
+            try:
+                version = services.policy_publish(by=request.user, **form.cleaned_data)
+            except PolicyError as error:
+                form.add_error(None, str(error))
+            else:
+                flash.success(
+                    request,
+                    f"Version {version.version} is published. Volunteers will be asked to acknowledge it, "
+                    "and young members to agree to it.",
+                )
+                return redirect("compliance:policy-detail", version=version.version)
     versions = PolicyVersion.objects.all()
-    return render(request, "compliance/policy_list.html", {"versions": versions, "form": form, "current": current})
+    return render(
+        request,
+        "compliance/policy_list.html",
+        {
+            "versions": versions,
+            "form": form,
+            "current": current,
+            "reach": reach,
+            "next_version": (current.version + 1) if current else 1,
+        },
+    )
 
 
 def _clauses(version):

@@ -17,15 +17,16 @@ class ConsentAnswersForm(forms.Form):
 
     consent_round = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, current=None, **kwargs):
+    def __init__(self, *args, current=None, for_themselves=False, **kwargs):
         super().__init__(*args, **kwargs)
         current = current or {}
+        help_texts = rules.TOPIC_HELP_FOR_THEMSELVES if for_themselves else rules.TOPIC_HELP
         for topic, label in rules.TOPICS.items():
             answer = current.get(topic)
             self.fields[topic] = forms.BooleanField(
                 label=label,
                 required=False,
-                help_text=rules.TOPIC_HELP[topic],
+                help_text=help_texts[topic],
                 initial=bool(answer and answer.given),
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
             )
@@ -91,9 +92,16 @@ class ConsentRoundStartForm(forms.Form):
     )
     team = forms.ModelChoiceField(Team.objects.all(), required=False, empty_label="The whole club")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["season"].initial = rules.season_for(timezone.localdate())
+        self.fields["season"].initial = rules.round_season_default(today)
+        self.fields["season"].error_messages.update(
+            {
+                "invalid": "Enter the season as a year, for example 2027.",
+                "min_value": "Enter the season as a year from 2000 on, for example 2027.",
+                "max_value": "Enter the season as a year before 2100, for example 2027.",
+            }
+        )
 
 
 class DecisionForm(forms.Form):

@@ -49,8 +49,14 @@ class Wording(models.Model):
 
 
 class ConsentRound(models.Model):
-    """The committee asking every guardian (of the club, or of one team) for a season's answers."""
+    """The committee asking every guardian (of the club, or of one team) for a season's answers, or
+    reminding those whose children have no answer yet."""
 
+    class Kind(models.TextChoices):
+        ROUND = "round", "Round"
+        CHASE = "chase", "Reminder to those who have not answered"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ROUND)
     season = models.PositiveIntegerField(
         help_text="The season, named by its summer: 2027 runs April to September 2027."
     )
@@ -66,11 +72,34 @@ class ConsentRound(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self):
+        if self.kind == self.Kind.CHASE:
+            return f"{self.season} reminder for {self.team or 'the whole club'}"
         return f"{self.season} consent round for {self.team or 'the whole club'}"
+
+    @property
+    def scope_key(self):
+        """The season and team a round covers: a guardian gets a scope's round email once."""
+        return f"{self.season}:{self.team_id or 'club'}"
 
     @property
     def lapses_on(self):
         return rules.season_lapses_on(self.season)
+
+
+class ConsentRoundRecipient(models.Model):
+    """CON-6: one guardian emailed by one round. A round's scope key is unique per guardian, so a
+    round sent again, or the same form posted twice, emails nobody a second time; a reminder to
+    those who have not answered carries no key and may go again."""
+
+    consent_round = models.ForeignKey(ConsentRound, on_delete=models.CASCADE, related_name="recipients")
+    guardian = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    scope_key = models.CharField(max_length=32, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope_key", "guardian"], name="consents_round_email_once_per_scope"),
+            models.UniqueConstraint(fields=["consent_round", "guardian"], name="consents_round_email_once_per_round"),
+        ]
 
 
 class Consent(AppendOnlyModel):

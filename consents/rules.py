@@ -40,6 +40,19 @@ TOPIC_HELP = {
     "contact_messaging": "The club may message your child on apps such as WhatsApp, from a club account.",
 }
 
+# The same help, addressed to a young member of 18 or over who answers for themselves (PPL-2).
+TOPIC_HELP_FOR_THEMSELVES = {
+    "photo_website": "Team photos and match pictures of you on the club's own website.",
+    "photo_social": "Pictures and short videos of you on the club's Facebook, Instagram and X accounts.",
+    "photo_press": "The club's printed newsletter, programmes and the local newspaper.",
+    "name_published": "Your name beside a photo or in a match report. Without it, photos carry no name.",
+    "contact_email": "The club may email you directly, always copying another volunteer.",
+    "contact_text": "The club may text you, with a copy to the welfare officer.",
+    "contact_phone": "A coach may phone you, only from a club phone.",
+    "contact_social": "The club may message you through the club's social media accounts.",
+    "contact_messaging": "The club may message you on apps such as WhatsApp, from a club account.",
+}
+
 CHANNEL_TOPIC = {
     "email": "contact_email",
     "text": "contact_text",
@@ -204,6 +217,16 @@ SEASON_OPENS_MONTH = 3
 def season_for(day: date) -> int:
     """The season (named by its summer) that an answer given on `day` is for."""
     return day.year if day.month >= SEASON_OPENS_MONTH else day.year - 1
+
+
+# From October the committee prepares next summer's round, so the round form offers that season.
+ROUND_FOR_NEXT_SEASON_FROM_MONTH = 10
+
+
+def round_season_default(day: date) -> int:
+    """CON-6: the season a round started on `day` is most likely for: the summer coming, which from
+    October is next year's; in January and February it is this year's, about to open."""
+    return day.year + 1 if day.month >= ROUND_FOR_NEXT_SEASON_FROM_MONTH else day.year
 
 
 def season_lapses_on(season: int) -> date:

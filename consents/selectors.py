@@ -5,10 +5,10 @@ the team sheets call these, and nothing else reads the consent tables to decide.
 with a Decision whose findings name the requirement and say in words why not.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from people.models import FamilyMember, Person, TeamPlayer
+from people.models import FamilyMember, Person
 
 from . import rules
 from .models import AcceptableUseAgreement, Consent, DirectContactRequest, Wording
@@ -111,23 +111,41 @@ def agrees_for_themselves(person):
     return person.user_id is not None and person.user.is_active
 
 
+def newest_answers_by_person(consents):
+    """The newest answer for each person and topic among `consents`, as the rules' Answers by
+    person id: older answers stay in the database (consent history is never edited), not in memory."""
+    newer = Consent.objects.filter(
+        person=OuterRef("person"), topic=OuterRef("topic"), recorded_at__gt=OuterRef("recorded_at")
+    )
+    answers = {}
+    rows = (
+        consents.filter(~Exists(newer))
+        .order_by()
+        .values_list("person_id", "topic", "given", "recorded_at", "valid_until")
+    )
+    for person_id, topic, given, recorded_at, valid_until in rows:
+        answers.setdefault(person_id, []).append(rules.Answer(topic, given, recorded_at, valid_until))
+    return answers
+
+
 def team_sheet_rows(team, *, at=None):
     """CON-7: each player with what may and may not be done with their picture and name today,
-    in a constant number of queries however big the squad."""
+    in two queries however big the squad and however long its history of answers."""
     at = at or timezone.now()
-    places = (
-        TeamPlayer.objects.filter(team=team)
-        .select_related("person")
-        .prefetch_related(Prefetch("person__consents", queryset=Consent.objects.order_by("-recorded_at")))
-        .order_by("person__last_name", "person__first_name")
+    players = (
+        Person.objects.filter(team_places__team=team)
+        .only("first_name", "last_name")
+        .order_by("last_name", "first_name", "pk")
+    )
+    answers = newest_answers_by_person(
+        Consent.objects.filter(person__team_places__team=team, topic__in=rules.PHOTO_TOPICS)
     )
     rows = []
-    for place in places:
-        person = place.person
-        answers = [c.as_answer() for c in person.consents.all()]
+    for person in players:
+        person_answers = answers.get(person.pk, [])
         verdicts = {}
         for topic in rules.PHOTO_TOPICS:
-            verdicts[topic] = rules.consent_finding(answers, topic, name=person.first_name, on=at.date()) is None
+            verdicts[topic] = rules.consent_finding(person_answers, topic, name=person.first_name, on=at.date()) is None
         places_allowed = [verdicts[t] for t in ("photo_website", "photo_social", "photo_press")]
         rows.append(
             {

@@ -4,8 +4,10 @@ reminders. Each runs in a transaction and sends its emails through the worker af
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,8 +20,16 @@ from sefton_safety.history import history_by
 from sefton_safety.mail import email_send
 
 from . import rules, selectors, tasks
-from .exceptions import ConsentError, LinkInvalid, NotAllowedToAnswer
-from .models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest, LapseReminder, Wording
+from .exceptions import ConsentError, LinkInvalid, NotAllowedToAnswer, RoundAlreadySent
+from .models import (
+    AcceptableUseAgreement,
+    Consent,
+    ConsentRound,
+    ConsentRoundRecipient,
+    DirectContactRequest,
+    LapseReminder,
+    Wording,
+)
 from .selectors import contact_consent_given, guardians_children, is_guardian_with_responsibility
 
 DECISION_LINK_SALT = "consents.direct-contact-decision"
@@ -27,6 +37,7 @@ DECISION_LINK_MAX_AGE = timedelta(days=7)
 CONSENT_LINK_SCOPE = "consents"
 LONGEST_CONTACT_WINDOW = timedelta(days=31)
 LAPSE_REMINDER_DAYS = 30
+CHASE_GAP = timedelta(days=1)
 
 
 # Answers ----------------------------------------------------------------------------------------
@@ -119,17 +130,10 @@ def round_children(*, team=None):
     return children.filter(date_of_birth__gt=adult_cutoff_date(club_today())).distinct()
 
 
-@transaction.atomic
-def consent_round_start(*, season, started_by, team=None):
-    """CON-6: emails every guardian with parental responsibility a link to answer for each of their
-    children. Guardians without an email address are counted, for a paper form."""
-    if Wording.current(Wording.Kind.CONSENT_FORM) is None:
-        raise ConsentError("Publish the consent form's wording before starting a round.")
-    if season < rules.season_for(club_today()):
-        raise ConsentError(f"The {season} season is over: start a round for this season or the next.")
-    consent_round = ConsentRound.objects.create(season=season, team=team, started_by=started_by)
+def _round_guardians(children):
+    """The guardians a round emails, each with a sign-in, and how many need a paper form instead."""
     emailed, without_email = [], 0
-    for guardian in _guardians_for_children(round_children(team=team)):
+    for guardian in _guardians_for_children(children):
         if guardian.user_id is None and guardian.email:
             try:
                 people_services.person_login_create(person=guardian)
@@ -140,11 +144,104 @@ def consent_round_start(*, season, started_by, team=None):
             without_email += 1
             continue
         emailed.append(guardian.pk)
+    return emailed, without_email
+
+
+def _round_checks(season):
+    if Wording.current(Wording.Kind.CONSENT_FORM) is None:
+        raise ConsentError("Publish the consent form's wording before starting a round.")
+    if season < rules.season_for(club_today()):
+        raise ConsentError(f"The {season} season is over: start a round for this season or the next.")
+
+
+def _round_emails_queue(consent_round, guardian_ids):
+    if not guardian_ids:
+        return
+    round_id = consent_round.pk
+    transaction.on_commit(lambda: [tasks.send_consent_round_email.delay(round_id, pk) for pk in guardian_ids])
+
+
+@transaction.atomic
+def consent_round_start(*, season, started_by, team=None, send_again=False):
+    """CON-6: emails every guardian with parental responsibility a link to answer for each of their
+    children. Guardians without an email address are counted, for a paper form.
+
+    A round goes once for each season and team: a second one raises RoundAlreadySent, saying when
+    the first went and to how many, unless `send_again`; even then only guardians who have not had
+    that round's email get one."""
+    _round_checks(season)
+    earlier = ConsentRound.objects.filter(kind=ConsentRound.Kind.ROUND, season=season, team=team).order_by("started_at")
+    first = earlier.first()
+    consent_round = ConsentRound(season=season, team=team, started_by=started_by)
+    key = consent_round.scope_key
+    if first is not None and not send_again:
+        raise RoundAlreadySent(
+            first_sent_at=timezone.localtime(first.started_at),
+            # Each send emails only guardians new to the scope, so the sends add up to the people.
+            guardians=earlier.aggregate(total=Sum("guardians_emailed"))["total"],
+            season=season,
+            scope=team or "the whole club",
+        )
+    consent_round.save()
+    emailed, without_email = _round_guardians(round_children(team=team))
+    already = set(
+        ConsentRoundRecipient.objects.filter(scope_key=key, guardian_id__in=emailed).values_list(
+            "guardian_id", flat=True
+        )
+    )
+    fresh = [pk for pk in emailed if pk not in already]
+    try:
+        with transaction.atomic():
+            ConsentRoundRecipient.objects.bulk_create(
+                ConsentRoundRecipient(consent_round=consent_round, guardian_id=pk, scope_key=key) for pk in fresh
+            )
+    except IntegrityError:
+        # Another start for the same season and team committed between the read and the write.
+        raise ConsentError(
+            f"The {season} round for {team or 'the whole club'} was sent a moment ago: reload the page to see it."
+        ) from None
+    consent_round.guardians_emailed = len(fresh)
+    consent_round.guardians_without_email = without_email
+    consent_round.save(update_fields=["guardians_emailed", "guardians_without_email"])
+    consent_round.guardians_already_emailed = len(already)
+    _round_emails_queue(consent_round, fresh)
+    return consent_round
+
+
+def children_unanswered(*, season, team=None):
+    """CON-6: the children in a round's scope with no answer at all for `season` or later."""
+    answered = Consent.objects.filter(season__gte=season).values("person_id")
+    return round_children(team=team).exclude(pk__in=answered)
+
+
+@transaction.atomic
+def consent_round_chase(*, season, started_by, team=None, now=None):
+    """CON-6: a reminder to the guardians of the children in scope who have no answer yet for the
+    season; a second one within CHASE_GAP is refused, so a double click sends one."""
+    _round_checks(season)
+    now = now or timezone.now()
+    # A double click is two posts from one sign-in: locking its user serialises them, so the second
+    # sees the first reminder and is refused.
+    get_user_model().objects.select_for_update().filter(pk=started_by.pk).first()
+    chases = ConsentRound.objects.filter(kind=ConsentRound.Kind.CHASE, season=season, team=team)
+    recent = chases.filter(started_at__gt=now - CHASE_GAP).order_by("-started_at").first()
+    if recent is not None:
+        raise ConsentError(
+            f"A reminder for {team or 'the whole club'} went at "
+            f"{timezone.localtime(recent.started_at):%H:%M on %-d %B} to {recent.guardians_emailed} guardians: "
+            "the next can go a day after it."
+        )
+    consent_round = ConsentRound.objects.create(
+        kind=ConsentRound.Kind.CHASE, season=season, team=team, started_by=started_by
+    )
+    emailed, without_email = _round_guardians(children_unanswered(season=season, team=team))
+    ConsentRoundRecipient.objects.bulk_create(
+        ConsentRoundRecipient(consent_round=consent_round, guardian_id=pk) for pk in emailed
+    )
     consent_round.guardians_emailed = len(emailed)
     consent_round.guardians_without_email = without_email
     consent_round.save(update_fields=["guardians_emailed", "guardians_without_email"])
-    round_id = consent_round.pk
-    transaction.on_commit(lambda: [tasks.send_consent_round_email.delay(round_id, pk) for pk in emailed])
+    _round_emails_queue(consent_round, emailed)
     return consent_round
 
 
@@ -157,9 +254,12 @@ def consent_link_url(user):
 
 
 def consent_round_email_send(*, consent_round, guardian):
-    children = [c for c in guardians_children(guardian) if c.is_child()]
-    if consent_round.team_id:
-        children = [c for c in children if c.team_places.filter(team_id=consent_round.team_id).exists()]
+    in_scope = round_children(team=consent_round.team)
+    if consent_round.kind == ConsentRound.Kind.CHASE:
+        in_scope = children_unanswered(season=consent_round.season, team=consent_round.team)
+    children = list(guardians_children(guardian).filter(pk__in=in_scope.values("pk")))
+    if not children:
+        return
     email_send(
         template="consent_round",
         to=guardian.user.email,

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,7 +18,7 @@ from people.roles import holds_role
 from people.selectors import person_for_user
 
 from . import access, rules, selectors, services
-from .exceptions import ConsentError, LinkInvalid
+from .exceptions import ConsentError, LinkInvalid, RoundAlreadySent
 from .forms import AcceptableUseForm, ConsentAnswersForm, ConsentRoundStartForm, DecisionForm, DirectContactRequestForm
 from .models import Consent, ConsentRound, DirectContactRequest, Wording
 
@@ -43,13 +44,17 @@ def my_consents(request):
     cards = []
     for person in access.answerable_people(request.user):
         current = selectors.current_answers(person)
+        # PPL-2: a young member of 18 or over answers for themselves, and the card speaks to them.
+        for_themselves = person.user_id == request.user.pk
         cards.append(
             {
                 "person": person,
+                "for_themselves": for_themselves,
                 # Each card's inputs need their own ids, or tapping a label on one card flips
                 # the switch on another.
                 "form": ConsentAnswersForm(
                     current=current,
+                    for_themselves=for_themselves,
                     initial={"consent_round": consent_round and consent_round.pk},
                     auto_id=f"id_{person.pk}_%s",
                 ),
@@ -116,12 +121,13 @@ def consent_answer(request, pk):
     except ConsentError as error:
         messages.error(request, str(error), extra_tags=tag)
         return _back_to_card(person, consent_round)
+    whose = "your" if person.user_id == request.user.pk else f"{person.first_name}'s"
     if created:
         withdrawn = [c for c in created if not c.given and current[c.topic] and current[c.topic].given]
         note = f" {len(withdrawn)} withdrawn: that takes effect now." if withdrawn else ""
-        messages.success(request, f"Saved {person.first_name}'s answers.{note}", extra_tags=tag)
+        messages.success(request, f"Saved {whose} answers.{note}", extra_tags=tag)
     else:
-        messages.info(request, f"Nothing changed: {person.first_name}'s answers were already saved.", extra_tags=tag)
+        messages.info(request, f"Nothing changed: {whose} answers were already saved.", extra_tags=tag)
     return _back_to_card(person, consent_round)
 
 
@@ -289,25 +295,44 @@ def _committee(request):
         raise PermissionDenied("Consent rounds are run by the committee.")
 
 
+def _round_sent_note(consent_round):
+    emailed = consent_round.guardians_emailed
+    note = f"{consent_round}: {emailed} guardian{pluralize(emailed)} emailed"
+    already = getattr(consent_round, "guardians_already_emailed", 0)
+    if already:
+        note += f"; {already} had it already and {'was' if already == 1 else 'were'} not emailed again"
+    paper = consent_round.guardians_without_email
+    if paper:
+        verbs = "has no email address and needs" if paper == 1 else "have no email address and need"
+        note += f"; {paper} {verbs} a paper form"
+    return note + "."
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def rounds(request):
-    """CON-6: start a round, and see, team by team, which children have no answer this season."""
+    """CON-6: start a round once for each season and team, remind those who have not answered, and
+    see, team by team, which children have no answer this season."""
     _committee(request)
-    form = ConsentRoundStartForm(request.POST if request.method == "POST" else None)
+    today = club_today()
+    form = ConsentRoundStartForm(request.POST if request.method == "POST" else None, today=today)
+    already_sent = None
     if request.method == "POST" and form.is_valid():
         try:
-            consent_round = services.consent_round_start(started_by=request.user, **form.cleaned_data)
+            if request.POST.get("action") == "chase":
+                consent_round = services.consent_round_chase(started_by=request.user, **form.cleaned_data)
+            else:
+                consent_round = services.consent_round_start(
+                    started_by=request.user, send_again=request.POST.get("send_again") == "yes", **form.cleaned_data
+                )
+        except RoundAlreadySent as error:
+            already_sent = error
         except ConsentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request,
-                f"{consent_round}: {consent_round.guardians_emailed} guardians emailed; "
-                f"{consent_round.guardians_without_email} have no email address and need a paper form.",
-            )
+            messages.success(request, _round_sent_note(consent_round))
             return redirect("consents:rounds")
-    season = rules.season_for(club_today())
+    season = rules.season_for(today)
     answered = Consent.objects.filter(person=OuterRef("person"), season__gte=season)
     guardians = FamilyMember.objects.filter(
         kind=FamilyMember.Kind.GUARDIAN, parental_responsibility=True
@@ -331,6 +356,7 @@ def rounds(request):
         "consents/rounds.html",
         {
             "form": form,
+            "already_sent": already_sent,
             "rounds": ConsentRound.objects.select_related("team", "started_by")[:10],
             "outstanding": outstanding,
             "season": season,

@@ -6,7 +6,6 @@ Cache-Control: no-store, so no browser, proxy or shared family computer keeps a 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -42,8 +41,10 @@ def queue(request):
     now = timezone.now()
     views = selectors.queue_views(today=timezone.localdate(now), now=now)
     cases = selectors.incident_queue_for_user(request.user, now=now, **filters)
-    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    for incident in page.object_list:
+    page = selectors.incident_queue_page(
+        cases, after=request.GET.get("after"), before=request.GET.get("before"), size=QUEUE_PAGE_SIZE
+    )
+    for incident in page.cases:
         incident.age = rules.age_words(incident.reported_at, now)
     return render(
         request,

@@ -170,6 +170,13 @@ class Incident(TransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["status", "priority", "reported_at"], name="incidents_queue_idx"),
             models.Index(fields=["category", "reported_at"], name="incidents_counts_idx"),
+            # The queue of open cases in its order: a page is a seek and a short read, however many
+            # cases there are, open or closed.
+            models.Index(
+                fields=["priority", "reported_at", "id"],
+                condition=~Q(status="closed"),
+                name="incidents_open_queue_idx",
+            ),
         ]
 
     def __str__(self):

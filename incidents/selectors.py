@@ -1,14 +1,17 @@
 """Reads of cases, each scoped to who asks: the queue, a reporter's own reports, earlier concerns
 about the same people, and the committee's counts (which never carry a name or a detail)."""
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from messaging.models import Reply
 from people.models import Person, TeamPlayer, TeamStaff
+from people.roles import current_roles
 
 from .access import cases_granted_to, is_welfare_officer
 from .models import CaseEntry, CaseRead, Incident, IncidentSubject
@@ -50,7 +53,10 @@ def queue_views(*, today, now):
 
 def _readable_cases(user):
     cases = Incident.objects.all() if is_welfare_officer(user) else cases_granted_to(user)
-    return cases.exclude(subject_links__person__user=user)
+    # The reader's own register entries come with their roles, already loaded: the exclusion is a
+    # look-up in the case links by person, with no join of the people table.
+    own = {role.person_id for role in current_roles(user)} or Person.objects.filter(user=user).values("pk")
+    return cases.exclude(Exists(IncidentSubject.objects.filter(incident=OuterRef("pk"), person__in=own)))
 
 
 def incident_queue_for_user(user, *, status=OPEN, category="", priority="", assigned="", show="", today=None, now=None):
@@ -74,7 +80,65 @@ def incident_queue_for_user(user, *, status=OPEN, category="", priority="", assi
         cases = cases.filter(assignee=user)
     elif assigned == "nobody":
         cases = cases.filter(assignee__isnull=True)
-    return cases.select_related("assignee__person").order_by("priority", "reported_at", "pk")
+    return cases.select_related("assignee__person").order_by(*QUEUE_ORDER)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The queue's order, which its index (incidents_open_queue_idx) keeps, and the keyset that pages it.
+QUEUE_ORDER = ("priority", "reported_at", "pk")
+_AFTER = (
+    '("incidents_incident"."priority", "incidents_incident"."reported_at", "incidents_incident"."id") > (%s, %s, %s)'
+)
+_BEFORE = (
+    '("incidents_incident"."priority", "incidents_incident"."reported_at", "incidents_incident"."id") < (%s, %s, %s)'
+)
+
+
+@dataclass
+class QueuePage:
+    cases: list
+    count: int
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def _cursor(case):
+    return f"{case.priority}_{(case.reported_at - EPOCH) // timedelta(microseconds=1)}_{case.pk}"
+
+
+def _cursor_values(cursor):
+    """A cursor from a link, or None for anything that is not one (a hand-edited URL: page one)."""
+    try:
+        priority, microseconds, pk = (int(part) for part in (cursor or "").split("_"))
+        return priority, EPOCH + timedelta(microseconds=microseconds), pk
+    except (ValueError, OverflowError):
+        return None
+
+
+def incident_queue_page(cases, *, after="", before="", size):
+    """One page of the queue after (or before) a case, read by seeking in the queue's index: a page
+    deep in the list costs what the first does, where an OFFSET would read every case above it."""
+    ordered = cases.order_by(*QUEUE_ORDER)
+    backwards = False
+    if (values := _cursor_values(after)) is not None:
+        ordered = ordered.filter(RawSQL(_AFTER, values, output_field=BooleanField()))  # noqa: S611 (constant SQL, values bound)
+    elif (values := _cursor_values(before)) is not None:
+        backwards = True
+        ordered = ordered.filter(RawSQL(_BEFORE, values, output_field=BooleanField()))  # noqa: S611 (as above)
+        ordered = ordered.reverse()
+    rows = list(ordered[: size + 1])
+    more = len(rows) > size
+    if backwards and not more:
+        return incident_queue_page(cases, size=size)  # back at the start: the first page, whole
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    return QueuePage(
+        cases=rows,
+        count=cases.order_by().count(),
+        next_cursor=_cursor(rows[-1]) if rows and (more or backwards) else None,
+        previous_cursor=_cursor(rows[0]) if rows and values is not None else None,
+    )
 
 
 def incident_list_for_reporter(user):

@@ -41,6 +41,7 @@ class MessageAdmin(RetentionNoteAdmin, ReadOnly):
 
 @admin.register(Delivery)
 class DeliveryAdmin(RetentionNoteAdmin, ReadOnly):
+    ordering = ["-created_at", "-pk"]
     retention_kinds = ("Messages and deliveries", "Legal hold")
     list_display = ["message", "role", "to_person", "status", "attempts", "sent_at"]
     list_filter = ["status", "role"]

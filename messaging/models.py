@@ -138,7 +138,8 @@ class Delivery(TransitionMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["message", "role", "to_person__last_name"]
+        # No default ordering: the one that read well on a message's page joined the people table
+        # into every read of deliveries, the worker's and the counts' included. Pages order their own.
         verbose_name_plural = "deliveries"
         indexes = [models.Index(fields=["status", "hold_until"], name="messaging_delivery_due_idx")]
 

@@ -170,9 +170,9 @@ def deliveries_described(message):
     """The message's deliveries for its page, each with `route_words` and its log as `log_lines`
     ((at, sentence) pairs, oldest first), in two queries however many there are."""
     deliveries = list(
-        message.deliveries.select_related("to_person", "intended_for").prefetch_related(
-            Prefetch("log", queryset=DeliveryLogEntry.objects.order_by("at", "pk"))
-        )
+        message.deliveries.select_related("to_person", "intended_for")
+        .prefetch_related(Prefetch("log", queryset=DeliveryLogEntry.objects.order_by("at", "pk")))
+        .order_by("role", "to_person__last_name", "pk")
     )
     for delivery in deliveries:
         delivery.route_words = delivery_route_words(delivery, message)

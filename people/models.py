@@ -258,7 +258,12 @@ class Role(models.Model):
                 name="people_role_nobody_confirms_their_own_request",
             ),
         ]
-        indexes = [models.Index(fields=["person", "kind"], name="people_role_person_kind_idx")]
+        indexes = [
+            models.Index(fields=["person", "kind"], name="people_role_person_kind_idx"),
+            # Who holds a role today (Person.objects.holding, the welfare and committee lists):
+            # by kind, then the dates that make a role current.
+            models.Index(fields=["kind", "starts_on", "ends_on"], name="people_role_kind_dates_idx"),
+        ]
 
     def __str__(self):
         return f"{self.person}: {self.get_kind_display()}"

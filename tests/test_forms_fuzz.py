@@ -367,6 +367,8 @@ class FormFuzzTests(TestCase):
                 "title": text(200, min_size=0),
                 "body": text(20000),
                 "review_by": day(today + timedelta(days=1), today + timedelta(days=1000)),
+                # VOL-1: a version is published on the confirmation that follows its preview.
+                "confirm": st.just("yes"),
             },
             stored=[Stored(PolicyVersion, {"title": "title", "body": "body"})],
         )

@@ -28,6 +28,7 @@ from messaging import sending
 from messaging import services as message_services
 from people import services as people_services
 from people.models import FamilyMember, Role
+from spreadsheets import register_import
 from tests import factories
 from tests.conftest import current_code, make_person_with_role
 
@@ -179,6 +180,11 @@ def build_world(wordings):
     people_services.person_login_create(person=young, email="young@example.org")
     factories.TeamPlayerFactory(team=sides["a"]["team"], person=young)
     sides["a"]["young"] = young
+    sides["a"]["register_import"] = sides["b"]["register_import"] = register_import.register_import_upload(
+        file_name="members.csv",
+        content=b"First name,Last name,Date of birth\nAda,Okafor,01/05/2015\n",
+        uploaded_by=committee.user,
+    )
 
     people = {
         "guardian": (sides["a"]["guardian"], False),
@@ -261,6 +267,8 @@ def arguments(name, side, world, version):
         "accounts_registry:advice-ask": [objects["account"].pk],
         "accounts_registry:advice-answer": [objects["account"].pk, objects["advice"].pk],
         "accounts_registry:advice-reply": [objects["advice"].pk],
+        "accounts_registry:moderation-people": ["children"],
+        "spreadsheets:import-preview": [objects["register_import"].pk],
         "people:role-grant-confirm": [objects["pending_grant"].pk],
         "people:role-grant-refuse": [objects["grant_to_refuse"].pk],
         "compliance:policy-detail": [version.version],
@@ -400,6 +408,16 @@ MATRIX = {
     # The welfare officer confirms or refuses the committee's request first; it is then no longer waiting.
     "people:role-grant-confirm": Row("POST", "302 403 403 403 403 403 302 404 404 302"),
     "people:role-grant-refuse": Row("POST", "302 403 403 403 403 403 302 404 404 302"),
+    "accounts_registry:moderation-people": Row("POST", "302 403 403 403 403 200 403 403 403 302"),
+    "accounts_registry:post-check-children": Row("POST", "302 403 403 403 200 200 403 403 403 302"),
+    # The club's colours, for every page including the sign-in page.
+    "club-stylesheet": Row("GET", "200 200 200 200 200 200 200 200 200 302"),
+    "compliance:club-settings": Row("GET", "302 403 403 403 403 403 403 403 200 302"),
+    # Set-up exists only while nobody holds the committee role.
+    "compliance:club-setup": Row("GET", "404 404 404 404 404 404 404 404 404 302"),
+    "spreadsheets:export": Row("GET", "302 403 403 403 403 403 403 403 200 302"),
+    "spreadsheets:import-preview": Row("GET", "302 403 403 403 403 403 403 403 200 302"),
+    "spreadsheets:import-upload": Row("GET", "302 403 403 403 403 403 403 403 200 302"),
     "people:two-factor-remove": Row("POST", "302 302 302 404 404 404 404 404 404 302"),
 }
 

@@ -100,6 +100,43 @@ def test_msg9_the_sweeps_delays_are_settings_with_sane_defaults_and_a_live_send_
     assert documented.count("SWEEP_REQUEUE_AFTER_SECONDS") >= 2 and documented.count("SWEEP_STUCK_AFTER_SECONDS") >= 2
 
 
+SHOW_SESSION_SETTINGS = (
+    "from django.conf import settings; print(settings.SESSION_ENGINE, settings.SIGNED_IN_STATE_CACHED)"
+)
+
+
+def test_x16_sessions_and_signed_in_state_are_cached_only_where_the_cache_is_shared(tmp_path):
+    shared = manage("shell", "--no-imports", "-c", SHOW_SESSION_SETTINGS)
+    assert shared.returncode == 0, shared.stderr
+    assert shared.stdout.split() == ["django.contrib.sessions.backends.cached_db", "True"]
+    embedded = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        SHOW_SESSION_SETTINGS,
+        DJANGO_DEBUG="true",
+        DATABASE_URL=None,
+        CELERY_BROKER_URL=None,
+        SEFTON_VAR_DIR=str(tmp_path),
+    )
+    assert embedded.returncode == 0, embedded.stderr
+    assert embedded.stdout.split() == ["django.contrib.sessions.backends.db", "False"]
+
+
+def test_x16_database_pool_serves_queries_through_djangos_psycopg_pool():
+    """DATABASE_POOL=true: the production settings open a real pool and a query goes through it."""
+    check = (
+        "from django.db import connection; connection.ensure_connection(); "
+        "print(type(connection.pool).__name__, connection.settings_dict['CONN_MAX_AGE'], "
+        "connection.cursor().execute('select 1').fetchone()[0])"
+    )
+    pooled = manage("shell", "--no-imports", "-c", check, DATABASE_POOL="true", DATABASE_POOL_MAX_SIZE="2")
+    assert pooled.returncode == 0, pooled.stderr
+    assert pooled.stdout.split() == ["ConnectionPool", "0", "1"]
+    refused = manage("check", DATABASE_POOL="true", DATABASE_URL="sqlite:///nowhere.sqlite3")
+    assert refused.returncode != 0 and "DATABASE_POOL needs a PostgreSQL" in refused.stderr
+
+
 # Asked of the settings in a process of their own: what a visitor of an unknown address and of the
 # stylesheet gets, under the variables given.
 ERROR_PAGE_PROBE = """

@@ -88,10 +88,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "people.middleware.CachedAuthenticationMiddleware",
     # Sees every response after the user is known, the second-factor redirects below included.
     "sefton_safety.middleware.PrivateByDefaultMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "people.middleware.CachedOTPMiddleware",
     # Loads the user under a guard, so a database outage is answered with the 503 page.
     "sefton_safety.errors.DatabaseUnavailableMiddleware",
     "sefton_safety.middleware.ClubTimeZoneMiddleware",
@@ -136,6 +136,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL through Django's own psycopg pool: each process keeps up to DATABASE_POOL_MAX_SIZE
+# connections open and lends them per request, instead of one persistent connection per thread.
+# The pool owns the connections, so Django's CONN_MAX_AGE must be 0 beside it.
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
+if DATABASE_POOL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database is written by the web, the worker's processes and the scheduler at
     # once. WAL lets readers go on while one writes; IMMEDIATE takes the write lock when a
@@ -201,6 +214,13 @@ LOGOUT_REDIRECT_URL = "portal:home"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# With a shared cache a request reads its session there, and the database only on a miss; each
+# process's own memory is no place for one (a sign-out in one would live on in the others).
+# The same goes for each account's signed-in state (people.signed_in), forgotten on every write.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+SIGNED_IN_STATE_CACHED = bool(CACHE_URL)
+# Every write through the ORM forgets the entry at once; the lifetime only bounds a raw UPDATE's.
+SIGNED_IN_STATE_SECONDS = env_int("SIGNED_IN_STATE_SECONDS", 300)
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Failed sign-ins lock the account name, and separately the address they come from, so that

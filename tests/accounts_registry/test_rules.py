@@ -63,3 +63,13 @@ def test_acc9_a_child_whose_name_may_not_be_published_is_refused_with_or_without
         assert [(f.rule, f.code) for f in findings] == [("ACC-9", "no-name-consent")]
         assert findings[0].message.startswith("Ada Okafor: no consent to being named")
         assert "her guardian said no" in findings[0].message and "Ben Ray" not in findings[0].message
+
+
+def test_acc1_acc4_an_accounts_state_is_one_answer_with_its_reasons_in_words():
+    state = rules.account_state
+    assert state(custodians=3, rotations_overdue=0, has_designated=True, review_due=False).label == "OK"
+    due = state(custodians=3, rotations_overdue=0, has_designated=True, review_due=True)
+    assert (due.code, due.label, due.problems) == ("review_due", "Review due", ("Review due",))
+    bad = state(custodians=2, rotations_overdue=1, has_designated=False, review_due=True)
+    assert bad.label == "Needs action"
+    assert bad.problems == ("2 of 3 custodians", "Password change overdue", "No designated person", "Review due")

@@ -106,7 +106,11 @@ def test_x1_vol1_vol2_vol5_committee_follows_a_red_figure_and_publishes_a_versio
     review_by = a_year_from(club_today())
     field(page, "textbox", "Review by").fill(review_by.isoformat())
     shot(page, "compliance-policy-form")
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Publish…").click()
+    # VOL-1: the committee sees whom the new version asks again before it goes.
+    expect(page.get_by_test_id("publish-reach")).to_contain_text("asked to acknowledge it again")
+    shot(page, "compliance-policy-publish-reach")
+    page.get_by_role("button", name="Publish version 2").click()
 
     page.get_by_role("heading", name="Online Safety and Social Media Policy").wait_for()
     assert page.url.endswith("/committee/policy/2/")

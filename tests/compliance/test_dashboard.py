@@ -19,6 +19,7 @@ from consents import services as consent_services
 from consents.models import Consent
 from incidents.models import Incident
 from messaging.models import Delivery
+from people import services as people_services
 from people.models import FamilyMember, Person, Role, TeamPlayer, TrainingRecord, club_today
 from tests import factories
 from tests.conftest import make_person_with_role
@@ -230,15 +231,58 @@ def test_vol1_vol5_the_committee_publishes_a_version_and_sees_which_clauses_the_
     signed_in, committee_member, policy
 ):
     client = signed_in(committee_member)
-    refused = client.post(reverse("compliance:policy-list"), {"body": "· x", "review_by": club_today().isoformat()})
-    assert "The review date must be after today" in refused.content.decode()
+    for confirm in ("", "yes"):
+        refused = client.post(
+            reverse("compliance:policy-list"),
+            {"body": "· x", "review_by": club_today().isoformat(), "confirm": confirm},
+        ).content.decode()
+        # Shown once, above the form, not a second time beside it.
+        assert refused.count("The review date must be after today") == 1
+        assert "publish-reach" not in refused
+    assert PolicyVersion.objects.count() == 1
     response = client.post(
         reverse("compliance:policy-list"),
-        {"body": policy.body, "review_by": (club_today() + timedelta(days=365)).isoformat()},
+        {"body": policy.body, "review_by": (club_today() + timedelta(days=365)).isoformat(), "confirm": "yes"},
     )
     assert response["Location"] == reverse("compliance:policy-detail", args=[2])
     page = client.get(response["Location"]).content.decode()
     assert "ACC-2, ACC-3" in page and "Rests on people" in page and "carries <strong>2 of 3</strong>" in page
+
+
+def test_vol1_con5_publishing_first_says_how_many_will_be_asked_again_and_waits_for_a_confirmation(
+    signed_in, committee_member, volunteer, child, policy, django_assert_num_queries
+):
+    client = signed_in(committee_member)
+    review_by = (club_today() + timedelta(days=365)).isoformat()
+    factories.ChildFactory()  # a child with no young member's role yet is not asked
+    asked = client.post(reverse("compliance:policy-list"), {"body": policy.body, "review_by": review_by})
+    page = asked.content.decode()
+    reach = selectors.policy_publish_reach()
+    # The volunteer and the committee member acknowledge; the one young member with a role agrees.
+    assert reach == {"volunteers": 2, "children": 1}
+    assert "2 volunteers and committee members will be asked to acknowledge it again" in page
+    assert "1 young member to agree to it again" in page
+    assert 'name="confirm" value="yes"' in page and "Publish version 2" in page
+    assert PolicyVersion.objects.count() == 1
+    published = client.post(
+        reverse("compliance:policy-list"), {"body": policy.body, "review_by": review_by, "confirm": "yes"}
+    )
+    assert published.status_code == 302 and PolicyVersion.objects.count() == 2
+
+
+def test_vol1_the_publish_preview_keeps_its_queries_as_the_club_grows(signed_in, committee_member, policy):
+    client = signed_in(committee_member)
+    data = {"body": policy.body, "review_by": (club_today() + timedelta(days=365)).isoformat()}
+
+    def grow():
+        for _ in range(5):
+            people_services.role_grant(person=factories.PersonFactory(), kind=Role.Kind.VOLUNTEER)
+            people_services.role_grant(person=factories.ChildFactory(), kind=Role.Kind.CHILD)
+
+    small, grown = assert_constant_queries(lambda: client.post(reverse("compliance:policy-list"), data), grow)
+    assert "1 volunteer and committee member will" in small.content.decode()
+    assert "6 volunteers and committee members will" in grown.content.decode()
+    assert "5 young members to agree" in grown.content.decode()
 
 
 def test_vol1_vol2_a_volunteer_acknowledges_on_the_page_and_the_home_page_stops_asking(signed_in, volunteer, policy):

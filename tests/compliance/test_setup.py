@@ -71,7 +71,7 @@ def test_x3_the_set_up_writes_the_club_its_committee_member_and_a_waiting_welfar
     assert officer_role.status == Role.Status.PENDING
     assert not officer_role.person.user.has_usable_password()
     # The session is the committee member's, and the next page asks for the authenticator.
-    assert client.get(reverse("people:home")).url.startswith(reverse("people:two-factor-setup"))
+    assert client.get(reverse("portal:home")).url.startswith(reverse("people:two-factor-setup"))
     # Once confirmed, the welfare officer is emailed a link to set a password.
     with django_capture_on_commit_callbacks() as callbacks:
         people_services.role_confirm(role=officer_role, confirmed_by=member.user)

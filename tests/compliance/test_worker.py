@@ -48,3 +48,21 @@ def test_vol3_vol5_reminders_fire_once_at_the_right_time_through_the_scheduled_w
     time.sleep(3)
     assert len(smtp_server.handler.messages) == 2, "a reminder is sent once"
     assert Reminder.objects.count() == 2
+
+
+def test_vol3_a_reminder_from_the_training_list_goes_through_the_worker_once_a_week(celery_worker_process, smtp_server):
+    from compliance import services
+
+    today = club_today()
+    committee = make_person_with_role(Role.Kind.COMMITTEE, email="secretary@example.org", first_name="Helen")
+    coach = make_person_with_role(Role.Kind.VOLUNTEER, email="coach@example.org", first_name="Dan")
+    CriminalRecordsCheck.objects.create(
+        person=coach, checked_on=today - timedelta(days=1200), renew_by=today - timedelta(days=5)
+    )
+    for _ in range(2):
+        services.missing_reminders_send(list_kind="training", people=[coach], by=committee.user)
+    (received,) = wait_for_exactly(smtp_server, 1)
+    assert received["to"] == ["coach@example.org"]
+    body = plain_text(received)
+    assert "Hello Dan" in body and "Safeguarding training: none recorded" in body
+    assert f"DBS check: ran out on {today - timedelta(days=5):%-d %B %Y}" in body

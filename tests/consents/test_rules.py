@@ -168,3 +168,17 @@ def test_unknown_channel_or_destination_is_a_programming_error_not_a_silent_no()
         contact([], [], channel="carrier_pigeon")
     with pytest.raises(ValueError):
         rules.decide_photo(answers=[], destination="billboard", name="Ada", at=NOW)
+
+
+@pytest.mark.parametrize(
+    ("day", "season"),
+    [
+        (date(2026, 9, 30), 2026),
+        (date(2026, 10, 1), 2027),
+        (date(2026, 12, 31), 2027),
+        (date(2027, 1, 15), 2027),
+        (date(2027, 3, 1), 2027),
+    ],
+)
+def test_con6_the_round_form_offers_the_coming_season_from_october_on(day, season):
+    assert rules.round_season_default(day) == season

@@ -8,8 +8,16 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from consents import rules, selectors, services
-from consents.exceptions import ConsentError, NotAllowedToAnswer
-from consents.models import AcceptableUseAgreement, Consent, DirectContactRequest, LapseReminder, Wording
+from consents.exceptions import ConsentError, NotAllowedToAnswer, RoundAlreadySent
+from consents.models import (
+    AcceptableUseAgreement,
+    Consent,
+    ConsentRound,
+    ConsentRoundRecipient,
+    DirectContactRequest,
+    LapseReminder,
+    Wording,
+)
 from people import services as people_services
 from people.exceptions import ContactDetailsRefused
 from people.models import FamilyMember, Role, club_today
@@ -218,6 +226,75 @@ def test_con6_a_round_counts_guardians_emailed_and_those_needing_paper(
     assert len(callbacks) == 1
 
 
+def second_family(surname, *, guardian_email):
+    family = factories.FamilyFactory(name=f"The {surname} family")
+    kid = factories.ChildFactory(last_name=surname)
+    people_services.role_grant(person=kid, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
+    people_services.family_member_add(family=family, person=kid, kind=FamilyMember.Kind.CHILD)
+    parent = factories.PersonFactory(last_name=surname, email=guardian_email)
+    people_services.family_member_add(family=family, person=parent, kind=FamilyMember.Kind.GUARDIAN)
+    return kid, parent
+
+
+def test_con6_a_round_sent_again_asks_first_then_emails_only_guardians_who_have_not_had_it(
+    committee_member, child, guardian, django_capture_on_commit_callbacks
+):
+    season = rules.season_for(club_today())
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = services.consent_round_start(season=season, started_by=committee_member.user)
+    assert (first.guardians_emailed, len(callbacks)) == (1, 1)
+
+    with pytest.raises(RoundAlreadySent) as asked:
+        services.consent_round_start(season=season, started_by=committee_member.user)
+    assert (asked.value.guardians, asked.value.season, asked.value.scope) == (1, season, "the whole club")
+    assert "already went on" in str(asked.value) and "to 1 guardian." in str(asked.value)
+    assert ConsentRound.objects.count() == 1
+
+    _, newcomer = second_family("Quayle", guardian_email="quayle@example.org")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        again = services.consent_round_start(season=season, started_by=committee_member.user, send_again=True)
+    assert (again.guardians_emailed, again.guardians_already_emailed) == (1, 1)
+    assert list(ConsentRoundRecipient.objects.filter(consent_round=again).values_list("guardian", flat=True)) == [
+        newcomer.pk
+    ]
+    assert len(callbacks) == 1
+    with pytest.raises(RoundAlreadySent) as asked:
+        services.consent_round_start(season=season, started_by=committee_member.user)
+    assert asked.value.guardians == 2
+
+
+def test_con6_a_round_for_another_team_or_the_next_season_goes_without_asking(
+    committee_member, child, guardian, squad, django_capture_on_commit_callbacks
+):
+    season = rules.season_for(club_today())
+    services.consent_round_start(season=season, started_by=committee_member.user)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        team_round = services.consent_round_start(season=season, started_by=committee_member.user, team=squad)
+        next_season = services.consent_round_start(season=season + 1, started_by=committee_member.user)
+    assert (team_round.guardians_emailed, next_season.guardians_emailed, len(callbacks)) == (1, 1, 2)
+
+
+def test_con6_a_reminder_goes_to_guardians_of_children_without_an_answer_once_a_day(
+    committee_member, child, guardian, django_capture_on_commit_callbacks
+):
+    season = rules.season_for(club_today())
+    answered, answered_parent = second_family("Quayle", guardian_email="quayle@example.org")
+    people_services.person_login_create(person=answered_parent)
+    record(answered, answered_parent, photo_website=True)
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        chase = services.consent_round_chase(season=season, started_by=committee_member.user, now=now)
+    assert chase.kind == ConsentRound.Kind.CHASE
+    assert list(chase.recipients.values_list("guardian", flat=True)) == [guardian.pk]
+    assert len(callbacks) == 1
+    with pytest.raises(ConsentError, match="the next can go a day after it"):
+        services.consent_round_chase(season=season, started_by=committee_member.user, now=now + timedelta(hours=23))
+    later = services.consent_round_chase(season=season, started_by=committee_member.user, now=now + timedelta(hours=25))
+    assert later.guardians_emailed == 1
+    # A reminder is not the round: the round itself still goes, to every guardian, without asking.
+    assert services.consent_round_start(season=season, started_by=committee_member.user).guardians_emailed == 2
+
+
 def test_con6_reminders_go_once_in_the_month_before_answers_lapse(child, guardian, django_capture_on_commit_callbacks):
     record(child, guardian, photo_website=True)
     season = rules.season_for(club_today())
@@ -265,6 +342,23 @@ def test_con7_team_sheet_rows_flag_who_must_not_be_photographed_in_constant_quer
     by_name = {row["person"].pk: row for row in rows}
     assert by_name[child.pk]["no_photos"] is False and by_name[child.pk]["not_named"] is True
     assert sum(row["no_photos"] for row in rows) == 5
+
+
+def test_con7_team_sheet_reads_only_each_players_newest_answers_however_long_the_history(
+    squad, child, guardian, django_assert_num_queries
+):
+    record(child, guardian, photo_website=False, name_published=True)
+    record(child, guardian, photo_website=True, name_published=False)
+    with django_assert_num_queries(2):
+        rows = selectors.team_sheet_rows(squad)
+    for _ in range(5):
+        record(child, guardian, photo_website=True, name_published=False)
+    with django_assert_num_queries(2):
+        assert selectors.team_sheet_rows(squad) == rows
+    row = next(row for row in rows if row["person"].pk == child.pk)
+    assert row["photo"]["photo_website"] is True and row["not_named"] is True
+    answers = selectors.newest_answers_by_person(Consent.objects.filter(person=child))
+    assert sorted(answer.topic for answer in answers[child.pk]) == ["name_published", "photo_website"]
 
 
 def test_con6_a_guardian_who_already_renewed_for_the_next_season_is_not_reminded(child, guardian):

@@ -3,7 +3,7 @@ contact (CON-3), team sheet (CON-7), consent rounds (CON-6) and paper forms in t
 
 import re
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import signing
@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from consents import selectors, services
-from consents.models import AcceptableUseAgreement, Consent, DirectContactRequest
+from consents import rules, selectors, services
+from consents.forms import ConsentRoundStartForm
+from consents.models import AcceptableUseAgreement, Consent, ConsentRound, ConsentRoundRecipient, DirectContactRequest
 from people import services as people_services
-from people.models import FamilyMember, Role
+from people.models import FamilyMember, Role, club_today
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("wordings")
@@ -200,6 +201,7 @@ def test_con7_team_sheet_queries_stay_constant_as_the_squad_grows(signed_in, vol
             assert client.get(url).status_code == 200
         return len(queries)
 
+    count()  # the signed-in state, cached from here on
     small = count()
     for _ in range(15):
         kid = factories.ChildFactory()
@@ -216,7 +218,7 @@ def test_con6_committee_sees_who_has_not_answered_and_starts_a_round(
     assert child.full_name in page and escape(guardian.full_name) in page
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(reverse("consents:rounds"), {"season": str(timezone.localdate().year + 1)}, follow=True)
-    assert "1 guardians emailed" in response.content.decode()
+    assert "1 guardian emailed." in response.content.decode()
     assert len(callbacks) == 1
     services.consent_answers_record(
         person=child,
@@ -232,6 +234,51 @@ def test_x4_a_round_for_a_season_long_past_is_refused_on_the_form(signed_in, com
     client = signed_in(committee_member)
     response = client.post(reverse("consents:rounds"), {"season": "2001"})
     assert "is over" in response.content.decode()
+    for bad in ("next year", "27", "99999"):
+        page = client.post(reverse("consents:rounds"), {"season": bad}).content.decode()
+        assert "Enter the season as a year" in page, bad
+        assert f'value="{bad}"' in page
+    assert not ConsentRound.objects.exists()
+
+
+def test_con6_a_round_posted_twice_asks_to_confirm_says_when_and_to_how_many_and_emails_nobody_twice(
+    signed_in, committee_member, squad, child, guardian, django_capture_on_commit_callbacks
+):
+    client = signed_in(committee_member)
+    season = str(rules.season_for(club_today()))
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(reverse("consents:rounds"), {"season": season})
+        asked = client.post(reverse("consents:rounds"), {"season": season})
+    page = asked.content.decode()
+    first = ConsentRound.objects.get()
+    went_at = timezone.localtime(first.started_at)
+    assert "Already sent" in page and f"went on {went_at:%-d %B %Y} at {went_at:%H:%M} to 1 guardian." in page
+    assert 'name="send_again" value="yes"' in page
+    assert len(callbacks) == 1 and ConsentRound.objects.count() == 1
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("consents:rounds"), {"season": season, "send_again": "yes"}, follow=True)
+    assert "0 guardians emailed; 1 had it already and was not emailed again." in response.content.decode()
+    assert callbacks == []
+    assert ConsentRoundRecipient.objects.filter(guardian=guardian).count() == 1
+
+
+def test_con6_send_to_those_who_have_not_answered_is_its_own_action(
+    signed_in, committee_member, squad, child, guardian, django_capture_on_commit_callbacks
+):
+    client = signed_in(committee_member)
+    season = str(rules.season_for(club_today()))
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("consents:rounds"), {"season": season, "action": "chase"}, follow=True)
+    assert "reminder for the whole club: 1 guardian emailed." in response.content.decode()
+    assert ConsentRound.objects.get().kind == ConsentRound.Kind.CHASE and len(callbacks) == 1
+    again = client.post(reverse("consents:rounds"), {"season": season, "action": "chase"}).content.decode()
+    assert "the next can go a day after it" in again
+    assert ConsentRound.objects.count() == 1
+
+
+def test_con6_the_season_box_offers_next_summer_from_october(db):
+    assert ConsentRoundStartForm(today=date(2026, 10, 1))["season"].initial == 2027
+    assert ConsentRoundStartForm(today=date(2026, 9, 30))["season"].initial == 2026
 
 
 def test_con6_only_the_committee_runs_rounds(signed_in, volunteer):
@@ -274,6 +321,24 @@ def test_ppl2_con5_a_young_member_of_18_answers_and_agrees_for_themselves(signed
     assert row.answered_by == member and row.given
     client.post(reverse("consents:acceptable-use", args=[member.pk]), {"agree": "on"})
     assert set(AcceptableUseAgreement.objects.filter(person=member).values_list("method", flat=True)) == {"own_account"}
+
+
+def test_ppl2_a_young_member_of_18_reads_their_own_consents_addressed_to_them(signed_in, guardian_client, child):
+    # Side by side: a guardian's card for a child still speaks to the guardian.
+    guardian_page = guardian_client.get(reverse("consents:my-consents")).content.decode()
+    assert "the club contacts Ada only through you" in guardian_page and "Save Ada's answers" in guardian_page
+    member = factories.PersonFactory(first_name="Ellis", last_name="Ward", date_of_birth=factories.years_ago(18))
+    people_services.role_grant(person=member, kind=Role.Kind.CHILD)
+    people_services.person_login_create(person=member, email="ellis@example.org")
+    client = signed_in(member, verified=False)
+    page = client.get(reverse("consents:my-consents")).content.decode()
+    # The card, not the consent form's published wording, which the committee wrote for guardians.
+    page = page.split(f'id="person-{member.pk}"')[1]
+    assert "Your answers, Ellis" in page and "Contacting you directly" in page and "Save your answers" in page
+    assert "The club may email you directly" in page
+    assert "only through you" not in page and "your child" not in page and "Ellis's" not in page
+    saved = client.post(reverse("consents:answer", args=[member.pk]), {"photo_website": "on"}, follow=True)
+    assert "Saved your answers." in saved.content.decode()
 
 
 def test_con7_team_sheet_lists_players_with_some_places_only_and_separates_names_cleanly(

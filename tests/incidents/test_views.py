@@ -6,6 +6,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -150,6 +152,31 @@ def test_inc3_the_queue_keeps_a_constant_number_of_queries_from_10_cases_to_1000
 
     _small, response = assert_constant_queries(lambda: client.get(reverse("incidents:queue")), grow)
     assert "10000 cases" in response.content.decode()
+
+
+def test_inc3_the_queue_pages_by_keyset_each_page_in_the_same_queries_and_in_order(
+    signed_in, welfare_officer, django_assert_num_queries
+):
+    client = signed_in(welfare_officer)
+    _bulk_cases(120)
+    url = reverse("incidents:queue")
+    expected = list(Incident.objects.order_by("priority", "reported_at", "pk").values_list("reference", flat=True))
+    client.get(url)
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get(url).context["page"]
+    first_count = len(first_queries.captured_queries)
+    second = client.get(url, {"after": first.next_cursor}).context["page"]
+    with django_assert_num_queries(first_count):
+        third = client.get(url, {"after": second.next_cursor}).context["page"]
+    pages = [first, second, third]
+    assert [len(page.cases) for page in pages] == [50, 50, 20]
+    assert [case.reference for page in pages for case in page.cases] == expected
+    assert first.previous_cursor is None and third.next_cursor is None
+    back = client.get(url, {"before": third.previous_cursor}).context["page"]
+    assert [case.reference for case in back.cases] == expected[50:100]
+    assert client.get(url, {"before": second.previous_cursor}).context["page"].cases == first.cases
+    assert client.get(url, {"after": "not-a-cursor"}).context["page"].cases == first.cases
+    assert f'after={second.next_cursor}"' in client.get(url, {"after": first.next_cursor}).content.decode()
 
 
 def test_inc3_inc4_the_welfare_officer_marks_seen_triages_notes_refers_and_closes_through_the_pages(

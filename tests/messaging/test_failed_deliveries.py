@@ -116,7 +116,7 @@ def test_msg9_the_failed_list_reads_the_same_number_of_queries_however_many_died
         kill_deliveries(club, monkeypatch, failed=1)
     signed_in(club["designated"])
     client.get(URL)
-    with django_assert_num_queries(6) as few:
+    with django_assert_num_queries(2) as few:
         client.get(URL)
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(5):
