@@ -9,6 +9,7 @@ from messaging.retention import messages_retention_purge
 from people.retention import sign_in_records_purge
 from sefton_safety.club import club
 from sefton_safety.retention import retention_periods_stored
+from spreadsheets.retention import register_uploads_purge
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,13 @@ def retention_purge_all(*, now):
         # in, it keeps applying the periods it has.
         logger.warning("The database's retention periods differ from the settings (run migrate): %s", drift)
     counts = {}
-    for purge in (consents_retention_purge, messages_retention_purge, cases_retention_purge, sign_in_records_purge):
+    for purge in (
+        consents_retention_purge,
+        messages_retention_purge,
+        cases_retention_purge,
+        sign_in_records_purge,
+        register_uploads_purge,
+    ):
         counts.update(purge(now=now))
     logger.info("Retention purge: %s", counts)
     return counts

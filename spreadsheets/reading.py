@@ -155,9 +155,31 @@ def sheet_read(*, name, data):
     return sheet
 
 
-def cell_date(value):
+_DAY_FIRST = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%d/%m/%y", "%d.%m.%y")
+_MONTH_FIRST = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%d %b %Y", "%d %B %Y", "%m/%d/%y", "%m.%d.%y")
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+
+
+def dates_month_first(values):
+    """True when a column's written dates can only be month first (a US export's 03/25/2014): some
+    second number is over 12 and no first number is. Otherwise they are read day first (UK)."""
+    month_first = False
+    for value in values:
+        match = _NUMERIC_DATE.match(value) if isinstance(value, str) else None
+        if match is None:
+            continue
+        first, second = int(match.group(1)), int(match.group(2))
+        if first > 12:
+            return False
+        if second > 12:
+            month_first = True
+    return month_first
+
+
+def cell_date(value, *, month_first=False):
     """A date from a cell however it was written, or None when it holds none: a real date, an
-    Excel serial number, ISO (2014-03-09), the UK's day first (09/03/2014, 9.3.14), or 9 Mar 2014."""
+    Excel serial number, ISO (2014-03-09), the UK's day first (09/03/2014, 9.3.14), or 9 Mar 2014;
+    month first (03/09/2014) only for a column dates_month_first() finds to be written so."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -170,7 +192,7 @@ def cell_date(value):
     if _SERIAL.match(text):
         return _excel_serial(float(text))
     text = text.split(" 00:00")[0].split("T00:00")[0]
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%d/%m/%y", "%d.%m.%y"):
+    for pattern in _MONTH_FIRST if month_first else _DAY_FIRST:
         try:
             return datetime.strptime(text, pattern).date()
         except ValueError:

@@ -23,7 +23,7 @@ from people.register_writes import RegisterBatch, register_batch_write
 from . import rules
 from .exceptions import ImportOutdated
 from .models import RegisterImport, RememberedHeading
-from .reading import sheet_from_json, sheet_read, sheet_to_json
+from .reading import dates_month_first, sheet_from_json, sheet_read, sheet_to_json
 
 
 class Outcome:
@@ -60,6 +60,7 @@ class Plan:
     rows: list
     batch: RegisterBatch
     mapping_problems: list = field(default_factory=list)
+    month_first: bool = False
 
     def count(self, outcome):
         return sum(1 for row in self.rows if row.outcome == outcome)
@@ -370,10 +371,17 @@ def plan_make(*, register_import, today=None):
     problems = rules.mapping_problems(mapping)
     if problems:
         return Plan(headers=sheet.headers, mapping=mapping, rows=[], batch=RegisterBatch(), mapping_problems=problems)
-    inputs = [rules.row_read(number=n, values=values, mapping=mapping, today=today) for n, values in sheet.rows]
+    month_first = False
+    if rules.Field.DATE_OF_BIRTH in mapping:
+        column = mapping.index(rules.Field.DATE_OF_BIRTH)
+        month_first = dates_month_first(values[column] for _n, values in sheet.rows if column < len(values))
+    inputs = [
+        rules.row_read(number=n, values=values, mapping=mapping, today=today, month_first=month_first)
+        for n, values in sheet.rows
+    ]
     planner = _Planner(_Register(inputs), today)
     rows = [planner.row(row) for row in inputs]
-    return Plan(headers=sheet.headers, mapping=mapping, rows=rows, batch=planner.batch)
+    return Plan(headers=sheet.headers, mapping=mapping, rows=rows, batch=planner.batch, month_first=month_first)
 
 
 @transaction.atomic

@@ -244,7 +244,7 @@ def _guardian(row, values, number):
     return PersonInput(first_name=first, last_name=last, email=email, mobile=mobile, relationship=relationship)
 
 
-def row_read(*, number, values, mapping, today):
+def row_read(*, number, values, mapping, today, month_first=False):
     """One row of the file as the register would take it, with every reason it cannot be."""
     named = {}
     for name, value in zip(mapping, values, strict=False):
@@ -259,7 +259,7 @@ def row_read(*, number, values, mapping, today):
     row.member = PersonInput(first_name=first, last_name=last)
     raw_date = named.get(Field.DATE_OF_BIRTH, "")
     try:
-        row.date_of_birth = cell_date(raw_date) if raw_date not in (None, "") else None
+        row.date_of_birth = cell_date(raw_date, month_first=month_first) if raw_date not in (None, "") else None
     except ValueError as error:
         row.refusals.append(f"Date of birth: {error}")
     if row.date_of_birth is not None:

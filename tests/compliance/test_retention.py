@@ -33,6 +33,7 @@ def test_retention_one_run_purges_every_kind(db):
         "accessfailurelog",
         "accesslog",
         "session",
+        "register_upload",
     }
 
 

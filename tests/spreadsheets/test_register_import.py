@@ -1,5 +1,7 @@
 """X-17.3, PPL-1 to PPL-3: importing the register from a file, through the preview, all or nothing."""
 
+from datetime import date
+
 import pytest
 from django.db import DatabaseError, connection
 
@@ -178,3 +180,15 @@ def test_x17_a_team_whose_name_says_no_age_group_must_be_added_first(committee_u
     factories.TeamFactory(name="Colts", age_group=Team.AgeGroup.ADULT)
     plan = register_import.plan_make(register_import=upload(committee_user, "colts.csv", data))
     assert plan.rows[0].outcome == Outcome.CREATED
+
+
+def test_x17_a_file_with_month_first_dates_is_read_month_first_and_the_preview_says_so(committee_user):
+    today = club_today()
+    rows = [["First Name", "Last Name", "Date of Birth", "Parent 1 Name", "Parent 1 Email"]]
+    for n, born in enumerate((date(today.year - 9, 3, 25), date(today.year - 10, 4, 3))):
+        rows.append([f"Kid{n}", "Usborn", born.strftime("%m/%d/%Y"), "Pat Usborn", "pat.usborn@example.org"])
+    started = upload(committee_user, "us.csv", files.csv_bytes(rows))
+    plan = register_import.plan_make(register_import=started)
+    assert plan.month_first
+    confirm(started, committee_user)
+    assert Person.objects.get(first_name="Kid1").date_of_birth == date(today.year - 10, 4, 3)

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from spreadsheets import rules
-from spreadsheets.reading import SheetUnreadable, cell_date, sheet_read
+from spreadsheets.reading import SheetUnreadable, cell_date, dates_month_first, sheet_read
 from tests.spreadsheets import files
 
 TODAY = date(2026, 3, 14)
@@ -77,6 +77,25 @@ def test_ppl2_each_kind_of_mistake_is_refused_in_words_beside_a_row_that_is_acce
 )
 def test_x17_dates_are_read_however_a_spreadsheet_wrote_them(cell, expected):
     assert cell_date(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "month_first"),
+    [
+        (["03/25/2014", "04/01/2015"], True),
+        (["03/04/2014", "04/01/2015"], False),
+        (["03/25/2014", "25/03/2014"], False),
+        (["2014-03-25", "9 Mar 2014", ""], False),
+    ],
+)
+def test_x17_a_column_is_read_month_first_only_when_its_dates_can_be_nothing_else(column, month_first):
+    assert dates_month_first(column) is month_first
+
+
+def test_x17_a_month_first_column_reads_each_of_its_dates_month_first():
+    assert cell_date("03/04/2014", month_first=True) == date(2014, 3, 4)
+    assert cell_date("03/04/2014") == date(2014, 4, 3)
+    assert cell_date("2014-03-09", month_first=True) == date(2014, 3, 9)
 
 
 def test_x17_an_unreadable_date_is_refused_with_the_form_to_write_it_in():

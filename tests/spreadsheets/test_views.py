@@ -205,3 +205,17 @@ def test_x17_a_name_written_as_a_formula_reaches_the_spreadsheet_as_text(
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cell = next(row[0] for row in sheet.iter_rows() if row[1].value == "Zed")
     assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
+
+
+def test_x17_the_upload_page_says_dates_are_day_first_and_the_preview_says_when_a_file_is_not(
+    client, signed_in, committee_member
+):
+    signed_in(committee_member)
+    assert "Dates are read day first" in client.get(reverse("spreadsheets:import-upload")).content.decode()
+    today = club_today()
+    rows = [["First Name", "Last Name", "Date of Birth"], ["Al", "Usborn", f"03/25/{today.year - 30}"]]
+    preview = client.get(post_file(client, "us.csv", files.csv_bytes(rows))["Location"]).content.decode()
+    assert "the whole column is read month first" in preview
+    rows[1][2] = f"25/03/{today.year - 30}"
+    preview = client.get(post_file(client, "uk.csv", files.csv_bytes(rows))["Location"]).content.decode()
+    assert "month first" not in preview
