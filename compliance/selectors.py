@@ -11,11 +11,11 @@ from django.utils import timezone
 from accounts_registry.selectors import accounts_with_status
 from consents import rules as consent_rules
 from consents import selectors as consent_selectors
-from consents.models import AcceptableUseAgreement, Consent
+from consents.models import AcceptableUseAgreement
 from incidents.models import Incident
 from incidents.selectors import incident_counts_by_category
 from messaging.models import Delivery
-from people.models import Person, Role, Team, TeamPlayer, TrainingRecord, adult_cutoff_date, club_today
+from people.models import Person, Role, Team, TrainingRecord, club_today
 from sefton_safety.models import FailingAddress
 
 from . import rules
@@ -111,25 +111,13 @@ def training_and_checks(today=None, *, person_ids=None):
 
 
 def children_without_consent_by_team(today=None):
-    """CON-1: per team, the children with no consent answer for this season. Two queries: the
-    teams, and one aggregate that asks of each place whether its child has any answer this season,
-    rather than joining every answer of every child and counting them apart again."""
+    """CON-1: per team, the round's children with no consent answer for this season, counted by the
+    one selector the rounds page lists them with. Two queries: the teams, and one aggregate."""
     today = today or club_today()
-    season = consent_rules.season_for(today)
-    answered_this_season = Exists(Consent.objects.filter(person=OuterRef("person_id"), season=season))
-    counts = {
-        row["team"]: row
-        for row in TeamPlayer.objects.filter(person__date_of_birth__gt=adult_cutoff_date(today))
-        .values("team")
-        .annotate(n=Count("pk"), answered=Count("pk", filter=answered_this_season))
-        .order_by()
-    }
-    totals = {team: row["n"] for team, row in counts.items()}
-    answered = {team: row["answered"] for team, row in counts.items()}
+    counts = consent_selectors.unanswered_by_team(season=consent_rules.season_for(today), today=today)
     teams = list(Team.objects.order_by("age_group", "name"))
     for team in teams:
-        team.children = totals.get(team.pk, 0)
-        team.unanswered = team.children - answered.get(team.pk, 0)
+        team.children, team.unanswered = counts.get(team.pk, (0, 0))
     return teams
 
 
@@ -208,7 +196,9 @@ def dashboard(today=None, now=None):
         "training_gaps": [row for row in people if not row["ok"]],
         "training_total": len(people),
         "teams": teams,
-        "children_unanswered": sum(team.unanswered for team in teams),
+        "children_unanswered": consent_selectors.children_without_answer_count(
+            season=consent_rules.season_for(today), today=today
+        ),
         "stopped": stopped,
         "concerns": concerns,
         "concerns_open": sum(count for _, count in concerns),

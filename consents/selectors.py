@@ -5,10 +5,10 @@ the team sheets call these, and nothing else reads the consent tables to decide.
 with a Decision whose findings name the requirement and say in words why not.
 """
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from people.models import FamilyMember, Person
+from people.models import FamilyMember, Person, Role, TeamPlayer, adult_cutoff_date, club_today
 
 from . import rules
 from .models import AcceptableUseAgreement, Consent, DirectContactRequest, Wording
@@ -157,3 +157,35 @@ def team_sheet_rows(team, *, at=None):
             }
         )
     return rows
+
+
+def round_children(*, team=None, today=None):
+    """CON-6: the children a consent round is for: current young members under 18, of one team or all."""
+    children = Person.objects.filter(roles__in=Role.objects.current().filter(kind=Role.Kind.CHILD))
+    if team is not None:
+        children = children.filter(team_places__team=team)
+    return children.filter(date_of_birth__gt=adult_cutoff_date(today or club_today())).distinct()
+
+
+def places_without_answer(*, season, today=None):
+    """CON-1, CON-6: each team place whose child has no consent answer for `season` or a later one.
+    The rounds page lists these and the dashboard counts them, so the two always agree."""
+    answered = Consent.objects.filter(person=OuterRef("person_id"), season__gte=season)
+    return TeamPlayer.objects.filter(person__in=round_children(today=today)).exclude(Exists(answered))
+
+
+def unanswered_by_team(*, season, today=None):
+    """{team id: (places, places without an answer)} for the round's children, in one aggregate, and
+    how many children (each counted once, whatever their teams) have no answer."""
+    answered = Consent.objects.filter(person=OuterRef("person_id"), season__gte=season)
+    rows = (
+        TeamPlayer.objects.filter(person__in=round_children(today=today))
+        .values("team")
+        .annotate(places=Count("pk"), unanswered=Count("pk", filter=~Q(Exists(answered))))
+        .order_by()
+    )
+    return {row["team"]: (row["places"], row["unanswered"]) for row in rows}
+
+
+def children_without_answer_count(*, season, today=None):
+    return places_without_answer(season=season, today=today).values("person_id").distinct().count()

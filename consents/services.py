@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from people import services as people_services
 from people.exceptions import PeopleError
-from people.models import FamilyMember, Person, Role, TeamStaff, adult_cutoff_date, club_today
+from people.models import FamilyMember, Person, Role, TeamStaff, club_today
 from people.selectors import welfare_reply_to
 from sefton_safety.club import club
 from sefton_safety.history import history_by
@@ -30,7 +30,7 @@ from .models import (
     LapseReminder,
     Wording,
 )
-from .selectors import contact_consent_given, guardians_children, is_guardian_with_responsibility
+from .selectors import contact_consent_given, guardians_children, is_guardian_with_responsibility, round_children
 
 DECISION_LINK_SALT = "consents.direct-contact-decision"
 DECISION_LINK_MAX_AGE = timedelta(days=7)
@@ -121,13 +121,6 @@ def _guardians_for_children(children):
         .select_related("user")
         .distinct()
     )
-
-
-def round_children(*, team=None):
-    children = Person.objects.filter(roles__in=Role.objects.current().filter(kind=Role.Kind.CHILD))
-    if team is not None:
-        children = children.filter(team_places__team=team)
-    return children.filter(date_of_birth__gt=adult_cutoff_date(club_today())).distinct()
 
 
 def _round_guardians(children):

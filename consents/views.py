@@ -4,7 +4,7 @@ sheets; the committee runs consent rounds and sees who has not answered."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people import access as people_access
-from people.models import FamilyMember, Person, Role, Team, TeamPlayer, club_today
+from people.models import FamilyMember, Person, Role, Team, club_today
 from people.roles import holds_role
 from people.selectors import person_for_user
 
@@ -333,14 +333,11 @@ def rounds(request):
             messages.success(request, _round_sent_note(consent_round))
             return redirect("consents:rounds")
     season = rules.season_for(today)
-    answered = Consent.objects.filter(person=OuterRef("person"), season__gte=season)
     guardians = FamilyMember.objects.filter(
         kind=FamilyMember.Kind.GUARDIAN, parental_responsibility=True
     ).select_related("person")
     outstanding = (
-        TeamPlayer.objects.filter(person__in=services.round_children())
-        .annotate(answered=Exists(answered))
-        .filter(answered=False)
+        selectors.places_without_answer(season=season)
         .select_related("team", "person")
         .prefetch_related(
             Prefetch(
@@ -351,6 +348,7 @@ def rounds(request):
         )
         .order_by("team__age_group", "team__name", "person__last_name")
     )
+    outstanding = list(outstanding)
     return render(
         request,
         "consents/rounds.html",
@@ -359,6 +357,8 @@ def rounds(request):
             "already_sent": already_sent,
             "rounds": ConsentRound.objects.select_related("team", "started_by")[:10],
             "outstanding": outstanding,
+            # A child in two teams is listed under each but counted once, as the dashboard counts.
+            "unanswered_children": len({place.person_id for place in outstanding}),
             "season": season,
             "teams": Team.objects.all(),
         },

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from consents import rules as consent_rules
+from consents import selectors as consent_selectors
 from consents import services as consent_services
 from consents.models import AcceptableUseAgreement, Consent, ConsentRound, DirectContactRequest, Wording
 from consents.selectors import guardians_children
@@ -59,7 +60,7 @@ class DemoConsents:
 
     def build(self):
         children = list(
-            consent_services.round_children().prefetch_related("team_places__team").order_by("last_name", "pk")
+            consent_selectors.round_children().prefetch_related("team_places__team").order_by("last_name", "pk")
         )
         self.guardians = self.responsible_guardians()
         self.consent_round = self.round_create(children)

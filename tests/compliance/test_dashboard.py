@@ -127,6 +127,7 @@ def test_x1_each_figure_against_a_known_club(
     PasswordRotation.objects.create(account=full, reason="r", due_since=club_today() - timedelta(days=15))
     PasswordRotation.objects.create(account=full, reason="edge", due_since=club_today() - timedelta(days=14))
     other = factories.ChildFactory()
+    factories.RoleFactory(person=other, kind=Role.Kind.CHILD)
     factories.TeamPlayerFactory(team=squad, person=other)
     consent_services.consent_answers_record(
         person=child,
@@ -177,6 +178,44 @@ def test_x1_each_figure_against_a_known_club(
     assert figures["concerns"] == [("under a week", 1), ("1 to 4 weeks", 1), ("over 4 weeks", 2)]
     assert figures["concerns_open"] == 4
     assert figures["policy_review_state"] == "valid"
+
+
+def test_con6_x1_the_dashboard_and_the_rounds_page_count_the_same_children_without_an_answer(
+    signed_in, committee_member, squad, child, guardian, wordings
+):
+    """One answer to one question: a child in two teams is one child, an answer for last season
+    only is no answer, and neither a young adult nor a player who is no longer a member counts."""
+    today = club_today()
+    season = consent_rules.season_for(today)
+    seconds = factories.TeamFactory(name="Under 13s")
+    factories.TeamPlayerFactory(team=seconds, person=child)
+    answered, last_season_only, left = (factories.ChildFactory() for _ in range(3))
+    for person in (answered, last_season_only):
+        factories.RoleFactory(person=person, kind=Role.Kind.CHILD)
+    factories.RoleFactory(person=left, kind=Role.Kind.CHILD, ends_on=today - timedelta(days=1))
+    young_adult = factories.PersonFactory(date_of_birth=factories.years_ago(18, days=1))
+    factories.RoleFactory(person=young_adult, kind=Role.Kind.CHILD)
+    for person in (answered, last_season_only, left, young_adult):
+        factories.TeamPlayerFactory(team=squad, person=person)
+    for person, year in ((answered, season), (last_season_only, season - 1)):
+        Consent.objects.create(
+            person=person,
+            topic="photo_social",
+            given=True,
+            answered_by=guardian,
+            recorded_by=guardian.user,
+            method=Consent.Method.WEB,
+            wording=wordings["consent_form"],
+            season=year,
+            valid_until=today + timedelta(days=30),
+        )
+
+    figures = selectors.dashboard()
+    page = signed_in(committee_member).get(reverse("consents:rounds"))
+    assert figures["children_unanswered"] == page.context["unanswered_children"] == 2, "Ada once, and last season's"
+    teams = {team.name: (team.children, team.unanswered) for team in figures["teams"]}
+    assert teams == {"Under 11s": (3, 2), "Under 13s": (1, 1)}
+    assert f"{season} season: 2 children" in page.content.decode()
 
 
 def test_x1_the_dashboard_is_the_committees_and_each_red_figure_links_to_its_list(

@@ -25,8 +25,8 @@ from consents.selectors import (
     is_guardian_with_responsibility,
     may_contact_directly,
     may_photograph,
+    round_children,
 )
-from consents.services import round_children
 from demo import club as demo
 from incidents.models import CaseEntry, Incident, IncidentSubject
 from incidents.selectors import earlier_concerns, incident_list_for_reporter
