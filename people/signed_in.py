@@ -11,15 +11,17 @@ lifetime only bounds the harm of a write made behind the ORM's back (a raw UPDAT
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils.crypto import constant_time_compare
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sefton_safety.shared_cache import MISSING, cache_delete, cache_get, cache_set
 
 from .models import Role, club_today
 
@@ -50,10 +52,10 @@ def signed_in_state(user_id):
     if not settings.SIGNED_IN_STATE_CACHED:
         return _load(user_id)
     key = _KEY.format(user_id)
-    state = cache.get(key)
-    if state is None:
+    state = cache_get(key)
+    if state is MISSING:
         state = _load(user_id)
-        cache.set(key, state, settings.SIGNED_IN_STATE_SECONDS)
+        cache_set(key, state, settings.SIGNED_IN_STATE_SECONDS)
     return state
 
 
@@ -63,8 +65,12 @@ def signed_in_forget(user_id):
     if user_id is None:
         return
     key = _KEY.format(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    cache_delete(key)
+    transaction.on_commit(partial(cache_forget, key))
+
+
+def cache_forget(key):
+    cache_delete(key)
 
 
 def signed_in_user(request):

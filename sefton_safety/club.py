@@ -6,6 +6,7 @@ saved, so a change reaches every web process and the worker without a restart. W
 cache (the embedded development set-up) each process keeps it a few seconds only.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from email.utils import formataddr, parseaddr
 from zoneinfo import ZoneInfo
@@ -16,8 +17,19 @@ from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from .models import ClubSettings
+from .shared_cache import MISSING, cache_get, cache_set
 
 CACHE_KEY = "club-settings:1"
+
+
+def _cache_key():
+    """The cached settings are the club's choices over the installation's defaults, so the key names
+    the defaults too: a process started with other defaults (a changed environment, a second
+    installation on the same Redis) never reads settings combined from the old ones."""
+    digest = hashlib.sha256(repr(defaults()).encode()).hexdigest()[:16]
+    return f"{CACHE_KEY}:{digest}"
+
+
 DEFAULT_COLOUR = "#14532d"
 
 RETENTION_FIELDS = {
@@ -93,15 +105,18 @@ def combined(row):
 
 def _timeout():
     shared = "redis" in settings.CACHES["default"]["BACKEND"].lower()
-    return None if shared else 5
+    # Saving forgets the entry; the lifetime only bounds a process whose defaults differ from the
+    # saver's, whose entry the save cannot name.
+    return 300 if shared else 5
 
 
 def club():
     """The club's settings now. One cache read when warm; one query when not."""
-    value = cache.get(CACHE_KEY)
-    if value is None:
+    key = _cache_key()
+    value = cache_get(key)
+    if value is MISSING:
         value = combined(ClubSettings.objects.filter(pk=1).first())
-        cache.set(CACHE_KEY, value, _timeout())
+        cache_set(key, value, _timeout())
     return value
 
 
@@ -123,7 +138,7 @@ def club_sender():
 def club_cached():
     """The cached settings, or the defaults, without touching the database (the outage page)."""
     try:
-        return cache.get(CACHE_KEY) or defaults()
+        return cache.get(_cache_key()) or defaults()
     except Exception:  # noqa: BLE001 (the outage page must render whatever else is down)
         return defaults()
 
@@ -138,7 +153,7 @@ def club_for_display():
 
 
 def club_forget():
-    cache.delete(CACHE_KEY)
+    cache.delete(_cache_key())
 
 
 DEFAULT_SETTINGS = frozenset(

@@ -12,6 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.module_loading import import_string
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -217,7 +218,7 @@ SESSION_COOKIE_HTTPONLY = True
 # With a shared cache a request reads its session there, and the database only on a miss; each
 # process's own memory is no place for one (a sign-out in one would live on in the others).
 # The same goes for each account's signed-in state (people.signed_in), forgotten on every write.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "sefton_safety.sessions" if CACHE_URL else "django.contrib.sessions.backends.db"
 SIGNED_IN_STATE_CACHED = bool(CACHE_URL)
 # Every write through the ORM forgets the entry at once; the lifetime only bounds a raw UPDATE's.
 SIGNED_IN_STATE_SECONDS = env_int("SIGNED_IN_STATE_SECONDS", 300)
@@ -277,10 +278,8 @@ if RETENTION_SIGN_IN_DAYS < 1:
 
 def _totp_issuer(device):
     # The name the authenticator app shows: the club's as the committee set it when the device is
-    # added. Settings cannot import models when they load, so the accessor is imported here.
-    from sefton_safety.club import club
-
-    return club().name
+    # added. Settings load before the models exist, so the accessor is found by its path then.
+    return import_string("sefton_safety.club.club")().name
 
 
 OTP_TOTP_ISSUER = _totp_issuer
