@@ -53,6 +53,19 @@
       },
       onInitialize() {
         this.control.querySelectorAll(".item").forEach(nameRemoveButton);
+        // The select stays in the form for what it sends, named by the same label as the box, and
+        // out of the way of a screen reader, which uses the box.
+        const label = document.getElementById(`${this.inputId}-ts-label`);
+        if (label) this.input.setAttribute("aria-labelledby", label.id);
+        this.input.setAttribute("aria-hidden", "true");
+        // The list exists only while open: the box names it then, and not while it is closed.
+        this.focus_node.removeAttribute("aria-controls");
+      },
+      onDropdownOpen() {
+        this.focus_node.setAttribute("aria-controls", this.dropdown_content.id);
+      },
+      onDropdownClose() {
+        this.focus_node.removeAttribute("aria-controls");
       },
       onItemAdd(value, item) {
         nameRemoveButton(item);
