@@ -2,13 +2,17 @@
 
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
+from django.test import TestCase
 from django_otp.oath import totp
 
 from people import services
 from people.models import CONFIRMER_ROLE_KINDS, FOUR_EYES_ROLE_KINDS, FamilyMember, Person, Role
+from people.signed_in import cache_forget
 from tests import factories
 
 # Playwright's synchronous API runs an event loop in the test thread; the ORM calls the browser
@@ -167,3 +171,23 @@ def _own_cache(settings):
         redis = client(write=True)
         for key in redis.scan_iter(match=f"{prefix}:*"):
             redis.delete(key)
+
+
+def is_cache_forget(callback):
+    """A write to an account forgets its cached sign-in state again on commit: cache upkeep, not work
+    the write queued, so the tests that count what a write queues leave it out."""
+    return getattr(callback, "func", None) is cache_forget
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks():
+    """pytest-django's, counting only the work a write queues (tasks, emails), not cache upkeep."""
+
+    @contextmanager
+    def capture(*, using=DEFAULT_DB_ALIAS, execute=False):
+        work = []
+        with TestCase.captureOnCommitCallbacks(using=using, execute=execute) as callbacks:
+            yield work
+        work.extend(callback for callback in callbacks if not is_cache_forget(callback))
+
+    return capture

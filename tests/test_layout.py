@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("sefton_safety", "people", "consents", "messaging", "incidents", "accounts_registry", "compliance")
-APPS += ("portal", "demo")
+APPS += ("spreadsheets", "portal", "demo")
 
 
 def imports_inside_functions(source):

@@ -20,7 +20,8 @@ from tests.test_settings import PRODUCTION
 ROOT = Path(__file__).resolve().parent.parent
 
 # Pages that show nothing about anyone and say so with `sefton_safety.middleware.public_page`.
-PUBLIC_PAGES = {"accounts_registry:public"}
+# The public accounts page, and the club's colours, whose address changes with the colour.
+PUBLIC_PAGES = {"accounts_registry:public", "club-stylesheet"}
 
 
 def _patterns(resolver, namespace=""):

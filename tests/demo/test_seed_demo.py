@@ -48,6 +48,7 @@ from people.models import (
     club_today,
 )
 from people.services import guardians_with_responsibility, person_contact_findings, sign_in_link_eligible
+from tests.conftest import is_cache_forget
 
 pytestmark = pytest.mark.django_db
 
@@ -662,7 +663,7 @@ def test_seed_demo_emails_no_one(seeded):
     assert DirectContactRequest.objects.exists()
     assert Message.objects.filter(status=Message.Status.APPROVED).exists()
     assert Reply.objects.exists()
-    assert seeded.on_commit == []
+    assert [callback for _, callback, _ in seeded.on_commit if not is_cache_forget(callback)] == []
     assert not RecordedText.objects.exists()
 
 

@@ -127,7 +127,7 @@ def test_guardian_link_request_dispatches_the_email_task_on_commit(
     assert callbacks == []
 
 
-def test_x4_guardian_link_request_with_a_malformed_address_says_so(client):
+def test_x4_guardian_link_request_with_a_malformed_address_says_so(db, client):
     response = client.post(reverse("people:link-request"), {"email": "not-an-address"})
     assert response.status_code == 200
     assert b"Enter a valid email address" in response.content
