@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
+from guardian.shortcuts import get_objects_for_user, get_users_with_perms
 
 from people.models import STAFF_ROLE_KINDS, WELFARE_ROLE_KINDS, Person
 from people.roles import holds_role
@@ -96,6 +96,49 @@ def incident_get_for_user(user, reference, what, *, manage=False):
     if not allowed:
         raise PermissionDenied("Cases are read only by the welfare officers and people they grant access to.")
     return incident
+
+
+def evidence_get_for_case(incident, pk):
+    """INC-9: an evidence file of a case the reader already passed the gate for. A file of another
+    case is not found, whatever the reader may read elsewhere."""
+    item = incident.evidence.filter(pk=pk).first()
+    if item is None:
+        raise Http404("No such file in this case.")
+    return item
+
+
+def subject_get_for_case(incident, pk):
+    """A person's link to a case already through the gate; another case's link is not found."""
+    link = IncidentSubject.objects.filter(incident=incident, pk=pk).select_related("person").first()
+    if link is None:
+        raise Http404("No such person linked to this case.")
+    return link
+
+
+def person_get_for_link(pk):
+    """INC-6: the person a welfare officer, through the case's gate with `manage`, links to it. Anyone
+    in the register may be what a concern is about, so the register is the scope."""
+    person = Person.objects.filter(pk=pk).first()
+    if person is None:
+        raise Http404("No such person.")
+    return person
+
+
+def case_grantees(incident):
+    """The users granted this one case (INC-5), whether or not their staff role still stands: a
+    grant is shown, and withdrawn, until someone takes it away."""
+    granted = get_users_with_perms(incident, only_with_perms_in=["view_incident"], with_superusers=False)
+    return list(granted.select_related("person"))
+
+
+def grantee_get_for_case(incident, user_id):
+    """The person whose grant of this case is withdrawn. Someone never granted it (another case's
+    helper, a stranger) is not found."""
+    granted = get_users_with_perms(incident, only_with_perms_in=["view_incident"], with_superusers=False)
+    person = Person.objects.filter(user_id=user_id, user__in=granted.values("pk")).first()
+    if person is None:
+        raise Http404("Nobody by that account holds this case.")
+    return person
 
 
 def incident_get_by_status_token(user, token):

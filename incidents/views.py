@@ -13,12 +13,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from guardian.shortcuts import get_users_with_perms
 
 from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, Person, Role
@@ -34,7 +33,6 @@ from .forms import (
     IncidentTriageForm,
     SubjectLinkForm,
 )
-from .models import IncidentSubject
 
 
 def _welfare_officer_users():
@@ -57,7 +55,7 @@ def _case_context(request, incident):
         **data,
     }
     if is_officer:
-        granted_users = access_grantees(incident)
+        granted_users = access.case_grantees(incident)
         context.update(
             status_form=IncidentStatusForm(incident=incident),
             triage_form=IncidentTriageForm(
@@ -79,14 +77,6 @@ def _case_context(request, incident):
             context["person_search"] = search
             context["person_matches"] = _person_search(search)
     return context
-
-
-def access_grantees(incident):
-    return list(
-        get_users_with_perms(incident, only_with_perms_in=["view_incident"], with_superusers=False).select_related(
-            "person"
-        )
-    )
 
 
 def _person_search(text):
@@ -228,7 +218,7 @@ def evidence_add(request, reference):
 def evidence_file(request, reference, pk):
     """INC-9: the file itself, only through the gate, only as a download."""
     incident = access.incident_get_for_user(request.user, reference, f"evidence file {pk}")
-    item = get_object_or_404(incident.evidence, pk=pk)
+    item = access.evidence_get_for_case(incident, pk)
     try:
         handle = item.file.open("rb")
     except FileNotFoundError:
@@ -245,7 +235,7 @@ def subject_link(request, reference):
     incident = access.incident_get_for_user(request.user, reference, "person linked", manage=True)
     form = SubjectLinkForm(request.POST)
     if form.is_valid():
-        person = get_object_or_404(Person, pk=form.cleaned_data["person"])
+        person = access.person_get_for_link(form.cleaned_data["person"])
         part = form.cleaned_data["part"]
         finding = rules.before_birth_finding(
             happened_on=incident.happened_on, born_on=person.date_of_birth, name=person.first_name
@@ -265,7 +255,7 @@ def subject_link(request, reference):
 @require_POST
 def subject_unlink(request, reference, pk):
     incident = access.incident_get_for_user(request.user, reference, "person unlinked", manage=True)
-    link = get_object_or_404(IncidentSubject, pk=pk, incident=incident)
+    link = access.subject_get_for_case(incident, pk)
     services.subject_unlink(link=link, by=request.user)
     return redirect(f"{incident_url(reference)}#people")
 
@@ -291,7 +281,7 @@ def access_grant(request, reference):
 @require_POST
 def access_revoke(request, reference, user_id):
     incident = access.incident_get_for_user(request.user, reference, "access withdrawn", manage=True)
-    person = get_object_or_404(Person, user_id=user_id)
+    person = access.grantee_get_for_case(incident, user_id)
     try:
         services.access_revoke(incident=incident, by=request.user, person=person)
     except IncidentError as error:

@@ -7,10 +7,11 @@ sees counts; nobody else sees anything, superusers included.
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 from django.urls import reverse
 
-from incidents import services
-from incidents.models import CaseRead
+from incidents import access, services
+from incidents.models import CaseRead, IncidentSubject
 from people import services as people_services
 from people.models import Role
 from tests import factories
@@ -179,3 +180,81 @@ def test_inc5_each_read_records_the_address_and_a_digest_of_the_sign_in_never_th
     other = signed_in(world["people"]["deputy"])
     other.get(CASE_PAGES["case page"](world))
     assert CaseRead.objects.filter(incident=world["case"], what="case page").latest("pk").session != read.session
+
+
+@pytest.fixture
+def other_case_things(world, welfare_officer, child):
+    """On the other case: its own evidence file, a linked child, and a grant to a second helper."""
+    other = world["other"]
+    upload = SimpleUploadedFile("other.png", PNG, content_type="image/png")
+    evidence = services.evidence_add(incident=other, by=welfare_officer.user, uploaded_file=upload)
+    link = services.subject_link(incident=other, by=welfare_officer.user, person=child, part="child_affected")
+    second_helper = make_person_with_role(Role.Kind.VOLUNTEER, email="second.helper@example.org", first_name="Sam")
+    services.access_grant(incident=other, by=welfare_officer.user, person=second_helper)
+    return {"evidence": evidence, "link": link, "helper": second_helper}
+
+
+def _evidence_url(case, item):
+    return reverse("incidents:evidence-file", args=[case.reference, item.pk])
+
+
+@pytest.mark.parametrize(("role", "own"), [("welfare", 200), ("deputy", 200), ("granted", 200), ("volunteer", 403)])
+def test_inc9_an_evidence_file_is_served_only_under_its_own_case(world, other_case_things, signed_in, role, own):
+    client = _sign_in(signed_in, world["people"][role], role)
+    assert client.get(_evidence_url(world["case"], world["evidence"])).status_code == own
+    # The other case's file asked for under this case's address: not found for whoever passes the gate.
+    foreign = client.get(_evidence_url(world["case"], other_case_things["evidence"])).status_code
+    assert foreign == (404 if own == 200 else 403)
+
+
+def test_inc9_the_evidence_gate_finds_a_file_only_in_its_own_case(world, other_case_things):
+    assert access.evidence_get_for_case(world["case"], world["evidence"].pk) == world["evidence"]
+    with pytest.raises(Http404):
+        access.evidence_get_for_case(world["case"], other_case_things["evidence"].pk)
+
+
+@pytest.mark.parametrize(("role", "own"), [("welfare", 302), ("deputy", 302), ("granted", 403), ("committee", 403)])
+def test_inc6_a_link_is_removed_only_through_its_own_case(world, other_case_things, signed_in, role, own):
+    client = _sign_in(signed_in, world["people"][role], role)
+    own_link = world["case"].subject_links.get()
+    foreign_link = other_case_things["link"]
+    foreign = client.post(reverse("incidents:subject-unlink", args=[world["case"].reference, foreign_link.pk]))
+    assert foreign.status_code == (404 if own == 302 else 403)
+    assert IncidentSubject.objects.filter(pk=foreign_link.pk).exists()
+    response = client.post(reverse("incidents:subject-unlink", args=[world["case"].reference, own_link.pk]))
+    assert response.status_code == own
+    assert IncidentSubject.objects.filter(pk=own_link.pk).exists() is (own != 302)
+
+
+def test_inc6_the_link_gates_find_a_link_of_this_case_and_anyone_in_the_register(world, other_case_things, child):
+    own_link = world["case"].subject_links.get()
+    assert access.subject_get_for_case(world["case"], own_link.pk) == own_link
+    with pytest.raises(Http404):
+        access.subject_get_for_case(world["case"], other_case_things["link"].pk)
+    assert access.person_get_for_link(child.pk) == child
+    with pytest.raises(Http404):
+        access.person_get_for_link(999_999)
+
+
+@pytest.mark.parametrize(("role", "own"), [("welfare", 302), ("deputy", 302), ("granted", 403), ("volunteer", 403)])
+def test_inc5_a_grant_is_withdrawn_only_through_the_case_it_was_given_for(
+    world, other_case_things, signed_in, role, own
+):
+    client = _sign_in(signed_in, world["people"][role], role)
+    helper, second_helper = world["people"]["granted"], other_case_things["helper"]
+    # The other case's helper, asked for under this case: not found, and their grant stands.
+    foreign = client.post(reverse("incidents:access-revoke", args=[world["case"].reference, second_helper.user.pk]))
+    assert foreign.status_code == (404 if own == 302 else 403)
+    assert second_helper.user in access.case_grantees(world["other"])
+    response = client.post(reverse("incidents:access-revoke", args=[world["case"].reference, helper.user.pk]))
+    assert response.status_code == own
+    assert (helper.user in access.case_grantees(world["case"])) is (own != 302)
+
+
+def test_inc5_the_grantee_gate_finds_only_a_person_granted_this_case(world, other_case_things):
+    helper = world["people"]["granted"]
+    assert access.grantee_get_for_case(world["case"], helper.user.pk) == helper
+    with pytest.raises(Http404):
+        access.grantee_get_for_case(world["case"], other_case_things["helper"].user.pk)
+    with pytest.raises(Http404):
+        access.grantee_get_for_case(world["case"], world["people"]["volunteer"].user.pk)
