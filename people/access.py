@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from .models import Family, FamilyMember, Person, Team, TeamStaff
+from .models import CONFIRMER_ROLE_KINDS, FOUR_EYES_ROLE_KINDS, Family, FamilyMember, Person, Role, Team, TeamStaff
+from .roles import holds_role
 
 PERSON_FULL = "people.view_person"
 PERSON_BASIC = "people.view_person_basic"
@@ -72,3 +73,15 @@ def person_get_for_user(user, pk, perm=PERSON_FULL):
     if perm == PERSON_BASIC and _is_players_coach(user, person):
         return person
     raise PermissionDenied("This person's record is not yours to read.")
+
+
+def pending_role_get_for_user(user, pk):
+    """PPL-1, four eyes: a committee or welfare grant waiting for a second person, for a committee
+    member or welfare officer to decide. Whether this one may decide it (not their own request, not
+    a grant for themselves) is the service's to say, under the row's lock, with the words shown."""
+    if not holds_role(user, *CONFIRMER_ROLE_KINDS):
+        raise PermissionDenied("Only committee members and welfare officers see the grants waiting for confirmation.")
+    role = Role.objects.pending().filter(kind__in=FOUR_EYES_ROLE_KINDS, pk=pk).select_related("person").first()
+    if role is None:
+        raise Http404("No such grant waiting for confirmation.")
+    return role

@@ -4,10 +4,10 @@ committee and welfare roles (four eyes), with the record of who asked and who de
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import rules, services
+from . import access, rules, services
 from .exceptions import RoleError
 from .models import CONFIRMER_ROLE_KINDS, FOUR_EYES_ROLE_KINDS, Role
 from .roles import holds_role
@@ -43,8 +43,7 @@ def role_grant_list(request):
 
 
 def _decide(request, pk, decide, done):
-    _require_confirmer(request.user)
-    role = get_object_or_404(Role.objects.pending().filter(kind__in=FOUR_EYES_ROLE_KINDS), pk=pk)
+    role = access.pending_role_get_for_user(request.user, pk)
     try:
         decide(role=role, by=request.user)
     except RoleError as error:

@@ -4,10 +4,12 @@ family's (PPL-3, PPL-1), and the register-wide permissions roles carry."""
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 
 from people import access, services
 from people.models import Role
 from tests import factories
+from tests.conftest import make_person_with_role
 
 
 @pytest.fixture
@@ -117,3 +119,71 @@ def test_con7_the_matrix_says_who_reads_a_team_sheet_for_their_own_team_and_anot
             else:
                 reads = True
             assert reads == (role in readers), (which, role)
+
+
+@pytest.fixture
+def second_committee_member(committee_member):
+    return make_person_with_role(Role.Kind.COMMITTEE, email="treasurer@example.org")
+
+
+@pytest.fixture
+def waiting_grant(committee_member, second_committee_member):
+    """A deputy welfare role asked for by the committee member, waiting for a second person (with
+    nobody else to confirm it, a grant takes effect at once)."""
+    person = factories.PersonFactory(first_name="Nia", last_name="Hale")
+    return services.role_grant(person=person, kind=Role.Kind.DEPUTY_WELFARE_OFFICER, granted_by=committee_member.user)
+
+
+@pytest.mark.parametrize("fixture_name", ["committee_member", "second_committee_member", "welfare_officer"])
+def test_ppl1_committee_and_welfare_officers_reach_a_grant_waiting_for_four_eyes(request, fixture_name, waiting_grant):
+    user = request.getfixturevalue(fixture_name).user
+    assert access.pending_role_get_for_user(user, waiting_grant.pk) == waiting_grant
+
+
+@pytest.mark.parametrize("fixture_name", ["volunteer", "guardian", "outsider"])
+def test_ppl1_nobody_else_reaches_a_waiting_grant_nor_learns_whether_it_exists(request, fixture_name, waiting_grant):
+    user = request.getfixturevalue(fixture_name).user
+    with pytest.raises(PermissionDenied):
+        access.pending_role_get_for_user(user, waiting_grant.pk)
+    with pytest.raises(PermissionDenied):
+        access.pending_role_get_for_user(user, 999_999)
+
+
+def test_ppl1_a_grant_no_longer_waiting_or_not_needing_four_eyes_is_not_found(
+    committee_member, second_committee_member, waiting_grant, volunteer
+):
+    decider = second_committee_member.user
+    coach = volunteer.roles.get()
+    with pytest.raises(Http404):
+        access.pending_role_get_for_user(decider, coach.pk)
+    services.role_confirm(role=waiting_grant, confirmed_by=decider)
+    with pytest.raises(Http404):
+        access.pending_role_get_for_user(decider, waiting_grant.pk)
+    with pytest.raises(Http404):
+        access.pending_role_get_for_user(decider, 999_999)
+
+
+def test_ppl1_a_welfare_officer_reaches_a_grant_for_themselves_but_cannot_confirm_it(
+    signed_in, committee_member, welfare_officer, second_committee_member
+):
+    """The gate lets a confirmer to the grant; four eyes refuses their own, with words, and it waits."""
+    own = services.role_grant(person=welfare_officer, kind=Role.Kind.COMMITTEE, granted_by=committee_member.user)
+    assert access.pending_role_get_for_user(welfare_officer.user, own.pk) == own
+    client = signed_in(welfare_officer)
+    response = client.post(reverse("people:role-grant-confirm", args=[own.pk]), follow=True)
+    assert "Nobody confirms a grant for themselves" in response.content.decode()
+    assert Role.objects.get(pk=own.pk).status == Role.Status.PENDING
+    client.logout()
+    signed_in(second_committee_member).post(reverse("people:role-grant-confirm", args=[own.pk]))
+    assert Role.objects.get(pk=own.pk).status == Role.Status.IN_EFFECT
+
+
+def test_ppl1_the_one_who_asked_cannot_confirm_but_may_withdraw_through_the_gate(
+    signed_in, committee_member, waiting_grant
+):
+    client = signed_in(committee_member)
+    response = client.post(reverse("people:role-grant-confirm", args=[waiting_grant.pk]), follow=True)
+    assert "Nobody confirms their own request" in response.content.decode()
+    assert Role.objects.get(pk=waiting_grant.pk).status == Role.Status.PENDING
+    client.post(reverse("people:role-grant-refuse", args=[waiting_grant.pk]))
+    assert Role.objects.get(pk=waiting_grant.pk).status == Role.Status.REFUSED
