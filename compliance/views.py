@@ -15,14 +15,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from people import services as people_services
-from people.models import Family, Role, club_today
+from people.models import Role, club_today
 from people.roles import holds_role
 from people.selectors import person_for_user
 from sefton_safety.club import club
 from sefton_safety.models import ClubSettings
 from sefton_safety.retention import retention_periods_stored
 
-from . import report, rules, selectors, services, subject_access, subject_access_pdf
+from . import access, report, rules, selectors, services, subject_access, subject_access_pdf
 from .exceptions import PolicyError
 from .forms import AcknowledgementForm, ClubSettingsForm, PolicyPublishForm, SubjectAccessForm
 from .models import MissingReminder, PolicyAcknowledgement, PolicyVersion, SubjectAccessLogEntry
@@ -179,6 +179,7 @@ def _clauses(version):
 def policy_detail(request, version):
     """Each clause beside the rule in the portal that carries it, or "rests on people"."""
     _committee(request)
+    # A version is the club's published policy, nobody's record: the committee's page is its only gate.
     policy = get_object_or_404(PolicyVersion, version=version)
     clauses = _clauses(policy)
     carried = sum(1 for clause in clauses if clause["rules"])
@@ -245,17 +246,9 @@ def subject_access_export(request, pk):
     """UK GDPR Article 15: everything the portal holds about one family, as a PDF and a JSON file
     in one ZIP. A fresh code is needed each time, and every attempt, allowed or refused, is logged
     before anything leaves."""
-    family = get_object_or_404(Family, pk=pk)
-    committee = holds_role(request.user, Role.Kind.COMMITTEE)
+    family = access.subject_access_family_get_for_user(request.user, pk, attempt=request.method == "POST")
     if request.method == "GET":
-        if not committee:
-            raise PermissionDenied("A family's data is exported by the committee.")
         return _subject_access_page(request, family, SubjectAccessForm())
-    if not committee:
-        services.subject_access_record(
-            family=family, user=request.user, allowed=False, reason="Refused: not a committee member"
-        )
-        raise PermissionDenied("A family's data is exported by the committee.")
     form = SubjectAccessForm(request.POST)
     if not form.is_valid():
         services.subject_access_record(family=family, user=request.user, allowed=False, reason="Refused: no code")
