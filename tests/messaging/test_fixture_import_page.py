@@ -201,6 +201,18 @@ def test_msg10_only_the_committee_reaches_the_import_page(club, phone, committee
     assert client.get(url(club["team"])).status_code == 200
 
 
+def test_msg10_the_team_page_links_to_the_import_for_the_committee_only(club, committee_member, signed_in):
+    team_page = reverse("people:team-detail", args=[club["team"].pk])
+    assert url(club["team"]) in signed_in(committee_member).get(team_page).content.decode()
+    assert url(club["team"]) not in signed_in(club["coach"]).get(team_page).content.decode()
+
+
+def test_msg10_the_fixtures_list_in_the_admin_links_to_each_teams_import(club, committee_member, signed_in):
+    page = signed_in(committee_member).get(reverse("admin:messaging_fixture_changelist"))
+    assert page.status_code == 200
+    assert url(club["team"]) in page.content.decode()
+
+
 def test_msg10_the_import_page_makes_as_many_queries_however_many_fixtures_staff_and_phones(club, phone, committee):
     def grow():
         for n in range(3):
