@@ -1,10 +1,11 @@
 """The gates of the messaging app. A message and its deliveries are read by the author, the
 designated person, welfare officers and the committee; replies that come back by text, by the
-welfare officers alone."""
+welfare officers alone; a team's fixtures are entered by the committee."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from people.access import team_get_for_user
 from people.models import WELFARE_ROLE_KINDS, Role
 from people.roles import holds_role
 
@@ -48,3 +49,14 @@ def reply_get_for_user(user, pk, *, refusal="Replies are read by the welfare off
     if reply is None:
         raise Http404("No such reply.")
     return reply
+
+
+def fixtures_team_get_for_user(user, pk):
+    """A team whose fixtures the user may enter: the committee's work, as in the register, since
+    the fixtures decide which families are told what and whom to call (MSG-10)."""
+    team = team_get_for_user(user, pk)
+    if not user.has_perm("messaging.add_fixture"):
+        raise PermissionDenied("The committee enters the teams' fixtures.")
+    if not user.has_perm("messaging.change_fixture"):
+        raise PermissionDenied("The committee enters the teams' fixtures.")
+    return team

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from people.models import Team
 from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
 from sefton_safety.retention import RetentionNoteAdmin
 
@@ -77,3 +78,8 @@ class FixtureAdmin(KeyCheckedAutocompleteMixin, admin.ModelAdmin):
     search_fields = ["title", "venue", "team__name"]
     autocomplete_fields = ["emergency_contact"]
     date_hierarchy = "starts_at"
+
+    def changelist_view(self, request, extra_context=None):
+        # Most fixtures come from the teams' calendars: each team's import is one click from the list.
+        teams = Team.objects.order_by("name") if self.has_add_permission(request) else Team.objects.none()
+        return super().changelist_view(request, {**(extra_context or {}), "import_teams": teams})

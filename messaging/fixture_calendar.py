@@ -61,6 +61,28 @@ def _event_values(event, zone):
     return {"title": title, "starts_at": starts_at, "ends_at": ends_at, "venue": venue}, None
 
 
+def fixture_import_initial(team):
+    """What the import form starts with: the match-day details of the team's latest fixture, else
+    its coach (before its manager) and the club phone with the club's emergency number, or else
+    the phone that coach holds."""
+    latest = Fixture.objects.filter(team=team).order_by("-starts_at", "-pk").first()
+    if latest is not None:
+        return {
+            "emergency_contact": latest.emergency_contact_id,
+            "emergency_phone": latest.emergency_phone_id,
+            "contact_times": latest.contact_times,
+        }
+    post = team.team_staff.order_by("kind", "pk").first()
+    contact = post.person_id if post else None
+    # Named through the fixture, as the club phones register sits in an app above this one.
+    phones = Fixture.emergency_phone.field.related_model.objects.filter(in_service=True).order_by("pk")
+    number = club().emergency_phone
+    phone = phones.filter(number=number).first() if number else None
+    if phone is None and contact is not None:
+        phone = phones.filter(holdings__person_id=contact, holdings__ends_on__isnull=True).first()
+    return {"emergency_contact": contact, "emergency_phone": phone.pk if phone else None}
+
+
 def calendar_events(data):
     try:
         calendar = icalendar.Calendar.from_ical(data)

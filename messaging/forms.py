@@ -1,12 +1,14 @@
-"""The compose form: who, how, what about, and the words."""
+"""The compose form: who, how, what about, and the words; the form that imports a team's fixtures."""
 
 from django import forms
 
-from people.models import Person, Team
-from sefton_safety.pickers import PeoplePickerField
+from people.models import STAFF_ROLE_KINDS, Person, Team
+from sefton_safety.pickers import PeoplePickerField, PersonPickerField
 
 from . import rules
-from .models import Message
+from .calendar_feed import MAX_BYTES, CalendarFeedError, calendar_fetch
+from .fixture_calendar import calendar_events
+from .models import Fixture, Message
 
 # The compose page's character counter reads each channel's limit from the message box.
 LIMIT_ATTRIBUTES = {f"data-max-{channel}": str(limit) for channel, limit in rules.MAX_LENGTH.items()}
@@ -98,3 +100,84 @@ class InboundReplyForm(forms.Form):
     from_address = forms.CharField(max_length=254)
     body = forms.CharField(required=False)
     provider_reference = forms.CharField(max_length=200)
+
+
+class FixturesImportForm(forms.Form):
+    """MSG-10: a team's calendar, as a file or the address of its feed, and the match-day details
+    its new fixtures carry. `calendar` in the cleaned data is the calendar's bytes, read and parsed
+    here, so the import that follows never meets a file that is not one."""
+
+    calendar_file = forms.FileField(
+        required=False,
+        label="Calendar file (.ics)",
+        error_messages={"empty": "The file is empty: export the fixtures again and choose the new file."},
+        help_text="Exported from the league's or the club's fixtures site as iCalendar.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".ics,text/calendar"}),
+    )
+    feed_url = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Or the calendar's web address",
+        help_text="The subscription address the fixtures site gives, starting https:// or webcal://.",
+        widget=forms.URLInput(attrs={"placeholder": "https://", "inputmode": "url"}),
+    )
+    emergency_contact = PersonPickerField(
+        Person.objects.none(),
+        label="Emergency contact at the matches",
+        help_text="A volunteer who is with the team throughout each match.",
+    )
+    emergency_phone = forms.ModelChoiceField(
+        Fixture.emergency_phone.field.related_model.objects.none(),
+        label="Club phone for emergencies",
+        help_text="From the club phones register, never anyone's personal phone (VOL-4).",
+    )
+    contact_times = forms.CharField(
+        max_length=Fixture._meta.get_field("contact_times").max_length,
+        label="When parents may contact their children",
+        help_text='For example "at the tea interval, about 15:30".',
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["emergency_contact"].queryset = Person.objects.holding(*STAFF_ROLE_KINDS).order_by(
+            "last_name", "first_name", "pk"
+        )
+        self.fields["emergency_phone"].queryset = Fixture.emergency_phone.field.related_model.objects.filter(
+            in_service=True
+        )
+
+    def clean_calendar_file(self):
+        upload = self.cleaned_data.get("calendar_file")
+        if not upload:
+            return None
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: too large for a team's fixtures. "
+                "Export one team's fixtures only."
+            )
+        data = upload.read()
+        if not data.strip():
+            raise forms.ValidationError("The file is empty: export the fixtures again and choose the new file.")
+        return data
+
+    def clean(self):
+        cleaned = super().clean()
+        data, address = cleaned.get("calendar_file"), cleaned.get("feed_url", "").strip()
+        if "calendar_file" in self.errors:
+            return cleaned
+        if data and address:
+            raise forms.ValidationError("Give either a file or a web address, not both.")
+        if not data and not address:
+            raise forms.ValidationError("Choose the calendar file, or give its web address.")
+        field = "calendar_file" if data else "feed_url"
+        try:
+            data = data or calendar_fetch(address)
+            events = calendar_events(data)
+        except CalendarFeedError as error:
+            self.add_error(field, str(error))
+            return cleaned
+        if not events:
+            self.add_error(field, "The calendar has no events in it: check it is the team's fixtures calendar.")
+            return cleaned
+        cleaned["calendar"] = data
+        return cleaned

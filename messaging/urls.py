@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import fixture_views, views
 
 app_name = "messaging"
 
@@ -22,4 +22,5 @@ urlpatterns = [
     path("inbound/email", views.inbound_email, name="inbound-email"),
     path("replies/", views.reply_list, name="reply-list"),
     path("replies/<int:pk>/seen/", views.reply_seen, name="reply-seen"),
+    path("teams/<int:pk>/fixtures/import/", fixture_views.fixtures_import, name="fixtures-import"),
 ]

@@ -241,6 +241,7 @@ def arguments(name, side, world, version):
         "messaging:message-return": [objects["message"].pk],
         "messaging:delivery-retry": [objects["delivery"]],
         "messaging:reply-seen": [objects["reply"].pk],
+        "messaging:fixtures-import": [objects["team"].pk],
         "incidents:report-status": [objects["case"].status_token],
         "incidents:from-reply": [objects["reply"].pk],
         "incidents:case-detail": [case],
@@ -363,6 +364,9 @@ MATRIX = {
     "messaging:check": Row("POST", "302 403 403 400 400 400 400 400 400 302"),
     "messaging:delivery-retry": Row(
         "POST", "302 403 403 302 302 403 302 302 302 302", "302 403 403 403 302 403 302 302 302 302"
+    ),
+    "messaging:fixtures-import": Row(
+        "GET", "302 403 403 403 403 403 403 403 200 302", "302 403 403 403 403 403 403 403 200 302"
     ),
     "messaging:inbound-email": Row("POST", "403 403 403 403 403 403 403 403 403 302"),
     "messaging:inbound-sms": Row("POST", "403 403 403 403 403 403 403 403 403 302"),
