@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs in this many processes side by side (pytest-xdist); 1 runs it in one.
+TEST_PROCESSES ?= auto
 # The address the demo's printed and emailed links use: the host and port it is served on (a server
 # listening on every interface is reached at 127.0.0.1).
 SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
@@ -58,7 +60,7 @@ code: install ## Print the current sign-in code of a demo account: make code EMA
 
 .PHONY: test
 test: install ## Run the whole suite (PostgreSQL and Redis on 127.0.0.1, or DATABASE_URL and CELERY_BROKER_URL).
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadscope $(PYTEST_ARGS)
 
 .PHONY: test-any-day
 test-any-day: install ## Run the rules, services and views tests under faketime on days worked out from today.
@@ -67,7 +69,7 @@ test-any-day: install ## Run the rules, services and views tests under faketime 
 	while read -r instant; do \
 		n=$$((n + 1)); \
 		( echo "== the suite on $$instant UTC"; \
-		  DATABASE_URL="$${base}_day$$n" TZ=UTC faketime "$$instant" $(BIN)/python -m pytest -m "not browser and not worker" -q $(PYTEST_ARGS) </dev/null ) >"$$logs/$$n.log" 2>&1 & \
+		  DATABASE_URL="$${base}_day$$n" TZ=UTC faketime "$$instant" $(BIN)/python -m pytest -m "not browser and not worker and not long" -q $(PYTEST_ARGS) </dev/null ) >"$$logs/$$n.log" 2>&1 & \
 		pids+=($$!); \
 	done < <($(BIN)/python .ci/any_day.py); \
 	status=0; for pid in "$${pids[@]}"; do wait "$$pid" || status=1; done; \

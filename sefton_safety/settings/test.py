@@ -20,9 +20,14 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # tests/conftest.py), under its own prefix.
 CACHES["default"]["KEY_PREFIX"] = f"sefton-test-{os.getpid()}"  # noqa: F405
 
-# Each test run has its own queue on the shared broker, so a worker started by one run never takes
-# another run's tasks. The worker process the tests start is given the same name.
-CELERY_TASK_DEFAULT_QUEUE = os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", f"sefton-test-{os.getpid()}")
+# Each test run, and each of its parallel processes (pytest-xdist names them gw0, gw1, ...), has its
+# own queue on the shared broker, so a worker started by one never takes another's tasks. The name
+# is kept in the environment under the process's own key: the processes pytest-xdist starts inherit
+# the environment of the one that started them, and must not inherit its queue. The worker
+# processes the tests start are given the name explicitly.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or os.environ.setdefault(
+    f"SEFTON_TEST_QUEUE_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}", f"sefton-test-{os.getpid()}"
+)
 # A test that grows its rows for minutes on a busy machine must not see the entry expire between
 # two loads of the same page: expiry is not what the query counts are about.
 SIGNED_IN_STATE_SECONDS = 3600
