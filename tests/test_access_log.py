@@ -15,6 +15,8 @@ import pytest
 
 from tests.integration import PROJECT_ROOT, database_url_for_tests, free_port
 
+pytestmark = pytest.mark.long
+
 SEARCHES = [
     "/admin/people/person/?q=Storey",
     "/admin/people/family/?q=Storey&o=1",

@@ -8,6 +8,8 @@ import pytest
 
 from sefton_safety.append_only import refuse_changes, refuse_replace
 
+pytestmark = pytest.mark.long
+
 
 class Editor:
     """Enough of a schema editor for the migration operations' SQLite statements."""

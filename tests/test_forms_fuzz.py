@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -43,6 +44,8 @@ from people.models import STAFF_ROLE_KINDS, Family, FamilyMember, Person, Role, 
 from tests import factories
 from tests.conftest import current_code
 from tests.test_permission_matrix import build_world, png_bytes
+
+pytestmark = pytest.mark.long
 
 MISSING = "\x00missing"  # a value no browser sends: the field is left out of the post
 

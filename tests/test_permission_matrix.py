@@ -32,6 +32,8 @@ from spreadsheets import register_import
 from tests import factories
 from tests.conftest import current_code, make_person_with_role
 
+pytestmark = pytest.mark.long
+
 ROLES = (
     "anonymous",
     "guardian",

@@ -17,6 +17,8 @@ from people.models import Role
 from tests import factories
 from tests.test_settings import PRODUCTION
 
+pytestmark = pytest.mark.long
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Pages that show nothing about anyone and say so with `sefton_safety.middleware.public_page`.

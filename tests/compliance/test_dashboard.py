@@ -253,6 +253,7 @@ def _grow(children):
     Role.objects.bulk_create([Role(person=p, kind=Role.Kind.CHILD) for p in people], batch_size=5000)
 
 
+@pytest.mark.long
 def test_x1_the_dashboard_keeps_a_constant_number_of_queries_from_150_to_20000_children(
     signed_in, committee_member, policy
 ):

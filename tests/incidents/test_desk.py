@@ -140,6 +140,7 @@ def _cases_about(person, count, officer):
     )
 
 
+@pytest.mark.long
 def test_inc6_the_search_and_the_record_keep_a_constant_number_of_queries_from_2_cases_to_10000(
     signed_in, welfare_officer, child, squad, django_assert_num_queries
 ):

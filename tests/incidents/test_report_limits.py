@@ -105,6 +105,7 @@ def test_inc3_behind_a_proxy_the_limit_counts_the_client_not_the_proxy_nor_a_for
     assert client_address(request) == "10.0.0.2"
 
 
+@pytest.mark.long
 def test_inc3_production_refuses_a_cache_that_each_process_keeps_for_itself():
     """Issue point 6: the counts must be shared by every web process, so production without Redis
     fails the deployment check; with the broker's Redis (the default) it passes."""

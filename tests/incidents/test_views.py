@@ -140,6 +140,7 @@ def _bulk_cases(count):
     )
 
 
+@pytest.mark.long
 def test_inc3_the_queue_keeps_a_constant_number_of_queries_from_10_cases_to_10000(signed_in, welfare_officer):
     client = signed_in(welfare_officer)
     assignee = welfare_officer.user
