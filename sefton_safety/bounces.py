@@ -11,6 +11,7 @@ import base64
 import binascii
 import email
 import email.policy
+import hashlib
 import quopri
 import re
 from dataclasses import dataclass
@@ -56,6 +57,15 @@ def hard_bounces(raw):
         if bounce is not None:
             found.setdefault(bounce.address, bounce)
     return list(found.values())
+
+
+def report_reference(raw):
+    """What tells one report from another: its Message-ID, else a digest of its bytes."""
+    message = _message(raw)
+    message_id = " ".join(str(message.get("message-id", "")).split()) if message is not None else ""
+    if message_id:
+        return message_id[:255]
+    return "sha256:" + hashlib.sha256(bytes(raw) if isinstance(raw, bytes | bytearray) else b"").hexdigest()
 
 
 def _message(raw):
