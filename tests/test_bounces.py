@@ -3,6 +3,9 @@ accepted a message. Plain pytest, no database."""
 
 import base64
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sefton_safety.bounces import HardBounce, hard_bounces, is_delivery_report
 from tests.dsn_samples import A_REPLY, DELAYED, GMAIL, MICROSOFT, POSTFIX, TWO_RECIPIENTS
 
@@ -82,3 +85,17 @@ def test_x3_a_global_report_in_base64_for_an_address_with_accents_is_still_read(
     (bounce,) = hard_bounces(report)
     assert (bounce.address, bounce.status) == ("zoë.okafor@example.org", "5.1.1")
     assert bounce.reason == hard_bounces(POSTFIX)[0].reason
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    sample=st.sampled_from([POSTFIX, GMAIL, MICROSOFT, DELAYED, TWO_RECIPIENTS]),
+    cut=st.integers(min_value=0, max_value=4000),
+    noise=st.binary(max_size=200),
+)
+def test_x3_a_mangled_report_never_raises_and_marks_only_addresses(sample, cut, noise):
+    """A relay forwards whatever it received: a report cut short or with noise spliced in is read as
+    far as it goes, and anything it returns is an address with a permanent status."""
+    for raw in (sample[:cut] + noise + sample[cut:], sample[:cut], noise):
+        for bounce in hard_bounces(raw):
+            assert "@" in bounce.address and bounce.status.startswith("5.") and bounce.address == bounce.address.lower()
