@@ -20,6 +20,7 @@ urlpatterns = [
     path("deliveries/<int:pk>/retry/", views.delivery_retry, name="delivery-retry"),
     path("inbound/sms", views.inbound_sms, name="inbound-sms"),
     path("inbound/email", views.inbound_email, name="inbound-email"),
+    path("inbound/bounce", views.inbound_bounce, name="inbound-bounce"),
     path("replies/", views.reply_list, name="reply-list"),
     path("replies/<int:pk>/seen/", views.reply_seen, name="reply-seen"),
     path("teams/<int:pk>/fixtures/import/", fixture_views.fixtures_import, name="fixtures-import"),

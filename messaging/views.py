@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from people.models import Person, Role, Team
 from people.roles import holds_role, is_staff_member
 from people.selectors import person_for_user
+from sefton_safety.bounces import is_delivery_report
+from sefton_safety.mail import delivery_report_receive
 
 from . import access, alerts, progress, replies, sending, services
 from .exceptions import MessageRefused, MessagingError
@@ -392,10 +394,43 @@ def inbound_sms(request):
 @csrf_exempt
 @require_POST
 def inbound_email(request):
-    """The mail service posts each email sent to the club's reply address here (from, text, message_id)."""
+    """The mail service posts each email sent to the club's reply address here (from, text,
+    message_id, and the whole message in `email` where it sends that too). A delivery report that
+    lands here is a bounce, never a reply: nobody wrote it, and its words are not a family's."""
     if not _inbound_allowed(request):
         return HttpResponse(status=403)
+    raw = _whole_message(request)
+    if raw and is_delivery_report(raw):
+        delivery_report_receive(raw=raw)
+        return HttpResponse(status=204)
     return _reply_receive(request, Message.Channel.EMAIL, ("from", "text", "message_id"))
+
+
+@csrf_exempt
+@require_POST
+def inbound_bounce(request):
+    """The relay, or the mail service behind the club's sending address, posts each delivery report
+    (bounce) here: the whole message, as the body (message/rfc822) or in the form field `email`."""
+    if not _inbound_allowed(request):
+        return HttpResponse(status=403)
+    raw = _whole_message(request)
+    if not raw:
+        return HttpResponse("Not recorded. No message in the post.", status=400, content_type="text/plain")
+    if not is_delivery_report(raw):
+        # Answered like a success: a mail service retries a refused post, and this one would never do.
+        return HttpResponse("Nothing recorded: not a delivery report.", content_type="text/plain")
+    found = delivery_report_receive(raw=raw)
+    words = f"{len(found)} address{'es' if len(found) != 1 else ''} marked failing."
+    return HttpResponse(words, content_type="text/plain")
+
+
+def _whole_message(request):
+    """The raw email a post carries: its body, or the `email` field or file of a form post."""
+    if request.content_type == "message/rfc822":
+        return request.body
+    if "email" in request.FILES:
+        return request.FILES["email"].read()
+    return request.POST.get("email", "").encode()
 
 
 def _reply_receive(request, channel, names):

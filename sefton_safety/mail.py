@@ -1,7 +1,7 @@
 """Mail for the whole portal: the one way a templated email is sent (under the club's name), the
 SMTP backend that tells a refused message from one whose fate is unknown and marks a refused
-address as failing, the one retry policy of the tasks that send mail, and the development console
-backend.
+address as failing (as a delivery report sent back later does), the one retry policy of the tasks
+that send mail, and the development console backend.
 
 Once the whole message has been handed to the mail server, a lost answer says nothing about whether
 it was delivered: sending it again could deliver it twice (MSG-9). Before that point, any failure
@@ -21,6 +21,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import bounces
 from .club import club, club_sender
 from .models import FailingAddress
 
@@ -151,19 +152,33 @@ class SMTPBackend(DjangoSMTPBackend):
             raise
 
 
-def failing_address_record(*, address, reason):
+def failing_address_record(*, address, reason, report=""):
     """A hard bounce: the address is marked as failing (sefton_safety.models.FailingAddress), whichever
-    message found it out."""
+    message found it out. `report` names the delivery report that said so, when one did: the same
+    report again (a mail service posting it twice) changes nothing."""
     now = timezone.now()
+    address = address.lower()
     with transaction.atomic():
+        rows = FailingAddress.objects.filter(address=address)
+        if report:
+            rows = rows.exclude(last_report=report)
         # FailingAddress keeps no history: the relay's latest words and the count are the record.
-        updated = FailingAddress.objects.filter(address=address.lower()).update(
-            reason=reason[:500], last_failed_at=now, failures=F("failures") + 1
-        )
+        updated = rows.update(reason=reason[:500], last_failed_at=now, failures=F("failures") + 1, last_report=report)
         if not updated:
             FailingAddress.objects.get_or_create(
-                address=address.lower(), defaults={"reason": reason[:500], "last_failed_at": now}
+                address=address, defaults={"reason": reason[:500], "last_failed_at": now, "last_report": report}
             )
+
+
+def delivery_report_receive(*, raw):
+    """A delivery report the relay sent back after accepting a message (`raw`, the whole email as
+    bytes): each address it says failed for good is marked as failing, as a refusal at the time of
+    sending would have. Returns those bounces; a delay, or a message that is no report, marks none."""
+    found = bounces.hard_bounces(raw)
+    report = bounces.report_reference(raw)
+    for bounce in found:
+        failing_address_record(address=bounce.address, reason=bounce.reason, report=report)
+    return found
 
 
 # The one retry policy of the tasks that send mail: a passing failure of the mail server, the

@@ -53,14 +53,20 @@ class ClubSettings(models.Model):
 
 
 class FailingAddress(models.Model):
-    """An email address the club's mail relay refused outright (a 5xx to RCPT, a hard bounce): the
-    committee's dashboard shows it, so a family that no longer hears from the club is noticed."""
+    """An email address the club's mail relay refused outright (a 5xx to RCPT), or that a delivery
+    report sent back later says failed for good (a hard bounce): the committee's dashboard shows it,
+    so a family that no longer hears from the club is noticed."""
 
     address = models.CharField(max_length=254, unique=True, help_text="In lower case.")
     reason = models.CharField(max_length=500, help_text="The relay's own words.")
     first_failed_at = models.DateTimeField(auto_now_add=True)
     last_failed_at = models.DateTimeField()
     failures = models.PositiveIntegerField(default=1)
+    last_report = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The delivery report last counted (its Message-ID), so a report posted twice counts once.",
+    )
 
     class Meta:
         ordering = ["-last_failed_at"]

@@ -370,6 +370,7 @@ MATRIX = {
     "messaging:fixtures-import": Row(
         "GET", "302 403 403 403 403 403 403 403 200 302", "302 403 403 403 403 403 403 403 200 302"
     ),
+    "messaging:inbound-bounce": Row("POST", "403 403 403 403 403 403 403 403 403 302"),
     "messaging:inbound-email": Row("POST", "403 403 403 403 403 403 403 403 403 302"),
     "messaging:inbound-sms": Row("POST", "403 403 403 403 403 403 403 403 403 302"),
     "messaging:message-approve": Row("POST", "302 403 403 403 302 403 403 403 403 302"),
