@@ -22,6 +22,7 @@ from guardian.shortcuts import get_users_with_perms
 
 from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, Person, Role
+from people.selectors import person_for_user
 
 from . import access, export, rules, selectors, services
 from .exceptions import IncidentError
@@ -119,7 +120,7 @@ def _render_case_with_error(request, incident, **forms):
 @require_POST
 def case_seen(request, reference):
     incident = access.incident_get_for_user(request.user, reference, "marked as seen", manage=True)
-    services.incident_mark_seen(incident=incident, by=request.user)
+    services.incident_mark_seen(incident=incident, by=person_for_user(request.user))
     return redirect("incidents:case-detail", reference=reference)
 
 
@@ -134,7 +135,7 @@ def case_status(request, reference):
             services.incident_transition(
                 incident=incident,
                 status=form.cleaned_data["status"],
-                by=request.user,
+                by=person_for_user(request.user),
                 reason=form.cleaned_data["reason"],
                 outcome=form.cleaned_data["outcome"],
             )
@@ -156,7 +157,7 @@ def case_triage(request, reference):
         try:
             services.incident_triage(
                 incident=incident,
-                by=request.user,
+                by=person_for_user(request.user),
                 priority=form.cleaned_data["priority"],
                 assignee=form.cleaned_data["assignee"],
                 next_review_on=form.cleaned_data["next_review_on"],
@@ -180,7 +181,7 @@ def case_entry_add(request, reference):
         try:
             services.case_entry_add(
                 incident=incident,
-                by=request.user,
+                by=person_for_user(request.user),
                 kind=data["kind"],
                 text=data["text"],
                 agency=data["agency"],
@@ -211,7 +212,7 @@ def evidence_add(request, reference):
         try:
             services.evidence_add(
                 incident=incident,
-                by=request.user,
+                by=person_for_user(request.user),
                 uploaded_file=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
             )
@@ -255,7 +256,7 @@ def subject_link(request, reference):
             context = _case_context(request, incident)
             context["link_question"] = {"person": person, "part": part, "message": finding.message}
             return render(request, "incidents/case_detail.html", context)
-        services.subject_link(incident=incident, by=request.user, person=person, part=part)
+        services.subject_link(incident=incident, by=person_for_user(request.user), person=person, part=part)
         return redirect(f"{incident_url(reference)}#people")
     return _render_case_with_error(request, incident, subject_form=form)
 
@@ -266,7 +267,7 @@ def subject_link(request, reference):
 def subject_unlink(request, reference, pk):
     incident = access.incident_get_for_user(request.user, reference, "person unlinked", manage=True)
     link = get_object_or_404(IncidentSubject, pk=pk, incident=incident)
-    services.subject_unlink(link=link, by=request.user)
+    services.subject_unlink(link=link, by=person_for_user(request.user))
     return redirect(f"{incident_url(reference)}#people")
 
 
@@ -278,7 +279,9 @@ def access_grant(request, reference):
     form = AccessGrantForm(request.POST, people=services.access_grantable_people())
     if form.is_valid():
         try:
-            services.access_grant(incident=incident, by=request.user, person=form.cleaned_data["person"])
+            services.access_grant(
+                incident=incident, by=person_for_user(request.user), person=form.cleaned_data["person"]
+            )
         except IncidentError as error:
             form.add_error("person", str(error))
         else:
@@ -293,7 +296,7 @@ def access_revoke(request, reference, user_id):
     incident = access.incident_get_for_user(request.user, reference, "access withdrawn", manage=True)
     person = get_object_or_404(Person, user_id=user_id)
     try:
-        services.access_revoke(incident=incident, by=request.user, person=person)
+        services.access_revoke(incident=incident, by=person_for_user(request.user), person=person)
     except IncidentError as error:
         flash.error(request, str(error))
     return redirect(f"{incident_url(reference)}#access")

@@ -133,8 +133,8 @@ def build_world(wordings):
             happened_on=now.date() - timedelta(days=2),
             people_involved=child.full_name,
         )
-        evidence = incident_services.evidence_add(incident=case, by=welfare.user, uploaded_file=png())
-        subject = incident_services.subject_link(incident=case, by=welfare.user, person=child, part="subject")
+        evidence = incident_services.evidence_add(incident=case, by=welfare, uploaded_file=png())
+        subject = incident_services.subject_link(incident=case, by=welfare, person=child, part="subject")
         account = ClubAccount.objects.create(
             platform="instagram", handle=f"@club{side}", address=f"https://instagram.com/club{side}", purpose="News"
         )
@@ -159,7 +159,7 @@ def build_world(wordings):
             "rotation": rotation,
             "advice": advice,
         }
-    incident_services.access_grant(incident=sides["a"]["case"], by=welfare.user, person=coach_a)
+    incident_services.access_grant(incident=sides["a"]["case"], by=welfare, person=coach_a)
     # A committee grant waiting for a second person's confirmation (four eyes).
     nominee = factories.PersonFactory(first_name="Nominee")
     sides["a"]["pending_grant"] = people_services.role_grant(

@@ -99,7 +99,7 @@ def history(wordings, family, child, guardian, volunteer, squad, other_family_ch
         happened_on=now.date() - timedelta(days=2),
         people_involved="Zebedee Quist",
     )
-    incident_services.subject_link(incident=case, by=welfare_officer.user, person=child, part="subject")
+    incident_services.subject_link(incident=case, by=welfare_officer, person=child, part="subject")
     return {"designated": designated, "case": case}
 
 
