@@ -5,8 +5,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from people.admin_site import admin_person
 from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
 from sefton_safety.exceptions import DomainError
 
@@ -134,16 +136,23 @@ class ClubAccountAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Refused before the account row is saved, so a change is never half made.
+        if request.method == "POST" and admin_person(request) is None:
+            return redirect(request.get_full_path())
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_formset(self, request, form, formset, change):
+        by = admin_person(request)
         if isinstance(formset, CustodianFormSet):
             adding, removing = formset.changes()
             try:
                 if not change:
-                    services.account_created(account=form.instance, by=request.user, custodians=adding)
+                    services.account_created(account=form.instance, by=by, custodians=adding)
                 elif adding or removing:
                     services.custodians_change(
                         account=form.instance,
-                        by=request.user,
+                        by=by,
                         add=adding,
                         remove=removing,
                         reason="Removed in the admin.",
@@ -156,14 +165,14 @@ class ClubAccountAdmin(SimpleHistoryAdmin):
         instances = formset.save(commit=False)
         for instance in instances:
             if isinstance(instance, AccountReview) and instance.pk is None:
-                instance.reviewed_by = request.user
+                instance.reviewed_by = by.user
             if isinstance(instance, Appointment) and instance.pk is None:
                 services.appointment_make(
                     account=form.instance,
                     person=instance.person,
                     minute_reference=instance.minute_reference,
                     appointed_on=instance.appointed_on,
-                    by=request.user,
+                    by=by,
                 )
                 continue
             instance.save()
@@ -185,9 +194,12 @@ class PasswordRotationAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Record the password as changed today")
     def record_done_today(self, request, queryset):
+        by = admin_person(request)
+        if by is None:
+            return
         done = 0
         for rotation in queryset.filter(done_on__isnull=True):
-            services.rotation_record(rotation=rotation, by=request.user)
+            services.rotation_record(rotation=rotation, by=by)
             done += 1
         self.message_user(request, f"{done} password change(s) recorded.", messages.SUCCESS)
 
