@@ -80,7 +80,7 @@ def acknowledgements(request):
     people = list(selectors.volunteers_without_acknowledgement())
     if request.method == "POST":
         outcome = services.missing_reminders_send(
-            list_kind=MissingReminder.List.ACKNOWLEDGEMENT, people=people, by=request.user
+            list_kind=MissingReminder.List.ACKNOWLEDGEMENT, people=people, by=person_for_user(request.user)
         )
         flash.success(request, _missing_reminders_note(outcome))
         return redirect("compliance:acknowledgements")
@@ -113,7 +113,9 @@ def training(request):
     rows = selectors.training_and_checks()
     gaps = [row["person"] for row in rows if not row["ok"]]
     if request.method == "POST":
-        outcome = services.missing_reminders_send(list_kind=MissingReminder.List.TRAINING, people=gaps, by=request.user)
+        outcome = services.missing_reminders_send(
+            list_kind=MissingReminder.List.TRAINING, people=gaps, by=person_for_user(request.user)
+        )
         flash.success(request, _missing_reminders_note(outcome))
         return redirect("compliance:training")
     show_all = request.GET.get("all") == "1"
