@@ -5,10 +5,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
-from people.admin_site import admin_person
+from people.admin_site import SignedChangeMixin, admin_person
 from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
 from sefton_safety.exceptions import DomainError
 
@@ -127,7 +126,7 @@ class AppointmentInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(ClubAccount)
-class ClubAccountAdmin(SimpleHistoryAdmin):
+class ClubAccountAdmin(SignedChangeMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "purpose", "listed_publicly"]
     list_filter = ["kind", "platform", "listed_publicly"]
     search_fields = ["handle", "address", "purpose"]
@@ -135,12 +134,6 @@ class ClubAccountAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # Refused before the account row is saved, so a change is never half made.
-        if request.method == "POST" and admin_person(request) is None:
-            return redirect(request.get_full_path())
-        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_formset(self, request, form, formset, change):
         by = admin_person(request)

@@ -34,6 +34,16 @@ def admin_person(request):
     return person
 
 
+class SignedChangeMixin:
+    """For a model admin whose every save records the person who made it: a post from an account
+    with no person in the register is refused before anything is saved, so no change is half made."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and admin_person(request) is None:
+            return redirect(request.get_full_path())
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
 class CommitteeAdminSite(admin.AdminSite):
     site_title = "Sefton Safety"
     index_title = "Club administration"
