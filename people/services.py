@@ -437,11 +437,12 @@ def person_contact_consent_follow(*, person, mobile_allowed, email_allowed, by=N
     for field, value in restored.items():
         setattr(held, field, "")
         setattr(person, field, value)
-    held.withheld_by = by
-    history_by(held, by)
+    user = by.user if by is not None else None
+    held.withheld_by = user
+    history_by(held, user)
     held._change_reason = _contact_change_reason(withdrawn, restored)
     held.save()
-    history_by(person, by)
+    history_by(person, user)
     person._change_reason = held._change_reason
     person.save(update_fields=["mobile", "email", "updated_at"])
     for field, value in withdrawn.items():

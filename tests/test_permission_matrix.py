@@ -99,7 +99,7 @@ def build_world(wordings):
             person=child,
             answers={"contact_email": True},
             answered_by=guardian,
-            recorded_by=guardian.user,
+            recorded_by=guardian,
             method="web",
         )
         contact_request = consent_services.direct_contact_request_create(

@@ -254,7 +254,7 @@ def _photo_consent(child, guardian, given, *, named=True):
         person=child,
         answers={"photo_social": given, "name_published": named},
         answered_by=guardian,
-        recorded_by=guardian.user,
+        recorded_by=guardian,
         method=Consent.Method.WEB,
     )
 

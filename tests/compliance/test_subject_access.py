@@ -64,11 +64,11 @@ def history(wordings, family, child, guardian, volunteer, squad, other_family_ch
         person=child,
         answers={"photo_website": True, "contact_email": True},
         answered_by=guardian,
-        recorded_by=guardian.user,
+        recorded_by=guardian,
         method="web",
     )
     consent_services.consent_answers_record(
-        person=child, answers={"photo_website": False}, answered_by=guardian, recorded_by=guardian.user, method="web"
+        person=child, answers={"photo_website": False}, answered_by=guardian, recorded_by=guardian, method="web"
     )
     request = consent_services.direct_contact_request_create(
         child=child,
@@ -83,7 +83,7 @@ def history(wordings, family, child, guardian, volunteer, squad, other_family_ch
         contact_request=request, guardian=guardian, approve=True, note="Fine"
     )
     consent_services.acceptable_use_agree(
-        person=child, wording=wordings["acceptable_use"], method="guardian_device", recorded_by=guardian.user
+        person=child, wording=wordings["acceptable_use"], method="guardian_device", recorded_by=guardian
     )
     team_message(volunteer, designated, squad)
     reply_services.reply_receive(
@@ -331,7 +331,7 @@ def test_sec_the_export_takes_the_same_number_of_queries_however_long_the_histor
             person=child,
             answers={"contact_text": round_number % 2 == 0},
             answered_by=guardian,
-            recorded_by=guardian.user,
+            recorded_by=guardian,
             method="paper",
         )
         message = team_message(volunteer, history["designated"], squad, subject=f"Update {round_number}")
