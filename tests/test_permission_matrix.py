@@ -183,7 +183,7 @@ def build_world(wordings):
     sides["a"]["register_import"] = sides["b"]["register_import"] = register_import.register_import_upload(
         file_name="members.csv",
         content=b"First name,Last name,Date of birth\nAda,Okafor,01/05/2015\n",
-        uploaded_by=committee.user,
+        uploaded_by=committee,
     )
 
     people = {
