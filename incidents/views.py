@@ -333,7 +333,7 @@ def case_export(request, reference):
                 entries=data["entries"],
                 evidence=data["evidence"],
                 subjects=data["subjects"],
-                exported_by=request.user,
+                exported_by=person_for_user(request.user),
                 redacted=form.cleaned_data["version"] == "redacted",
             )
             suffix = "redacted" if form.cleaned_data["version"] == "redacted" else "full"

@@ -106,7 +106,7 @@ def test_inc9_the_case_page_and_its_export_name_a_file_as_it_downloads_with_its_
         entries=list(case.entries.all()),
         evidence=list(case.evidence.all()),
         subjects=[],
-        exported_by=welfare_officer.user,
+        exported_by=welfare_officer,
         redacted=False,
     )
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
