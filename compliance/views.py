@@ -272,7 +272,7 @@ def subject_access_export(request, pk):
     services.subject_access_record(family=family, user=request.user, allowed=True, reason="Exported: PDF and JSON")
     django_otp.login(request, device)
     now = timezone.now()
-    data = subject_access.family_data(family=family, exported_by=request.user, now=now)
+    data = subject_access.family_data(family=family, exported_by=person_for_user(request.user), now=now)
     stem = f"family-{family.pk}-data-{timezone.localtime(now):%Y-%m-%d}"
     archive = subject_access.family_archive(data=data, pdf=subject_access_pdf.family_pdf(data), stem=stem)
     response = HttpResponse(archive, content_type="application/zip")

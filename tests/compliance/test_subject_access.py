@@ -219,7 +219,7 @@ def test_sec_the_family_page_and_the_admin_link_to_the_export_for_the_committee_
 def test_sec_the_export_holds_the_familys_records_and_nothing_of_another_family_or_a_case(
     history, committee_member, family, child, guardian, other_family_child, other_guardian, volunteer
 ):
-    data, pdf = export(family, committee_member.user)
+    data, pdf = export(family, committee_member)
     text = pdf_text(pdf)
     raw = json.dumps(data, ensure_ascii=False)
 
@@ -284,7 +284,7 @@ def test_sec_a_guardian_in_two_families_is_in_both_but_the_other_familys_child_i
         reason="It showed players whose families had not agreed to photos online.",
         children=[child, other_family_child],
     )
-    data, pdf = export(family, committee_member.user)
+    data, pdf = export(family, committee_member)
     [post] = data["removed_posts"]
     assert post["children_involved"] == [child.full_name] and post["removed_content"] == ""
     assert "had not agreed to photos online" in post["reason"], "what every family involved was told"
@@ -322,7 +322,7 @@ def test_sec_the_export_takes_the_same_number_of_queries_however_long_the_histor
 ):
     def count():
         with CaptureQueriesContext(connection) as queries:
-            export(family, committee_member.user)
+            export(family, committee_member)
         return len(queries)
 
     before = count()
@@ -351,4 +351,4 @@ def test_sec_the_export_takes_the_same_number_of_queries_however_long_the_histor
         )
     assert count() == before
     with django_assert_num_queries(26):
-        export(family, committee_member.user)
+        export(family, committee_member)
