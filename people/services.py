@@ -43,6 +43,9 @@ SIGN_IN_LINK_SCOPE = "sign-in"
 
 
 # Roles ----------------------------------------------------------------------------------------
+# Unlike every other write, a role's grant, change, decision and revocation name a sign-in
+# account, not a person: the superuser who sets a club up grants its first roles in the admin and
+# has no person in the register, and the four-eyes checks compare accounts.
 
 
 def role_grant_problem(*, person, kind, starts_on, exclude_pk=None, granted_by=None):
