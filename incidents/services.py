@@ -37,8 +37,8 @@ def _entry(incident, kind, text, author, **fields):
 
 
 def _account(by):
-    """The sign-in account a case's rows record for `by`, the person who did it: the chronology,
-    the seen and added stamps and the read log are kept by account, as the access gate is."""
+    """The sign-in account a case's rows record for `by`, the person who did it: the chronology's
+    authors and the seen, linked and uploaded stamps are kept by account, as the access gate is."""
     return by.user if by is not None else None
 
 
