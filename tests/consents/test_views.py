@@ -17,6 +17,7 @@ from consents import rules, selectors, services
 from consents.forms import ConsentRoundStartForm
 from consents.models import AcceptableUseAgreement, Consent, ConsentRound, ConsentRoundRecipient, DirectContactRequest
 from people import services as people_services
+from people.admin_site import NO_REGISTER_RECORD
 from people.models import FamilyMember, Role, User, club_today
 from tests import factories
 from tests.conftest import current_code
@@ -315,6 +316,23 @@ def test_con4_committee_enters_a_paper_form_recorded_as_paper_by_them(signed_in,
     assert (
         row.method == Consent.Method.PAPER and row.recorded_by == committee_member.user and row.answered_by == guardian
     )
+
+
+def test_con4_a_paper_form_entered_by_a_superuser_with_no_person_in_the_register_is_refused(
+    client, signed_in, committee_member, child, guardian
+):
+    root = User.objects.create_superuser(email="root@example.org", password=factories.STAFF_PASSWORD)
+    client.force_login(root, backend="people.backends.RoleBackend")
+    device = factories.confirmed_totp_device(root)
+    assert client.post("/sign-in/verify/", {"code": current_code(device)}).status_code == 302
+    paper = {"person": child.pk, "topic": "photo_press", "given": "on", "answered_by": guardian.pk}
+    refused = client.post(reverse("admin:consents_consent_add"), paper, follow=True)
+    assert escape(NO_REGISTER_RECORD) in refused.content.decode()
+    assert not Consent.objects.exists()
+
+    client.logout()
+    assert signed_in(committee_member).post(reverse("admin:consents_consent_add"), paper).status_code == 302
+    assert Consent.objects.get().recorded_by == committee_member.user
 
 
 def test_ppl3_x4_a_paper_form_signed_by_someone_without_responsibility_is_refused(signed_in, committee_member, child):
