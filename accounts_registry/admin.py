@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
+from people.admin_site import SignedChangeMixin, admin_person
 from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
 from sefton_safety.exceptions import DomainError
 
@@ -125,7 +126,7 @@ class AppointmentInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(ClubAccount)
-class ClubAccountAdmin(SimpleHistoryAdmin):
+class ClubAccountAdmin(SignedChangeMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "purpose", "listed_publicly"]
     list_filter = ["kind", "platform", "listed_publicly"]
     search_fields = ["handle", "address", "purpose"]
@@ -135,15 +136,16 @@ class ClubAccountAdmin(SimpleHistoryAdmin):
         return False
 
     def save_formset(self, request, form, formset, change):
+        by = admin_person(request)
         if isinstance(formset, CustodianFormSet):
             adding, removing = formset.changes()
             try:
                 if not change:
-                    services.account_created(account=form.instance, by=request.user, custodians=adding)
+                    services.account_created(account=form.instance, by=by, custodians=adding)
                 elif adding or removing:
                     services.custodians_change(
                         account=form.instance,
-                        by=request.user,
+                        by=by,
                         add=adding,
                         remove=removing,
                         reason="Removed in the admin.",
@@ -156,14 +158,14 @@ class ClubAccountAdmin(SimpleHistoryAdmin):
         instances = formset.save(commit=False)
         for instance in instances:
             if isinstance(instance, AccountReview) and instance.pk is None:
-                instance.reviewed_by = request.user
+                instance.reviewed_by = by.user
             if isinstance(instance, Appointment) and instance.pk is None:
                 services.appointment_make(
                     account=form.instance,
                     person=instance.person,
                     minute_reference=instance.minute_reference,
                     appointed_on=instance.appointed_on,
-                    by=request.user,
+                    by=by,
                 )
                 continue
             instance.save()
@@ -185,9 +187,12 @@ class PasswordRotationAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Record the password as changed today")
     def record_done_today(self, request, queryset):
+        by = admin_person(request)
+        if by is None:
+            return
         done = 0
         for rotation in queryset.filter(done_on__isnull=True):
-            services.rotation_record(rotation=rotation, by=request.user)
+            services.rotation_record(rotation=rotation, by=by)
             done += 1
         self.message_user(request, f"{done} password change(s) recorded.", messages.SUCCESS)
 

@@ -44,9 +44,15 @@ def counted_custodians(account, on=None):
     return account.custodians.current().filter(person__in=staff)
 
 
+def _account(by):
+    """The sign-in account the register's columns and history record for `by`, the person who
+    made the change (None for the scheduler's own changes)."""
+    return by.user if by is not None else None
+
+
 def _rotation_due(account, reason, by=None):
     rotation = PasswordRotation(account=account, reason=reason)
-    history_by(rotation, by)
+    history_by(rotation, _account(by))
     rotation.save()
     return rotation
 
@@ -76,8 +82,8 @@ def custodians_change(*, account, by, add=(), remove=(), reason=""):
         _custodian_end(custodian, today=today, by=by, reason=reason.strip() or "Removed by the committee.")
         _rotation_due(account, f"{custodian.person.full_name} no longer holds the password.", by)
     for person in add:
-        custodian = Custodian(account=account, person=person, added_by=by)
-        history_by(custodian, by)
+        custodian = Custodian(account=account, person=person, added_by=_account(by))
+        history_by(custodian, _account(by))
         custodian.save()
     if (add or remove) and not rules.is_compliant(len(after)):
         _committee_alert([account], BELOW_THREE_CHANGED)
@@ -93,7 +99,7 @@ def account_created(*, account, by, custodians=()):
     for person in custodians:
         custodian_check(person=person)
     for person in custodians:
-        Custodian.objects.create(account=account, person=person, added_by=by)
+        Custodian.objects.create(account=account, person=person, added_by=_account(by))
     if not rules.is_compliant(counted_custodians(account).count()):
         _committee_alert([account], BELOW_THREE_CREATED)
     return account
@@ -111,8 +117,8 @@ def _custodian_end(custodian, *, today, by, reason, change_reason=None):
     custodian = Custodian.objects.select_for_update().get(pk=custodian.pk)
     if custodian.ended_on is not None:
         return False
-    custodian.ended_on, custodian.ended_by, custodian.end_reason = today, by, reason
-    history_by(custodian, by)
+    custodian.ended_on, custodian.ended_by, custodian.end_reason = today, _account(by), reason
+    history_by(custodian, _account(by))
     if change_reason:
         custodian._change_reason = change_reason
     custodian.save(update_fields=["ended_on", "ended_by", "end_reason"])
@@ -210,8 +216,8 @@ def rotation_record(*, rotation, by, done_on=None):
         account=rotation.account, done_on__isnull=True, due_since__lte=done_on
     )
     for due in [rotation, *covered.exclude(pk=rotation.pk)]:
-        due.done_on, due.recorded_by = done_on, by
-        history_by(due, by)
+        due.done_on, due.recorded_by = done_on, _account(by)
+        history_by(due, _account(by))
         due.save(update_fields=["done_on", "recorded_by"])
     return rotation
 
@@ -220,7 +226,9 @@ def rotation_record(*, rotation, by, done_on=None):
 def review_record(*, account, by, fit_for_purpose, note=""):
     if not fit_for_purpose and not note.strip():
         raise AccountError("Say what is wrong with the account, so the committee can act on it.")
-    return AccountReview.objects.create(account=account, reviewed_by=by, fit_for_purpose=fit_for_purpose, note=note)
+    return AccountReview.objects.create(
+        account=account, reviewed_by=_account(by), fit_for_purpose=fit_for_purpose, note=note
+    )
 
 
 def appointment_check(*, person, minute_reference):
@@ -240,10 +248,14 @@ def appointment_make(*, account, person, minute_reference, by, appointed_on=None
     appointed_on = appointed_on or club_today()
     for previous in Appointment.objects.select_for_update().filter(account=account, ended_on__isnull=True):
         previous.ended_on = appointed_on
-        history_by(previous, by)
+        history_by(previous, _account(by))
         previous.save(update_fields=["ended_on"])
     return Appointment.objects.create(
-        account=account, person=person, appointed_on=appointed_on, minute_reference=minute_reference, appointed_by=by
+        account=account,
+        person=person,
+        appointed_on=appointed_on,
+        minute_reference=minute_reference,
+        appointed_by=_account(by),
     )
 
 

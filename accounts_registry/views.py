@@ -138,7 +138,7 @@ def custodians_change(request, pk):
         try:
             services.custodians_change(
                 account=account,
-                by=request.user,
+                by=_person(request),
                 add=form.cleaned_data["add"],
                 remove=form.cleaned_data["remove"],
                 reason=form.cleaned_data["reason"],
@@ -158,7 +158,7 @@ def rotation_record(request, pk, rotation_pk):
     form = RotationForm(request.POST)
     if form.is_valid():
         try:
-            services.rotation_record(rotation=rotation, by=request.user, done_on=form.cleaned_data["done_on"])
+            services.rotation_record(rotation=rotation, by=_person(request), done_on=form.cleaned_data["done_on"])
         except AccountError as error:
             form.add_error("done_on", str(error))
         else:
@@ -174,7 +174,7 @@ def review_record(request, pk):
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
-            services.review_record(account=account, by=request.user, **form.cleaned_data)
+            services.review_record(account=account, by=_person(request), **form.cleaned_data)
         except AccountError as error:
             form.add_error("note", str(error))
         else:
@@ -189,7 +189,7 @@ def appointment_make(request, pk):
     form = AppointmentForm(request.POST)
     if form.is_valid():
         try:
-            services.appointment_make(account=account, by=request.user, **form.cleaned_data)
+            services.appointment_make(account=account, by=_person(request), **form.cleaned_data)
         except AccountError as error:
             form.add_error(None, str(error))
         else:

@@ -161,7 +161,7 @@ def missing_reminders_send(*, list_kind, people, by, now=None):
             elif not person.email_address:
                 without_email += 1
             else:
-                queued.append(MissingReminder(person=person, list=list_kind, sent_at=now, sent_by=by))
+                queued.append(MissingReminder(person=person, list=list_kind, sent_at=now, sent_by=by.user))
         MissingReminder.objects.bulk_create(queued)
         reminder_ids = [reminder.pk for reminder in queued]
         transaction.on_commit(lambda: [tasks.send_missing_reminder.delay(pk) for pk in reminder_ids])

@@ -190,7 +190,7 @@ def family_data(*, family, exported_by, now):
             "club": club().name,
             "kind": "Subject access request (UK GDPR Article 15)",
             "produced_at": values.when(now),
-            "produced_by": values.user_name(exported_by),
+            "produced_by": exported_by.full_name,
             "family": values.family_values(family),
             "not_included": CASES_EXCLUDED.format(contact=_welfare_contact()),
         },

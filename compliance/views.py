@@ -80,7 +80,7 @@ def acknowledgements(request):
     people = list(selectors.volunteers_without_acknowledgement())
     if request.method == "POST":
         outcome = services.missing_reminders_send(
-            list_kind=MissingReminder.List.ACKNOWLEDGEMENT, people=people, by=request.user
+            list_kind=MissingReminder.List.ACKNOWLEDGEMENT, people=people, by=person_for_user(request.user)
         )
         flash.success(request, _missing_reminders_note(outcome))
         return redirect("compliance:acknowledgements")
@@ -113,7 +113,9 @@ def training(request):
     rows = selectors.training_and_checks()
     gaps = [row["person"] for row in rows if not row["ok"]]
     if request.method == "POST":
-        outcome = services.missing_reminders_send(list_kind=MissingReminder.List.TRAINING, people=gaps, by=request.user)
+        outcome = services.missing_reminders_send(
+            list_kind=MissingReminder.List.TRAINING, people=gaps, by=person_for_user(request.user)
+        )
         flash.success(request, _missing_reminders_note(outcome))
         return redirect("compliance:training")
     show_all = request.GET.get("all") == "1"
@@ -263,7 +265,7 @@ def subject_access_export(request, pk):
     services.subject_access_record(family=family, user=request.user, allowed=True, reason="Exported: PDF and JSON")
     django_otp.login(request, device)
     now = timezone.now()
-    data = subject_access.family_data(family=family, exported_by=request.user, now=now)
+    data = subject_access.family_data(family=family, exported_by=person_for_user(request.user), now=now)
     stem = f"family-{family.pk}-data-{timezone.localtime(now):%Y-%m-%d}"
     archive = subject_access.family_archive(data=data, pdf=subject_access_pdf.family_pdf(data), stem=stem)
     response = HttpResponse(archive, content_type="application/zip")

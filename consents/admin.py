@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from people.admin_site import SignedChangeMixin, admin_person
 from people.models import Role
 from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
 from sefton_safety.exceptions import DomainError
@@ -31,7 +32,7 @@ class PaperConsentForm(forms.ModelForm):
 
 
 @admin.register(Consent)
-class ConsentAdmin(KeyCheckedAutocompleteMixin, RetentionNoteAdmin, admin.ModelAdmin):
+class ConsentAdmin(SignedChangeMixin, KeyCheckedAutocompleteMixin, RetentionNoteAdmin, admin.ModelAdmin):
     """Each saved paper form is one more answer in the history, recorded as entered from paper."""
 
     form = PaperConsentForm
@@ -64,7 +65,7 @@ class ConsentAdmin(KeyCheckedAutocompleteMixin, RetentionNoteAdmin, admin.ModelA
             person=obj.person,
             answers={obj.topic: obj.given},
             answered_by=obj.answered_by,
-            recorded_by=request.user,
+            recorded_by=admin_person(request),
             method=Consent.Method.PAPER,
         )
         if created:
@@ -140,7 +141,7 @@ class PaperAgreementForm(forms.ModelForm):
 
 
 @admin.register(AcceptableUseAgreement)
-class AcceptableUseAgreementAdmin(KeyCheckedAutocompleteMixin, ReadOnlyAdmin):
+class AcceptableUseAgreementAdmin(SignedChangeMixin, KeyCheckedAutocompleteMixin, ReadOnlyAdmin):
     """Agreements signed on paper are entered here, against the current statement (CON-5)."""
 
     form = PaperAgreementForm
@@ -155,6 +156,6 @@ class AcceptableUseAgreementAdmin(KeyCheckedAutocompleteMixin, ReadOnlyAdmin):
 
     def save_model(self, request, obj, form, change):
         services.agreements_record(
-            person=obj.person, method=AcceptableUseAgreement.Method.PAPER, recorded_by=request.user
+            person=obj.person, method=AcceptableUseAgreement.Method.PAPER, recorded_by=admin_person(request)
         )
         obj.pk = AcceptableUseAgreement.objects.get(person=obj.person, wording=obj.wording).pk

@@ -88,7 +88,7 @@ def consent_answers_record(*, person, answers, answered_by, recorded_by, method,
                 topic=topic,
                 given=given,
                 answered_by=answered_by,
-                recorded_by=recorded_by,
+                recorded_by=recorded_by.user,
                 method=method,
                 wording=wording,
                 policy=policy,
@@ -140,7 +140,16 @@ def _round_guardians(children):
     return emailed, without_email
 
 
-def _round_checks(season):
+# A round's emails go in the name of the committee member who sent it, recorded with the round.
+ROUND_NEEDS_A_PERSON = (
+    "A round goes in the name of a person in the club's register, and your sign-in account has none: "
+    "sign in as a committee member to send it."
+)
+
+
+def _round_checks(season, started_by):
+    if started_by is None:
+        raise ConsentError(ROUND_NEEDS_A_PERSON)
     if Wording.current(Wording.Kind.CONSENT_FORM) is None:
         raise ConsentError("Publish the consent form's wording before starting a round.")
     if season < rules.season_for(club_today()):
@@ -162,10 +171,10 @@ def consent_round_start(*, season, started_by, team=None, send_again=False):
     A round goes once for each season and team: a second one raises RoundAlreadySent, saying when
     the first went and to how many, unless `send_again`; even then only guardians who have not had
     that round's email get one."""
-    _round_checks(season)
+    _round_checks(season, started_by)
     earlier = ConsentRound.objects.filter(kind=ConsentRound.Kind.ROUND, season=season, team=team).order_by("started_at")
     first = earlier.first()
-    consent_round = ConsentRound(season=season, team=team, started_by=started_by)
+    consent_round = ConsentRound(season=season, team=team, started_by=started_by.user)
     key = consent_round.scope_key
     if first is not None and not send_again:
         raise RoundAlreadySent(
@@ -211,11 +220,11 @@ def children_unanswered(*, season, team=None):
 def consent_round_chase(*, season, started_by, team=None, now=None):
     """CON-6: a reminder to the guardians of the children in scope who have no answer yet for the
     season; a second one within CHASE_GAP is refused, so a double click sends one."""
-    _round_checks(season)
+    _round_checks(season, started_by)
     now = now or timezone.now()
     # A double click is two posts from one sign-in: locking its user serialises them, so the second
     # sees the first reminder and is refused.
-    get_user_model().objects.select_for_update().filter(pk=started_by.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=started_by.user_id).first()
     chases = ConsentRound.objects.filter(kind=ConsentRound.Kind.CHASE, season=season, team=team)
     recent = chases.filter(started_at__gt=now - CHASE_GAP).order_by("-started_at").first()
     if recent is not None:
@@ -225,7 +234,7 @@ def consent_round_chase(*, season, started_by, team=None, now=None):
             "the next can go a day after it."
         )
     consent_round = ConsentRound.objects.create(
-        kind=ConsentRound.Kind.CHASE, season=season, team=team, started_by=started_by
+        kind=ConsentRound.Kind.CHASE, season=season, team=team, started_by=started_by.user
     )
     emailed, without_email = _round_guardians(children_unanswered(season=season, team=team))
     ConsentRoundRecipient.objects.bulk_create(
@@ -432,10 +441,10 @@ def acceptable_use_agree(*, person, wording, method, recorded_by):
     own_sign_in = selectors.agrees_for_themselves(person)
     if method == AcceptableUseAgreement.Method.GUARDIAN_DEVICE and own_sign_in:
         raise ConsentError(f"{person.first_name} has their own sign-in and agrees from it, for themselves.")
-    if method == AcceptableUseAgreement.Method.OWN_ACCOUNT and recorded_by.pk != person.user_id:
+    if method == AcceptableUseAgreement.Method.OWN_ACCOUNT and recorded_by.pk != person.pk:
         raise ConsentError(f"Only {person.first_name} can agree from their own account.")
     agreement, _ = AcceptableUseAgreement.objects.get_or_create(
-        person=person, wording=wording, defaults={"method": method, "recorded_by": recorded_by}
+        person=person, wording=wording, defaults={"method": method, "recorded_by": recorded_by.user}
     )
     return agreement
 

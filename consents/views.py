@@ -110,11 +110,12 @@ def consent_answer(request, pk):
         return _back_to_card(person)
     consent_round = _round_from(form.cleaned_data.get("consent_round"))
     try:
+        by = _answering_person(request.user)
         created = services.consent_answers_record(
             person=person,
             answers=form.answers(),
-            answered_by=_answering_person(request.user),
-            recorded_by=request.user,
+            answered_by=by,
+            recorded_by=by,
             method=Consent.Method.WEB,
             consent_round=consent_round,
         )
@@ -151,7 +152,7 @@ def acceptable_use(request, pk):
     if request.method == "POST" and form.is_valid():
         method = "own_account" if own else "guardian_device"
         try:
-            services.agreements_record(person=person, method=method, recorded_by=request.user)
+            services.agreements_record(person=person, method=method, recorded_by=person_for_user(request.user))
         except ConsentError as error:
             messages.error(request, str(error))
         else:
@@ -320,10 +321,14 @@ def rounds(request):
     if request.method == "POST" and form.is_valid():
         try:
             if request.POST.get("action") == "chase":
-                consent_round = services.consent_round_chase(started_by=request.user, **form.cleaned_data)
+                consent_round = services.consent_round_chase(
+                    started_by=person_for_user(request.user), **form.cleaned_data
+                )
             else:
                 consent_round = services.consent_round_start(
-                    started_by=request.user, send_again=request.POST.get("send_again") == "yes", **form.cleaned_data
+                    started_by=person_for_user(request.user),
+                    send_again=request.POST.get("send_again") == "yes",
+                    **form.cleaned_data,
                 )
         except RoundAlreadySent as error:
             already_sent = error

@@ -51,7 +51,7 @@ class DemoConsents:
         # Seeded, so every load of the demo tells the same story.
         self.random = random.Random(SEED)
         self.season = consent_rules.season_for(club.today)
-        self.secretary = club.granted_by
+        self.secretary = club.granted_by.person
         self.consent_round = None
         self.acceptable_use = None
         self.guardians = {}
@@ -100,7 +100,7 @@ class DemoConsents:
         answers = {**DEMO_PARENT_ANSWERS, "name_published": True, "contact_email": True, "contact_text": True}
         self.record(member, answers, member)  # PPL-2: at 18 they answer for themselves
         consent_services.agreements_record(
-            person=member, method=AcceptableUseAgreement.Method.OWN_ACCOUNT, recorded_by=member.user
+            person=member, method=AcceptableUseAgreement.Method.OWN_ACCOUNT, recorded_by=member
         )
         self.requests_create(texted, pending, declined)
 
@@ -134,7 +134,7 @@ class DemoConsents:
         emailed = sum(1 for guardian in guardians if guardian.user_id and guardian.user.is_active)
         consent_round = ConsentRound.objects.create(
             season=self.season,
-            started_by=self.secretary,
+            started_by=self.secretary.user,
             guardians_emailed=emailed,
             guardians_without_email=len(guardians) - emailed,
         )
@@ -158,7 +158,7 @@ class DemoConsents:
             person=person,
             answers=answers,
             answered_by=answered_by,
-            recorded_by=self.secretary if on_paper else answered_by.user,
+            recorded_by=self.secretary if on_paper else answered_by,
             method=Consent.Method.PAPER if on_paper else Consent.Method.WEB,
             consent_round=self.consent_round if in_round and not on_paper else None,
         )
@@ -170,7 +170,7 @@ class DemoConsents:
         consent_services.agreements_record(
             person=child,
             method=AcceptableUseAgreement.Method.PAPER if on_paper else AcceptableUseAgreement.Method.GUARDIAN_DEVICE,
-            recorded_by=self.secretary if on_paper else guardian.user,
+            recorded_by=self.secretary if on_paper else guardian,
         )
 
     def requests_create(self, texted, pending, declined):

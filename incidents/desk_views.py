@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from messaging import access as message_access
 from people.models import WELFARE_ROLE_KINDS, Role
 from people.roles import holds_role
+from people.selectors import person_for_user
 
 from . import access, rules, selectors, services
 from .forms import (
@@ -121,7 +122,9 @@ def from_reply(request, pk):
     if not form.is_valid():
         flash.error(request, "Choose what the concern is about, then press Raise a concern again.")
         return redirect("messaging:reply-list")
-    incident = services.incident_from_reply(reply=reply, by=request.user, category=form.cleaned_data["category"])
+    incident = services.incident_from_reply(
+        reply=reply, by=person_for_user(request.user), category=form.cleaned_data["category"]
+    )
     flash.success(request, f"Case {incident.reference} is open for this reply.")
     return redirect("incidents:case-detail", reference=incident.reference)
 

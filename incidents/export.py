@@ -108,7 +108,7 @@ def case_pdf(*, incident, entries, evidence, subjects, exported_by, redacted):
     pdf.multi_cell(0, 9, f"Case {incident.reference}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", "", 10)
     now = timezone.localtime()
-    exporter = labels.get(exported_by.pk, "Welfare officer") if redacted else _name(exported_by)
+    exporter = labels.get(exported_by.user_id, "Welfare officer") if redacted else exported_by.full_name
     pdf.multi_cell(
         0,
         5.5,

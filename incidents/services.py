@@ -15,7 +15,7 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from messaging import replies, sms
 from messaging.models import Reply
 from people.models import STAFF_ROLE_KINDS, Person
-from people.selectors import person_for_user, welfare_officer_recipients
+from people.selectors import welfare_officer_recipients
 from sefton_safety.club import club
 from sefton_safety.mail import email_send
 
@@ -34,6 +34,12 @@ ALERT_HELD_BACK = "Stored with no separate alert"
 
 def _entry(incident, kind, text, author, **fields):
     return CaseEntry.objects.create(incident=incident, kind=kind, text=text, author=author, **fields)
+
+
+def _account(by):
+    """The sign-in account a case's rows record for `by`, the person who did it: the chronology's
+    authors and the seen, linked and uploaded stamps are kept by account, as the access gate is."""
+    return by.user if by is not None else None
 
 
 def _locked(incident):
@@ -90,7 +96,7 @@ def incident_report(
     risk = " The reporter said a child is in danger now." if immediate_risk else ""
     _entry(incident, CaseEntry.Kind.REPORT, f"Concern reported through the form.{risk}", user)
     if evidence_file is not None:
-        evidence_add(incident=incident, by=user, uploaded_file=evidence_file, description=evidence_description)
+        _evidence_keep(incident=incident, user=user, uploaded_file=evidence_file, description=evidence_description)
     if alert:
         _alert_on_commit(incident)
     else:
@@ -129,11 +135,11 @@ def incident_from_reply(*, reply, by, category):
     if existing is not None:
         return existing
     channel = Incident.Channel.TEXT if reply.channel == "sms" else Incident.Channel.EMAIL
-    now = timezone.now()
+    now, user = timezone.now(), _account(by)
     incident = Incident.objects.create(
         source=Incident.Source.MESSAGE_REPLY,
         reply=reply,
-        reporter=by,
+        reporter=user,
         reporter_relationship=Incident.ReporterRelationship.VOLUNTEER,
         category=category,
         channel=channel,
@@ -141,20 +147,19 @@ def incident_from_reply(*, reply, by, category):
         happened_on=timezone.localdate(reply.received_at),
         people_involved=reply.from_person.full_name if reply.from_person_id else reply.from_address,
         seen_at=now,
-        seen_by=by,
+        seen_by=user,
     )
-    _entry(incident, CaseEntry.Kind.REPORT, "Case raised from a reply to a club message (MSG-8).", by)
+    _entry(incident, CaseEntry.Kind.REPORT, "Case raised from a reply to a club message (MSG-8).", user)
     incident.transition_to(Incident.Status.IN_REVIEW)
     incident.save(update_fields=["status"])
-    _entry(incident, CaseEntry.Kind.STATUS, "Status changed from new to in review.", by)
+    _entry(incident, CaseEntry.Kind.STATUS, "Status changed from new to in review.", user)
     if reply.from_person_id:
         IncidentSubject.objects.create(
-            incident=incident, person=reply.from_person, part=IncidentSubject.Part.CHILD_AFFECTED, added_by=by
+            incident=incident, person=reply.from_person, part=IncidentSubject.Part.CHILD_AFFECTED, added_by=user
         )
-    officer = person_for_user(by)
-    if officer is not None:
-        replies.reply_mark_seen(reply=reply, by=officer)
-    _alert_on_commit(incident, except_user=by)
+    if by is not None:
+        replies.reply_mark_seen(reply=reply, by=by)
+    _alert_on_commit(incident, except_user=user)
     return incident
 
 
@@ -163,9 +168,9 @@ def incident_mark_seen(*, incident, by):
     """INC-3: the alert was seen; the first welfare officer to open it says so."""
     incident = _locked(incident)
     if incident.seen_at is None:
-        incident.seen_at, incident.seen_by = timezone.now(), by
+        incident.seen_at, incident.seen_by = timezone.now(), _account(by)
         incident.save(update_fields=["seen_at", "seen_by"])
-        _entry(incident, CaseEntry.Kind.STATUS, "Marked as seen.", by)
+        _entry(incident, CaseEntry.Kind.STATUS, "Marked as seen.", _account(by))
     return incident
 
 
@@ -191,9 +196,9 @@ def incident_transition(*, incident, status, by, reason="", outcome=""):
         if reason.strip():
             text = f"{text} {reason.strip()}"
     if incident.seen_at is None:
-        incident.seen_at, incident.seen_by = timezone.now(), by
+        incident.seen_at, incident.seen_by = timezone.now(), _account(by)
     incident.save(update_fields=["status", "outcome", "closed_at", "seen_at", "seen_by"])
-    _entry(incident, CaseEntry.Kind.STATUS, text, by)
+    _entry(incident, CaseEntry.Kind.STATUS, text, _account(by))
     return incident
 
 
@@ -220,7 +225,7 @@ def incident_triage(*, incident, by, priority, assignee, next_review_on=UNCHANGE
         incident.next_review_on = next_review_on
     if changes:
         incident.save(update_fields=["priority", "assignee", "next_review_on"])
-        _entry(incident, CaseEntry.Kind.STATUS, " ".join(changes), by)
+        _entry(incident, CaseEntry.Kind.STATUS, " ".join(changes), _account(by))
     return incident
 
 
@@ -242,7 +247,7 @@ def case_entry_add(
     entry that records the answer names the referral, which then no longer shows as overdue."""
     if kind not in CaseEntry.WRITTEN_KINDS:
         raise ChronologyError("That kind of entry is written by the portal itself.")
-    if kind not in CaseEntry.HELPER_KINDS and not is_welfare_officer(by):
+    if kind not in CaseEntry.HELPER_KINDS and (by is None or not is_welfare_officer(by.user)):
         raise ChronologyError("Decisions, referrals and corrections are for the welfare officers.")
     if kind == CaseEntry.Kind.REFERRAL:
         findings = rules.referral_findings(agency=agency, text=text)
@@ -267,7 +272,7 @@ def case_entry_add(
         incident,
         kind,
         text.strip(),
-        by,
+        _account(by),
         agency=agency if kind == CaseEntry.Kind.REFERRAL else "",
         agency_reference=agency_reference.strip() if kind == CaseEntry.Kind.REFERRAL else "",
         corrects=corrects if kind == CaseEntry.Kind.CORRECTION else None,
@@ -282,6 +287,11 @@ def case_entry_add(
 
 @transaction.atomic
 def evidence_add(*, incident, by, uploaded_file, description=""):
+    """INC-9: `by` adds a file to the case; see `_evidence_keep`."""
+    return _evidence_keep(incident=incident, user=_account(by), uploaded_file=uploaded_file, description=description)
+
+
+def _evidence_keep(*, incident, user, uploaded_file, description):
     """INC-9: stores a screenshot or document privately with the case. The type is read from the
     file's own bytes, not its name, and only images and PDFs are kept: a picture drawn again from
     its pixels, a PDF only if it runs nothing when opened (`evidence_files`). The checksum is of
@@ -315,7 +325,7 @@ def evidence_add(*, incident, by, uploaded_file, description=""):
         size=len(kept.content),
         sha256=hashlib.sha256(kept.content).hexdigest(),
         description=description,
-        uploaded_by=by,
+        uploaded_by=user,
     )
     evidence.file.save("evidence", ContentFile(kept.content), save=False)
     stored = evidence.file.name
@@ -331,7 +341,7 @@ def evidence_add(*, incident, by, uploaded_file, description=""):
     # A file whose record failed to save is removed at once: evidence never lies about unlinked.
     try:
         evidence.save()
-        _entry(incident, CaseEntry.Kind.EVIDENCE, text, by)
+        _entry(incident, CaseEntry.Kind.EVIDENCE, text, user)
     except Exception:
         evidence.file.storage.delete(stored)
         raise
@@ -342,10 +352,15 @@ def evidence_add(*, incident, by, uploaded_file, description=""):
 def subject_link(*, incident, by, person, part):
     """INC-6: links a person in the register to the case, so earlier concerns about them show."""
     link, created = IncidentSubject.objects.get_or_create(
-        incident=incident, person=person, defaults={"part": part, "added_by": by}
+        incident=incident, person=person, defaults={"part": part, "added_by": _account(by)}
     )
     if created:
-        _entry(incident, CaseEntry.Kind.ACCESS, f"Linked {person.full_name} as {link.get_part_display().lower()}.", by)
+        _entry(
+            incident,
+            CaseEntry.Kind.ACCESS,
+            f"Linked {person.full_name} as {link.get_part_display().lower()}.",
+            _account(by),
+        )
         if person.user_id is not None:
             remove_perm(VIEW_CASE, person.user, incident)
     return link
@@ -355,7 +370,7 @@ def subject_link(*, incident, by, person, part):
 def subject_unlink(*, link, by):
     incident, person = link.incident, link.person
     link.delete()
-    _entry(incident, CaseEntry.Kind.ACCESS, f"Unlinked {person.full_name}: linked in error.", by)
+    _entry(incident, CaseEntry.Kind.ACCESS, f"Unlinked {person.full_name}: linked in error.", _account(by))
 
 
 def access_grantable_people():
@@ -371,7 +386,7 @@ def access_grant(*, incident, by, person):
     if IncidentSubject.objects.filter(incident=incident, person=person).exists():
         raise IncidentError(f"{person.full_name} is linked to this case, so cannot be given access to it.")
     assign_perm(VIEW_CASE, person.user, incident)
-    _entry(incident, CaseEntry.Kind.ACCESS, f"Access given to {person.full_name}.", by)
+    _entry(incident, CaseEntry.Kind.ACCESS, f"Access given to {person.full_name}.", _account(by))
     user_id, reference = person.user_id, incident.reference
     transaction.on_commit(lambda: tasks.send_access_granted.delay(reference, user_id))
 
@@ -386,7 +401,7 @@ def access_revoke(*, incident, by, person):
     ):
         raise IncidentError(f"{person.full_name} had not been given this case.")
     remove_perm(VIEW_CASE, person.user, incident)
-    _entry(incident, CaseEntry.Kind.ACCESS, f"Access withdrawn from {person.full_name}.", by)
+    _entry(incident, CaseEntry.Kind.ACCESS, f"Access withdrawn from {person.full_name}.", _account(by))
 
 
 def _case_url(incident):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from people import services as people_services
 from people.models import WELFARE_ROLE_KINDS, Person, Role
+from people.selectors import person_for_user
 
 from . import access, export, rules, selectors, services
 from .exceptions import IncidentError
@@ -109,7 +110,7 @@ def _render_case_with_error(request, incident, **forms):
 @require_POST
 def case_seen(request, reference):
     incident = access.incident_get_for_user(request.user, reference, "marked as seen", manage=True)
-    services.incident_mark_seen(incident=incident, by=request.user)
+    services.incident_mark_seen(incident=incident, by=person_for_user(request.user))
     return redirect("incidents:case-detail", reference=reference)
 
 
@@ -124,7 +125,7 @@ def case_status(request, reference):
             services.incident_transition(
                 incident=incident,
                 status=form.cleaned_data["status"],
-                by=request.user,
+                by=person_for_user(request.user),
                 reason=form.cleaned_data["reason"],
                 outcome=form.cleaned_data["outcome"],
             )
@@ -146,7 +147,7 @@ def case_triage(request, reference):
         try:
             services.incident_triage(
                 incident=incident,
-                by=request.user,
+                by=person_for_user(request.user),
                 priority=form.cleaned_data["priority"],
                 assignee=form.cleaned_data["assignee"],
                 next_review_on=form.cleaned_data["next_review_on"],
@@ -170,7 +171,7 @@ def case_entry_add(request, reference):
         try:
             services.case_entry_add(
                 incident=incident,
-                by=request.user,
+                by=person_for_user(request.user),
                 kind=data["kind"],
                 text=data["text"],
                 agency=data["agency"],
@@ -201,7 +202,7 @@ def evidence_add(request, reference):
         try:
             services.evidence_add(
                 incident=incident,
-                by=request.user,
+                by=person_for_user(request.user),
                 uploaded_file=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
             )
@@ -245,7 +246,7 @@ def subject_link(request, reference):
             context = _case_context(request, incident)
             context["link_question"] = {"person": person, "part": part, "message": finding.message}
             return render(request, "incidents/case_detail.html", context)
-        services.subject_link(incident=incident, by=request.user, person=person, part=part)
+        services.subject_link(incident=incident, by=person_for_user(request.user), person=person, part=part)
         return redirect(f"{incident_url(reference)}#people")
     return _render_case_with_error(request, incident, subject_form=form)
 
@@ -256,7 +257,7 @@ def subject_link(request, reference):
 def subject_unlink(request, reference, pk):
     incident = access.incident_get_for_user(request.user, reference, "person unlinked", manage=True)
     link = access.subject_get_for_case(incident, pk)
-    services.subject_unlink(link=link, by=request.user)
+    services.subject_unlink(link=link, by=person_for_user(request.user))
     return redirect(f"{incident_url(reference)}#people")
 
 
@@ -268,7 +269,9 @@ def access_grant(request, reference):
     form = AccessGrantForm(request.POST, people=services.access_grantable_people())
     if form.is_valid():
         try:
-            services.access_grant(incident=incident, by=request.user, person=form.cleaned_data["person"])
+            services.access_grant(
+                incident=incident, by=person_for_user(request.user), person=form.cleaned_data["person"]
+            )
         except IncidentError as error:
             form.add_error("person", str(error))
         else:
@@ -283,7 +286,7 @@ def access_revoke(request, reference, user_id):
     incident = access.incident_get_for_user(request.user, reference, "access withdrawn", manage=True)
     person = access.grantee_get_for_case(incident, user_id)
     try:
-        services.access_revoke(incident=incident, by=request.user, person=person)
+        services.access_revoke(incident=incident, by=person_for_user(request.user), person=person)
     except IncidentError as error:
         flash.error(request, str(error))
     return redirect(f"{incident_url(reference)}#access")
@@ -320,7 +323,7 @@ def case_export(request, reference):
                 entries=data["entries"],
                 evidence=data["evidence"],
                 subjects=data["subjects"],
-                exported_by=request.user,
+                exported_by=person_for_user(request.user),
                 redacted=form.cleaned_data["version"] == "redacted",
             )
             suffix = "redacted" if form.cleaned_data["version"] == "redacted" else "full"

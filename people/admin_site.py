@@ -1,6 +1,6 @@
 """The committee's admin site: open to current committee members who have entered their code."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
@@ -8,6 +8,7 @@ from sefton_safety.club import club
 
 from .models import Role
 from .roles import holds_role
+from .selectors import person_for_user
 
 # The libraries' own apps, named in the club's words on the admin's index and its sidebar.
 APP_NAMES = {
@@ -15,6 +16,32 @@ APP_NAMES = {
     "axes": "Sign-in attempts and lockouts",
     "otp_totp": "Authenticator apps",
 }
+
+# Every change made in the admin records the person who made it; a superuser made at the command
+# line has no person in the register, so their change is refused rather than left unsigned.
+NO_REGISTER_RECORD = (
+    "Nothing was changed: your sign-in account has no person in the club's register, and every change "
+    "here records who made it. Sign in as a committee member to make it."
+)
+
+
+def admin_person(request):
+    """The person in the register behind an admin change, or None once the signed-in account has
+    been told that nothing was changed."""
+    person = person_for_user(request.user)
+    if person is None:
+        messages.error(request, NO_REGISTER_RECORD)
+    return person
+
+
+class SignedChangeMixin:
+    """For a model admin whose every save records the person who made it: a post from an account
+    with no person in the register is refused before anything is saved, so no change is half made."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and admin_person(request) is None:
+            return redirect(request.get_full_path())
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 class CommitteeAdminSite(admin.AdminSite):

@@ -106,7 +106,9 @@ def register_batch_write(*, batch, by, reason, on=None):
     day = on or club_today()
     _check(batch, day)
     now = timezone.now()
-    history = {"by": by, "reason": reason, "at": now}
+    # The rows and their history name the account, as the register's one-by-one writes do.
+    user = by.user if by is not None else None
+    history = {"by": user, "reason": reason, "at": now}
     _created(batch.teams, Team, **history)
     _created(batch.people, Person, **history)
     _created(batch.families, Family, **history)
@@ -115,7 +117,7 @@ def register_batch_write(*, batch, by, reason, on=None):
     _relink(batch.places, "team", "person")
     _created(batch.places, TeamPlayer, **history)
     for role in batch.roles:
-        role.status, role.granted_by, role.starts_on = Role.Status.IN_EFFECT, by, role.starts_on or day
+        role.status, role.granted_by, role.starts_on = Role.Status.IN_EFFECT, user, role.starts_on or day
     _relink(batch.roles, "person")
     _created(batch.roles, Role, **history)
     by_fields = {}

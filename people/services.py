@@ -43,6 +43,9 @@ SIGN_IN_LINK_SCOPE = "sign-in"
 
 
 # Roles ----------------------------------------------------------------------------------------
+# Unlike every other write, a role's grant, change, decision and revocation name a sign-in
+# account, not a person: the superuser who sets a club up grants its first roles in the admin and
+# has no person in the register, and the four-eyes checks compare accounts.
 
 
 def role_grant_problem(*, person, kind, starts_on, exclude_pk=None, granted_by=None):
@@ -437,11 +440,12 @@ def person_contact_consent_follow(*, person, mobile_allowed, email_allowed, by=N
     for field, value in restored.items():
         setattr(held, field, "")
         setattr(person, field, value)
-    held.withheld_by = by
-    history_by(held, by)
+    user = by.user if by is not None else None
+    held.withheld_by = user
+    history_by(held, user)
     held._change_reason = _contact_change_reason(withdrawn, restored)
     held.save()
-    history_by(person, by)
+    history_by(person, user)
     person._change_reason = held._change_reason
     person.save(update_fields=["mobile", "email", "updated_at"])
     for field, value in withdrawn.items():

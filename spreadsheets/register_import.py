@@ -395,7 +395,7 @@ def register_import_upload(*, file_name, content, uploaded_by):
         content=content,
         sheet=sheet_to_json(sheet),
         mapping=mapping,
-        uploaded_by=uploaded_by,
+        uploaded_by=uploaded_by.user,
     )
 
 
@@ -409,15 +409,13 @@ def register_import_map(*, register_import, mapping, chosen_by):
         key = rules.heading_key(heading)
         if key:
             RememberedHeading.objects.update_or_create(
-                heading=key[:200], defaults={"field": name, "chosen_by": chosen_by, "chosen_at": timezone.now()}
+                heading=key[:200], defaults={"field": name, "chosen_by": chosen_by.user, "chosen_at": timezone.now()}
             )
     return register_import
 
 
-def import_reason(register_import, user):
-    person = getattr(user, "person", None)
-    name = person.full_name if person is not None else user.email
-    return f"Imported from {register_import.file_name} by {name}"[:100]
+def import_reason(register_import, person):
+    return f"Imported from {register_import.file_name} by {person.full_name}"[:100]
 
 
 @transaction.atomic

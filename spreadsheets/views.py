@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from people import services as people_services
+from people.selectors import person_for_user
 
 from . import register_export, register_import, services
 from .access import committee_with_second_factor, register_import_get_for_user
@@ -30,7 +31,7 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         try:
             started = register_import.register_import_upload(
-                file_name=upload.name, content=upload.read(), uploaded_by=request.user
+                file_name=upload.name, content=upload.read(), uploaded_by=person_for_user(request.user)
             )
         except SheetUnreadable as error:
             form.add_error("file", str(error))
@@ -88,7 +89,9 @@ def import_preview(request, pk):
         form = RegisterImportMappingForm(request.POST, headers=headers, mapping=started.mapping)
         if not form.is_valid():
             return _preview(request, started, mapping_form=form, status=400)
-        register_import.register_import_map(register_import=started, mapping=form.mapping(), chosen_by=request.user)
+        register_import.register_import_map(
+            register_import=started, mapping=form.mapping(), chosen_by=person_for_user(request.user)
+        )
         return redirect("spreadsheets:import-preview", pk=started.pk)
     form = RegisterImportConfirmForm(request.POST)
     if not form.is_valid():
@@ -96,7 +99,7 @@ def import_preview(request, pk):
     try:
         register_import.register_import_confirm(
             register_import=started,
-            confirmed_by=request.user,
+            confirmed_by=person_for_user(request.user),
             digest=form.cleaned_data["digest"],
             leave_out_refused=form.cleaned_data["leave_out_refused"],
         )

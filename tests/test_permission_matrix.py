@@ -101,7 +101,7 @@ def build_world(wordings):
             person=child,
             answers={"contact_email": True},
             answered_by=guardian,
-            recorded_by=guardian.user,
+            recorded_by=guardian,
             method="web",
         )
         contact_request = consent_services.direct_contact_request_create(
@@ -135,8 +135,8 @@ def build_world(wordings):
             happened_on=now.date() - timedelta(days=2),
             people_involved=child.full_name,
         )
-        evidence = incident_services.evidence_add(incident=case, by=welfare.user, uploaded_file=png())
-        subject = incident_services.subject_link(incident=case, by=welfare.user, person=child, part="subject")
+        evidence = incident_services.evidence_add(incident=case, by=welfare, uploaded_file=png())
+        subject = incident_services.subject_link(incident=case, by=welfare, person=child, part="subject")
         account = ClubAccount.objects.create(
             platform="instagram", handle=f"@club{side}", address=f"https://instagram.com/club{side}", purpose="News"
         )
@@ -161,7 +161,7 @@ def build_world(wordings):
             "rotation": rotation,
             "advice": advice,
         }
-    incident_services.access_grant(incident=sides["a"]["case"], by=welfare.user, person=coach_a)
+    incident_services.access_grant(incident=sides["a"]["case"], by=welfare, person=coach_a)
     # A committee grant waiting for a second person's confirmation (four eyes).
     nominee = factories.PersonFactory(first_name="Nominee")
     sides["a"]["pending_grant"] = people_services.role_grant(
@@ -185,7 +185,7 @@ def build_world(wordings):
     sides["a"]["register_import"] = sides["b"]["register_import"] = register_import.register_import_upload(
         file_name="members.csv",
         content=b"First name,Last name,Date of birth\nAda,Okafor,01/05/2015\n",
-        uploaded_by=committee.user,
+        uploaded_by=committee,
     )
 
     people = {

@@ -4,13 +4,16 @@ as the register pages (ACC-2, ACC-4)."""
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts_registry import services, tasks
 from accounts_registry.exceptions import AccountError
 from accounts_registry.models import Appointment, ClubAccount, Custodian, PasswordRotation
 from people import services as people_services
-from people.models import Role, club_today
-from tests.conftest import make_person_with_role
+from people.admin_site import NO_REGISTER_RECORD
+from people.models import Role, User, club_today
+from tests import factories
+from tests.conftest import current_code, make_person_with_role
 
 
 def _dispatched(callbacks):
@@ -62,6 +65,29 @@ def _change_form(account, appointments=()):
     return data
 
 
+def test_acc4_a_superuser_with_no_person_in_the_register_is_refused_a_change_a_committee_member_makes(
+    client, signed_in, committee_member, instagram, designated
+):
+    """Each change to the register of accounts records the person who made it: an account with no
+    person behind it is told so, and nothing is saved, not even the account's own row."""
+    root = User.objects.create_superuser(email="root@example.org", password=factories.STAFF_PASSWORD)
+    client.force_login(root, backend="people.backends.RoleBackend")
+    device = factories.confirmed_totp_device(root)
+    assert client.post("/sign-in/verify/", {"code": current_code(device)}).status_code == 302
+    url = reverse("admin:accounts_registry_clubaccount_change", args=[instagram.pk])
+    form = _change_form(instagram, [(designated, "Committee 2026/14")])
+    refused = client.post(url, {**form, "purpose": "Changed by root"}, follow=True)
+    assert escape(NO_REGISTER_RECORD) in refused.content.decode()
+    instagram.refresh_from_db()
+    assert instagram.purpose != "Changed by root"
+    assert not Appointment.objects.exists()
+
+    client.logout()
+    accepted = signed_in(committee_member).post(url, form)
+    assert accepted.status_code == 302
+    assert Appointment.objects.get().appointed_by == committee_member.user
+
+
 def test_acc4_the_admin_appoints_only_a_designated_person_as_the_service_does(
     signed_in, committee_member, instagram, volunteer, designated
 ):
@@ -78,7 +104,7 @@ def test_acc4_the_admin_appoints_only_a_designated_person_as_the_service_does(
 
 
 def test_acc4_a_new_appointment_in_the_admin_ends_the_one_before_it(signed_in, committee_member, instagram, designated):
-    services.appointment_make(account=instagram, person=designated, minute_reference="M1", by=committee_member.user)
+    services.appointment_make(account=instagram, person=designated, minute_reference="M1", by=committee_member)
     successor = make_person_with_role(Role.Kind.DESIGNATED_PERSON, email="next@example.org", first_name="Nia")
     client = signed_in(committee_member)
     url = reverse("admin:accounts_registry_clubaccount_change", args=[instagram.pk])
@@ -153,14 +179,14 @@ def test_acc2_a_change_that_leaves_an_account_below_three_alerts_the_committee_o
     account = ClubAccount.objects.create(platform="x", handle="@spcc", address="https://x.com/spcc", purpose="News")
     Custodian.objects.create(account=account, person=keepers[0])
     with django_capture_on_commit_callbacks() as callbacks:
-        services.custodians_change(account=account, by=committee_member.user, add=[keepers[1]])
+        services.custodians_change(account=account, by=committee_member, add=[keepers[1]])
     assert _dispatched(callbacks) == [([account.pk], "changed", committee_member.pk)]
     mail.outbox.clear()
     assert tasks.send_below_three_alert.run([account.pk], "changed", committee_member.pk) == 1
     assert len(mail.outbox) == 1 and "X (Twitter) @spcc: 2 of 3" in mail.outbox[0].body
     # Side by side: the change that brings it to three alerts no one.
     with django_capture_on_commit_callbacks() as callbacks:
-        services.custodians_change(account=account, by=committee_member.user, add=[keepers[2]])
+        services.custodians_change(account=account, by=committee_member, add=[keepers[2]])
     assert _dispatched(callbacks) == []
     # By the time the worker runs, an account put right is not reported.
     assert tasks.send_below_three_alert.run([account.pk], "changed", committee_member.pk) == 0
@@ -168,7 +194,7 @@ def test_acc2_a_change_that_leaves_an_account_below_three_alerts_the_committee_o
 
 def test_acc2_a_refused_change_alerts_no_one(instagram, committee_member, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(AccountError):
-        services.custodians_change(account=instagram, by=committee_member.user, remove=[instagram.custodians.first()])
+        services.custodians_change(account=instagram, by=committee_member, remove=[instagram.custodians.first()])
     assert _dispatched(callbacks) == []
 
 
@@ -179,7 +205,7 @@ def test_x2_ending_a_custodianship_an_appointment_and_a_password_change_is_recor
     instagram, committee_member, keepers, designated
 ):
     leaving = instagram.custodians.get(person=keepers[0])
-    services.custodians_change(account=instagram, by=committee_member.user, remove=[leaving], add=[keepers[3]])
+    services.custodians_change(account=instagram, by=committee_member, remove=[leaving], add=[keepers[3]])
     ended = leaving.history.order_by("history_date", "history_id").last()
     assert (ended.history_type, ended.ended_on, ended.ended_by, ended.history_user) == (
         "~",
@@ -189,11 +215,9 @@ def test_x2_ending_a_custodianship_an_appointment_and_a_password_change_is_recor
     )
     assert ended.prev_record.ended_on is None, "what it was before"
 
-    first = services.appointment_make(
-        account=instagram, person=designated, minute_reference="M1", by=committee_member.user
-    )
+    first = services.appointment_make(account=instagram, person=designated, minute_reference="M1", by=committee_member)
     successor = make_person_with_role(Role.Kind.DESIGNATED_PERSON, email="next@example.org", first_name="Nia")
-    services.appointment_make(account=instagram, person=successor, minute_reference="M2", by=committee_member.user)
+    services.appointment_make(account=instagram, person=successor, minute_reference="M2", by=committee_member)
     ended = first.history.order_by("history_date", "history_id").last()
     assert (ended.ended_on, ended.history_user, ended.prev_record.ended_on) == (
         club_today(),
@@ -204,7 +228,7 @@ def test_x2_ending_a_custodianship_an_appointment_and_a_password_change_is_recor
     PasswordRotation.objects.create(account=instagram, reason="Another one due")
     rotations = list(instagram.rotations.order_by("pk"))
     assert len(rotations) == 2
-    services.rotation_record(rotation=rotations[0], by=committee_member.user)
+    services.rotation_record(rotation=rotations[0], by=committee_member)
     for rotation in rotations:
         done = rotation.history.order_by("history_date", "history_id").last()
         assert (done.done_on, done.recorded_by, done.history_user) == (

@@ -28,14 +28,14 @@ def current_people(account):
 
 def test_acc2_removing_one_of_three_is_refused_and_nothing_changes(instagram, committee_member, keepers):
     with pytest.raises(AccountError, match="leave the account with 2 custodians"):
-        services.custodians_change(account=instagram, by=committee_member.user, remove=[instagram.custodians.first()])
+        services.custodians_change(account=instagram, by=committee_member, remove=[instagram.custodians.first()])
     assert current_people(instagram) == ["Kim", "Lee", "Mo"] and not PasswordRotation.objects.exists()
 
 
 def test_acc2_acc3_a_swap_in_one_change_is_allowed_and_the_password_falls_due(instagram, committee_member, keepers):
     leaving = instagram.custodians.get(person=keepers[0])
     services.custodians_change(
-        account=instagram, by=committee_member.user, remove=[leaving], add=[keepers[3]], reason="Moved away"
+        account=instagram, by=committee_member, remove=[leaving], add=[keepers[3]], reason="Moved away"
     )
     assert current_people(instagram) == ["Lee", "Mo", "Noor"]
     leaving.refresh_from_db()
@@ -45,18 +45,18 @@ def test_acc2_acc3_a_swap_in_one_change_is_allowed_and_the_password_falls_due(in
 
 
 def test_acc2_from_four_to_three_is_fine_and_from_three_to_two_is_not(instagram, committee_member, keepers):
-    services.custodians_change(account=instagram, by=committee_member.user, add=[keepers[3]])
-    services.custodians_change(account=instagram, by=committee_member.user, remove=[instagram.custodians.first()])
+    services.custodians_change(account=instagram, by=committee_member, add=[keepers[3]])
+    services.custodians_change(account=instagram, by=committee_member, remove=[instagram.custodians.first()])
     assert len(current_people(instagram)) == 3
     with pytest.raises(AccountError, match="2 custodians"):
         services.custodians_change(
-            account=instagram, by=committee_member.user, remove=[instagram.custodians.current().first()]
+            account=instagram, by=committee_member, remove=[instagram.custodians.current().first()]
         )
 
 
 def test_acc2_only_staff_hold_a_password(instagram, committee_member, guardian):
     with pytest.raises(AccountError, match="no staff or volunteer role"):
-        services.custodians_change(account=instagram, by=committee_member.user, add=[guardian])
+        services.custodians_change(account=instagram, by=committee_member, add=[guardian])
 
 
 def test_acc2_acc3_a_custodian_whose_role_ends_stops_counting_and_the_committee_is_alerted(
@@ -83,15 +83,13 @@ def test_acc2_acc3_a_custodian_whose_role_ends_stops_counting_and_the_committee_
 def test_acc3_one_recorded_change_covers_every_change_due_and_a_future_date_is_refused(
     instagram, committee_member, keepers
 ):
-    services.custodians_change(account=instagram, by=committee_member.user, add=[keepers[3]])
-    services.custodians_change(
-        account=instagram, by=committee_member.user, remove=[instagram.custodians.current().first()]
-    )
+    services.custodians_change(account=instagram, by=committee_member, add=[keepers[3]])
+    services.custodians_change(account=instagram, by=committee_member, remove=[instagram.custodians.current().first()])
     PasswordRotation.objects.create(account=instagram, reason="Another")
     first = PasswordRotation.objects.first()
     with pytest.raises(AccountError, match="still to come"):
-        services.rotation_record(rotation=first, by=committee_member.user, done_on=club_today() + timedelta(days=1))
-    services.rotation_record(rotation=first, by=committee_member.user)
+        services.rotation_record(rotation=first, by=committee_member, done_on=club_today() + timedelta(days=1))
+    services.rotation_record(rotation=first, by=committee_member)
     assert not PasswordRotation.objects.filter(done_on__isnull=True).exists()
 
 
@@ -201,13 +199,13 @@ def test_acc1_acc4_the_committee_reviews_and_appoints_and_a_volunteer_cannot(
 
 def test_acc4_only_a_designated_person_is_appointed(committee_member, instagram, volunteer):
     with pytest.raises(AccountError, match="not a designated person"):
-        services.appointment_make(account=instagram, person=volunteer, minute_reference="M1", by=committee_member.user)
+        services.appointment_make(account=instagram, person=volunteer, minute_reference="M1", by=committee_member)
 
 
 def test_acc5_the_designated_person_asks_and_the_welfare_officer_answers_and_both_are_kept(
     signed_in, client, instagram, designated, welfare_officer, committee_member, django_capture_on_commit_callbacks
 ):
-    services.appointment_make(account=instagram, person=designated, minute_reference="M1", by=committee_member.user)
+    services.appointment_make(account=instagram, person=designated, minute_reference="M1", by=committee_member)
     signed_in(designated, verified=False)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks() as callbacks:
@@ -238,7 +236,7 @@ def test_acc5_the_designated_person_asks_and_the_welfare_officer_answers_and_bot
 def test_acc7_anyone_sees_who_runs_each_account_and_whom_to_tell(
     client, instagram, designated, committee_member, welfare_officer
 ):
-    services.appointment_make(account=instagram, person=designated, minute_reference="M1", by=committee_member.user)
+    services.appointment_make(account=instagram, person=designated, minute_reference="M1", by=committee_member)
     hidden = ClubAccount.objects.create(
         platform="other", handle="internal", address="a", purpose="p", listed_publicly=False
     )
@@ -256,7 +254,7 @@ def _photo_consent(child, guardian, given, *, named=True):
         person=child,
         answers={"photo_social": given, "name_published": named},
         answered_by=guardian,
-        recorded_by=guardian.user,
+        recorded_by=guardian,
         method=Consent.Method.WEB,
     )
 

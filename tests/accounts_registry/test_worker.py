@@ -55,13 +55,13 @@ def test_acc2_a_change_leaving_an_account_below_three_emails_each_committee_memb
     treasurer = make_person_with_role(Role.Kind.COMMITTEE, email="treasurer@example.org", first_name="Tess")
     account = ClubAccount.objects.create(platform="x", handle="@spcc", address="https://x.com/spcc", purpose="News")
     Custodian.objects.create(account=account, person=keepers[0])
-    services.custodians_change(account=account, by=committee_member.user, add=[keepers[1]])
+    services.custodians_change(account=account, by=committee_member, add=[keepers[1]])
     received = wait_for_exactly(smtp_server, 2)
     assert sorted(r["to"][0] for r in received) == ["committee@example.org", treasurer.email]
     body = plain_text(received[0])
     assert "X (Twitter) @spcc: 2 of 3" in body and "a change to its custodians" in body
     # Side by side: the change that brings it to three sends nothing more.
-    services.custodians_change(account=account, by=committee_member.user, add=[keepers[2]])
+    services.custodians_change(account=account, by=committee_member, add=[keepers[2]])
     time.sleep(3)
     assert len(smtp_server.handler.messages) == 2
 

@@ -63,7 +63,7 @@ def account_card(page, title):
 def test_acc7_x3_anyone_sees_from_a_phone_who_runs_the_clubs_accounts_and_whom_to_tell(
     phone_page, instagram, designated, welfare_officer, committee_member
 ):
-    services.appointment_make(account=instagram, person=designated, minute_reference="M1", by=committee_member.user)
+    services.appointment_make(account=instagram, person=designated, minute_reference="M1", by=committee_member)
     ClubAccount.objects.create(
         platform="tiktok",
         handle="@seftonpark_juniors",

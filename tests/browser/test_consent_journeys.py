@@ -241,7 +241,7 @@ def test_con3_volunteer_asks_to_contact_a_player_and_a_guardian_approves_from_th
         person=player,
         answers={"contact_text": True},
         answered_by=parent,
-        recorded_by=parent.user,
+        recorded_by=parent,
         method=Consent.Method.WEB,
     )
     assert selectors.may_contact_directly(player, "text", "kit", at=inside).allowed
@@ -267,7 +267,7 @@ def test_con7_printed_team_sheet_shows_the_players_who_must_not_be_photographed(
     team = club["team"]
     secretary = make_person_with_role(Role.Kind.COMMITTEE, email="secretary@example.org")
     all_photo_topics = {topic: True for topic in (*PHOTO_DESTINATIONS, "name_published")}
-    consents_on_paper = {"recorded_by": secretary.user, "method": Consent.Method.PAPER}
+    consents_on_paper = {"recorded_by": secretary, "method": Consent.Method.PAPER}
     consent_services.consent_answers_record(
         person=club["player"], answers=all_photo_topics, answered_by=club["parent"], **consents_on_paper
     )

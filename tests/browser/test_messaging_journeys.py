@@ -296,7 +296,7 @@ def test_msg1_designated_person_approves_and_the_volunteer_reads_each_recipients
         person=child,
         answers={"contact_email": False},
         answered_by=guardian,
-        recorded_by=guardian.user,
+        recorded_by=guardian,
         method=Consent.Method.WEB,
     )
     worker.run()

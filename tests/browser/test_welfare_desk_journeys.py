@@ -31,11 +31,11 @@ def two_cases(welfare_officer, child, squad):
     )
     second = report(category=Incident.Category.INAPPROPRIATE_CONTACT, what_happened="An adult messaged Ada privately.")
     for case, note in ((first, "Spoke to Ada's mother."), (second, "Phoned the county safeguarding officer.")):
-        services.subject_link(incident=case, by=welfare_officer.user, person=child, part="child_affected")
-        services.case_entry_add(incident=case, by=welfare_officer.user, kind="note", text=note)
+        services.subject_link(incident=case, by=welfare_officer, person=child, part="child_affected")
+        services.case_entry_add(incident=case, by=welfare_officer, kind="note", text=note)
     services.case_entry_add(
         incident=second,
-        by=welfare_officer.user,
+        by=welfare_officer,
         kind="referral",
         text="Referred to the LADO, who will call back.",
         agency="lado",
@@ -43,7 +43,7 @@ def two_cases(welfare_officer, child, squad):
     )
     services.incident_triage(
         incident=first,
-        by=welfare_officer.user,
+        by=welfare_officer,
         priority=2,
         assignee=welfare_officer.user,
         next_review_on=timezone.localdate(),

@@ -133,7 +133,7 @@ def test_x1_each_figure_against_a_known_club(
         person=child,
         answers={"photo_social": True},
         answered_by=guardian,
-        recorded_by=guardian.user,
+        recorded_by=guardian,
         method=Consent.Method.WEB,
     )
     message_author = volunteer

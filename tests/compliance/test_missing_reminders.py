@@ -36,17 +36,15 @@ def test_vol1_the_weekly_limit_holds_per_person_and_list_at_explicit_instants(
     people_services.role_grant(person=no_email, kind=Role.Kind.VOLUNTEER)
     send = services.missing_reminders_send
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        first = send(list_kind="acknowledgement", people=[volunteer, no_email], by=committee_member.user, now=SENT)
+        first = send(list_kind="acknowledgement", people=[volunteer, no_email], by=committee_member, now=SENT)
     assert first == {"queued": 1, "recent": 0, "without_email": 1}
     assert len(callbacks) == 1
-    six_days = send(
-        list_kind="acknowledgement", people=[volunteer], by=committee_member.user, now=SENT + timedelta(days=6)
-    )
+    six_days = send(list_kind="acknowledgement", people=[volunteer], by=committee_member, now=SENT + timedelta(days=6))
     assert six_days == {"queued": 0, "recent": 1, "without_email": 0}
     # Another list is another reminder: the training one is not held back by the policy one.
-    other_list = send(list_kind="training", people=[volunteer], by=committee_member.user, now=SENT)
+    other_list = send(list_kind="training", people=[volunteer], by=committee_member, now=SENT)
     assert other_list["queued"] == 1
-    week = send(list_kind="acknowledgement", people=[volunteer], by=committee_member.user, now=SENT + timedelta(days=7))
+    week = send(list_kind="acknowledgement", people=[volunteer], by=committee_member, now=SENT + timedelta(days=7))
     assert week["queued"] == 1
     assert MissingReminder.objects.filter(person=volunteer, list="acknowledgement").count() == 2
 
@@ -102,7 +100,7 @@ def test_vol1_vol3_the_lists_keep_their_queries_as_reminded_people_grow(
         services.missing_reminders_send(
             list_kind="acknowledgement" if name.endswith("acknowledgements") else "training",
             people=people,
-            by=committee_member.user,
+            by=committee_member,
         )
 
     _, grown = assert_constant_queries(lambda: client.get(reverse(name)), grow)

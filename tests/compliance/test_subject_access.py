@@ -64,11 +64,11 @@ def history(wordings, family, child, guardian, volunteer, squad, other_family_ch
         person=child,
         answers={"photo_website": True, "contact_email": True},
         answered_by=guardian,
-        recorded_by=guardian.user,
+        recorded_by=guardian,
         method="web",
     )
     consent_services.consent_answers_record(
-        person=child, answers={"photo_website": False}, answered_by=guardian, recorded_by=guardian.user, method="web"
+        person=child, answers={"photo_website": False}, answered_by=guardian, recorded_by=guardian, method="web"
     )
     request = consent_services.direct_contact_request_create(
         child=child,
@@ -83,7 +83,7 @@ def history(wordings, family, child, guardian, volunteer, squad, other_family_ch
         contact_request=request, guardian=guardian, approve=True, note="Fine"
     )
     consent_services.acceptable_use_agree(
-        person=child, wording=wordings["acceptable_use"], method="guardian_device", recorded_by=guardian.user
+        person=child, wording=wordings["acceptable_use"], method="guardian_device", recorded_by=guardian
     )
     team_message(volunteer, designated, squad)
     reply_services.reply_receive(
@@ -99,7 +99,7 @@ def history(wordings, family, child, guardian, volunteer, squad, other_family_ch
         happened_on=now.date() - timedelta(days=2),
         people_involved="Zebedee Quist",
     )
-    incident_services.subject_link(incident=case, by=welfare_officer.user, person=child, part="subject")
+    incident_services.subject_link(incident=case, by=welfare_officer, person=child, part="subject")
     return {"designated": designated, "case": case}
 
 
@@ -219,7 +219,7 @@ def test_sec_the_family_page_and_the_admin_link_to_the_export_for_the_committee_
 def test_sec_the_export_holds_the_familys_records_and_nothing_of_another_family_or_a_case(
     history, committee_member, family, child, guardian, other_family_child, other_guardian, volunteer
 ):
-    data, pdf = export(family, committee_member.user)
+    data, pdf = export(family, committee_member)
     text = pdf_text(pdf)
     raw = json.dumps(data, ensure_ascii=False)
 
@@ -284,7 +284,7 @@ def test_sec_a_guardian_in_two_families_is_in_both_but_the_other_familys_child_i
         reason="It showed players whose families had not agreed to photos online.",
         children=[child, other_family_child],
     )
-    data, pdf = export(family, committee_member.user)
+    data, pdf = export(family, committee_member)
     [post] = data["removed_posts"]
     assert post["children_involved"] == [child.full_name] and post["removed_content"] == ""
     assert "had not agreed to photos online" in post["reason"], "what every family involved was told"
@@ -322,7 +322,7 @@ def test_sec_the_export_takes_the_same_number_of_queries_however_long_the_histor
 ):
     def count():
         with CaptureQueriesContext(connection) as queries:
-            export(family, committee_member.user)
+            export(family, committee_member)
         return len(queries)
 
     before = count()
@@ -331,7 +331,7 @@ def test_sec_the_export_takes_the_same_number_of_queries_however_long_the_histor
             person=child,
             answers={"contact_text": round_number % 2 == 0},
             answered_by=guardian,
-            recorded_by=guardian.user,
+            recorded_by=guardian,
             method="paper",
         )
         message = team_message(volunteer, history["designated"], squad, subject=f"Update {round_number}")
@@ -351,4 +351,4 @@ def test_sec_the_export_takes_the_same_number_of_queries_however_long_the_histor
         )
     assert count() == before
     with django_assert_num_queries(26):
-        export(family, committee_member.user)
+        export(family, committee_member)

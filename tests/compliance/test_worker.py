@@ -60,7 +60,7 @@ def test_vol3_a_reminder_from_the_training_list_goes_through_the_worker_once_a_w
         person=coach, checked_on=today - timedelta(days=1200), renew_by=today - timedelta(days=5)
     )
     for _ in range(2):
-        services.missing_reminders_send(list_kind="training", people=[coach], by=committee.user)
+        services.missing_reminders_send(list_kind="training", people=[coach], by=committee)
     (received,) = wait_for_exactly(smtp_server, 1)
     assert received["to"] == ["coach@example.org"]
     body = plain_text(received)

@@ -71,7 +71,7 @@ def test_vol4_an_approved_text_permission_allows_contact_only_on_days_the_volunt
 ):
     now = timezone.now()
     services.consent_answers_record(
-        person=child, answers={"contact_text": True}, answered_by=guardian, recorded_by=guardian.user, method="web"
+        person=child, answers={"contact_text": True}, answered_by=guardian, recorded_by=guardian, method="web"
     )
     phone = factories.club_phone_held_by(volunteer, until=timezone.localdate(now))
     request = ask(volunteer, child, at=now - timedelta(minutes=1), club_phone=phone)
@@ -130,7 +130,7 @@ def test_vol4_a_fixtures_emergency_number_is_a_phone_of_the_register(volunteer, 
 
 def test_vol4_consent_alone_never_allows_a_text_without_a_permission_naming_a_phone(child, guardian):
     services.consent_answers_record(
-        person=child, answers={"contact_text": True}, answered_by=guardian, recorded_by=guardian.user, method="web"
+        person=child, answers={"contact_text": True}, answered_by=guardian, recorded_by=guardian, method="web"
     )
     assert not selectors.may_contact_directly(child, "text", "kit")
 

@@ -42,7 +42,7 @@ def child_with_sign_in(child, guardian):
         person=child,
         answers={"contact_email": True},
         answered_by=guardian,
-        recorded_by=guardian.user,
+        recorded_by=guardian,
         method=Consent.Method.WEB,
     )
     people_services.person_login_create(person=child, email="ada@example.org")
@@ -64,16 +64,16 @@ def test_con5_vol1_a_child_agrees_to_the_policy_and_the_statement_in_one_step(si
 
 
 def test_con5_vol1_a_new_policy_version_asks_every_child_again(child, guardian, committee_member, wordings):
-    services.agreements_record(person=child, method="guardian_device", recorded_by=guardian.user)
+    services.agreements_record(person=child, method="guardian_device", recorded_by=guardian)
     assert selectors.agreements_due(child) == []
     version = publish_policy(committee_member)
     newer = Wording.objects.get(kind=Wording.Kind.POLICY, version=version.version)
     assert newer.body == version.body and selectors.agreements_due(child) == [newer]
     with pytest.raises(ConsentError, match="newer"):
         services.acceptable_use_agree(
-            person=child, wording=wordings["policy"], method="guardian_device", recorded_by=guardian.user
+            person=child, wording=wordings["policy"], method="guardian_device", recorded_by=guardian
         )
-    services.agreements_record(person=child, method="guardian_device", recorded_by=guardian.user)
+    services.agreements_record(person=child, method="guardian_device", recorded_by=guardian)
     assert selectors.agreements_due(child) == []
 
 
@@ -84,7 +84,7 @@ def test_con5_a_young_person_with_their_own_sign_in_agrees_for_themselves(signed
     parent.post(reverse("consents:acceptable-use", args=[child.pk]), {"agree": "on"})
     assert agreed_kinds(child) == []
     with pytest.raises(ConsentError, match="own sign-in"):
-        services.agreements_record(person=child, method="guardian_device", recorded_by=guardian.user)
+        services.agreements_record(person=child, method="guardian_device", recorded_by=guardian)
     parent.logout()
     own = signed_in(child, verified=False)
     assert 'data-testid="agreement-due"' in own.get("/").content.decode()
@@ -126,7 +126,7 @@ def test_vol1_con5_the_dashboard_counts_young_members_yet_to_agree(
     signed_in, committee_member, guardian, child, other_family_child
 ):
     assert compliance_selectors.dashboard()["children_unagreed"] == 2
-    services.agreements_record(person=child, method="guardian_device", recorded_by=guardian.user)
+    services.agreements_record(person=child, method="guardian_device", recorded_by=guardian)
     assert list(compliance_selectors.young_members_without_agreement()) == [other_family_child]
     client = signed_in(committee_member)
     page = client.get(reverse("compliance:dashboard")).content.decode()

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.usefixtures("wordings")
 
 def record(person, guardian, **answers):
     return services.consent_answers_record(
-        person=person, answers=answers, answered_by=guardian, recorded_by=guardian.user, method=Consent.Method.WEB
+        person=person, answers=answers, answered_by=guardian, recorded_by=guardian, method=Consent.Method.WEB
     )
 
 
@@ -219,9 +219,7 @@ def test_con6_a_round_counts_guardians_emailed_and_those_needing_paper(
     no_email = factories.PersonFactory(email="")
     people_services.family_member_add(family=family, person=no_email, kind=FamilyMember.Kind.GUARDIAN)
     with django_capture_on_commit_callbacks() as callbacks:
-        consent_round = services.consent_round_start(
-            season=rules.season_for(club_today()), started_by=committee_member.user
-        )
+        consent_round = services.consent_round_start(season=rules.season_for(club_today()), started_by=committee_member)
     assert (consent_round.guardians_emailed, consent_round.guardians_without_email) == (1, 1)
     assert len(callbacks) == 1
 
@@ -241,25 +239,25 @@ def test_con6_a_round_sent_again_asks_first_then_emails_only_guardians_who_have_
 ):
     season = rules.season_for(club_today())
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        first = services.consent_round_start(season=season, started_by=committee_member.user)
+        first = services.consent_round_start(season=season, started_by=committee_member)
     assert (first.guardians_emailed, len(callbacks)) == (1, 1)
 
     with pytest.raises(RoundAlreadySent) as asked:
-        services.consent_round_start(season=season, started_by=committee_member.user)
+        services.consent_round_start(season=season, started_by=committee_member)
     assert (asked.value.guardians, asked.value.season, asked.value.scope) == (1, season, "the whole club")
     assert "already went on" in str(asked.value) and "to 1 guardian." in str(asked.value)
     assert ConsentRound.objects.count() == 1
 
     _, newcomer = second_family("Quayle", guardian_email="quayle@example.org")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        again = services.consent_round_start(season=season, started_by=committee_member.user, send_again=True)
+        again = services.consent_round_start(season=season, started_by=committee_member, send_again=True)
     assert (again.guardians_emailed, again.guardians_already_emailed) == (1, 1)
     assert list(ConsentRoundRecipient.objects.filter(consent_round=again).values_list("guardian", flat=True)) == [
         newcomer.pk
     ]
     assert len(callbacks) == 1
     with pytest.raises(RoundAlreadySent) as asked:
-        services.consent_round_start(season=season, started_by=committee_member.user)
+        services.consent_round_start(season=season, started_by=committee_member)
     assert asked.value.guardians == 2
 
 
@@ -267,10 +265,10 @@ def test_con6_a_round_for_another_team_or_the_next_season_goes_without_asking(
     committee_member, child, guardian, squad, django_capture_on_commit_callbacks
 ):
     season = rules.season_for(club_today())
-    services.consent_round_start(season=season, started_by=committee_member.user)
+    services.consent_round_start(season=season, started_by=committee_member)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        team_round = services.consent_round_start(season=season, started_by=committee_member.user, team=squad)
-        next_season = services.consent_round_start(season=season + 1, started_by=committee_member.user)
+        team_round = services.consent_round_start(season=season, started_by=committee_member, team=squad)
+        next_season = services.consent_round_start(season=season + 1, started_by=committee_member)
     assert (team_round.guardians_emailed, next_season.guardians_emailed, len(callbacks)) == (1, 1, 2)
 
 
@@ -283,16 +281,16 @@ def test_con6_a_reminder_goes_to_guardians_of_children_without_an_answer_once_a_
     record(answered, answered_parent, photo_website=True)
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        chase = services.consent_round_chase(season=season, started_by=committee_member.user, now=now)
+        chase = services.consent_round_chase(season=season, started_by=committee_member, now=now)
     assert chase.kind == ConsentRound.Kind.CHASE
     assert list(chase.recipients.values_list("guardian", flat=True)) == [guardian.pk]
     assert len(callbacks) == 1
     with pytest.raises(ConsentError, match="the next can go a day after it"):
-        services.consent_round_chase(season=season, started_by=committee_member.user, now=now + timedelta(hours=23))
-    later = services.consent_round_chase(season=season, started_by=committee_member.user, now=now + timedelta(hours=25))
+        services.consent_round_chase(season=season, started_by=committee_member, now=now + timedelta(hours=23))
+    later = services.consent_round_chase(season=season, started_by=committee_member, now=now + timedelta(hours=25))
     assert later.guardians_emailed == 1
     # A reminder is not the round: the round itself still goes, to every guardian, without asking.
-    assert services.consent_round_start(season=season, started_by=committee_member.user).guardians_emailed == 2
+    assert services.consent_round_start(season=season, started_by=committee_member).guardians_emailed == 2
 
 
 def test_con6_reminders_go_once_in_the_month_before_answers_lapse(child, guardian, django_capture_on_commit_callbacks):
@@ -311,10 +309,10 @@ def test_con6_reminders_go_once_in_the_month_before_answers_lapse(child, guardia
 def test_con5_agreeing_is_per_version_and_a_new_version_asks_again(child, committee_member, wordings):
     assert selectors.acceptable_use_due(child) == wordings["acceptable_use"]
     services.acceptable_use_agree(
-        person=child, wording=wordings["acceptable_use"], method="guardian_device", recorded_by=committee_member.user
+        person=child, wording=wordings["acceptable_use"], method="guardian_device", recorded_by=committee_member
     )
     services.acceptable_use_agree(
-        person=child, wording=wordings["acceptable_use"], method="guardian_device", recorded_by=committee_member.user
+        person=child, wording=wordings["acceptable_use"], method="guardian_device", recorded_by=committee_member
     )
     assert AcceptableUseAgreement.objects.filter(person=child).count() == 1
     assert selectors.acceptable_use_due(child) is None
@@ -325,7 +323,7 @@ def test_con5_agreeing_is_per_version_and_a_new_version_asks_again(child, commit
             person=child,
             wording=wordings["acceptable_use"],
             method="guardian_device",
-            recorded_by=committee_member.user,
+            recorded_by=committee_member,
         )
 
 
@@ -371,7 +369,7 @@ def test_con6_a_guardian_who_already_renewed_for_the_next_season_is_not_reminded
         person=child,
         answers={"photo_website": True},
         answered_by=guardian,
-        recorded_by=guardian.user,
+        recorded_by=guardian,
         method=Consent.Method.WEB,
         consent_round=next_round,
     )

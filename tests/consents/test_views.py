@@ -17,8 +17,10 @@ from consents import rules, selectors, services
 from consents.forms import ConsentRoundStartForm
 from consents.models import AcceptableUseAgreement, Consent, ConsentRound, ConsentRoundRecipient, DirectContactRequest
 from people import services as people_services
-from people.models import FamilyMember, Role, club_today
+from people.admin_site import NO_REGISTER_RECORD
+from people.models import FamilyMember, Role, User, club_today
 from tests import factories
+from tests.conftest import current_code
 
 pytestmark = pytest.mark.usefixtures("wordings")
 
@@ -224,10 +226,28 @@ def test_con6_committee_sees_who_has_not_answered_and_starts_a_round(
         person=child,
         answers={"photo_website": True},
         answered_by=guardian,
-        recorded_by=guardian.user,
+        recorded_by=guardian,
         method=Consent.Method.WEB,
     )
     assert child.full_name not in client.get(reverse("consents:rounds")).content.decode().split("No answer yet")[1]
+
+
+def test_con6_a_superuser_with_no_person_in_the_register_is_told_a_round_goes_in_a_persons_name(
+    client, signed_in, committee_member, squad, child, guardian
+):
+    root = User.objects.create_superuser(email="root@example.org", password=factories.STAFF_PASSWORD)
+    client.force_login(root, backend="people.backends.RoleBackend")
+    device = factories.confirmed_totp_device(root)
+    assert client.post("/sign-in/verify/", {"code": current_code(device)}).status_code == 302
+    season = {"season": str(timezone.localdate().year + 1)}
+    for action in ("start", "chase"):
+        refused = client.post(reverse("consents:rounds"), {**season, "action": action}).content.decode()
+        assert escape(services.ROUND_NEEDS_A_PERSON) in refused, action
+    assert not ConsentRound.objects.exists()
+
+    client.logout()
+    signed_in(committee_member).post(reverse("consents:rounds"), season)
+    assert ConsentRound.objects.get().started_by == committee_member.user
 
 
 def test_x4_a_round_for_a_season_long_past_is_refused_on_the_form(signed_in, committee_member):
@@ -298,6 +318,23 @@ def test_con4_committee_enters_a_paper_form_recorded_as_paper_by_them(signed_in,
     )
 
 
+def test_con4_a_paper_form_entered_by_a_superuser_with_no_person_in_the_register_is_refused(
+    client, signed_in, committee_member, child, guardian
+):
+    root = User.objects.create_superuser(email="root@example.org", password=factories.STAFF_PASSWORD)
+    client.force_login(root, backend="people.backends.RoleBackend")
+    device = factories.confirmed_totp_device(root)
+    assert client.post("/sign-in/verify/", {"code": current_code(device)}).status_code == 302
+    paper = {"person": child.pk, "topic": "photo_press", "given": "on", "answered_by": guardian.pk}
+    refused = client.post(reverse("admin:consents_consent_add"), paper, follow=True)
+    assert escape(NO_REGISTER_RECORD) in refused.content.decode()
+    assert not Consent.objects.exists()
+
+    client.logout()
+    assert signed_in(committee_member).post(reverse("admin:consents_consent_add"), paper).status_code == 302
+    assert Consent.objects.get().recorded_by == committee_member.user
+
+
 def test_ppl3_x4_a_paper_form_signed_by_someone_without_responsibility_is_refused(signed_in, committee_member, child):
     stranger = factories.PersonFactory()
     client = signed_in(committee_member)
@@ -348,7 +385,7 @@ def test_con7_team_sheet_lists_players_with_some_places_only_and_separates_names
         person=child,
         answers={"photo_website": True},
         answered_by=guardian,
-        recorded_by=guardian.user,
+        recorded_by=guardian,
         method=Consent.Method.WEB,
     )
     page = signed_in(volunteer, verified=False).get(reverse("consents:team-sheet", args=[squad.pk])).content.decode()

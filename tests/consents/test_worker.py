@@ -73,9 +73,7 @@ def test_con6_a_consent_round_emails_each_guardian_once_through_the_worker_and_t
     no_email = factories.PersonFactory(first_name="Gwen", last_name="Evans", email="")
     services.family_member_add(family=evans, person=no_email, kind=FamilyMember.Kind.GUARDIAN)
 
-    consent_round = consent_services.consent_round_start(
-        season=rules.season_for(club_today()), started_by=committee.user
-    )
+    consent_round = consent_services.consent_round_start(season=rules.season_for(club_today()), started_by=committee)
 
     received = wait_for_exactly(smtp_server, 2)
     by_address = {r["to"][0]: r for r in received}

@@ -31,16 +31,16 @@ def private_evidence(settings, tmp_path):
 def world(db, welfare_officer, deputy_welfare_officer, helper, guardian, volunteer, committee_member):
     case = report(reporter=guardian.user)
     other = report()
-    services.access_grant(incident=case, by=welfare_officer.user, person=helper)
+    services.access_grant(incident=case, by=welfare_officer, person=helper)
     upload = SimpleUploadedFile("chat.png", PNG, content_type="image/png")
-    evidence = services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload)
+    evidence = services.evidence_add(incident=case, by=welfare_officer, uploaded_file=upload)
     superuser = factories.PersonFactory(first_name="Root", last_name="Admin")
     people_services.person_login_create(person=superuser, email="root@example.org", password=factories.STAFF_PASSWORD)
     superuser.user.is_superuser = superuser.user.is_staff = True
     superuser.user.save()
     # A second lead welfare officer the case is about: a concern about a welfare officer goes to the others.
     linked = make_person_with_role(Role.Kind.WELFARE_OFFICER, email="linked@example.org", first_name="Lin")
-    services.subject_link(incident=case, by=welfare_officer.user, person=linked, part="person_of_concern")
+    services.subject_link(incident=case, by=welfare_officer, person=linked, part="person_of_concern")
     people = {
         "welfare": welfare_officer,
         "deputy": deputy_welfare_officer,

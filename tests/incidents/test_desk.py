@@ -30,8 +30,8 @@ def two_cases(welfare_officer, child, squad):
     )
     second = report(category=Incident.Category.INAPPROPRIATE_CONTACT, what_happened="An adult messaged Ada.")
     for case, note in ((first, "Spoke to Ada's mother."), (second, "Phoned the county officer.")):
-        services.subject_link(incident=case, by=welfare_officer.user, person=child, part="child_affected")
-        services.case_entry_add(incident=case, by=welfare_officer.user, kind="note", text=note)
+        services.subject_link(incident=case, by=welfare_officer, person=child, part="child_affected")
+        services.case_entry_add(incident=case, by=welfare_officer, kind="note", text=note)
     return first, second
 
 
@@ -88,7 +88,7 @@ def test_inc5_a_person_given_one_case_never_opens_a_record_and_the_refusal_is_lo
     signed_in, welfare_officer, child, two_cases, volunteer
 ):
     first, _second = two_cases
-    services.access_grant(incident=first, by=welfare_officer.user, person=volunteer)
+    services.access_grant(incident=first, by=welfare_officer, person=volunteer)
     client = signed_in(volunteer)
     assert client.get(reverse("incidents:person-record", args=[child.pk])).status_code == 403
     assert client.post(reverse("incidents:person-search"), {"name": "Ada"}).status_code == 403
@@ -178,17 +178,17 @@ def test_inc3_the_home_counts_what_needs_the_officer_and_each_figure_opens_the_q
     today = timezone.localdate(now)
     unseen = report(what_happened="New, nobody has opened it.")
     urgent = report(immediate_risk=True, what_happened="A child in danger now.")
-    services.incident_mark_seen(incident=urgent, by=deputy_welfare_officer.user)
+    services.incident_mark_seen(incident=urgent, by=deputy_welfare_officer)
     quiet = report(what_happened="Nothing done for weeks.")
-    services.incident_mark_seen(incident=quiet, by=welfare_officer.user)
-    services.incident_transition(incident=quiet, status="in_review", by=welfare_officer.user)
+    services.incident_mark_seen(incident=quiet, by=welfare_officer)
+    services.incident_transition(incident=quiet, status="in_review", by=welfare_officer)
     CaseEntry.objects.filter(incident=quiet).exclude(
         pk=None
     )  # entries are append-only: backdate by making the case old
     mine = report(what_happened="Held by the officer.")
-    services.incident_mark_seen(incident=mine, by=welfare_officer.user)
+    services.incident_mark_seen(incident=mine, by=welfare_officer)
     services.incident_triage(
-        incident=mine, by=welfare_officer.user, priority=3, assignee=welfare_officer.user, next_review_on=today
+        incident=mine, by=welfare_officer, priority=3, assignee=welfare_officer.user, next_review_on=today
     )
     desk = selectors.welfare_desk(welfare_officer.user, now=now + datetime.timedelta(days=15), today=today)
     counts = {figure["key"]: figure["count"] for figure in desk["figures"]}
@@ -231,7 +231,7 @@ def test_inc3_a_next_review_date_is_set_in_triage_kept_in_history_and_written_to
 def test_inc3_the_case_page_opens_with_a_summary_and_a_hide_screen_key_without_inline_script(
     signed_in, welfare_officer, case, child
 ):
-    services.subject_link(incident=case, by=welfare_officer.user, person=child, part="child_affected")
+    services.subject_link(incident=case, by=welfare_officer, person=child, part="child_affected")
     client = signed_in(welfare_officer)
     response = client.get(reverse("incidents:case-detail", args=[case.reference]))
     body = response.content.decode()
@@ -249,7 +249,7 @@ def test_inc4_a_referral_waits_for_an_answer_shows_overdue_on_the_desk_and_page_
     today = timezone.localdate()
     referral = services.case_entry_add(
         incident=case,
-        by=welfare_officer.user,
+        by=welfare_officer,
         kind="referral",
         text="Referred to the LADO.",
         agency="lado",

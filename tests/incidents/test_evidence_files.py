@@ -62,7 +62,7 @@ def test_inc9_the_download_name_ends_in_the_type_read_from_the_bytes(
     case, welfare_officer, signed_in, content, uploaded_as, downloaded_as
 ):
     """Issue point 9 (and the desk's point 7): a PNG sent as `chat.pdf` downloads as `chat.png`."""
-    evidence = services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload(uploaded_as, content))
+    evidence = services.evidence_add(incident=case, by=welfare_officer, uploaded_file=upload(uploaded_as, content))
     response = signed_in(welfare_officer).get(reverse("incidents:evidence-file", args=[case.reference, evidence.pk]))
     assert response["Content-Disposition"] == f'attachment; filename="{downloaded_as}"'
     assert response["Content-Type"] == evidence.content_type
@@ -85,7 +85,7 @@ def test_inc9_the_download_name_ends_in_the_type_read_from_the_bytes(
 def test_inc9_a_name_that_would_show_another_type_downloads_under_the_type_read_from_the_bytes(
     case, welfare_officer, signed_in, uploaded_as, downloaded_as
 ):
-    evidence = services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload(uploaded_as, PNG))
+    evidence = services.evidence_add(incident=case, by=welfare_officer, uploaded_file=upload(uploaded_as, PNG))
     response = signed_in(welfare_officer).get(reverse("incidents:evidence-file", args=[case.reference, evidence.pk]))
     assert response["Content-Disposition"] == f'attachment; filename="{downloaded_as}"'
 
@@ -95,7 +95,7 @@ def test_inc9_the_case_page_and_its_export_name_a_file_as_it_downloads_with_its_
 ):
     """The officer reads `chat.png, PNG image` beside the link, not the sender's `chat.pdf` nor
     `image/png`, so what the page says is what the computer opens."""
-    services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload("chat.pdf", PNG))
+    services.evidence_add(incident=case, by=welfare_officer, uploaded_file=upload("chat.pdf", PNG))
     client = signed_in(welfare_officer)
     page = client.get(reverse("incidents:case-detail", args=[case.reference])).content.decode()
     evidence_section = page[page.index('id="evidence"') :]
@@ -106,7 +106,7 @@ def test_inc9_the_case_page_and_its_export_name_a_file_as_it_downloads_with_its_
         entries=list(case.entries.all()),
         evidence=list(case.evidence.all()),
         subjects=[],
-        exported_by=welfare_officer.user,
+        exported_by=welfare_officer,
         redacted=False,
     )
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
@@ -141,9 +141,7 @@ def test_inc9_a_pdf_that_runs_a_script_or_an_action_when_opened_is_refused_with_
     case, welfare_officer, change
 ):
     with pytest.raises(EvidenceRefused, match=r"script, an automatic action or an attached file.*Save as PDF"):
-        services.evidence_add(
-            incident=case, by=welfare_officer.user, uploaded_file=upload("chat.pdf", pdf_bytes(change))
-        )
+        services.evidence_add(incident=case, by=welfare_officer, uploaded_file=upload("chat.pdf", pdf_bytes(change)))
     assert not Evidence.objects.exists()
 
 
@@ -152,7 +150,7 @@ def test_inc9_a_plain_pdf_and_one_that_opens_at_its_first_page_are_kept_as_they_
         writer.open_destination = writer.pages[0]
 
     for content in (pdf_bytes(), pdf_bytes(open_at_first_page)):
-        evidence = services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload("a.pdf", content))
+        evidence = services.evidence_add(incident=case, by=welfare_officer, uploaded_file=upload("a.pdf", content))
         assert stored_bytes(settings, evidence) == content
         assert evidence.sha256 == hashlib.sha256(content).hexdigest()
 
@@ -160,7 +158,7 @@ def test_inc9_a_plain_pdf_and_one_that_opens_at_its_first_page_are_kept_as_they_
 def test_inc9_a_pdf_that_cannot_be_read_is_refused(case, welfare_officer):
     with pytest.raises(EvidenceRefused, match="could not be read"):
         services.evidence_add(
-            incident=case, by=welfare_officer.user, uploaded_file=upload("a.pdf", b"%PDF-1.7\n" + b"\x00" * 200)
+            incident=case, by=welfare_officer, uploaded_file=upload("a.pdf", b"%PDF-1.7\n" + b"\x00" * 200)
         )
 
 
@@ -178,7 +176,7 @@ def test_inc9_an_image_is_drawn_again_so_what_was_appended_is_gone_and_the_check
 ):
     """Issue point 9: a picture with a zip or a script appended after its end is stored without it."""
     evidence = services.evidence_add(
-        incident=case, by=welfare_officer.user, uploaded_file=upload("chat.png", content + PAYLOAD)
+        incident=case, by=welfare_officer, uploaded_file=upload("chat.png", content + PAYLOAD)
     )
     kept = stored_bytes(settings, evidence)
     assert PAYLOAD not in kept and b"<script>" not in kept
@@ -198,16 +196,14 @@ def test_inc9_a_photo_loses_its_location_and_keeps_its_way_up(case, welfare_offi
     exif[0x0112] = 6  # Orientation: rotate 90 degrees clockwise to display
     exif[0x8825] = {2: (53.0, 24.0, 0.0)}  # GPS latitude
     content = image_bytes("JPEG", exif=exif)
-    evidence = services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload("p.jpg", content))
+    evidence = services.evidence_add(incident=case, by=welfare_officer, uploaded_file=upload("p.jpg", content))
     kept = Image.open(io.BytesIO(stored_bytes(settings, evidence)))
     assert not kept.getexif() and kept.size == (4, 6)
 
 
 def test_inc9_a_heic_photo_is_kept_as_a_jpeg_anyone_can_open(case, welfare_officer, settings):
     content = image_bytes("HEIF")
-    evidence = services.evidence_add(
-        incident=case, by=welfare_officer.user, uploaded_file=upload("IMG_1.HEIC", content)
-    )
+    evidence = services.evidence_add(incident=case, by=welfare_officer, uploaded_file=upload("IMG_1.HEIC", content))
     assert evidence.content_type == "image/jpeg"
     assert Image.open(io.BytesIO(stored_bytes(settings, evidence))).format == "JPEG"
     assert evidence.download_name == "IMG_1.jpg"
@@ -216,7 +212,7 @@ def test_inc9_a_heic_photo_is_kept_as_a_jpeg_anyone_can_open(case, welfare_offic
 
 def test_inc9_a_file_that_says_it_is_an_image_but_does_not_draw_is_refused(case, welfare_officer):
     with pytest.raises(EvidenceRefused, match="could not be read as a picture"):
-        services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload("x.png", PNG[:40]))
+        services.evidence_add(incident=case, by=welfare_officer, uploaded_file=upload("x.png", PNG[:40]))
     assert not Evidence.objects.exists()
 
 
@@ -224,7 +220,7 @@ def test_inc9_a_small_file_that_would_unpack_into_a_vast_picture_is_refused_befo
     out = io.BytesIO()
     Image.new("1", (12_000, 9_000)).save(out, format="PNG")  # a few kilobytes, 108 million pixels
     with pytest.raises(EvidenceRefused, match="too large a picture"):
-        services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload("x.png", out.getvalue()))
+        services.evidence_add(incident=case, by=welfare_officer, uploaded_file=upload("x.png", out.getvalue()))
 
 
 def test_inc9_a_name_or_description_too_long_to_keep_is_refused_in_words_never_cut(case, welfare_officer, settings):
@@ -232,19 +228,19 @@ def test_inc9_a_name_or_description_too_long_to_keep_is_refused_in_words_never_c
     long_name = "x" * 197 + ".png"
     with pytest.raises(EvidenceRefused, match="name is longer than 200"):
         services.evidence_add(
-            incident=case, by=welfare_officer.user, uploaded_file=SimpleUploadedFile(long_name, PNG, "image/png")
+            incident=case, by=welfare_officer, uploaded_file=SimpleUploadedFile(long_name, PNG, "image/png")
         )
     with pytest.raises(EvidenceRefused, match="300 characters or fewer: this is 301"):
         services.evidence_add(
             incident=case,
-            by=welfare_officer.user,
+            by=welfare_officer,
             uploaded_file=SimpleUploadedFile("chat.png", PNG, "image/png"),
             description="d" * 301,
         )
     assert not Evidence.objects.filter(incident=case).exists()
     kept = services.evidence_add(
         incident=case,
-        by=welfare_officer.user,
+        by=welfare_officer,
         uploaded_file=SimpleUploadedFile("x" * 196 + ".png", PNG, "image/png"),
         description="d" * 300,
     )

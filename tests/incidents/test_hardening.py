@@ -37,7 +37,7 @@ def png():
 
 
 def test_inc6_a_person_given_one_case_sees_only_earlier_concerns_they_were_also_given(welfare_officer, helper, child):
-    by = welfare_officer.user
+    by = welfare_officer
     earlier, given, new = report(), report(), report()
     for incident in (earlier, given, new):
         services.subject_link(incident=incident, by=by, person=child, part="child_affected")
@@ -45,11 +45,11 @@ def test_inc6_a_person_given_one_case_sees_only_earlier_concerns_they_were_also_
     assert [c.pk for c in earlier_concerns(new, helper.user)] == []
     services.access_grant(incident=given, by=by, person=helper)
     assert [c.pk for c in earlier_concerns(new, helper.user)] == [given.pk]
-    assert {c.pk for c in earlier_concerns(new, by)} == {earlier.pk, given.pk}
+    assert {c.pk for c in earlier_concerns(new, by.user)} == {earlier.pk, given.pk}
 
 
 def test_inc5_a_grant_lapses_when_the_persons_staff_role_ends(welfare_officer, helper, case):
-    services.access_grant(incident=case, by=welfare_officer.user, person=helper)
+    services.access_grant(incident=case, by=welfare_officer, person=helper)
     assert access.incident_readable_by(helper.user, case)
     people_services.role_grant(person=helper, kind=Role.Kind.GUARDIAN)
     people_services.role_revoke(role=helper.roles.get(kind=Role.Kind.VOLUNTEER))
@@ -80,7 +80,7 @@ def test_inc5_the_admin_refuses_a_self_appointed_welfare_officer(signed_in, comm
 
 
 def test_inc5_the_admin_never_deletes_a_person_so_never_lists_their_cases(signed_in, welfare_officer, case, child):
-    services.subject_link(incident=case, by=welfare_officer.user, person=child, part="child_affected")
+    services.subject_link(incident=case, by=welfare_officer, person=child, part="child_affected")
     root = factories.PersonFactory()
     people_services.person_login_create(person=root, email="root@example.org", password=factories.STAFF_PASSWORD)
     root.user.is_superuser = root.user.is_staff = True
@@ -92,8 +92,8 @@ def test_inc5_the_admin_never_deletes_a_person_so_never_lists_their_cases(signed
 
 
 def test_inc4_the_redacted_pdf_removes_the_names_of_people_given_the_case_too(signed_in, welfare_officer, helper, case):
-    services.access_grant(incident=case, by=welfare_officer.user, person=helper)
-    services.case_entry_add(incident=case, by=helper.user, kind="note", text="Hal Helper saw the chat.")
+    services.access_grant(incident=case, by=welfare_officer, person=helper)
+    services.case_entry_add(incident=case, by=helper, kind="note", text="Hal Helper saw the chat.")
     client = signed_in(welfare_officer)
     response = client.post(
         reverse("incidents:case-export", args=[case.reference]),
@@ -113,20 +113,16 @@ def test_inc5_a_name_searched_for_goes_in_a_post_never_the_url(signed_in, welfar
 
 
 def test_inc3_a_case_cannot_be_held_by_the_officer_it_is_about(welfare_officer, deputy_welfare_officer, case):
-    services.subject_link(
-        incident=case, by=welfare_officer.user, person=deputy_welfare_officer, part="person_of_concern"
-    )
+    services.subject_link(incident=case, by=welfare_officer, person=deputy_welfare_officer, part="person_of_concern")
     with pytest.raises(IncidentError, match="about that welfare officer"):
-        services.incident_triage(
-            incident=case, by=welfare_officer.user, priority=3, assignee=deputy_welfare_officer.user
-        )
+        services.incident_triage(incident=case, by=welfare_officer, priority=3, assignee=deputy_welfare_officer.user)
 
 
 def test_inc4_a_helper_adds_notes_and_actions_but_not_decisions_or_referrals(welfare_officer, helper, case):
-    services.access_grant(incident=case, by=welfare_officer.user, person=helper)
-    services.case_entry_add(incident=case, by=helper.user, kind="action", text="Spoke to the team.")
+    services.access_grant(incident=case, by=welfare_officer, person=helper)
+    services.case_entry_add(incident=case, by=helper, kind="action", text="Spoke to the team.")
     with pytest.raises(ChronologyError, match="for the welfare officers"):
-        services.case_entry_add(incident=case, by=helper.user, kind="referral", text="Police.", agency="police")
+        services.case_entry_add(incident=case, by=helper, kind="referral", text="Police.", agency="police")
     case.refresh_from_db()
     assert case.status == Incident.Status.NEW
 
@@ -134,7 +130,7 @@ def test_inc4_a_helper_adds_notes_and_actions_but_not_decisions_or_referrals(wel
 def test_inc9_no_evidence_is_added_to_a_closed_case_and_a_lost_file_is_a_clear_page(
     signed_in, welfare_officer, case, settings
 ):
-    by = welfare_officer.user
+    by = welfare_officer
     evidence = services.evidence_add(incident=case, by=by, uploaded_file=png())
     services.incident_transition(incident=case, status="closed", by=by, outcome="no_further_action", reason="Done.")
     with pytest.raises(EvidenceRefused, match="closed"):
@@ -156,7 +152,7 @@ def test_inc4_the_database_keeps_the_reporters_words_and_never_deletes_a_case(ca
 
 def test_inc5_withdrawing_access_that_was_never_given_is_refused_and_writes_nothing(welfare_officer, helper, case):
     with pytest.raises(IncidentError, match="had not been given"):
-        services.access_revoke(incident=case, by=welfare_officer.user, person=helper)
+        services.access_revoke(incident=case, by=welfare_officer, person=helper)
     assert not case.entries.filter(kind="access").exists()
 
 
@@ -180,7 +176,7 @@ def test_inc3_a_report_whose_alert_never_reached_the_queue_is_alerted_by_the_swe
 
 
 def test_inc5_the_case_page_keeps_a_constant_number_of_queries_as_it_grows(signed_in, welfare_officer, child, case):
-    by = welfare_officer.user
+    by = welfare_officer
     client = signed_in(welfare_officer)
     url = reverse("incidents:case-detail", args=[case.reference])
     services.subject_link(incident=case, by=by, person=child, part="child_affected")

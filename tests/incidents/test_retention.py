@@ -30,12 +30,12 @@ def closed_case(welfare_officer, *, closed_at, subjects=()):
     case = report()
     for person in subjects:
         services.subject_link(
-            incident=case, by=welfare_officer.user, person=person, part=IncidentSubject.Part.CHILD_AFFECTED
+            incident=case, by=welfare_officer, person=person, part=IncidentSubject.Part.CHILD_AFFECTED
         )
     services.incident_transition(
         incident=case,
         status=Incident.Status.CLOSED,
-        by=welfare_officer.user,
+        by=welfare_officer,
         outcome=Incident.Outcome.RESOLVED_BY_CLUB,
         reason="Spoken to both families; resolved.",
     )
@@ -96,7 +96,7 @@ def test_retention_a_case_with_no_linked_person_goes_a_fixed_number_of_years_aft
 
 def test_retention_an_open_case_is_never_purged(welfare_officer):
     case = report()
-    services.subject_link(incident=case, by=welfare_officer.user, person=person_aged(40), part="witness")
+    services.subject_link(incident=case, by=welfare_officer, person=person_aged(40), part="witness")
     CaseRead.objects.create(incident=case, user=welfare_officer.user, what="case", allowed=True, at=AT)
     assert purge()["cases"] == 0
     assert not gone(case)

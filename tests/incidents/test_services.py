@@ -91,7 +91,7 @@ def test_inc3_an_ordinary_report_alerts_by_email_only(welfare_officer):
 def test_inc5_a_welfare_officer_linked_to_a_case_is_not_alerted_to_it(welfare_officer, deputy_welfare_officer):
     incident = report()
     services.subject_link(
-        incident=incident, by=deputy_welfare_officer.user, person=welfare_officer, part="person_of_concern"
+        incident=incident, by=deputy_welfare_officer, person=welfare_officer, part="person_of_concern"
     )
     assert [p.pk for p in services.incident_alert_recipients(incident=incident)] == [deputy_welfare_officer.pk]
 
@@ -105,15 +105,15 @@ def test_inc1_a_report_with_no_words_or_a_future_date_is_refused_and_nothing_is_
 
 
 def test_inc3_the_first_officer_to_open_the_alert_marks_it_seen_once(case, welfare_officer, deputy_welfare_officer):
-    services.incident_mark_seen(incident=case, by=welfare_officer.user)
-    services.incident_mark_seen(incident=case, by=deputy_welfare_officer.user)
+    services.incident_mark_seen(incident=case, by=welfare_officer)
+    services.incident_mark_seen(incident=case, by=deputy_welfare_officer)
     case.refresh_from_db()
     assert case.seen_by == welfare_officer.user
     assert case.entries.filter(text="Marked as seen.").count() == 1
 
 
 def test_inc3_closing_needs_an_outcome_and_reopening_needs_a_reason(case, welfare_officer):
-    by = welfare_officer.user
+    by = welfare_officer
     services.incident_transition(incident=case, status=Incident.Status.IN_REVIEW, by=by)
     with pytest.raises(IncidentError, match="outcome"):
         services.incident_transition(incident=case, status=Incident.Status.CLOSED, by=by, reason="Done.")
@@ -136,7 +136,7 @@ def test_inc3_closing_needs_an_outcome_and_reopening_needs_a_reason(case, welfar
 
 def test_inc3_an_illegal_move_is_refused_by_the_service_and_changes_nothing(case, welfare_officer):
     with pytest.raises(IncidentError, match="new and cannot become monitoring"):
-        services.incident_transition(incident=case, status=Incident.Status.MONITORING, by=welfare_officer.user)
+        services.incident_transition(incident=case, status=Incident.Status.MONITORING, by=welfare_officer)
     case.refresh_from_db()
     assert case.status == Incident.Status.NEW and case.entries.count() == 1
 
@@ -148,19 +148,19 @@ def test_inc3_the_database_refuses_a_closed_case_without_an_outcome(case):
 
 def test_inc3_triage_sets_priority_and_holder_and_only_a_welfare_officer_holds_a_case(case, welfare_officer, volunteer):
     services.incident_triage(
-        incident=case, by=welfare_officer.user, priority=Incident.Priority.HIGH, assignee=welfare_officer.user
+        incident=case, by=welfare_officer, priority=Incident.Priority.HIGH, assignee=welfare_officer.user
     )
     case.refresh_from_db()
     assert case.priority == Incident.Priority.HIGH and case.assignee == welfare_officer.user
     assert "Assigned to" in case.entries.last().text
     with pytest.raises(IncidentError, match="welfare officer"):
-        services.incident_triage(incident=case, by=welfare_officer.user, priority=3, assignee=volunteer.user)
+        services.incident_triage(incident=case, by=welfare_officer, priority=3, assignee=volunteer.user)
 
 
 def test_inc4_entries_are_stamped_with_time_and_author_and_a_referral_marks_the_case_referred(case, welfare_officer):
-    by = welfare_officer.user
+    by = welfare_officer
     note = services.case_entry_add(incident=case, by=by, kind="note", text="Spoke to Ada's mother.")
-    assert note.author == by and note.created_at <= timezone.now()
+    assert note.author == by.user and note.created_at <= timezone.now()
     services.case_entry_add(
         incident=case, by=by, kind="referral", text="Passed to the LADO.", agency="lado", agency_reference="L-123"
     )
@@ -171,7 +171,7 @@ def test_inc4_entries_are_stamped_with_time_and_author_and_a_referral_marks_the_
 
 
 def test_inc4_a_referral_without_an_agency_and_a_correction_without_its_entry_are_refused(case, welfare_officer):
-    by = welfare_officer.user
+    by = welfare_officer
     with pytest.raises(ChronologyError, match="agency"):
         services.case_entry_add(incident=case, by=by, kind="referral", text="Called someone.")
     with pytest.raises(ChronologyError, match="corrects"):
@@ -182,7 +182,7 @@ def test_inc4_a_referral_without_an_agency_and_a_correction_without_its_entry_ar
 
 
 def test_inc4_a_correction_is_a_new_entry_and_the_original_stays_as_it_was(case, welfare_officer):
-    by = welfare_officer.user
+    by = welfare_officer
     original = services.case_entry_add(incident=case, by=by, kind="note", text="Met on Tuesday.")
     correction = services.case_entry_add(
         incident=case, by=by, kind="correction", text="It was Wednesday.", corrects=original
@@ -192,7 +192,7 @@ def test_inc4_a_correction_is_a_new_entry_and_the_original_stays_as_it_was(case,
 
 
 def test_inc4_a_closed_case_takes_only_corrections(case, welfare_officer):
-    by = welfare_officer.user
+    by = welfare_officer
     note = services.case_entry_add(incident=case, by=by, kind="note", text="Checked in.")
     services.incident_transition(
         incident=case, status=Incident.Status.CLOSED, by=by, outcome="no_further_action", reason="Resolved."
@@ -221,7 +221,7 @@ def test_inc4_no_chronology_entry_can_be_changed_or_deleted_by_the_model_the_que
 
 def test_inc5_the_read_log_and_evidence_cannot_be_changed_either(case, welfare_officer):
     read = CaseRead.objects.create(incident=case, user=welfare_officer.user, what="case page", allowed=True)
-    evidence = services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=png())
+    evidence = services.evidence_add(incident=case, by=welfare_officer, uploaded_file=png())
     with pytest.raises(DatabaseError), transaction.atomic():
         CaseRead.objects.filter(pk=read.pk).update(allowed=False)
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -233,7 +233,7 @@ def test_inc5_the_read_log_and_evidence_cannot_be_changed_either(case, welfare_o
 
 def test_inc9_evidence_is_stored_outside_every_served_folder_with_its_checksum(case, welfare_officer, settings):
     evidence = services.evidence_add(
-        incident=case, by=welfare_officer.user, uploaded_file=png("Ada's chat.png"), description="The group chat"
+        incident=case, by=welfare_officer, uploaded_file=png("Ada's chat.png"), description="The group chat"
     )
     assert evidence.content_type == "image/png" and evidence.size == len(PNG)
     stored = settings.EVIDENCE_ROOT / evidence.file.name
@@ -252,14 +252,14 @@ def test_inc9_evidence_is_stored_outside_every_served_folder_with_its_checksum(c
 )
 def test_inc9_a_file_that_is_not_an_image_or_pdf_is_refused_whatever_its_name(case, welfare_officer, upload, message):
     with pytest.raises(EvidenceRefused, match=message):
-        services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=upload)
+        services.evidence_add(incident=case, by=welfare_officer, uploaded_file=upload)
     assert not Evidence.objects.exists()
 
 
 def test_inc9_a_file_over_the_limit_is_refused(case, welfare_officer, settings):
     settings.EVIDENCE_MAX_BYTES = 50
     with pytest.raises(EvidenceRefused, match="larger than"):
-        services.evidence_add(incident=case, by=welfare_officer.user, uploaded_file=png())
+        services.evidence_add(incident=case, by=welfare_officer, uploaded_file=png())
     assert not Evidence.objects.exists()
 
 
@@ -268,14 +268,14 @@ def test_inc6_earlier_concerns_about_the_same_child_are_found_through_the_linked
 ):
     from incidents.selectors import earlier_concerns
 
-    by = welfare_officer.user
+    by = welfare_officer
     earlier = report()
     unrelated = report()
     new = report()
     services.subject_link(incident=earlier, by=by, person=child, part="child_affected")
     services.subject_link(incident=unrelated, by=by, person=other_family_child, part="child_affected")
     services.subject_link(incident=new, by=by, person=child, part="child_affected")
-    found = earlier_concerns(new, by)
+    found = earlier_concerns(new, by.user)
     assert [other.pk for other in found] == [earlier.pk]
     assert [link.person for link in found[0].shared_links] == [child]
 
@@ -284,39 +284,39 @@ def test_inc5_access_is_given_and_withdrawn_one_case_at_a_time_and_recorded(case
     from incidents.access import incident_readable_by
 
     other = report()
-    services.access_grant(incident=case, by=welfare_officer.user, person=helper)
+    services.access_grant(incident=case, by=welfare_officer, person=helper)
     assert incident_readable_by(helper.user, case) and not incident_readable_by(helper.user, other)
-    services.access_revoke(incident=case, by=welfare_officer.user, person=helper)
+    services.access_revoke(incident=case, by=welfare_officer, person=helper)
     assert not incident_readable_by(helper.user, case)
     texts = list(case.entries.filter(kind="access").values_list("text", flat=True))
     assert texts == ["Access given to Hal Helper.", "Access withdrawn from Hal Helper."]
 
 
 def test_inc5_a_person_linked_to_a_case_cannot_be_given_it(case, welfare_officer, helper):
-    services.subject_link(incident=case, by=welfare_officer.user, person=helper, part="person_of_concern")
+    services.subject_link(incident=case, by=welfare_officer, person=helper, part="person_of_concern")
     with pytest.raises(IncidentError, match="linked to this case"):
-        services.access_grant(incident=case, by=welfare_officer.user, person=helper)
+        services.access_grant(incident=case, by=welfare_officer, person=helper)
 
 
 def test_inc8_a_reply_becomes_a_case_in_one_step_and_only_once(welfare_officer, child):
     reply = Reply.objects.create(
         from_person=child, channel="sms", from_address="07700 900333", body="can u pick me up", provider_reference="r1"
     )
-    incident = services.incident_from_reply(reply=reply, by=welfare_officer.user, category="inappropriate_contact")
+    incident = services.incident_from_reply(reply=reply, by=welfare_officer, category="inappropriate_contact")
     assert incident.source == Incident.Source.MESSAGE_REPLY and incident.reply == reply
     assert incident.channel == Incident.Channel.TEXT and "can u pick me up" in incident.what_happened
     assert incident.status == Incident.Status.IN_REVIEW and incident.seen_by == welfare_officer.user
     assert list(incident.subjects.all()) == [child]
     assert IncidentSubject.objects.get(incident=incident).part == "child_affected"
-    again = services.incident_from_reply(reply=reply, by=welfare_officer.user, category="other")
+    again = services.incident_from_reply(reply=reply, by=welfare_officer, category="other")
     assert again.pk == incident.pk and Incident.objects.count() == 1
     reply.refresh_from_db()
     assert reply.seen_at is not None
 
 
 def test_x2_every_change_to_a_case_is_kept_in_its_history(case, welfare_officer):
-    services.incident_triage(incident=case, by=welfare_officer.user, priority=2, assignee=None)
-    services.incident_transition(incident=case, status=Incident.Status.IN_REVIEW, by=welfare_officer.user)
+    services.incident_triage(incident=case, by=welfare_officer, priority=2, assignee=None)
+    services.incident_transition(incident=case, status=Incident.Status.IN_REVIEW, by=welfare_officer)
     assert list(case.history.order_by("history_date").values_list("status", "priority")) == [
         ("new", 3),
         ("new", 2),

@@ -109,7 +109,7 @@ def test_inc3_the_queue_is_sorted_by_priority_then_age_and_filters(signed_in, we
     new_normal = report()
     closed = report(category=Incident.Category.PHOTO_PRIVACY)
     services.incident_transition(
-        incident=closed, status="closed", by=welfare_officer.user, outcome="no_further_action", reason="Dealt with."
+        incident=closed, status="closed", by=welfare_officer, outcome="no_further_action", reason="Dealt with."
     )
     client = signed_in(welfare_officer)
     body = client.get(reverse("incidents:queue")).content.decode()
@@ -258,7 +258,7 @@ def test_inc4_a_referral_without_an_agency_is_refused_on_the_form(signed_in, wel
 
 def test_inc6_the_officer_links_a_child_and_sees_the_earlier_concern_about_her(signed_in, welfare_officer, child, case):
     earlier = report()
-    services.subject_link(incident=earlier, by=welfare_officer.user, person=child, part="child_affected")
+    services.subject_link(incident=earlier, by=welfare_officer, person=child, part="child_affected")
     client = signed_in(welfare_officer)
     found = client.get(reverse("incidents:case-detail", args=[case.reference]), {"person": "Okafor"})
     assert "Ada Okafor" in found.content.decode()
@@ -303,7 +303,7 @@ def test_inc4_export_asks_for_the_second_factor_again_and_the_redacted_pdf_has_n
 ):
     client = signed_in(welfare_officer)
     services.case_entry_add(
-        incident=case, by=welfare_officer.user, kind="note", text=f"{welfare_officer.full_name} spoke to Ada."
+        incident=case, by=welfare_officer, kind="note", text=f"{welfare_officer.full_name} spoke to Ada."
     )
     url = reverse("incidents:case-export", args=[case.reference])
     assert client.get(url).status_code == 200

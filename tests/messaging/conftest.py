@@ -64,7 +64,7 @@ def allow_direct_contact(club, *, channel="email", purpose="kit", until=None):
     child, guardian = club["child"], club["guardian"]
     topic = {"email": "contact_email", "text": "contact_text"}[channel]
     consent_services.consent_answers_record(
-        person=child, answers={topic: True}, answered_by=guardian, recorded_by=guardian.user, method=Consent.Method.WEB
+        person=child, answers={topic: True}, answered_by=guardian, recorded_by=guardian, method=Consent.Method.WEB
     )
     now = timezone.now()
     request = consent_services.direct_contact_request_create(

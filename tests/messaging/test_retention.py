@@ -136,7 +136,7 @@ def test_retention_an_old_reply_loses_its_words_unless_it_became_a_case(child, w
 
     old, young = reply(1, instant_years_before(AT, 2, days=1)), reply(2, instant_years_before(AT, 2, days=-1))
     became_a_case = reply(3, instant_years_before(AT, 3))
-    incident_from_reply(reply=became_a_case, by=welfare_officer.user, category="other")
+    incident_from_reply(reply=became_a_case, by=welfare_officer, category="other")
     assert messages_retention_purge(now=AT)["replies_anonymised"] == 1
     for row in (old, young, became_a_case):
         row.refresh_from_db()

@@ -136,7 +136,7 @@ def test_msg7_consent_withdrawn_after_approval_stops_the_send(club, always_open)
         person=club["child"],
         answers={"contact_email": False},
         answered_by=club["guardian"],
-        recorded_by=club["guardian"].user,
+        recorded_by=club["guardian"],
         method=Consent.Method.WEB,
     )
     sending.delivery_send(delivery_id=due[0])
@@ -373,7 +373,7 @@ def test_msg2_a_copy_never_goes_alone_when_its_text_is_blocked_or_not_yet_sent(c
         person=club["child"],
         answers={"contact_text": False},
         answered_by=club["guardian"],
-        recorded_by=club["guardian"].user,
+        recorded_by=club["guardian"],
         method=Consent.Method.WEB,
     )
     sending.delivery_send(delivery_id=text_id)

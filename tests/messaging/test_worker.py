@@ -74,7 +74,7 @@ def test_msg7_a_consent_withdrawn_after_approval_is_not_sent_by_the_worker(club,
         person=club["child"],
         answers={"contact_email": False},
         answered_by=club["guardian"],
-        recorded_by=club["guardian"].user,
+        recorded_by=club["guardian"],
         method=Consent.Method.WEB,
     )
     services.message_approve(message=message, by=club["designated"])

@@ -152,7 +152,7 @@ def test_con4_msg7_once_a_withdrawal_has_committed_nothing_more_reaches_the_chil
             person=club["child"],
             answers={"contact_email": False},
             answered_by=club["guardian"],
-            recorded_by=club["guardian"].user,
+            recorded_by=club["guardian"],
             method=Consent.Method.WEB,
         )
         withdrawn["at"] = time.time()

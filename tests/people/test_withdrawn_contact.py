@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("wordings")
 
 def answer(child, guardian, **answers):
     return consent_services.consent_answers_record(
-        person=child, answers=answers, answered_by=guardian, recorded_by=guardian.user, method=Consent.Method.WEB
+        person=child, answers=answers, answered_by=guardian, recorded_by=guardian, method=Consent.Method.WEB
     )
 
 

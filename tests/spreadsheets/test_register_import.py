@@ -39,13 +39,13 @@ SHAPES = [(files.play_cricket_csv, "a.csv"), (files.spond_xlsx, "b.xlsx"), (file
 
 
 @pytest.fixture
-def committee_user(committee_member):
-    return committee_member.user
+def secretary(committee_member):
+    return committee_member
 
 
-def test_x17_a_play_cricket_file_makes_children_guardians_families_teams_and_roles(committee_user):
+def test_x17_a_play_cricket_file_makes_children_guardians_families_teams_and_roles(secretary):
     today = club_today()
-    plan = confirm(upload(committee_user, "play-cricket.csv", files.play_cricket_csv(today)), committee_user)
+    plan = confirm(upload(secretary, "play-cricket.csv", files.play_cricket_csv(today)), secretary)
     assert plan.counts == {"created": 4, "changed": 0, "unchanged": 0, "refused": 0}
     ada = Person.objects.get(first_name="Ada", last_name="Okafor")
     ben = Person.objects.get(first_name="Ben", last_name="Okafor")
@@ -66,30 +66,30 @@ def test_x17_a_play_cricket_file_makes_children_guardians_families_teams_and_rol
     assert RegisterImport.objects.get().content == b""  # the file is not kept once imported
 
 
-def test_x17_every_row_written_says_in_its_history_which_file_and_who(committee_user, committee_member):
-    confirm(upload(committee_user, "spond.xlsx", files.spond_xlsx(club_today())), committee_user)
+def test_x17_every_row_written_says_in_its_history_which_file_and_who(secretary, committee_member):
+    confirm(upload(secretary, "spond.xlsx", files.spond_xlsx(club_today())), secretary)
     eli = Person.objects.get(first_name="Eli")
     record = eli.history.get()
     assert record.history_change_reason == f"Imported from spond.xlsx by {committee_member.full_name}"
-    assert record.history_user == committee_user
+    assert record.history_user == secretary.user
     place = TeamPlayer.objects.get(person=eli)
     assert place.history.get().history_change_reason.startswith("Imported from spond.xlsx")
 
 
-def test_x17_importing_the_same_file_again_changes_nothing(committee_user):
+def test_x17_importing_the_same_file_again_changes_nothing(secretary):
     today = club_today()
     for make, name in SHAPES:
-        confirm(upload(committee_user, name, make(today)), committee_user)
+        confirm(upload(secretary, name, make(today)), secretary)
     before = register_state()
     history = Person.history.count()
     for make, name in SHAPES:
-        plan = confirm(upload(committee_user, name, make(today)), committee_user)
+        plan = confirm(upload(secretary, name, make(today)), secretary)
         assert plan.count(Outcome.UNCHANGED) == len(plan.rows), [(r.number, r.notes) for r in plan.rows]
     assert register_state() == before
     assert Person.history.count() == history
 
 
-def test_x17_people_already_in_the_register_are_matched_and_their_changes_shown(committee_user, child, guardian):
+def test_x17_people_already_in_the_register_are_matched_and_their_changes_shown(secretary, child, guardian):
     data = files.csv_bytes(
         [
             ["First Name", "Last Name", "Date of Birth", "Team", "Parent 1 Name", "Parent 1 Email", "Parent 1 Mobile"],
@@ -104,12 +104,12 @@ def test_x17_people_already_in_the_register_are_matched_and_their_changes_shown(
             ],
         ]
     )
-    started = upload(committee_user, "update.csv", data)
+    started = upload(secretary, "update.csv", data)
     plan = register_import.plan_make(register_import=started)
     assert [row.outcome for row in plan.rows] == [Outcome.CHANGED]
     assert f"{guardian.full_name}'s phone: none → 07700 900999" in plan.rows[0].notes
     people = Person.objects.count()
-    confirm(started, committee_user)
+    confirm(started, secretary)
     assert Person.objects.count() == people
     guardian.refresh_from_db()
     assert guardian.mobile == "07700 900999"
@@ -117,35 +117,35 @@ def test_x17_people_already_in_the_register_are_matched_and_their_changes_shown(
     assert guardian.history.first().history_change_reason.startswith("Imported from update.csv")
 
 
-def test_ppl2_refused_rows_are_listed_with_reasons_and_left_out_only_when_asked(committee_user):
-    started = upload(committee_user, "mistakes.csv", files.mistakes_csv(club_today()))
+def test_ppl2_refused_rows_are_listed_with_reasons_and_left_out_only_when_asked(secretary):
+    started = upload(secretary, "mistakes.csv", files.mistakes_csv(club_today()))
     plan = register_import.plan_make(register_import=started)
     assert [row.outcome for row in plan.rows] == [Outcome.CREATED] + [Outcome.REFUSED] * 4
     assert plan.rows[4].notes == ["The same member as row 2: each member once, please."]
     with pytest.raises(ImportOutdated, match="4 rows are refused"):
-        confirm(started, committee_user)
+        confirm(started, secretary)
     assert not Person.objects.filter(first_name="Ivy").exists()
-    confirm(started, committee_user, leave_out_refused=True)
+    confirm(started, secretary, leave_out_refused=True)
     assert Person.objects.filter(first_name="Ivy").count() == 1
     assert not Person.objects.filter(first_name__in=["Jay", "Kit", "Lee"]).exists()
 
 
-def test_x17_a_confirmation_of_a_preview_the_register_has_outgrown_is_refused(committee_user):
-    started = upload(committee_user, "a.csv", files.play_cricket_csv(club_today()))
+def test_x17_a_confirmation_of_a_preview_the_register_has_outgrown_is_refused(secretary):
+    started = upload(secretary, "a.csv", files.play_cricket_csv(club_today()))
     seen = register_import.plan_make(register_import=started).digest
     factories.TeamFactory(name="Under 9s", age_group=Team.AgeGroup.U9)
     with pytest.raises(ImportOutdated, match="changed since this preview"):
         register_import.register_import_confirm(
-            register_import=started, confirmed_by=committee_user, digest=seen, leave_out_refused=False
+            register_import=started, confirmed_by=secretary, digest=seen, leave_out_refused=False
         )
     assert not Person.objects.filter(first_name="Ada").exists()
 
 
-def test_x17_a_failed_import_leaves_the_register_unchanged(committee_user, django_db_blocker):
+def test_x17_a_failed_import_leaves_the_register_unchanged(secretary, django_db_blocker):
     """A failure in the database itself part-way through (here a trigger refusing the family links
     of one family): nothing of the file is written, neither before nor after the failing row."""
     before = register_state()
-    started = upload(committee_user, "a.csv", files.play_cricket_csv(club_today()))
+    started = upload(secretary, "a.csv", files.play_cricket_csv(club_today()))
     with connection.cursor() as cursor:
         cursor.execute(
             """CREATE FUNCTION test_refuse_lyons() RETURNS trigger AS $$ BEGIN
@@ -155,40 +155,40 @@ def test_x17_a_failed_import_leaves_the_register_unchanged(committee_user, djang
                  FOR EACH ROW EXECUTE FUNCTION test_refuse_lyons();"""
         )
     with pytest.raises(DatabaseError, match="refused for the test"):
-        confirm(started, committee_user)
+        confirm(started, secretary)
     assert register_state() == before
     started.refresh_from_db()
     assert started.status == RegisterImport.Status.PREVIEW
 
 
-def test_x17_a_column_choice_is_remembered_for_the_next_file(committee_user):
+def test_x17_a_column_choice_is_remembered_for_the_next_file(secretary):
     data = files.csv_bytes([["Kid", "Born", "Mum email"], ["Ada Okafor", "01/02/2015", "g@example.org"]])
-    started = upload(committee_user, "odd.csv", data)
+    started = upload(secretary, "odd.csv", data)
     assert register_import.plan_make(register_import=started).mapping_problems
     register_import.register_import_map(
-        register_import=started, mapping=["name", "date_of_birth", "guardian1_email"], chosen_by=committee_user
+        register_import=started, mapping=["name", "date_of_birth", "guardian1_email"], chosen_by=secretary
     )
     assert RememberedHeading.objects.get(heading="mumemail").field == "guardian1_email"
-    again = upload(committee_user, "odd-2.csv", data)
+    again = upload(secretary, "odd-2.csv", data)
     assert again.mapping == ["name", "date_of_birth", "guardian1_email"]
 
 
-def test_x17_a_team_whose_name_says_no_age_group_must_be_added_first(committee_user):
+def test_x17_a_team_whose_name_says_no_age_group_must_be_added_first(secretary):
     data = files.csv_bytes([["Name", "Team"], ["Dev Patel", "Colts"]])
-    plan = register_import.plan_make(register_import=upload(committee_user, "colts.csv", data))
+    plan = register_import.plan_make(register_import=upload(secretary, "colts.csv", data))
     assert "add the team in the register first" in plan.rows[0].notes[0]
     factories.TeamFactory(name="Colts", age_group=Team.AgeGroup.ADULT)
-    plan = register_import.plan_make(register_import=upload(committee_user, "colts.csv", data))
+    plan = register_import.plan_make(register_import=upload(secretary, "colts.csv", data))
     assert plan.rows[0].outcome == Outcome.CREATED
 
 
-def test_x17_a_file_with_month_first_dates_is_read_month_first_and_the_preview_says_so(committee_user):
+def test_x17_a_file_with_month_first_dates_is_read_month_first_and_the_preview_says_so(secretary):
     today = club_today()
     rows = [["First Name", "Last Name", "Date of Birth", "Parent 1 Name", "Parent 1 Email"]]
     for n, born in enumerate((date(today.year - 9, 3, 25), date(today.year - 10, 4, 3))):
         rows.append([f"Kid{n}", "Usborn", born.strftime("%m/%d/%Y"), "Pat Usborn", "pat.usborn@example.org"])
-    started = upload(committee_user, "us.csv", files.csv_bytes(rows))
+    started = upload(secretary, "us.csv", files.csv_bytes(rows))
     plan = register_import.plan_make(register_import=started)
     assert plan.month_first
-    confirm(started, committee_user)
+    confirm(started, secretary)
     assert Person.objects.get(first_name="Kid1").date_of_birth == date(today.year - 10, 4, 3)

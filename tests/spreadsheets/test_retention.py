@@ -12,7 +12,7 @@ from tests.spreadsheets import files
 
 def test_x17_an_upload_never_confirmed_goes_a_day_after_it_was_made(committee_member):
     data = files.play_cricket_csv(AT.date())
-    user = committee_member.user
+    user = committee_member
     waiting = register_import.register_import_upload(file_name="a.csv", content=data, uploaded_by=user)
     recent = register_import.register_import_upload(file_name="b.csv", content=data, uploaded_by=user)
     imported = register_import.register_import_upload(file_name="c.csv", content=data, uploaded_by=user)

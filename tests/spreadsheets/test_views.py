@@ -127,7 +127,7 @@ def export_ready(wordings, committee_member, child, guardian, squad, volunteer):
         person=child,
         answers={"photo_website": True},
         answered_by=guardian,
-        recorded_by=committee_member.user,
+        recorded_by=committee_member,
         method=Consent.Method.PAPER,
     )
     policy = PolicyVersion.objects.order_by("-version").first() or PolicyVersion.objects.create(
