@@ -187,10 +187,10 @@ def other_case_things(world, welfare_officer, child):
     """On the other case: its own evidence file, a linked child, and a grant to a second helper."""
     other = world["other"]
     upload = SimpleUploadedFile("other.png", PNG, content_type="image/png")
-    evidence = services.evidence_add(incident=other, by=welfare_officer.user, uploaded_file=upload)
-    link = services.subject_link(incident=other, by=welfare_officer.user, person=child, part="child_affected")
+    evidence = services.evidence_add(incident=other, by=welfare_officer, uploaded_file=upload)
+    link = services.subject_link(incident=other, by=welfare_officer, person=child, part="child_affected")
     second_helper = make_person_with_role(Role.Kind.VOLUNTEER, email="second.helper@example.org", first_name="Sam")
-    services.access_grant(incident=other, by=welfare_officer.user, person=second_helper)
+    services.access_grant(incident=other, by=welfare_officer, person=second_helper)
     return {"evidence": evidence, "link": link, "helper": second_helper}
 
 
