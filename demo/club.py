@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from people import services
-from people.models import FOUR_EYES_ROLE_KINDS, Family, FamilyMember, Person, Role, Team, TeamPlayer, TeamStaff
+from people.models import FOUR_EYES_ROLE_KINDS, FamilyMember, Person, Role, Team, TeamStaff
 
 # Published on purpose: it opens only the fictional demo club, which refuses to load elsewhere.
 DEMO_PASSWORD = "sefton-park-demo"  # noqa: S105
@@ -116,6 +116,8 @@ class DemoClub:
         # Django's hasher takes most of a second per account; one shared hash keeps `make run`
         # quick, and a shared salt protects nothing that matters for a published password.
         self.password_hash = make_password(DEMO_PASSWORD)
+        # The secretary keeps the register: every grant, side, place and family is hers.
+        self.secretary = None
         self.granted_by = None
         # The second pair of eyes on committee and welfare grants: the chair, once appointed.
         self.confirmed_by = None
@@ -212,7 +214,7 @@ class DemoClub:
         services.family_member_add(
             family=family, person=person, kind=FamilyMember.Kind.CHILD, relationship=relationship
         )
-        TeamPlayer.objects.create(team=self.teams[team], person=person, joined_on=self.season_start)
+        services.team_player_add(team=self.teams[team], person=person, joined_on=self.season_start, by=self.secretary)
         return person
 
     def guardian(self, family, person, relationship, *, responsibility=True, joined=None, login="link"):
@@ -235,15 +237,15 @@ class DemoClub:
         home, postcode = self.address()
         home_phone = f"0151 496 0{next(self.landline_numbers):03d}" if self.random.random() < 0.3 else ""
         self.family_count += 1
-        return Family.objects.create(
-            name=f"The {surname} family", address=home, postcode=postcode, home_phone=home_phone
+        return services.family_create(
+            name=f"The {surname} family", address=home, postcode=postcode, home_phone=home_phone, by=self.secretary
         )
 
     # The club -------------------------------------------------------------------------------
 
     def build(self):
         secretary = self.staff_member("Helen", "Ashworth", Role.Kind.COMMITTEE, email=COMMITTEE_EMAIL, note="Secretary")
-        self.granted_by = secretary.user
+        self.secretary, self.granted_by = secretary, secretary.user
         for post in COMMITTEE_POSTS:
             # The chair took over from the former chair (see build_role_history) at the last AGM.
             starts_on = self.last_agm if post == "Chair" else None
@@ -258,11 +260,13 @@ class DemoClub:
         self.staff_member("Gareth", "Pryce", Role.Kind.DESIGNATED_SUPERVISOR, email=SUPERVISOR_EMAIL)
 
         for spec in TEAMS:
-            self.teams[spec.name] = Team.objects.create(name=spec.name, age_group=spec.age_group)
+            self.teams[spec.name] = services.team_create(name=spec.name, age_group=spec.age_group, by=secretary)
         coach = self.staff_member("Dan", "Kavanagh", Role.Kind.VOLUNTEER, email=COACH_EMAIL, years=5)
         self.coach = coach
         self.volunteers.append(coach)
-        TeamStaff.objects.create(team=self.teams["Under 11s Blue"], person=coach, kind=TeamStaff.Kind.COACH)
+        services.team_staff_add(
+            team=self.teams["Under 11s Blue"], person=coach, kind=TeamStaff.Kind.COACH, by=secretary
+        )
 
         placed = self.build_demo_parent_and_member()
         self.build_families(placed)
@@ -291,7 +295,9 @@ class DemoClub:
         ):
             member = self.adult(first_name, last_name, email=email, address=True, date_of_birth=self.birth_date(18))
             self.grant(member, Role.Kind.CHILD, starts_on=self.season(6))
-            TeamPlayer.objects.create(team=self.teams["Senior Colts"], person=member, joined_on=self.season_start)
+            services.team_player_add(
+                team=self.teams["Senior Colts"], person=member, joined_on=self.season_start, by=self.secretary
+            )
             if email:
                 services.person_login_create(person=member)
                 self.demo_member = member
@@ -380,7 +386,7 @@ class DemoClub:
         # The rest score, umpire and run the bar: volunteers with no side of their own.
 
     def post(self, team, person, kind, posts):
-        TeamStaff.objects.create(team=self.teams[team], person=person, kind=kind)
+        services.team_staff_add(team=self.teams[team], person=person, kind=kind, by=self.secretary)
         posts[team].append(kind)
 
     def build_role_history(self):

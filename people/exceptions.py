@@ -15,6 +15,10 @@ class FamilyError(PeopleError):
     rule = "PPL-3"
 
 
+class TeamError(PeopleError):
+    rule = "PPL-1"
+
+
 class ContactDetailsRefused(PeopleError):
     rule = "PPL-4"
 

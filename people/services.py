@@ -21,7 +21,14 @@ from sefton_safety.history import history_by
 from sefton_safety.mail import email_send
 
 from . import contact_consent, rules, tasks
-from .exceptions import ContactDetailsRefused, FamilyError, RoleError, SignInLinkInvalid, SignInLinkNotForStaff
+from .exceptions import (
+    ContactDetailsRefused,
+    FamilyError,
+    RoleError,
+    SignInLinkInvalid,
+    SignInLinkNotForStaff,
+    TeamError,
+)
 from .link_tokens import password_link_tokens
 from .models import (
     CONFIRMER_ROLE_KINDS,
@@ -32,6 +39,9 @@ from .models import (
     FamilyMember,
     Person,
     Role,
+    Team,
+    TeamPlayer,
+    TeamStaff,
     User,
     WithdrawnContactDetails,
     club_today,
@@ -287,6 +297,17 @@ def role_revoke(*, role, revoked_by=None, on=None):
 
 
 @transaction.atomic
+def family_create(*, name, by, address="", postcode="", home_phone=""):
+    """A new household in the register (PPL-3); its history names who made it (X-2). `by` is the
+    committee member's Person (None for a command with nobody signed in)."""
+    if not name.strip():
+        raise FamilyError('Give the family a name, for example "The Okafor family".')
+    family = Family(name=name.strip(), address=address, postcode=postcode, home_phone=home_phone)
+    history_by(family, by.user if by is not None else None).save()
+    return family
+
+
+@transaction.atomic
 def family_member_add(*, family, person, kind, relationship="", parental_responsibility=None):
     if FamilyMember.objects.filter(family=family, person=person).exists():
         raise FamilyError(f"{person} is already a member of {family}.")
@@ -335,6 +356,52 @@ def family_permissions_sync(*, person):
         assign_perm("people.view_family", user, family)
     for family in Family.objects.filter(pk__in=has - should):
         remove_perm("people.view_family", user, family)
+
+
+# Teams ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def team_create(*, name, age_group, by):
+    """A side of the club. `by` is the committee member's Person (None for a command)."""
+    name = name.strip()
+    if not name:
+        raise TeamError('Give the team a name, for example "Under 11s Blue".')
+    if age_group not in Team.AgeGroup.values:
+        raise TeamError(f"{age_group!r} is not an age group the club plays in.")
+    if Team.objects.filter(name__iexact=name).exists():
+        raise TeamError(f"The club already has a team called {name}.")
+    team = Team(name=name, age_group=age_group)
+    history_by(team, by.user if by is not None else None).save()
+    return team
+
+
+@transaction.atomic
+def team_staff_add(*, team, person, kind, by):
+    """Makes someone a coach or team manager of a side. A side's staff read its players' records
+    and message them, so only someone holding a staff or volunteer role today may be one (PPL-1)."""
+    if kind not in TeamStaff.Kind.values:
+        raise TeamError(f"{kind!r} is not a post in a team.")
+    if not Role.objects.current().filter(person=person, kind__in=STAFF_ROLE_KINDS).exists():
+        raise TeamError(f"{person} holds no staff or volunteer role: grant the volunteer role first.")
+    if TeamStaff.objects.filter(team=team, person=person, kind=kind).exists():
+        raise TeamError(f"{person} is already {TeamStaff.Kind(kind).label.lower()} of {team}.")
+    post = TeamStaff(team=team, person=person, kind=kind)
+    history_by(post, by.user if by is not None else None).save()
+    return post
+
+
+@transaction.atomic
+def team_player_add(*, team, person, by, joined_on=None):
+    """Puts a player in a side. A junior side's player needs a date of birth, which decides which
+    child rules apply to them (PPL-2)."""
+    if team.age_group != Team.AgeGroup.ADULT and person.date_of_birth is None:
+        raise TeamError(f"{person} needs a date of birth before playing for {team} (PPL-2).")
+    if TeamPlayer.objects.filter(team=team, person=person).exists():
+        raise TeamError(f"{person} already plays for {team}.")
+    place = TeamPlayer(team=team, person=person, joined_on=joined_on or club_today())
+    history_by(place, by.user if by is not None else None).save()
+    return place
 
 
 def guardians_with_responsibility(child):

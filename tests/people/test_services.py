@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from people import services
-from people.exceptions import ContactDetailsRefused, FamilyError, RoleError
-from people.models import FamilyMember, Person, Role, club_today
+from people.exceptions import ContactDetailsRefused, FamilyError, RoleError, TeamError
+from people.models import FamilyMember, Person, Role, Team, TeamPlayer, TeamStaff, club_today
 from tests import factories
 
 
@@ -152,3 +152,57 @@ def test_ppl2_an_adult_cannot_be_added_to_a_family_as_a_child(family):
     with pytest.raises(FamilyError, match="18 or over"):
         services.family_member_add(family=family, person=adult, kind=FamilyMember.Kind.CHILD)
     assert not FamilyMember.objects.filter(person=adult).exists()
+
+
+# PPL-1, PPL-2, PPL-3: teams and families as the committee makes them ----------------------------
+
+
+@pytest.mark.django_db
+def test_ppl1_a_coach_needs_a_volunteer_role_and_holds_each_post_once(committee_member, volunteer, guardian):
+    team = services.team_create(name="Under 11s Blue", age_group=Team.AgeGroup.U11, by=committee_member)
+    post = services.team_staff_add(team=team, person=volunteer, kind=TeamStaff.Kind.COACH, by=committee_member)
+    assert list(team.team_staff.all()) == [post]
+    with pytest.raises(TeamError, match="already coach of Under 11s Blue"):
+        services.team_staff_add(team=team, person=volunteer, kind=TeamStaff.Kind.COACH, by=committee_member)
+    # Side by side: a guardian with no volunteer role would read the side's records, so is refused.
+    with pytest.raises(TeamError, match="holds no staff or volunteer role"):
+        services.team_staff_add(team=team, person=guardian, kind=TeamStaff.Kind.TEAM_MANAGER, by=committee_member)
+    assert list(team.team_staff.values_list("person", flat=True)) == [volunteer.pk]
+
+
+@pytest.mark.django_db
+def test_ppl1_a_team_name_is_used_once_and_the_age_group_is_one_the_club_knows(committee_member):
+    services.team_create(name="Under 13s", age_group=Team.AgeGroup.U13, by=committee_member)
+    with pytest.raises(TeamError, match="already has a team called under 13s"):
+        services.team_create(name="under 13s", age_group=Team.AgeGroup.U13, by=committee_member)
+    with pytest.raises(TeamError, match="not an age group"):
+        services.team_create(name="Under 21s", age_group="U21", by=committee_member)
+    assert list(Team.objects.values_list("name", flat=True)) == ["Under 13s"]
+
+
+@pytest.mark.django_db
+def test_ppl2_a_junior_sides_player_needs_a_date_of_birth_and_plays_for_it_once(committee_member, child):
+    team = services.team_create(name="Under 11s Green", age_group=Team.AgeGroup.U11, by=committee_member)
+    joined = club_today() - timedelta(days=60)
+    place = services.team_player_add(team=team, person=child, joined_on=joined, by=committee_member)
+    assert (place.person, place.joined_on) == (child, joined)
+    with pytest.raises(TeamError, match="already plays for"):
+        services.team_player_add(team=team, person=child, by=committee_member)
+    undated = factories.PersonFactory(date_of_birth=None)
+    with pytest.raises(TeamError, match="needs a date of birth"):
+        services.team_player_add(team=team, person=undated, by=committee_member)
+    # Side by side: an adult side asks for none.
+    adults = services.team_create(name="First XI", age_group=Team.AgeGroup.ADULT, by=committee_member)
+    assert services.team_player_add(team=adults, person=undated, by=committee_member).joined_on == club_today()
+    assert list(TeamPlayer.objects.filter(team=team).values_list("person", flat=True)) == [child.pk]
+
+
+@pytest.mark.django_db
+def test_x2_ppl3_a_new_family_team_and_place_record_who_made_them(committee_member, child):
+    family = services.family_create(name="The Doyle family", postcode="L17 1AA", by=committee_member)
+    team = services.team_create(name="Under 9s", age_group=Team.AgeGroup.U9, by=committee_member)
+    place = services.team_player_add(team=team, person=child, by=committee_member)
+    for record in (family, team, place):
+        assert [(h.history_type, h.history_user) for h in record.history.all()] == [("+", committee_member.user)]
+    with pytest.raises(FamilyError, match="Give the family a name"):
+        services.family_create(name=" ", by=committee_member)
