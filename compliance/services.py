@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from consents import services as consent_services
 from people import rules as people_rules
-from people.models import Person, Role, TrainingRecord, club_today
+from people.models import STAFF_ROLE_KINDS, Person, Role, TrainingRecord, club_today
 from sefton_safety.club import club, club_forget, combined
 from sefton_safety.history import history_by
 from sefton_safety.mail import email_send
@@ -18,10 +18,12 @@ from sefton_safety.request_context import current_origin
 from sefton_safety.retention import retention_periods_lengthen
 
 from . import rules, selectors, tasks
-from .exceptions import PolicyError
+from .exceptions import PhoneError, PolicyError, RecordsError
 from .models import (
+    ClubPhone,
     CriminalRecordsCheck,
     MissingReminder,
+    PhoneHolding,
     PolicyAcknowledgement,
     PolicyVersion,
     Reminder,
@@ -79,6 +81,85 @@ def policy_acknowledge(*, person, version, declares_no_friending, declares_no_pr
             )
     except IntegrityError:
         return PolicyAcknowledgement.objects.get(version=version, person=person)
+
+
+def _recorded_by(by):
+    return by.user if by is not None else None
+
+
+def _dates_check(*, done_on, until, what):
+    if done_on > club_today():
+        raise RecordsError(f"A {what} cannot be recorded for a day still to come.")
+    if until <= done_on:
+        raise RecordsError(f"A {what} runs out after the day it was done: check the dates.")
+
+
+@transaction.atomic
+def training_record_add(*, person, kind, completed_on, expires_on, by, provider=""):
+    """VOL-3, ACC-4: a course someone completed, and when it runs out; the reminders and the
+    dashboard read it from then on. `by` is the committee member's Person."""
+    if kind not in TrainingRecord.Kind.values:
+        raise RecordsError(f"{kind!r} is not a kind of training the club records.")
+    _dates_check(done_on=completed_on, until=expires_on, what="course")
+    record = TrainingRecord(
+        person=person,
+        kind=kind,
+        completed_on=completed_on,
+        expires_on=expires_on,
+        provider=provider.strip(),
+        recorded_by=_recorded_by(by),
+    )
+    history_by(record, _recorded_by(by)).save()
+    return record
+
+
+@transaction.atomic
+def criminal_records_check_add(*, person, checked_on, renew_by, by, certificate_reference=""):
+    """VOL-3: a DBS check and the day it is renewed by; only the certificate's number is kept,
+    never what it says. `by` is the committee member's Person."""
+    _dates_check(done_on=checked_on, until=renew_by, what="DBS check")
+    check = CriminalRecordsCheck(
+        person=person,
+        checked_on=checked_on,
+        renew_by=renew_by,
+        certificate_reference=certificate_reference.strip(),
+        recorded_by=_recorded_by(by),
+    )
+    history_by(check, _recorded_by(by)).save()
+    return check
+
+
+@transaction.atomic
+def club_phone_add(*, label, number, by):
+    """VOL-4: a phone the club owns for contact with young people. A number the register holds as
+    someone's own mobile is refused: the point of a club phone is that it is nobody's own."""
+    number = number.strip()
+    if not label.strip() or not number:
+        raise PhoneError("Give the phone a label and its number.")
+    if ClubPhone.objects.filter(number=number).exists():
+        raise PhoneError(f"{number} is already in the club phones register.")
+    if Person.objects.filter(mobile=number).exists():
+        raise PhoneError(f"{number} is someone's own mobile in the register, not a club phone.")
+    phone = ClubPhone(label=label.strip(), number=number)
+    history_by(phone, _recorded_by(by)).save()
+    return phone
+
+
+@transaction.atomic
+def phone_holding_start(*, phone, person, by, starts_on=None):
+    """VOL-4: hands a club phone to a volunteer from a day (today by default). A phone has one
+    holder at a time, and only someone with a staff or volunteer role holds one."""
+    phone = ClubPhone.objects.select_for_update().get(pk=phone.pk)
+    if not phone.in_service:
+        raise PhoneError(f"{phone} is out of service.")
+    if not Role.objects.current().filter(person=person, kind__in=STAFF_ROLE_KINDS).exists():
+        raise PhoneError(f"{person} holds no staff or volunteer role, so cannot hold a club phone.")
+    holder = phone.holdings.filter(ends_on__isnull=True).select_related("person").first()
+    if holder is not None:
+        raise PhoneError(f"{holder.person} holds {phone}: end their holding first.")
+    holding = PhoneHolding(phone=phone, person=person, starts_on=starts_on or club_today())
+    history_by(holding, _recorded_by(by)).save()
+    return holding
 
 
 def _once(key, send):
