@@ -91,15 +91,40 @@ def custodians_change(*, account, by, add=(), remove=(), reason=""):
 
 
 @transaction.atomic
-def account_created(*, account, by, custodians=()):
+def account_create(*, platform, handle, address, purpose, by, listed_publicly=True):
+    """ACC-1: a social media account or email address in the register, without custodians yet:
+    account_created() names them, and alerts the committee while there are fewer than three."""
+    if platform not in ClubAccount.Platform.values:
+        raise AccountError(f"{platform!r} is not a platform the register knows: choose Other.")
+    handle, address, purpose = handle.strip(), address.strip(), purpose.strip()
+    if not (handle and address and purpose):
+        raise AccountError("Give the account's handle, its address and what the club uses it for.")
+    if ClubAccount.objects.filter(platform=platform, handle__iexact=handle).exists():
+        raise AccountError(f"{handle} is already in the register.")
+    kind = ClubAccount.Kind.EMAIL if platform == ClubAccount.Platform.EMAIL else ClubAccount.Kind.SOCIAL
+    account = ClubAccount(
+        kind=kind, platform=platform, handle=handle, address=address, purpose=purpose, listed_publicly=listed_publicly
+    )
+    history_by(account, _account(by)).save()
+    return account
+
+
+@transaction.atomic
+def account_created(*, account, by, custodians=(), since=None):
     """ACC-1, ACC-2: a new account's first custodians. An account may be registered with fewer
-    than three, so that it can be built up, but the committee hears of it at once."""
+    than three, so that it can be built up, but the committee hears of it at once. `since` is the
+    day they were given the password (today by default): an account the club has run for years
+    comes into the register with the custodians it already has."""
     account = ClubAccount.objects.select_for_update().get(pk=account.pk)
+    since = since or club_today()
+    if since > club_today():
+        raise AccountError("A custodian cannot be recorded as holding the password from a day still to come.")
     custodians = list(custodians)
     for person in custodians:
         custodian_check(person=person)
     for person in custodians:
-        Custodian.objects.create(account=account, person=person, added_by=_account(by))
+        custodian = Custodian(account=account, person=person, since=since, added_by=_account(by))
+        history_by(custodian, _account(by)).save()
     if not rules.is_compliant(counted_custodians(account).count()):
         _committee_alert([account], BELOW_THREE_CREATED)
     return account
@@ -223,11 +248,15 @@ def rotation_record(*, rotation, by, done_on=None):
 
 
 @transaction.atomic
-def review_record(*, account, by, fit_for_purpose, note=""):
+def review_record(*, account, by, fit_for_purpose, note="", reviewed_on=None):
+    """ACC-1: the committee's look at an account, on the day of the meeting (today by default)."""
     if not fit_for_purpose and not note.strip():
         raise AccountError("Say what is wrong with the account, so the committee can act on it.")
+    reviewed_on = reviewed_on or club_today()
+    if reviewed_on > club_today():
+        raise AccountError("A review cannot be recorded for a day still to come.")
     return AccountReview.objects.create(
-        account=account, reviewed_by=_account(by), fit_for_purpose=fit_for_purpose, note=note
+        account=account, reviewed_by=_account(by), fit_for_purpose=fit_for_purpose, note=note, reviewed_on=reviewed_on
     )
 
 

@@ -3,23 +3,22 @@ register a committee would recognise, with one account deliberately below three 
 password change overdue, one review due, the designated person's training, advice asked and
 answered, and a post the supervisor removed.
 
-Rows are made with the models, not the services: the services email the committee, the welfare
-officers and the families once the transaction commits, and loading the demo must email no one.
+The register, its custodians, reviews, appointments and the training go through the services, as
+the committee would record them. What the services would email about once the transaction commits
+is made with the models instead, since loading the demo must email no one: the account below three
+(the committee's alert, ACC-2), the advice (the welfare officers and the asker, ACC-5) and the
+removed post (its notices, ACC-6). The custodian who left a month ago, and the password change
+that fell due that day, are made with the models too: custodians_change() records a change today.
 """
 
 from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts_registry.models import (
-    AccountReview,
-    AdviceRequest,
-    Appointment,
-    ClubAccount,
-    Custodian,
-    ModerationRecord,
-    PasswordRotation,
-)
+from accounts_registry import rules as account_rules
+from accounts_registry import services as account_services
+from accounts_registry.models import AdviceRequest, Custodian, ModerationRecord, PasswordRotation
+from compliance import services as compliance_services
 from people.models import Person, Role, TrainingRecord, User
 from sefton_safety.history import history_by
 
@@ -70,39 +69,40 @@ class DemoAccounts:
             Person.objects.holding(Role.Kind.VOLUNTEER).exclude(pk=self.club.coach.pk).order_by("last_name", "pk")[:9]
         )
         keepers = [designated, supervisor, self.club.coach, *helpers]
-        TrainingRecord.objects.create(
+        secretary = self.club.secretary
+        compliance_services.training_record_add(
             person=designated,
             kind=TrainingRecord.Kind.ONLINE_SAFETY,
             completed_on=self.today - timedelta(days=200),
             expires_on=self.today - timedelta(days=200) + timedelta(days=3 * 365),
             provider="ECB Safeguarding: online safety module",
-            recorded_by=committee,
+            by=secretary,
         )
+        since = self.today - timedelta(days=700)
         for index, (platform, handle, address, purpose, holders, reviewed_days) in enumerate(ACCOUNTS):
-            account = ClubAccount.objects.create(
-                kind="email" if platform == "email" else "social",
-                platform=platform,
-                handle=handle,
-                address=address,
-                purpose=purpose,
+            account = account_services.account_create(
+                platform=platform, handle=handle, address=address, purpose=purpose, by=secretary
             )
-            for person in keepers[index : index + holders]:
-                Custodian.objects.create(
-                    account=account, person=person, since=self.today - timedelta(days=700), added_by=committee
-                )
-            AccountReview.objects.create(
+            custodians = keepers[index : index + holders]
+            if len(custodians) >= account_rules.MIN_CUSTODIANS:
+                account_services.account_created(account=account, by=secretary, custodians=custodians, since=since)
+            else:
+                # account_created() would alert the committee by email at commit (ACC-2).
+                for person in custodians:
+                    Custodian.objects.create(account=account, person=person, since=since, added_by=committee)
+            account_services.review_record(
                 account=account,
-                reviewed_on=self.today - timedelta(days=reviewed_days),
-                reviewed_by=committee,
+                by=secretary,
                 fit_for_purpose=True,
                 note="Checked at the committee meeting.",
+                reviewed_on=self.today - timedelta(days=reviewed_days),
             )
-            Appointment.objects.create(
+            account_services.appointment_make(
                 account=account,
                 person=designated,
-                appointed_on=self.today - timedelta(days=600),
                 minute_reference=f"Committee {self.today.year - 2}/{11 + index}",
-                appointed_by=committee,
+                appointed_on=self.today - timedelta(days=600),
+                by=secretary,
             )
             self.accounts.append(account)
         self.overdue_rotation(self.accounts[1], keepers, committee)

@@ -93,6 +93,66 @@ def test_acc3_one_recorded_change_covers_every_change_due_and_a_future_date_is_r
     assert not PasswordRotation.objects.filter(done_on__isnull=True).exists()
 
 
+# ACC-1, ACC-2: an account the club already runs comes into the register -------------------------
+
+
+def test_acc1_an_account_is_registered_once_with_its_kind_from_the_platform(committee_member):
+    account = services.account_create(
+        platform="email",
+        handle=" juniors@seftonparkcc.example.org ",
+        address="juniors@seftonparkcc.example.org",
+        purpose="Junior section enquiries",
+        by=committee_member,
+    )
+    assert (account.kind, account.handle) == (ClubAccount.Kind.EMAIL, "juniors@seftonparkcc.example.org")
+    assert account.history.get().history_user == committee_member.user
+    with pytest.raises(AccountError, match="already in the register"):
+        services.account_create(
+            platform="email",
+            handle="Juniors@SeftonParkCC.example.org",
+            address="juniors@seftonparkcc.example.org",
+            purpose="Again",
+            by=committee_member,
+        )
+    with pytest.raises(AccountError, match="not a platform"):
+        services.account_create(platform="myspace", handle="spcc", address="x", purpose="y", by=committee_member)
+    assert list(ClubAccount.objects.all()) == [account]
+
+
+def test_acc2_custodians_registered_with_their_own_day_and_a_day_to_come_refused(
+    committee_member, keepers, django_capture_on_commit_callbacks
+):
+    account = services.account_create(
+        platform="facebook", handle="SPCC", address="https://facebook.com/spcc", purpose="News", by=committee_member
+    )
+    since = club_today() - timedelta(days=700)
+    with pytest.raises(AccountError, match="day still to come"):
+        services.account_created(
+            account=account, by=committee_member, custodians=keepers[:3], since=club_today() + timedelta(days=1)
+        )
+    assert not account.custodians.exists()
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.account_created(account=account, by=committee_member, custodians=keepers[:3], since=since)
+    assert callbacks == [], "three custodians: nobody is alerted"
+    custodians = list(account.custodians.current())
+    assert len(custodians) == 3 and {c.since for c in custodians} == {since}
+    assert {c.history.get().history_user for c in custodians} == {committee_member.user}
+
+
+def test_acc1_a_review_is_recorded_on_the_meetings_day_never_one_to_come(instagram, committee_member):
+    held = club_today() - timedelta(days=200)
+    review = services.review_record(account=instagram, by=committee_member, fit_for_purpose=True, reviewed_on=held)
+    assert (review.reviewed_on, review.reviewed_by) == (held, committee_member.user)
+    with pytest.raises(AccountError, match="day still to come"):
+        services.review_record(
+            account=instagram, by=committee_member, fit_for_purpose=True, reviewed_on=club_today() + timedelta(days=1)
+        )
+    assert services.review_record(account=instagram, by=committee_member, fit_for_purpose=True).reviewed_on == (
+        club_today()
+    )
+    assert instagram.reviews.count() == 2
+
+
 # ACC-2 through the admin -----------------------------------------------------------------------
 
 
