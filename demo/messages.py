@@ -10,7 +10,8 @@ explicit instant outside office hours, so the worker's logic holds it and its co
 sent. The other rows are the ones the worker would have written: the same idempotency keys, the
 same log events and, for the blocked delivery, the findings of the worker's own rule function
 (messaging.sending.send_time_findings), so each verdict reads exactly as a real one. Log entries
-and consents are only ever added: the database refuses changes to either.
+and consents are only ever added: the database refuses changes to either. The fixture goes
+through fixture_create(), as the committee would enter it; it emails no one.
 """
 
 from datetime import datetime, time, timedelta
@@ -21,7 +22,7 @@ from consents.models import DirectContactRequest
 from messaging import office_hours as messaging_office_hours
 from messaging import sending
 from messaging import services as messaging_services
-from messaging.models import Delivery, DeliveryLogEntry, Fixture, Message, Reply
+from messaging.models import Delivery, DeliveryLogEntry, Message, Reply
 from people import services as people_services
 from people.models import Person, TeamStaff
 
@@ -351,7 +352,7 @@ class DemoMessages:
         emails each guardian once, within 48 hours of the start."""
         day = timezone.localdate(self.now) + timedelta(days=2)
         starts_at = timezone.make_aware(datetime.combine(day, time(10, 0)))
-        self.fixture = Fixture.objects.create(
+        self.fixture = messaging_services.fixture_create(
             team=self.team,
             title=FIXTURE_TITLE,
             starts_at=starts_at,
@@ -361,6 +362,7 @@ class DemoMessages:
             emergency_contact=self.coach,
             # The club phone the coach holds, from the register, not the coach's own (VOL-4).
             emergency_phone=self.club.coach_phone,
+            by=self.club.secretary,
         )
 
     def summary(self):

@@ -7,10 +7,11 @@ from django.utils import timezone
 
 from people.models import FamilyMember, Person, Role, TeamStaff
 from sefton_safety.club import club
+from sefton_safety.history import history_by
 
 from . import rules, tasks
 from .exceptions import MessageRefused, MessagingError
-from .models import Message
+from .models import Fixture, Message
 from .office_hours import OfficeHours
 
 # Content ----------------------------------------------------------------------------------------
@@ -194,3 +195,48 @@ def message_dispatch(message):
     """For the app's other writers of messages (the answer to a reply, the players' match-day
     notice): hands an approved message to the worker once the transaction commits."""
     _dispatch(message)
+
+
+# Fixtures ---------------------------------------------------------------------------------------
+
+
+def _phone_held_on(phone, person, day):
+    return phone.in_service and any(
+        holding.person_id == person.pk
+        and holding.starts_on <= day
+        and (holding.ends_on is None or day <= holding.ends_on)
+        for holding in phone.holdings.all()
+    )
+
+
+@transaction.atomic
+def fixture_create(*, team, title, starts_at, ends_at, venue, contact_times, emergency_contact, emergency_phone, by):
+    """MSG-10: a match or event for a side, with when guardians may contact their children during it
+    and whom to call in an emergency; the scheduler tells the guardians before it starts. The
+    emergency number is a club phone the emergency contact holds that day, never their own (VOL-4).
+    `by` is the committee member's Person."""
+    title, venue, contact_times = title.strip(), venue.strip(), contact_times.strip()
+    if not (title and venue and contact_times):
+        raise MessagingError("Give the fixture a title, a venue and when parents may contact their children.")
+    if ends_at <= starts_at:
+        raise MessagingError("A fixture ends after it starts: check the times.")
+    day = timezone.localdate(starts_at)
+    if not _phone_held_on(emergency_phone, emergency_contact, day):
+        error = MessagingError(
+            f"{emergency_contact} does not hold {emergency_phone} on {day:%-d %B}: the emergency number is a "
+            "club phone the emergency contact holds on the day."
+        )
+        error.rule = "VOL-4"
+        raise error
+    fixture = Fixture(
+        team=team,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        contact_times=contact_times,
+        emergency_contact=emergency_contact,
+        emergency_phone=emergency_phone,
+    )
+    history_by(fixture, by.user if by is not None else None).save()
+    return fixture

@@ -13,7 +13,8 @@ from consents import services as consent_services
 from consents.models import Consent
 from messaging import sending, services
 from messaging.exceptions import MessageRefused, MessagingError
-from messaging.models import Delivery, DeliveryLogEntry, Message, RecordedText
+from messaging.models import Delivery, DeliveryLogEntry, Fixture, Message, RecordedText
+from tests import factories
 from tests.messaging.conftest import LONDON, NINE_TO_EIGHT, allow_direct_contact, morning_after, next_evening
 
 CLEAN_EMAIL = (
@@ -417,3 +418,33 @@ def test_msg2_msg8_a_mistyped_routing_choice_stops_the_portal_at_start_up(settin
     assert [error.id for error in errors] == ["messaging.E002", "messaging.E002"]
     assert "TEXT_COPIES_TO" in errors[0].msg and "guardians" in errors[0].hint
     assert "ADULT_REPLIES_TO" in errors[1].msg and "welfare_officers" in errors[1].hint
+
+
+# MSG-10, VOL-4: a fixture through the service ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_msg10_vol4_a_fixtures_emergency_number_is_a_club_phone_the_contact_holds_that_day(club, committee_member):
+    starts_at = timezone.now() + timedelta(days=2)
+    details = {
+        "team": club["team"],
+        "title": "v Mersey Vale CC (away)",
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=3),
+        "venue": "Mersey Vale CC",
+        "contact_times": "At the tea interval, about 15:30",
+        "emergency_contact": club["coach"],
+        "by": committee_member,
+    }
+    held = factories.club_phone_held_by(club["coach"], number="07700 900501")
+    fixture = services.fixture_create(**details, emergency_phone=held)
+    assert (fixture.emergency_contact, fixture.emergency_phone) == (club["coach"], held)
+    assert fixture.history.get().history_user == committee_member.user
+    # Side by side: a phone the assistant holds is not the coach's to give out, and a fixture ends after it starts.
+    others = factories.club_phone_held_by(club["assistant"], number="07700 900502")
+    with pytest.raises(MessagingError, match="does not hold") as refused:
+        services.fixture_create(**details, emergency_phone=others)
+    assert refused.value.rule == "VOL-4"
+    with pytest.raises(MessagingError, match="ends after it starts"):
+        services.fixture_create(**{**details, "ends_at": starts_at}, emergency_phone=held)
+    assert list(Fixture.objects.all()) == [fixture]
