@@ -61,6 +61,7 @@ def _check(batch, day):
             raise FamilyError(f"An import does not change a person's {', '.join(sorted(unknown))}.")
 
 
+HISTORY_COPY_SLICE = 500
 _HISTORY_OWN = ("history_id", "history_date", "history_type", "history_user_id", "history_change_reason")
 
 
@@ -74,17 +75,20 @@ def _history_copy(model, pks, *, history_type, by, reason, at):
     quote = connection.ops.quote_name
     listed = ", ".join(quote(column) for column in columns)
     own = ", ".join(quote(historical._meta.get_field(name).column) for name in _HISTORY_OWN[1:])
-    # Only quoted table and column names from the models are formatted in; every value is a parameter.
-    sql = (
-        f"INSERT INTO {quote(historical._meta.db_table)} ({listed}, {own}) "  # noqa: S608
-        f"SELECT {listed}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-        f"WHERE {quote(model._meta.pk.column)} = ANY(%s)"
-    )
+    pks = list(pks)
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [at, history_type, by.pk if by is not None else None, reason, list(pks)],
-        )
+        # IN with one placeholder a key, in slices well under SQLite's limit on parameters, so the
+        # embedded database imports as PostgreSQL does.
+        for start in range(0, len(pks), HISTORY_COPY_SLICE):
+            part = pks[start : start + HISTORY_COPY_SLICE]
+            # Only quoted table and column names from the models are formatted in; every value is a
+            # parameter.
+            sql = (
+                f"INSERT INTO {quote(historical._meta.db_table)} ({listed}, {own}) "  # noqa: S608
+                f"SELECT {listed}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(part))})"
+            )
+            cursor.execute(sql, [at, history_type, by.pk if by is not None else None, reason, *part])
 
 
 def _created(records, model, **history):
