@@ -139,6 +139,19 @@ def test_x16_database_pool_serves_queries_through_djangos_psycopg_pool():
     assert refused.returncode != 0 and "DATABASE_POOL needs a PostgreSQL" in refused.stderr
 
 
+def test_x16_postgresql_connections_run_without_query_compilation_unless_asked():
+    """A page's short reads are not held up by PostgreSQL's JIT compiling a high-cost count; a
+    deployment behind a pooler that refuses start-up options turns it back on with DATABASE_JIT."""
+    check = "from django.db import connection; print('jit', connection.cursor().execute('show jit').fetchone()[0])"
+    for pool in ("false", "true"):
+        default = manage("shell", "--no-imports", "-c", check, DATABASE_POOL=pool)
+        assert default.returncode == 0, default.stderr
+        assert "jit off" in default.stdout
+    asked = manage("shell", "--no-imports", "-c", check, DATABASE_JIT="true")
+    assert asked.returncode == 0, asked.stderr
+    assert "jit on" in asked.stdout
+
+
 # Asked of the settings in a process of their own: what a visitor of an unknown address and of the
 # stylesheet gets, under the variables given.
 ERROR_PAGE_PROBE = """
