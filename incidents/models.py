@@ -259,6 +259,12 @@ class CaseEntry(AppendOnlyModel):
     class Meta:
         verbose_name_plural = "case entries"
         ordering = ["created_at", "pk"]
+        indexes = [
+            # The desk's "no action for 14 days" reads the entries of the last fortnight, and its
+            # "referral answer overdue" the referrals: each a short index read, not a probe per case.
+            models.Index(fields=["created_at"], name="incidents_entry_time_idx"),
+            models.Index(fields=["response_due_on"], condition=Q(kind="referral"), name="incidents_entry_referral_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="referral", agency__gt="") | (~Q(kind="referral") & Q(agency="")),

@@ -33,7 +33,9 @@ def _overdue_referrals(today):
 
 
 def _quiet(now):
-    return ~Exists(CaseEntry.objects.filter(incident=OuterRef("pk"), created_at__gte=now - QUIET_AFTER))
+    # NOT IN the cases with a recent entry: PostgreSQL hashes the fortnight's entries once, where a
+    # NOT EXISTS probed the chronology once per open case (33,000 at county scale).
+    return ~Q(pk__in=CaseEntry.objects.filter(created_at__gte=now - QUIET_AFTER).values("incident_id"))
 
 
 def queue_views(*, today, now):
@@ -42,11 +44,11 @@ def queue_views(*, today, now):
     return {
         "new": ("New, not yet seen", Q(seen_at__isnull=True)),
         "urgent": ("Urgent", Q(priority=Incident.Priority.URGENT) | Q(immediate_risk=True)),
-        "quiet": ("No action for 14 days", Q(_quiet(now))),
+        "quiet": ("No action for 14 days", _quiet(now)),
         "review": ("Review due", Q(next_review_on__lte=today)),
         "referral": (
             "Referral answer overdue",
-            Q(Exists(_overdue_referrals(today).filter(incident=OuterRef("pk")))),
+            Q(pk__in=_overdue_referrals(today).values("incident_id")),
         ),
     }
 
