@@ -321,6 +321,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 EVIDENCE_ROOT = MEDIA_ROOT / "evidence"
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
+# Django's form templates, with a select's options written in Python (sefton_safety/form_renderer.py).
+FORM_RENDERER = "sefton_safety.form_renderer.PortalFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
