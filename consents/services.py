@@ -484,7 +484,7 @@ def lapse_reminders_send(*, today=None):
         return 0
     # Children whose answers for the lapsing season include a yes, and who have none yet for the next.
     renewed = Consent.objects.filter(season__gt=season).values("person_id")
-    children = round_children().filter(consents__season=season, consents__given=True).exclude(pk__in=renewed)
+    children = round_children().filter(consents__season=season, consents__given=True).exclude(pk__in=renewed).distinct()
     queued = 0
     for guardian in _guardians_for_children(children).filter(user__isnull=False, user__is_active=True):
         with transaction.atomic():
