@@ -62,7 +62,8 @@ def young_members_without_agreement(today=None):
     people = _holders({Role.Kind.CHILD}, today)
     missing = Q()
     for wording in wordings:
-        missing |= ~Exists(AcceptableUseAgreement.objects.filter(wording=wording, person=OuterRef("pk")))
+        # NOT IN the wording's agreements: one hashed read of them, not a probe per young member.
+        missing |= ~Q(pk__in=AcceptableUseAgreement.objects.filter(wording=wording).values("person_id"))
     return people.filter(missing).order_by("last_name", "first_name") if wordings else people.none()
 
 

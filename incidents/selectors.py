@@ -201,7 +201,11 @@ def incident_counts_by_category(*, since):
     cyberbullying first, for the club's anti-bullying reporting. One query; counts only."""
     counts = {
         row["category"]: row
-        for row in Incident.objects.filter(reported_at__date__gte=since)
+        # From the club's midnight that day: a range the rows are compared with as they are, not each
+        # converted to the club's date first.
+        for row in Incident.objects.filter(
+            reported_at__gte=timezone.make_aware(datetime.combine(since, datetime.min.time()))
+        )
         .values("category")
         .annotate(reported=Count("pk"), open=Count("pk", filter=~Q(status=Incident.Status.CLOSED)))
     }
