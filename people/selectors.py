@@ -1,7 +1,7 @@
 """Reads of the register that the pages of several apps share: who the welfare officers are, the
 register's totals, a guardian's children and a volunteer's or player's teams."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from . import access
 from .models import (
@@ -37,17 +37,19 @@ def welfare_reply_to():
 def register_counts():
     """The register's totals: a fixed number of queries however big the club grows."""
     adult_cutoff = adult_cutoff_date(club_today())
-    current = Role.objects.current()
+    # Volunteers and guardians counted in one pass over their roles; those without a sign-in as a
+    # hashed look-up of those roles' people, not a join of people to every role.
+    roles = Role.objects.current().filter(kind__in=[Role.Kind.VOLUNTEER, Role.Kind.GUARDIAN])
+    holders = roles.aggregate(
+        volunteers=Count("person", distinct=True, filter=Q(kind=Role.Kind.VOLUNTEER)),
+        guardians=Count("person", distinct=True, filter=Q(kind=Role.Kind.GUARDIAN)),
+    )
     return {
         "children": Person.objects.filter(date_of_birth__gt=adult_cutoff).count(),
         "families": Family.objects.count(),
         "teams": Team.objects.count(),
-        "volunteers": current.filter(kind=Role.Kind.VOLUNTEER).values("person").distinct().count(),
-        "guardians": current.filter(kind=Role.Kind.GUARDIAN).values("person").distinct().count(),
-        "without_login": current.filter(kind__in=[Role.Kind.VOLUNTEER, Role.Kind.GUARDIAN], person__user__isnull=True)
-        .values("person")
-        .distinct()
-        .count(),
+        **holders,
+        "without_login": Person.objects.filter(user__isnull=True, pk__in=roles.values("person_id")).count(),
     }
 
 
