@@ -1,6 +1,7 @@
 """Production settings refuse to start half-configured, and pass Django's deployment checks."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,8 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
     "EMAIL_HOST": "smtp.example.org",
+    # Never the project's own .env: each test names the settings it means.
+    "SEFTON_ENV_FILE": "",
 }
 
 
@@ -70,6 +73,98 @@ def test_development_needs_no_configuration_at_all(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "db.sqlite3").parent.exists()
+
+
+SHOW_FILE_SETTINGS = (
+    "from django.conf import settings; "
+    "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[1], settings.ALLOWED_HOSTS, "
+    "repr(settings.CLUB_NAME), settings.SECRET_KEY[:8], settings.CELERY_BROKER_URL, "
+    "settings.MAILERS['default']['BACKEND'])"
+)
+# The variables a .env can set, taken out of the environment so that the file's values show.
+FROM_THE_FILE = dict.fromkeys({*PRODUCTION} - {"SEFTON_ENV_FILE"} | {"SEFTON_VAR_DIR", "CLUB_NAME"})
+
+
+def test_x4_every_command_reads_the_env_file_and_a_variable_set_for_one_command_wins(tmp_path):
+    """Start your club: manage.py, gunicorn, the worker and the scheduler all load these settings,
+    so all read the same .env; quotes keep a `#` and spaces, a comment after a value is dropped."""
+    env_file = tmp_path / "settings.env"
+    env_file.write_text(
+        "# The club's settings\n\n"
+        "DJANGO_DEBUG=false\n"
+        "export DJANGO_SECRET_KEY='filesecret-#-" + "k" * 50 + "'\n"
+        "DJANGO_ALLOWED_HOSTS=safety.example.org  # the club's host\n"
+        'CLUB_NAME="Sefton Park # Cricket Club"\n'
+        "CELERY_BROKER_URL=redis://127.0.0.1:6379/15\n"
+        "EMAIL_BACKEND=sefton_safety.mail.ReadableConsoleBackend\n"
+    )
+    variables = {**FROM_THE_FILE, "SEFTON_VAR_DIR": str(tmp_path)}
+    read = manage("shell", "--no-imports", "-c", SHOW_FILE_SETTINGS, **variables, SEFTON_ENV_FILE=str(env_file))
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.split(" ", 3)[:3] == ["False", "sqlite3", "['safety.example.org']"]
+    assert "'Sefton Park # Cricket Club' filesecr redis://127.0.0.1:6379/15" in read.stdout
+    assert read.stdout.strip().endswith("ReadableConsoleBackend")
+    given = manage(
+        "shell", "--no-imports", "-c", SHOW_FILE_SETTINGS, **{**variables, "CLUB_NAME": "Aigburth CC"},
+        SEFTON_ENV_FILE=str(env_file),
+    )  # fmt: skip
+    assert given.returncode == 0, given.stderr
+    assert "'Aigburth CC' filesecr" in given.stdout
+    ignored = manage("check", **variables, SEFTON_ENV_FILE="")
+    assert ignored.returncode != 0 and "DJANGO_SECRET_KEY must be set" in ignored.stderr
+
+
+def test_x4_a_line_of_the_env_file_that_is_not_a_setting_stops_it_naming_the_line_not_its_text(tmp_path):
+    env_file = tmp_path / "settings.env"
+    env_file.write_text("DJANGO_DEBUG=false\n\nEMAIL_HOST_PASSWORD hunter2-secret\n")
+    bad = manage("check", SEFTON_ENV_FILE=str(env_file))
+    assert bad.returncode != 0 and f"{env_file}, line 3, is not a setting" in bad.stderr
+    assert "hunter2" not in bad.stderr
+    env_file.write_text('CLUB_NAME="Sefton Park\n')
+    unclosed = manage("check", SEFTON_ENV_FILE=str(env_file))
+    assert unclosed.returncode != 0 and "line 1: the value's closing quote is missing" in unclosed.stderr
+    missing = manage("check", SEFTON_ENV_FILE=str(tmp_path / "nowhere.env"))
+    assert missing.returncode != 0 and "nowhere.env does not exist" in missing.stderr
+    env_file.write_text("CLUB_NAME=Sefton Park CC\n")
+    assert manage("check", SEFTON_ENV_FILE=str(env_file)).returncode == 0
+
+
+def test_x4_env_example_with_only_a_secret_key_added_runs_a_trial_on_this_computer(tmp_path):
+    """Start your club, step 1, on a machine with Redis: the example as it is, given a secret key,
+    serves plain HTTP on localhost in production mode, on the embedded database."""
+    example = (ROOT / ".env.example").read_text()
+    assert "\nDJANGO_SECRET_KEY=\n" in example
+    env_file = tmp_path / ".env"
+    env_file.write_text(example.replace("\nDJANGO_SECRET_KEY=\n", "\nDJANGO_SECRET_KEY=" + "s" * 60 + "\n"))
+    variables = {**FROM_THE_FILE, "SEFTON_VAR_DIR": str(tmp_path)}
+    probe = (
+        "from django.conf import settings; "
+        "print(settings.DEBUG, settings.SECURE_SSL_REDIRECT, settings.DATABASES['default']['NAME'], "
+        "settings.CELERY_BROKER_URL, settings.CACHES['default']['BACKEND'], settings.SITE_URL)"
+    )
+    trial = manage("shell", "--no-imports", "-c", probe, **variables, SEFTON_ENV_FILE=str(env_file))
+    assert trial.returncode == 0, trial.stderr
+    assert trial.stdout.split() == [
+        "False",
+        "False",
+        str(tmp_path / "db.sqlite3"),
+        "redis://127.0.0.1:6379/0",
+        "django.core.cache.backends.redis.RedisCache",
+        "http://localhost:8000",
+    ]
+    without_key = manage("check", **variables, SEFTON_ENV_FILE=str(ROOT / ".env.example"))
+    assert without_key.returncode != 0 and "DJANGO_SECRET_KEY must be set" in without_key.stderr
+
+
+def test_x4_docker_env_example_names_every_variable_env_example_does():
+    """The two examples stay in step: compose's adds only its own (the database it creates)."""
+
+    def names(path):
+        return set(re.findall(r"^(?:# )?([A-Z][A-Z0-9_]+)=", path.read_text(), flags=re.MULTILINE))
+
+    plain, compose = names(ROOT / ".env.example"), names(ROOT / "docker.env.example")
+    assert plain - compose == set()
+    assert compose - plain == {"OWNER_DATABASE_URL", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"}
 
 
 def test_static_files_collect_under_production_storage(tmp_path):
