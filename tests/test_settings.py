@@ -1,11 +1,19 @@
 """Production settings refuse to start half-configured, and pass Django's deployment checks."""
 
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+
+from tests.integration import free_port
 
 pytestmark = pytest.mark.long
 
@@ -18,6 +26,8 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
     "EMAIL_HOST": "smtp.example.org",
+    # Never the project's own .env: each test names the settings it means.
+    "SEFTON_ENV_FILE": "",
 }
 
 
@@ -70,6 +80,127 @@ def test_development_needs_no_configuration_at_all(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "db.sqlite3").parent.exists()
+
+
+SHOW_FILE_SETTINGS = (
+    "from django.conf import settings; "
+    "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[1], settings.ALLOWED_HOSTS, "
+    "repr(settings.CLUB_NAME), settings.SECRET_KEY[:8], settings.CELERY_BROKER_URL, "
+    "settings.MAILERS['default']['BACKEND'])"
+)
+# The variables a .env can set, taken out of the environment so that the file's values show.
+FROM_THE_FILE = dict.fromkeys({*PRODUCTION} - {"SEFTON_ENV_FILE"} | {"SEFTON_VAR_DIR", "CLUB_NAME"})
+
+
+def test_x4_every_command_reads_the_env_file_and_a_variable_set_for_one_command_wins(tmp_path):
+    """Start your club: manage.py, gunicorn, the worker and the scheduler all load these settings,
+    so all read the same .env; quotes keep a `#` and spaces, a comment after a value is dropped."""
+    env_file = tmp_path / "settings.env"
+    env_file.write_text(
+        "# The club's settings\n\n"
+        "DJANGO_DEBUG=false\n"
+        "export DJANGO_SECRET_KEY='filesecret-#-" + "k" * 50 + "'\n"
+        "DJANGO_ALLOWED_HOSTS=safety.example.org  # the club's host\n"
+        'CLUB_NAME="Sefton Park # Cricket Club"\n'
+        "CELERY_BROKER_URL=redis://127.0.0.1:6379/15\n"
+        "EMAIL_BACKEND=sefton_safety.mail.ReadableConsoleBackend\n"
+    )
+    variables = {**FROM_THE_FILE, "SEFTON_VAR_DIR": str(tmp_path)}
+    read = manage("shell", "--no-imports", "-c", SHOW_FILE_SETTINGS, **variables, SEFTON_ENV_FILE=str(env_file))
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.split(" ", 3)[:3] == ["False", "sqlite3", "['safety.example.org']"]
+    assert "'Sefton Park # Cricket Club' filesecr redis://127.0.0.1:6379/15" in read.stdout
+    assert read.stdout.strip().endswith("ReadableConsoleBackend")
+    given = manage(
+        "shell", "--no-imports", "-c", SHOW_FILE_SETTINGS, **{**variables, "CLUB_NAME": "Aigburth CC"},
+        SEFTON_ENV_FILE=str(env_file),
+    )  # fmt: skip
+    assert given.returncode == 0, given.stderr
+    assert "'Aigburth CC' filesecr" in given.stdout
+    ignored = manage("check", **variables, SEFTON_ENV_FILE="")
+    assert ignored.returncode != 0 and "DJANGO_SECRET_KEY must be set" in ignored.stderr
+
+
+def test_x4_a_line_of_the_env_file_that_is_not_a_setting_stops_it_naming_the_line_not_its_text(tmp_path):
+    env_file = tmp_path / "settings.env"
+    env_file.write_text("DJANGO_DEBUG=false\n\nEMAIL_HOST_PASSWORD hunter2-secret\n")
+    bad = manage("check", SEFTON_ENV_FILE=str(env_file))
+    assert bad.returncode != 0 and f"{env_file}, line 3, is not a setting" in bad.stderr
+    assert "hunter2" not in bad.stderr
+    env_file.write_text('CLUB_NAME="Sefton Park\n')
+    unclosed = manage("check", SEFTON_ENV_FILE=str(env_file))
+    assert unclosed.returncode != 0 and "line 1: the value's closing quote is missing" in unclosed.stderr
+    missing = manage("check", SEFTON_ENV_FILE=str(tmp_path / "nowhere.env"))
+    assert missing.returncode != 0 and "nowhere.env does not exist" in missing.stderr
+    env_file.write_text("CLUB_NAME=Sefton Park CC\n")
+    assert manage("check", SEFTON_ENV_FILE=str(env_file)).returncode == 0
+
+
+def test_x4_env_example_with_only_a_secret_key_added_runs_a_trial_on_this_computer(tmp_path):
+    """Start your club, step 1, on a machine with Redis: the example as it is, given a secret key,
+    serves plain HTTP on localhost in production mode, on the embedded database."""
+    example = (ROOT / ".env.example").read_text()
+    assert "\nDJANGO_SECRET_KEY=\n" in example
+    env_file = tmp_path / ".env"
+    env_file.write_text(example.replace("\nDJANGO_SECRET_KEY=\n", "\nDJANGO_SECRET_KEY=" + "s" * 60 + "\n"))
+    variables = {**FROM_THE_FILE, "SEFTON_VAR_DIR": str(tmp_path)}
+    probe = (
+        "from django.conf import settings; "
+        "print(settings.DEBUG, settings.SECURE_SSL_REDIRECT, settings.DATABASES['default']['NAME'], "
+        "settings.CELERY_BROKER_URL, settings.CACHES['default']['BACKEND'], settings.SITE_URL)"
+    )
+    trial = manage("shell", "--no-imports", "-c", probe, **variables, SEFTON_ENV_FILE=str(env_file))
+    assert trial.returncode == 0, trial.stderr
+    assert trial.stdout.split() == [
+        "False",
+        "False",
+        str(tmp_path / "db.sqlite3"),
+        "redis://127.0.0.1:6379/0",
+        "django.core.cache.backends.redis.RedisCache",
+        "http://localhost:8000",
+    ]
+    without_key = manage("check", **variables, SEFTON_ENV_FILE=str(ROOT / ".env.example"))
+    assert without_key.returncode != 0 and "DJANGO_SECRET_KEY must be set" in without_key.stderr
+
+
+def test_x4_docker_env_example_names_every_variable_env_example_does():
+    """The two examples stay in step: compose's adds only its own (the database it creates)."""
+
+    def names(path):
+        return set(re.findall(r"^(?:# )?([A-Z][A-Z0-9_]+)=", path.read_text(), flags=re.MULTILINE))
+
+    plain, compose = names(ROOT / ".env.example"), names(ROOT / "docker.env.example")
+    assert plain - compose == set()
+    assert compose - plain == {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"}
+
+
+SHOW_DATABASE_USER = "from django.conf import settings; print(settings.DATABASES['default']['USER'])"
+
+
+def test_x_make_serve_migrates_as_the_tables_owner_and_everything_else_connects_as_the_portals_role():
+    """README, "The database": DATABASE_AS_OWNER=true (make setup and make serve, for migrate only)
+    connects as OWNER_DATABASE_URL; without one given, DATABASE_URL is the owner."""
+    roles = {
+        "DATABASE_URL": "postgres://sefton_portal:portal@127.0.0.1:5432/sefton",
+        "OWNER_DATABASE_URL": "postgres://sefton:owner@127.0.0.1:5432/sefton",
+    }
+    portal = manage("shell", "--no-imports", "-c", SHOW_DATABASE_USER, **roles)
+    owner = manage("shell", "--no-imports", "-c", SHOW_DATABASE_USER, **roles, DATABASE_AS_OWNER="true")
+    alone = manage(
+        "shell", "--no-imports", "-c", SHOW_DATABASE_USER, **{**roles, "OWNER_DATABASE_URL": None},
+        DATABASE_AS_OWNER="true",
+    )  # fmt: skip
+    assert [portal.stdout.strip(), owner.stdout.strip(), alone.stdout.strip()] == [
+        "sefton_portal",
+        "sefton",
+        "sefton_portal",
+    ], portal.stderr + owner.stderr + alone.stderr
+    dry_run = subprocess.run(
+        ["make", "-n", "-o", ".venv/bin/.installed", "serve"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    migrating = [line for line in dry_run.stdout.splitlines() if "manage.py" in line]
+    assert migrating[0].startswith("DATABASE_AS_OWNER=true ") and " migrate " in migrating[0]
+    assert not any("DATABASE_AS_OWNER" in line for line in migrating[1:]), migrating
 
 
 def test_static_files_collect_under_production_storage(tmp_path):
@@ -197,3 +328,71 @@ def test_x_make_run_builds_the_demos_links_with_the_port_it_was_given():
     serving = next(line for line in result.stdout.splitlines() if "honcho start" in line)
     assert seeding.startswith("SITE_URL=http://127.0.0.1:8100 ")
     assert "SITE_URL=http://127.0.0.1:8100 " in serving and "WEB_PORT=8100" in serving
+
+
+def _get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (an http URL on loopback)
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_x_make_serve_serves_the_club_with_gunicorn_worker_and_scheduler_and_never_in_development_mode(tmp_path):
+    """Start your club: `make serve` with the example's settings and a secret key (and a .env
+    asking for development mode, which it refuses) migrates, gathers the static files and serves
+    the portal's own pages through gunicorn, its worker and scheduler beside it."""
+    port = free_port()
+    env_file = tmp_path / ".env"
+    example = (ROOT / ".env.example").read_text()
+    env_file.write_text(
+        example.replace("\nDJANGO_SECRET_KEY=\n", "\nDJANGO_SECRET_KEY=" + "s" * 60 + "\n").replace(
+            "\nDJANGO_DEBUG=false\n", "\nDJANGO_DEBUG=true\n"
+        )
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_"))}
+    env.update(
+        SEFTON_ENV_FILE=str(env_file),
+        # A database outside var/, as PostgreSQL is: nothing but the scheduler makes that folder.
+        DATABASE_URL=f"sqlite:///{tmp_path / 'club.sqlite3'}",
+        SEFTON_VAR_DIR=str(tmp_path / "var"),
+        STATIC_ROOT=str(tmp_path / "static"),
+        # The suite's broker, on a queue of this test's own, so the worker takes no other test's tasks.
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        CELERY_TASK_DEFAULT_QUEUE=f"sefton-serve-{os.getpid()}",
+    )
+    # `-o` takes the virtual environment as installed: the test never reinstalls it.
+    serving = subprocess.Popen(
+        ["make", "-o", ".venv/bin/.installed", "serve", f"PORT={port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        home = None
+        while time.monotonic() < deadline and serving.poll() is None:
+            try:
+                home = _get(f"http://127.0.0.1:{port}/")
+                break
+            except OSError:
+                time.sleep(1)
+        assert home is not None, "make serve stopped or never answered"
+        assert home[0] == 200
+        stylesheet = re.search(r'href="(/static/css/portal\.[0-9a-f]{12}\.css)"', home[1])
+        assert stylesheet, "the page names the manifest's stylesheet, as in production"
+        assert _get(f"http://127.0.0.1:{port}{stylesheet[1]}")[0] == 200
+        missing = _get(f"http://127.0.0.1:{port}/no-such-page/")
+        assert missing[0] == 404 and "We cannot find that page" in missing[1]
+        assert (tmp_path / "club.sqlite3").exists()
+    finally:
+        if serving.poll() is None:
+            os.killpg(serving.pid, signal.SIGTERM)
+        output = serving.communicate(timeout=60)[0]
+    for process in ("web.1", "worker.1", "beat.1"):
+        assert f"{process} started" in output, output[-3000:]
+    assert "gunicorn" in output.lower() and "celery@" in output and "beat: Starting" in output, output[-3000:]
+    assert "beat raised exception" not in output and (tmp_path / "var" / "celerybeat-schedule").exists()

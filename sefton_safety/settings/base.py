@@ -5,6 +5,7 @@ broker (development only: `DJANGO_DEBUG=true`). Production refuses to start with
 and allowed hosts. `.env.example` and the README list every variable.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,9 +15,16 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.module_loading import import_string
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_file_read, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# The project's `.env` (README, "Start your club"), read by every command alike (manage.py,
+# gunicorn, the worker and the scheduler) before any setting; a variable set in the environment
+# wins over it. SEFTON_ENV_FILE names another file, or, empty, none: the test settings and the demo
+# club never read a real club's file.
+ENV_FILE = os.environ.get("SEFTON_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    env_file_read(ENV_FILE, required="SEFTON_ENV_FILE" in os.environ)
 VAR_DIR = Path(env_str("SEFTON_VAR_DIR", str(BASE_DIR / "var")))
 
 # Development mode: a built-in secret key, the local hosts, email printed, no HTTPS settings.
@@ -126,6 +134,11 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL", "")
+# Migrations run as the tables' owner, the portal as a role that owns nothing (README, "The
+# database"): `make setup` and `make serve` migrate with DATABASE_AS_OWNER=true, which connects as
+# OWNER_DATABASE_URL where one is given, and as DATABASE_URL, then the owner, where none is.
+if env_bool("DATABASE_AS_OWNER", False):
+    DATABASE_URL = env_str("OWNER_DATABASE_URL", DATABASE_URL)
 if not DATABASE_URL:
     # The embedded database for a machine with no server: a file under var/.
     VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,8 @@
 import os
 import tempfile
 
+# A real club's `.env` in the project folder is never read by the tests, nor by what they start.
+os.environ.setdefault("SEFTON_ENV_FILE", "")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sefton_safety")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
