@@ -1,5 +1,6 @@
 """Every write to the register's families, teams and person records, and a person's sign-in
-account. A role's writes are in people.role_grants, signing in in people.credentials."""
+account, with the check of a code from its authenticator. A role's writes are in
+people.role_grants, signing in in people.credentials."""
 
 from django.conf import settings
 from django.db import transaction
@@ -10,22 +11,6 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from sefton_safety.history import history_by
 
 from . import contact_consent, rules
-from .credentials import (  # noqa: F401 (callers still import these from here)
-    SECOND_FACTOR_DEVICE_NAME,
-    SIGN_IN_LINK_SCOPE,
-    password_link_eligible,
-    password_link_request,
-    password_link_send,
-    second_factor_device_confirm,
-    second_factor_device_remove,
-    second_factor_notice_send,
-    second_factor_setup_device,
-    sign_in_link_eligible,
-    sign_in_link_request,
-    sign_in_link_send,
-    sign_in_link_url,
-    sign_in_link_user,
-)
 from .exceptions import ContactDetailsRefused, FamilyError, RoleError, TeamError
 from .models import (
     STAFF_ROLE_KINDS,
@@ -39,19 +24,6 @@ from .models import (
     User,
     WithdrawnContactDetails,
     club_today,
-)
-from .role_grants import (  # noqa: F401 (callers still import these from here)
-    ROLE_CHANGEABLE_FIELDS,
-    role_change,
-    role_change_problem,
-    role_confirm,
-    role_decision_problem,
-    role_grant,
-    role_grant_problem,
-    role_notice_recipients,
-    role_notice_send,
-    role_refuse,
-    role_revoke,
 )
 
 # Families -------------------------------------------------------------------------------------

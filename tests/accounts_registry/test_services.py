@@ -13,7 +13,7 @@ from accounts_registry.tasks import send_moderation_notices
 from consents import services as consent_services
 from consents.models import Consent
 from messaging.models import Delivery, Message
-from people import services as people_services
+from people import role_grants
 from people.models import Role, club_today
 from tests.conftest import make_person_with_role
 from tests.queries import assert_constant_queries
@@ -62,7 +62,7 @@ def test_acc2_only_staff_hold_a_password(instagram, committee_member, guardian):
 def test_acc2_acc3_a_custodian_whose_role_ends_stops_counting_and_the_committee_is_alerted(
     instagram, committee_member, keepers, django_capture_on_commit_callbacks
 ):
-    people_services.role_revoke(role=keepers[0].roles.get(kind=Role.Kind.VOLUNTEER))
+    role_grants.role_revoke(role=keepers[0].roles.get(kind=Role.Kind.VOLUNTEER))
     assert services.counted_custodians(instagram).count() == 2
     mail.outbox.clear()
     with django_capture_on_commit_callbacks() as callbacks:
