@@ -25,7 +25,6 @@ from .models import (
     Custodian,
     PasswordRotation,
 )
-from .posts import moderation_notices_send, moderation_record, post_check  # noqa: F401 (callers still import these from here)
 from .selectors import accounts_with_status
 
 
