@@ -6,7 +6,7 @@ from celery import shared_task
 from people.models import Person
 from sefton_safety.mail import SEND_TASK_RETRY
 
-from . import services
+from . import posts, services
 from .models import AdviceRequest, ModerationRecord
 
 
@@ -14,7 +14,7 @@ from .models import AdviceRequest, ModerationRecord
 def send_moderation_notices(record_id):
     record = ModerationRecord.objects.filter(pk=record_id).first()
     if record is not None:
-        return services.moderation_notices_send(record=record)
+        return posts.moderation_notices_send(record=record)
     return 0
 
 

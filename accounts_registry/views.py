@@ -15,7 +15,7 @@ from people.selectors import person_for_user
 from sefton_safety.middleware import public_page
 from sefton_safety.pickers import picker_answer
 
-from . import access, rules, services
+from . import access, posts, rules, services
 from .exceptions import AccountError
 from .forms import (
     AdviceAnswerForm,
@@ -286,7 +286,7 @@ def moderation_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.moderation_record(recorded_by=_person(request), **data)
+            posts.moderation_record(recorded_by=_person(request), **data)
         except AccountError as error:
             form.add_error("reason" if "(MSG-" in str(error) else None, str(error))
         else:
@@ -331,7 +331,7 @@ def post_check(request):
     form = PostCheckForm(request.POST or None)
     findings = None
     if request.method == "POST" and form.is_valid():
-        findings = services.post_check(
+        findings = posts.post_check(
             text=form.cleaned_data["text"],
             with_photo=form.cleaned_data["with_photo"],
             tagged_children=form.cleaned_data["tagged"],

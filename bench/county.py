@@ -59,7 +59,7 @@ def build(scale):
     from incidents.models import CaseEntry, Incident, IncidentSubject
     from incidents.selectors import QUEUE_ORDER, _cursor
     from messaging.models import Delivery, Message
-    from people import services
+    from people import credentials, services
     from people.models import Family, FamilyMember, Person, Role, Team, TeamPlayer, TeamStaff, club_today
     from tests import factories
     from tests.conftest import make_person_with_role
@@ -327,7 +327,7 @@ def build(scale):
         "coach": coach.user.email,
         "designated": designated.user.email,
         "guardian": guardian.user.email,
-        "guardian_link": services.sign_in_link_url(guardian.user),
+        "guardian_link": credentials.sign_in_link_url(guardian.user),
         "guardian_child": child_ids[0],
         "big_team": team_base,
         "long_case": Incident.objects.get(pk=long_case.id).reference,

@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 
 from messaging.office_hours import DAY_KEYS, OfficeHours
 from people.models import User, club_today
+from sefton_safety.forms import AuthenticatorCodeField
 from sefton_safety.models import ClubSettings
 
 COLOUR = re.compile(r"^#[0-9a-f]{6}$")
@@ -65,12 +66,7 @@ class AcknowledgementForm(forms.Form):
 class SubjectAccessForm(forms.Form):
     """A family's data leaves the portal only with a fresh code: an open session is not enough."""
 
-    code = forms.CharField(
-        label="Code from your authenticator app",
-        max_length=6,
-        min_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )
+    code = AuthenticatorCodeField()
 
 
 def _relative_luminance(colour):

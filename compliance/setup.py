@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 
+from people import role_grants
 from people import services as people_services
 from people.models import Person, Role
 
@@ -65,7 +66,7 @@ def club_set_up(*, club, committee, welfare_officer):
     """The club's name, time zone and office hours; the first committee member, with their password
     (their authenticator follows at their first sign-in, which the portal asks for at once); the lead
     welfare officer, whose role waits for the committee member's confirmation as any welfare role
-    does (people.services.role_grant), and who is invited by email once it is confirmed.
+    does (people.role_grants.role_grant), and who is invited by email once it is confirmed.
 
     `club` holds ClubSettings fields; `committee` and `welfare_officer` first_name, last_name and
     email, and the committee member's password. Returns the committee member's sign-in account."""
@@ -76,11 +77,11 @@ def club_set_up(*, club, committee, welfare_officer):
         raise SetupClosed("This club is already set up: sign in instead.")
     member = Person.objects.create(**{k: committee[k] for k in ("first_name", "last_name", "email")})
     user = people_services.person_login_create(person=member, password=committee["password"])
-    people_services.role_grant(person=member, kind=Role.Kind.COMMITTEE, note="The club's first committee member.")
+    role_grants.role_grant(person=member, kind=Role.Kind.COMMITTEE, note="The club's first committee member.")
     officer = Person.objects.create(**{k: welfare_officer[k] for k in ("first_name", "last_name", "email")})
     people_services.person_login_create(person=officer)
     # Asked for by the set-up, not by the committee member, so that they are the second pair of eyes.
-    people_services.role_grant(
+    role_grants.role_grant(
         person=officer, kind=Role.Kind.WELFARE_OFFICER, note="Named lead welfare officer at the club's set-up."
     )
     return user

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from people import services as people_services
 from people.models import Role, club_today
 from people.roles import holds_role
 from people.selectors import person_for_user
@@ -252,17 +251,12 @@ def subject_access_export(request, pk):
     if request.method == "GET":
         return _subject_access_page(request, family, SubjectAccessForm())
     form = SubjectAccessForm(request.POST)
-    if not form.is_valid():
-        services.subject_access_record(family=family, user=request.user, allowed=False, reason="Refused: no code")
-        return _subject_access_page(request, family, form, status=400)
-    device = people_services.second_factor_device(user=request.user, code=form.cleaned_data["code"])
+    code = form.cleaned_data["code"] if form.is_valid() else None
+    device = access.subject_access_export_device(request.user, family, code=code)
     if device is None:
-        services.subject_access_record(
-            family=family, user=request.user, allowed=False, reason="Refused: the code was not accepted"
-        )
-        form.add_error("code", "That code was not accepted. Enter the newest code from your authenticator app.")
+        if code is not None:
+            form.add_error("code", "That code was not accepted. Enter the newest code from your authenticator app.")
         return _subject_access_page(request, family, form, status=400)
-    services.subject_access_record(family=family, user=request.user, allowed=True, reason="Exported: PDF and JSON")
     django_otp.login(request, device)
     now = timezone.now()
     data = subject_access.family_data(family=family, exported_by=person_for_user(request.user), now=now)

@@ -11,6 +11,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from people import credentials
 from people import services as people_services
 from people.exceptions import PeopleError
 from people.models import FamilyMember, Person, Role, TeamStaff, club_today
@@ -250,9 +251,9 @@ def consent_round_chase(*, season, started_by, team=None, now=None):
 def consent_link_url(user):
     """A sign-in link straight to the consent form, lasting a fortnight and working once. A guardian
     who is also staff signs in with their password and second factor, so gets the plain address."""
-    if not people_services.sign_in_link_eligible(user):
+    if not credentials.sign_in_link_eligible(user):
         return f"{settings.SITE_URL}{reverse('consents:my-consents')}"
-    return people_services.sign_in_link_url(user, scope=CONSENT_LINK_SCOPE, next_url=reverse("consents:my-consents"))
+    return credentials.sign_in_link_url(user, scope=CONSENT_LINK_SCOPE, next_url=reverse("consents:my-consents"))
 
 
 def consent_round_email_send(*, consent_round, guardian):
@@ -272,7 +273,7 @@ def consent_round_email_send(*, consent_round, guardian):
             "children": children,
             "consent_round": consent_round,
             "url": consent_link_url(guardian.user),
-            "signs_in": people_services.sign_in_link_eligible(guardian.user),
+            "signs_in": credentials.sign_in_link_eligible(guardian.user),
             "days": 14,
         },
     )

@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
-from people import services
+from people import role_grants, services
 from people.models import FOUR_EYES_ROLE_KINDS, FamilyMember, Person, Role, Team, TeamStaff
 
 # Published on purpose: it opens only the fictional demo club, which refuses to load elsewhere.
@@ -162,7 +162,7 @@ class DemoClub:
     # Register writes --------------------------------------------------------------------------
 
     def grant(self, person, kind, *, starts_on=None, note="", confirmed=True):
-        return services.role_grant(
+        return role_grants.role_grant(
             person=person,
             kind=kind,
             granted_by=self.granted_by,
@@ -393,11 +393,11 @@ class DemoClub:
         """Ended roles stay on the record, so the register shows who held what, and when."""
         former_coach = self.adult("Martin", "Hughes", address=True)
         role = self.grant(former_coach, Role.Kind.VOLUNTEER, starts_on=self.season(7), note="Under 13s coach")
-        services.role_revoke(role=role, revoked_by=self.granted_by, on=self.season(2) + timedelta(days=183))
+        role_grants.role_revoke(role=role, revoked_by=self.granted_by, on=self.season(2) + timedelta(days=183))
 
         # Stood down as chair at the last AGM and still coaches: one person, a role ended, a role held.
         role = self.grant(self.former_chair, Role.Kind.COMMITTEE, starts_on=self.season(9), note="Chair")
-        services.role_revoke(role=role, revoked_by=self.granted_by, on=self.last_agm)
+        role_grants.role_revoke(role=role, revoked_by=self.granted_by, on=self.last_agm)
 
         # Four eyes: the secretary has asked for a third welfare officer, who has no access until a
         # second committee member or a welfare officer confirms it on the grants page.

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from sefton_safety.forms import AuthenticatorCodeField
 from sefton_safety.pickers import PersonPickerField
 
 from . import rules
@@ -297,12 +298,7 @@ class ExportForm(forms.Form):
         widget=forms.RadioSelect,
         initial="redacted",
     )
-    code = forms.CharField(
-        label="Code from your authenticator app",
-        max_length=6,
-        min_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )
+    code = AuthenticatorCodeField()
 
 
 class PersonSearchForm(forms.Form):

@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
 from sefton_safety.retention import RetentionNoteAdmin
 
-from . import services
+from . import credentials, role_grants, services
 from .exceptions import PeopleError
 from .models import (
     Family,
@@ -89,7 +89,7 @@ class RoleAdminForm(forms.ModelForm):
         if person is None or person.pk is None or not cleaned.get("kind") or not cleaned.get("starts_on"):
             return cleaned
         if self.instance.pk:
-            problem = services.role_change_problem(
+            problem = role_grants.role_change_problem(
                 role=Role.objects.get(pk=self.instance.pk),
                 changed_by=self.granting_user,
                 person=person,
@@ -98,7 +98,7 @@ class RoleAdminForm(forms.ModelForm):
                 ends_on=cleaned.get("ends_on"),
             )
         else:
-            problem = services.role_grant_problem(
+            problem = role_grants.role_grant_problem(
                 person=person, kind=cleaned["kind"], starts_on=cleaned["starts_on"], granted_by=self.granting_user
             )
         if problem:
@@ -110,7 +110,7 @@ def role_save_from_admin(request, role):
     """The admin's role writes go through the services, which refuse what the form's check refused
     even if the form was skipped."""
     if role.pk is None:
-        saved = services.role_grant(
+        saved = role_grants.role_grant(
             person=role.person,
             kind=role.kind,
             granted_by=request.user,
@@ -119,10 +119,10 @@ def role_save_from_admin(request, role):
             note=role.note,
         )
     else:
-        saved = services.role_change(
+        saved = role_grants.role_change(
             role=role,
             changed_by=request.user,
-            **{field: getattr(role, field) for field in services.ROLE_CHANGEABLE_FIELDS},
+            **{field: getattr(role, field) for field in role_grants.ROLE_CHANGEABLE_FIELDS},
         )
     role.pk = saved.pk
     role.refresh_from_db()
@@ -256,7 +256,7 @@ class PersonAdmin(SimpleHistoryAdmin):
     def email_password_link(self, request, queryset):
         sent = 0
         for person in queryset.filter(user__isnull=False).select_related("user"):
-            if services.password_link_request(email=person.user.email):
+            if credentials.password_link_request(email=person.user.email):
                 sent += 1
             else:
                 self.message_user(
@@ -310,18 +310,20 @@ class RoleAdmin(KeyCheckedAutocompleteMixin, SimpleHistoryAdmin):
 
     @admin.action(description="Confirm the selected grants (a second pair of eyes)")
     def confirm_grants(self, request, queryset):
-        self._decide(request, queryset, lambda role, by: services.role_confirm(role=role, confirmed_by=by), "confirmed")
+        self._decide(
+            request, queryset, lambda role, by: role_grants.role_confirm(role=role, confirmed_by=by), "confirmed"
+        )
 
     @admin.action(description="Refuse the selected grants")
     def refuse_grants(self, request, queryset):
-        self._decide(request, queryset, lambda role, by: services.role_refuse(role=role, refused_by=by), "refused")
+        self._decide(request, queryset, lambda role, by: role_grants.role_refuse(role=role, refused_by=by), "refused")
 
     @admin.action(description="Revoke the selected roles from today")
     def revoke_today(self, request, queryset):
         done = 0
         for role in queryset:
             try:
-                services.role_revoke(role=role, revoked_by=request.user)
+                role_grants.role_revoke(role=role, revoked_by=request.user)
                 done += 1
             except PeopleError as error:
                 self.message_user(request, str(error), messages.WARNING)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import access, rules, services
+from . import access, role_grants, rules
 from .exceptions import RoleError
 from .models import CONFIRMER_ROLE_KINDS, FOUR_EYES_ROLE_KINDS, Role
 from .roles import holds_role
@@ -59,7 +59,7 @@ def role_grant_confirm(request, pk):
     return _decide(
         request,
         pk,
-        lambda role, by: services.role_confirm(role=role, confirmed_by=by),
+        lambda role, by: role_grants.role_confirm(role=role, confirmed_by=by),
         "confirmed; every welfare officer is being told",
     )
 
@@ -67,4 +67,4 @@ def role_grant_confirm(request, pk):
 @login_required
 @require_POST
 def role_grant_refuse(request, pk):
-    return _decide(request, pk, lambda role, by: services.role_refuse(role=role, refused_by=by), "refused")
+    return _decide(request, pk, lambda role, by: role_grants.role_refuse(role=role, refused_by=by), "refused")

@@ -6,24 +6,24 @@ from celery import shared_task
 
 from sefton_safety.mail import SEND_TASK_RETRY
 
-from . import services
+from . import credentials, role_grants, services
 from .models import Person, Role, User
 
 
 @shared_task(**SEND_TASK_RETRY)
 def send_password_link(user_id):
     user = User.objects.filter(pk=user_id).first()
-    if user is None or not services.password_link_eligible(user):
+    if user is None or not credentials.password_link_eligible(user):
         return
-    services.password_link_send(user=user)
+    credentials.password_link_send(user=user)
 
 
 @shared_task(**SEND_TASK_RETRY)
 def send_sign_in_link(user_id):
     user = User.objects.filter(pk=user_id).first()
-    if user is None or not services.sign_in_link_eligible(user):
+    if user is None or not credentials.sign_in_link_eligible(user):
         return
-    services.sign_in_link_send(user=user)
+    credentials.sign_in_link_send(user=user)
 
 
 @shared_task
@@ -38,7 +38,9 @@ def send_second_factor_notice(user_id, change, device_name, at):
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return
-    services.second_factor_notice_send(user=user, change=change, device_name=device_name, at=datetime.fromisoformat(at))
+    credentials.second_factor_notice_send(
+        user=user, change=change, device_name=device_name, at=datetime.fromisoformat(at)
+    )
 
 
 @shared_task
@@ -47,7 +49,7 @@ def send_role_notice(role_id):
     role = Role.objects.filter(pk=role_id, status=Role.Status.IN_EFFECT).first()
     if role is None:
         return 0
-    officers = services.role_notice_recipients(role=role)
+    officers = role_grants.role_notice_recipients(role=role)
     for officer in officers:
         send_role_notice_to.delay(role_id, officer.pk)
     return len(officers)
@@ -59,4 +61,4 @@ def send_role_notice_to(role_id, person_id):
     officer = Person.objects.filter(pk=person_id).select_related("user").first()
     if role is None or officer is None:
         return
-    services.role_notice_send(role=role, officer=officer)
+    role_grants.role_notice_send(role=role, officer=officer)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, services
+from . import access, credentials, services
 from .exceptions import SignInLinkInvalid, SignInLinkNotForStaff
 from .forms import OneTimeCodeForm, PasswordLinkRequestForm, SignInLinkRequestForm, StaffSignInForm
 from .link_tokens import password_link_tokens
@@ -51,7 +51,7 @@ class SignInView(auth_views.LoginView):
 def sign_in_link_request(request):
     form = SignInLinkRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.sign_in_link_request(email=form.cleaned_data["email"])
+        credentials.sign_in_link_request(email=form.cleaned_data["email"])
         return render(
             request,
             "people/sign_in_link_sent.html",
@@ -67,7 +67,7 @@ def sign_in_link_open(request):
     in a message therefore cannot use up a guardian's single-use link."""
     token = request.POST.get("t") if request.method == "POST" else request.GET.get(settings.SESAME_TOKEN_NAME)
     try:
-        user = services.sign_in_link_user(request=request, token=token, consume=request.method == "POST")
+        user = credentials.sign_in_link_user(request=request, token=token, consume=request.method == "POST")
     except SignInLinkNotForStaff as error:
         return render(request, "people/sign_in_link_invalid.html", {"reason": str(error), "staff": True}, status=403)
     except SignInLinkInvalid as error:
@@ -141,7 +141,7 @@ def two_factor_setup(request):
     if another and not _second_factor_fresh(request):
         messages.info(request, "To add another authenticator app, first enter a code from the one you use now.")
         return redirect(f"{reverse('people:verify')}?next={reverse('people:two-factor-setup')}")
-    device = services.second_factor_setup_device(
+    device = credentials.second_factor_setup_device(
         user=user, pending_pk=request.session.get(SETUP_DEVICE_KEY), create=request.method == "GET"
     )
     if device is None:
@@ -151,7 +151,7 @@ def two_factor_setup(request):
     form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
-        if services.second_factor_device_confirm(device=device, code=code, another_allowed=another):
+        if credentials.second_factor_device_confirm(device=device, code=code, another_allowed=another):
             request.session.pop(SETUP_DEVICE_KEY, None)
             _second_factor_entered(request, device)
             messages.success(
@@ -196,7 +196,7 @@ def two_factor_remove(request):
     if not others and second_factor_required(user):
         messages.error(request, "Your role needs an authenticator app. Add the new one first, then remove this one.")
         return redirect("people:two-factor-setup")
-    services.second_factor_device_remove(device=device)
+    credentials.second_factor_device_remove(device=device)
     messages.success(request, f"“{device.name}” is removed. You will get an email about the change.")
     return redirect("people:two-factor-setup" if others else "portal:home")
 
@@ -205,7 +205,7 @@ def two_factor_remove(request):
 def password_link_request(request):
     form = PasswordLinkRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.password_link_request(email=form.cleaned_data["email"])
+        credentials.password_link_request(email=form.cleaned_data["email"])
         return render(request, "people/password_link_sent.html", {"email": form.cleaned_data["email"]})
     return render(request, "people/password_link_request.html", {"form": form})
 

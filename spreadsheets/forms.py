@@ -3,6 +3,7 @@
 from django import forms
 
 from people.models import Team
+from sefton_safety.forms import AuthenticatorCodeField
 
 from .reading import MAX_BYTES
 from .rules import FIELD_CHOICES
@@ -63,12 +64,7 @@ class ExportForm(forms.Form):
         widget=forms.RadioSelect,
         initial="xlsx",
     )
-    code = forms.CharField(
-        label="Code from your authenticator app",
-        max_length=6,
-        min_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )
+    code = AuthenticatorCodeField()
 
     def clean(self):
         cleaned = super().clean()

@@ -10,7 +10,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.test import TestCase
 from django_otp.oath import totp
 
-from people import services
+from people import role_grants, services
 from people.models import CONFIRMER_ROLE_KINDS, FOUR_EYES_ROLE_KINDS, FamilyMember, Person, Role
 from people.signed_in import cache_forget
 from tests import factories
@@ -30,7 +30,7 @@ def make_person_with_role(kind, *, email, password=factories.STAFF_PASSWORD, **p
             Person.objects.holding(*CONFIRMER_ROLE_KINDS).filter(user__is_active=True).select_related("user").first()
         )
         confirmed_by = officer.user if officer else None
-    services.role_grant(person=person, kind=kind, starts_on=factories.years_ago(1), confirmed_by=confirmed_by)
+    role_grants.role_grant(person=person, kind=kind, starts_on=factories.years_ago(1), confirmed_by=confirmed_by)
     services.person_login_create(person=person, password=password)
     return person
 
@@ -62,7 +62,7 @@ def family(db):
 @pytest.fixture
 def child(family):
     person = factories.ChildFactory(first_name="Ada", last_name="Okafor")
-    services.role_grant(person=person, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
+    role_grants.role_grant(person=person, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
     services.family_member_add(family=family, person=person, kind=FamilyMember.Kind.CHILD)
     return person
 
@@ -78,7 +78,7 @@ def guardian(family, child):
 def other_family_child(db):
     other = factories.FamilyFactory(name="The Byrne family")
     person = factories.ChildFactory(first_name="Cian", last_name="Byrne")
-    services.role_grant(person=person, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
+    role_grants.role_grant(person=person, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
     services.family_member_add(family=other, person=person, kind=FamilyMember.Kind.CHILD)
     return person
 

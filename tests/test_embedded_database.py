@@ -22,11 +22,11 @@ pytestmark = pytest.mark.worker
 FAMILIES = 20
 MESSAGES = 10
 SETUP = f"""
-from people import services
+from people import role_grants, services
 from people.models import FamilyMember, Role
 from tests import factories
 coach = factories.PersonFactory(email="coach@example.org")
-services.role_grant(person=coach, kind=Role.Kind.VOLUNTEER, starts_on=factories.years_ago(1))
+role_grants.role_grant(person=coach, kind=Role.Kind.VOLUNTEER, starts_on=factories.years_ago(1))
 team = factories.TeamFactory(name="Under 11s")
 factories.TeamStaffFactory(team=team, person=coach)
 for n in range({FAMILIES}):

@@ -26,6 +26,7 @@ from incidents.models import Incident
 from messaging import replies as reply_services
 from messaging import sending
 from messaging import services as message_services
+from people import role_grants
 from people import services as people_services
 from people.models import FamilyMember, Role
 from spreadsheets import register_import
@@ -86,7 +87,7 @@ def build_world(wordings):
     for side, coach in (("a", coach_a), ("b", coach_b)):
         family = factories.FamilyFactory(name=f"The {side.upper()} family")
         child = factories.ChildFactory(first_name=f"Child{side.upper()}")
-        people_services.role_grant(person=child, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
+        role_grants.role_grant(person=child, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
         people_services.family_member_add(family=family, person=child, kind=FamilyMember.Kind.CHILD)
         guardian = make_person_with_role(Role.Kind.GUARDIAN, email=f"parent.{side}@example.org", password=None)
         people_services.family_member_add(
@@ -164,21 +165,21 @@ def build_world(wordings):
     incident_services.access_grant(incident=sides["a"]["case"], by=welfare, person=coach_a)
     # A committee grant waiting for a second person's confirmation (four eyes).
     nominee = factories.PersonFactory(first_name="Nominee")
-    sides["a"]["pending_grant"] = people_services.role_grant(
+    sides["a"]["pending_grant"] = role_grants.role_grant(
         person=nominee, kind=Role.Kind.COMMITTEE, granted_by=committee.user
     )
-    sides["b"]["pending_grant"] = people_services.role_grant(
+    sides["b"]["pending_grant"] = role_grants.role_grant(
         person=factories.PersonFactory(first_name="Other"), kind=Role.Kind.COMMITTEE, granted_by=committee_2.user
     )
     for side, asker in (("a", committee), ("b", committee_2)):
-        sides[side]["grant_to_refuse"] = people_services.role_grant(
+        sides[side]["grant_to_refuse"] = role_grants.role_grant(
             person=factories.PersonFactory(first_name="Refused"), kind=Role.Kind.COMMITTEE, granted_by=asker.user
         )
     version = compliance_services.policy_publish(
         body="The policy.", review_by=now.date() + timedelta(days=365), by=committee
     )
     young = factories.PersonFactory(first_name="Young", date_of_birth=factories.years_ago(18, days=30))
-    people_services.role_grant(person=young, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
+    role_grants.role_grant(person=young, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
     people_services.person_login_create(person=young, email="young@example.org")
     factories.TeamPlayerFactory(team=sides["a"]["team"], person=young)
     sides["a"]["young"] = young

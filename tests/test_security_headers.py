@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
-from people import services as people_services
+from people import role_grants
 from people.models import Role
 from tests import factories
 from tests.test_settings import PRODUCTION
@@ -87,7 +87,7 @@ def signed_in_urls(objects):
 @pytest.fixture
 def club(welfare_officer, child, family, squad):
     """A welfare officer who also sits on the committee and runs the admin, so the most pages open."""
-    people_services.role_grant(person=welfare_officer, kind=Role.Kind.COMMITTEE, starts_on=factories.years_ago(1))
+    role_grants.role_grant(person=welfare_officer, kind=Role.Kind.COMMITTEE, starts_on=factories.years_ago(1))
     welfare_officer.user.is_staff = welfare_officer.user.is_superuser = True
     welfare_officer.user.save(update_fields=["is_staff", "is_superuser"])
     incident = factories.IncidentFactory()

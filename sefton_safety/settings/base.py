@@ -216,7 +216,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "people.backends.RoleBackend",
     "guardian.backends.ObjectPermissionBackend",
-    # Signed, single-use, time-limited links for guardians (people.services.sign_in_link_user).
+    # Signed, single-use, time-limited links for guardians (people.credentials.sign_in_link_user).
     "sesame.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from accounts_registry import services, tasks
 from accounts_registry.exceptions import AccountError
 from accounts_registry.models import Appointment, ClubAccount, Custodian, PasswordRotation
-from people import services as people_services
+from people import role_grants
 from people.admin_site import NO_REGISTER_RECORD
 from people.models import Role, User, club_today
 from tests import factories
@@ -242,7 +242,7 @@ def test_x2_ending_a_custodianship_an_appointment_and_a_password_change_is_recor
 def test_x2_a_custodianship_ended_by_the_daily_check_is_recorded_with_what_it_was_before(
     instagram, committee_member, keepers, django_capture_on_commit_callbacks
 ):
-    people_services.role_revoke(role=keepers[0].roles.get(kind=Role.Kind.VOLUNTEER))
+    role_grants.role_revoke(role=keepers[0].roles.get(kind=Role.Kind.VOLUNTEER))
     services.custodians_lapsed_end()
     ended = instagram.custodians.get(person=keepers[0]).history.order_by("history_date", "history_id").last()
     assert (ended.history_type, ended.ended_on, ended.end_reason) == (

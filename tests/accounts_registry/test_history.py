@@ -3,7 +3,7 @@ history, with who made it and what it was before, also when no web request is in
 
 from accounts_registry import services
 from accounts_registry.models import Appointment, PasswordRotation
-from people import services as people_services
+from people import role_grants
 from people.models import Role, club_today
 from tests.conftest import make_person_with_role
 
@@ -24,7 +24,7 @@ def test_x2_ending_a_custodian_records_who_ended_it_and_that_it_was_open_before(
 
 def test_x2_the_daily_end_of_a_lapsed_custodian_is_recorded_with_its_reason(instagram, committee_member, keepers):
     role = keepers[0].roles.get(kind=Role.Kind.VOLUNTEER)
-    people_services.role_revoke(role=role, revoked_by=committee_member.user)
+    role_grants.role_revoke(role=role, revoked_by=committee_member.user)
     services.custodians_lapsed_end()
     custodian = instagram.custodians.get(person=keepers[0])
     latest, before = custodian.history.order_by("-history_date", "-history_id")[:2]

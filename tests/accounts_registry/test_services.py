@@ -6,14 +6,14 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts_registry import services, tasks
+from accounts_registry import posts, services, tasks
 from accounts_registry.exceptions import AccountError
 from accounts_registry.models import Appointment, ClubAccount, Custodian, ModerationRecord, PasswordRotation
 from accounts_registry.tasks import send_moderation_notices
 from consents import services as consent_services
 from consents.models import Consent
 from messaging.models import Delivery, Message
-from people import services as people_services
+from people import role_grants
 from people.models import Role, club_today
 from tests.conftest import make_person_with_role
 from tests.queries import assert_constant_queries
@@ -62,7 +62,7 @@ def test_acc2_only_staff_hold_a_password(instagram, committee_member, guardian):
 def test_acc2_acc3_a_custodian_whose_role_ends_stops_counting_and_the_committee_is_alerted(
     instagram, committee_member, keepers, django_capture_on_commit_callbacks
 ):
-    people_services.role_revoke(role=keepers[0].roles.get(kind=Role.Kind.VOLUNTEER))
+    role_grants.role_revoke(role=keepers[0].roles.get(kind=Role.Kind.VOLUNTEER))
     assert services.counted_custodians(instagram).count() == 2
     mail.outbox.clear()
     with django_capture_on_commit_callbacks() as callbacks:
@@ -322,14 +322,14 @@ def _photo_consent(child, guardian, given, *, named=True):
 def test_acc9_a_tagged_child_without_consent_is_named_one_with_consent_passes_and_a_withdrawal_blocks(
     wordings, child, guardian, other_family_child
 ):
-    findings = services.post_check(text="Great win today!", with_photo=True, tagged_children=[child])
+    findings = posts.post_check(text="Great win today!", with_photo=True, tagged_children=[child])
     # No record means no consent: neither to the photo nor to her name.
     assert [(f.rule, f.code) for f in findings] == [("ACC-9", "no-photo-consent"), ("ACC-9", "no-name-consent")]
     assert all("Ada Okafor" in f.message for f in findings)
     _photo_consent(child, guardian, True)
-    assert services.post_check(text="Great win today!", with_photo=True, tagged_children=[child]) == []
+    assert posts.post_check(text="Great win today!", with_photo=True, tagged_children=[child]) == []
     _photo_consent(child, guardian, False)
-    withdrawn = services.post_check(text="Great win today!", with_photo=True, tagged_children=[child])
+    withdrawn = posts.post_check(text="Great win today!", with_photo=True, tagged_children=[child])
     assert [f.rule for f in withdrawn] == ["ACC-9"] and "withdrawn" in withdrawn[0].message
 
 
@@ -338,20 +338,20 @@ def test_acc9_a_post_naming_a_child_whose_name_may_not_be_published_is_refused_w
 ):
     _photo_consent(child, guardian, True, named=False)
     for with_photo in (False, True):
-        findings = services.post_check(text="Great win today!", with_photo=with_photo, tagged_children=[child])
+        findings = posts.post_check(text="Great win today!", with_photo=with_photo, tagged_children=[child])
         assert [(f.rule, f.code) for f in findings] == [("ACC-9", "no-name-consent")]
         assert findings[0].message.startswith("Ada Okafor: no consent to being named")
     _photo_consent(child, guardian, True, named=True)
     for with_photo in (False, True):
-        assert services.post_check(text="Great win today!", with_photo=with_photo, tagged_children=[child]) == []
+        assert posts.post_check(text="Great win today!", with_photo=with_photo, tagged_children=[child]) == []
 
 
 def test_acc8_a_post_with_a_childs_school_phone_or_postcode_is_stopped_and_emoji_are_fine(child):
     text = "Well done to Ada from Greenbank Primary School! Call 07700 900123, pick up at L17 1AA 🎉"
-    findings = services.post_check(text=text, with_photo=False, tagged_children=[])
+    findings = posts.post_check(text=text, with_photo=False, tagged_children=[])
     assert {f.code for f in findings} == {"school_name", "phone_number", "postcode"}
     assert {f.rule for f in findings} == {"ACC-8"}
-    assert services.post_check(text="What a match! 🏏", with_photo=False, tagged_children=[]) == []
+    assert posts.post_check(text="What a match! 🏏", with_photo=False, tagged_children=[]) == []
 
 
 def test_acc8_acc9_the_designated_person_checks_a_draft_on_the_page(signed_in, designated, child, wordings):
@@ -385,7 +385,7 @@ def test_acc6_a_record_with_rule_breaking_words_is_refused_on_the_form_and_nothi
 
 def test_acc6_only_a_designated_supervisor_records_a_removal(instagram, volunteer):
     with pytest.raises(AccountError, match="designated supervisor"):
-        services.moderation_record(
+        posts.moderation_record(
             account=instagram, recorded_by=volunteer, removed_content="x", reason="y", author=volunteer
         )
 
@@ -395,7 +395,7 @@ def test_acc6_the_notices_go_through_the_pipeline_once_to_the_author_the_affecte
 ):
     affected = make_person_with_role(Role.Kind.VOLUNTEER, email="affected@example.org", first_name="Alf")
     with django_capture_on_commit_callbacks() as callbacks:
-        record = services.moderation_record(
+        record = posts.moderation_record(
             account=instagram,
             recorded_by=supervisor,
             author=volunteer,

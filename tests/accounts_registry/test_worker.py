@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from accounts_registry import services
+from accounts_registry import posts, services
 from accounts_registry.models import ClubAccount, Custodian
 from messaging.models import Delivery
 from people.models import Role
@@ -25,7 +25,7 @@ def test_acc6_author_affected_and_guardians_are_each_told_once_through_the_worke
     author = keepers[0]
     affected = make_person_with_role(Role.Kind.VOLUNTEER, email="affected@example.org", first_name="Alf")
     with CeleryWorker(smtp_port=smtp_server.port, extra_env=OPEN_ALL_DAY):
-        record = services.moderation_record(
+        record = posts.moderation_record(
             account=instagram,
             recorded_by=supervisor,
             author=author,

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
+from tests.browser.pickers import pick
 from tests.conftest import current_code
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -70,6 +71,12 @@ def sign_in_with_password(page, email):
     page.get_by_role("button", name="Sign in").click()
 
 
+def sign_in_to_home(page, email):
+    """Signs in with a password alone (a volunteer's account) and waits for the home page."""
+    sign_in_with_password(page, email)
+    page.get_by_role("heading", name=re.compile(r"^Hello, ")).wait_for()
+
+
 def enter_code(page, device):
     page.get_by_label("Six-digit code").fill(current_code(device))
     page.get_by_role("button", name="Continue").click()
@@ -104,3 +111,30 @@ def shot(page, name):
         return
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name.replace(' ', '-')}.png"), full_page=True)
+
+
+# Writing a message, as the messaging journeys do.
+
+CLEAN_EMAIL = (
+    "Hello Ada,\n\nPlease bring your whites and a cap for Saturday's match.\n\nMany thanks,\nSam, Under 11s coach"
+)
+# Crispy marks a required field's label with an asterisk: "Message*".
+MESSAGE_LABEL = re.compile(r"^Message\*?$")
+
+
+def fill_in_message(page, *, audience, players, kind, subject, body):
+    page.goto("/messages/new/")
+    page.get_by_role("heading", name="Write a message").wait_for()
+    page.get_by_label("Email", exact=True).check()
+    page.get_by_label("Who is it for?").select_option(label=audience)
+    pick(page, "Players", *players)
+    page.get_by_label("What is it about?").select_option(label=kind)
+    page.get_by_label("Subject").fill(subject)
+    page.get_by_role("textbox", name=MESSAGE_LABEL).fill(body)
+
+
+def send_message(page, **message):
+    """Writes a message (the arguments of fill_in_message), sends it and waits for its own page."""
+    fill_in_message(page, **message)
+    page.get_by_role("button", name="Send").click()
+    page.get_by_role("heading", name=message["subject"]).wait_for()

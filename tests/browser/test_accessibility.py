@@ -29,6 +29,7 @@ from consents.models import DirectContactRequest
 from demo import club as demo
 from incidents.models import Incident
 from messaging.models import Message
+from people import credentials
 from people import services as people_services
 from people.models import FamilyMember, Person, Team, User
 from tests.browser.conftest import DESKTOP, shot
@@ -152,7 +153,7 @@ def demo_server(django_db_setup, django_db_blocker):
         ids = _demo_ids()
         # A newer link spends the older ones, so each is made once, here, and committed.
         links = {
-            role: urlsplit(people_services.sign_in_link_url(User.objects.get(email=email)))
+            role: urlsplit(credentials.sign_in_link_url(User.objects.get(email=email)))
             ._replace(scheme="", netloc="")
             .geturl()
             for role, email in EMAILS.items()

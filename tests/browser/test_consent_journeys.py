@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from consents import selectors
 from consents import services as consent_services
 from consents.models import Consent, DirectContactRequest, Wording
-from people import services
+from people import credentials, role_grants, services
 from people.models import FamilyMember, Role
 from tests import factories
 from tests.browser.conftest import SHOTS, fits_the_screen_width, shot, sign_in_with_password
@@ -74,7 +74,7 @@ def club(wordings):
     team = factories.TeamFactory(name="Under 11s")
     family = factories.FamilyFactory(name="The Okafor family")
     player = factories.ChildFactory(first_name="Ada", last_name="Okafor")
-    services.role_grant(person=player, kind=Role.Kind.CHILD)
+    role_grants.role_grant(person=player, kind=Role.Kind.CHILD)
     services.family_member_add(family=family, person=player, kind=FamilyMember.Kind.CHILD)
     factories.TeamPlayerFactory(team=team, person=player)
     coach = make_person_with_role(Role.Kind.VOLUNTEER, email="coach@example.org", first_name="Sam")
@@ -140,7 +140,7 @@ def test_x3_guardian_of_two_children_answers_for_the_second_child_by_tapping_its
     """Each child's card has its own switches: a guardian tapping a question's words on the second
     card answers for the second child, never the first (PPL-3, X-3)."""
     sibling = factories.ChildFactory(first_name="Ben", last_name="Okafor", date_of_birth=factories.years_ago(8))
-    services.role_grant(person=sibling, kind=Role.Kind.CHILD)
+    role_grants.role_grant(person=sibling, kind=Role.Kind.CHILD)
     services.family_member_add(family=club["family"], person=sibling, kind=FamilyMember.Kind.CHILD)
 
     phone_page.goto(path_of(consent_services.consent_link_url(club["parent"].user)))
@@ -164,7 +164,7 @@ def test_con6_x3_guardian_who_opens_the_consent_link_several_times_can_still_sig
     and scanners fetch it too). Looking at it is not a failed sign-in, just as with the ordinary
     sign-in link, so it must not lock the guardian (or their household's address) out."""
     parent = club["parent"]
-    sign_in_link = path_of(services.sign_in_link_url(parent.user))
+    sign_in_link = path_of(credentials.sign_in_link_url(parent.user))
     for _ in range(4):
         assert phone_page.goto(sign_in_link).status == 200
     phone_page.get_by_role("button", name="Sign in").click()
@@ -255,7 +255,7 @@ def test_con3_volunteer_asks_to_contact_a_player_and_a_guardian_approves_from_th
 def _player_with_guardian(team, *, first_name, last_name):
     family = factories.FamilyFactory(name=f"The {last_name} family")
     player = factories.ChildFactory(first_name=first_name, last_name=last_name)
-    services.role_grant(person=player, kind=Role.Kind.CHILD)
+    role_grants.role_grant(person=player, kind=Role.Kind.CHILD)
     services.family_member_add(family=family, person=player, kind=FamilyMember.Kind.CHILD)
     factories.TeamPlayerFactory(team=team, person=player)
     guardian = factories.PersonFactory(last_name=last_name)

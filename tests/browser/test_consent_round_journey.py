@@ -1,10 +1,8 @@
 """CON-6 in a real browser with the real worker: the committee sends the season's consent round,
 sends it again by mistake, is asked to confirm, confirms, and no guardian gets a second email."""
 
-import os
 import re
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -12,23 +10,14 @@ from playwright.sync_api import expect
 from consents import rules
 from consents.models import ConsentRound
 from people.models import Role, club_today
-from tests.browser.conftest import DESKTOP, PHONE, sign_in_with_second_factor
+from tests.browser.conftest import DESKTOP, PHONE, shot, sign_in_with_second_factor
 from tests.conftest import make_person_with_role
 from tests.consents.test_worker import add_guardian, consent_form, family_with_child
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/work/shots/committee")
 QUIET_SECONDS = 2
 consent_form = consent_form
-
-
-def shot(page, name):
-    """Saves a full-page picture when SEFTON_SHOTS is set, for a person to look at."""
-    if not os.environ.get("SEFTON_SHOTS"):
-        return
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_con6_a_round_sent_twice_asks_to_confirm_and_emails_nobody_twice(
@@ -56,9 +45,9 @@ def test_con6_a_round_sent_twice_asks_to_confirm_and_emails_nobody_twice(
     warning = page.get_by_test_id("round-already-sent")
     expect(warning).to_contain_text(f"The {season} round for the whole club went on")
     expect(warning).to_contain_text("to 2 guardians.")
-    shot(page, "round-already-sent-1280")
+    shot(page, "consents-round-already-sent-1280")
     page.set_viewport_size(PHONE["viewport"])
-    shot(page, "round-already-sent-390")
+    shot(page, "consents-round-already-sent-390")
     page.set_viewport_size(DESKTOP["viewport"])
     assert ConsentRound.objects.count() == 1
 

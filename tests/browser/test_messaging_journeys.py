@@ -17,9 +17,16 @@ from consents import services as consent_services
 from consents.models import Consent
 from messaging import tasks
 from messaging.models import Delivery, Message
-from tests import factories
-from tests.browser.conftest import DESKTOP, fits_the_screen_width, shot
-from tests.browser.pickers import pick
+from tests.browser.conftest import (
+    CLEAN_EMAIL,
+    DESKTOP,
+    MESSAGE_LABEL,
+    fill_in_message,
+    fits_the_screen_width,
+    send_message,
+    shot,
+    sign_in_to_home,
+)
 from tests.messaging import conftest as messaging_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,20 +37,7 @@ club = messaging_fixtures.club
 always_open = messaging_fixtures.always_open
 allow_direct_contact = messaging_fixtures.allow_direct_contact
 
-CLEAN_EMAIL = (
-    "Hello Ada,\n\nPlease bring your whites and a cap for Saturday's match.\n\nMany thanks,\nSam, Under 11s coach"
-)
-# Crispy marks a required field's label with an asterisk: "Message*".
-MESSAGE_LABEL = re.compile(r"^Message\*?$")
 FRIENDLY_EMAIL = "Great game today 👍 see you Saturday x"
-
-
-def sign_in_with_password(page, email):
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(factories.STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name=re.compile(r"^Hello, ")).wait_for()
 
 
 def checked_text(response):
@@ -55,17 +49,6 @@ def checked_text(response):
 
 def policy_check_panel(page):
     return page.locator("#live-check")
-
-
-def fill_in_message(page, *, audience, players, kind, subject, body):
-    page.goto("/messages/new/")
-    page.get_by_role("heading", name="Write a message").wait_for()
-    page.get_by_label("Email", exact=True).check()
-    page.get_by_label("Who is it for?").select_option(label=audience)
-    pick(page, "Players", *players)
-    page.get_by_label("What is it about?").select_option(label=kind)
-    page.get_by_label("Subject").fill(subject)
-    page.get_by_role("textbox", name=MESSAGE_LABEL).fill(body)
 
 
 def message_id_from(page):
@@ -119,7 +102,7 @@ def worker(monkeypatch):
 
 
 def test_msg4_compose_page_shows_the_live_check_as_the_volunteer_types(page, club):
-    sign_in_with_password(page, "coach@example.org")
+    sign_in_to_home(page, "coach@example.org")
     page.goto("/messages/new/")
     page.get_by_role("heading", name="Write a message").wait_for()
     panel = policy_check_panel(page)
@@ -155,7 +138,7 @@ def test_x4_the_compose_page_counts_characters_against_the_channels_limit_as_the
     and says how many characters are too many; the script runs under the page's CSP."""
     refused = []
     page.on("console", lambda message: refused.append(message.text) if "Content Security" in message.text else None)
-    sign_in_with_password(page, "coach@example.org")
+    sign_in_to_home(page, "coach@example.org")
     page.goto("/messages/new/")
     counter = page.locator("[data-character-count]")
     expect(counter).to_have_text("0 of 5,000 characters")
@@ -170,7 +153,7 @@ def test_x4_the_compose_page_counts_characters_against_the_channels_limit_as_the
     shot(page, "messaging-a0-compose-counter-over-the-text-limit")
     assert refused == []
 
-    sign_in_with_password(phone_page, "coach@example.org")
+    sign_in_to_home(phone_page, "coach@example.org")
     phone_page.goto("/messages/new/")
     phone_page.get_by_role("textbox", name=MESSAGE_LABEL).fill(CLEAN_EMAIL)
     expect(phone_page.locator("[data-character-count]")).to_have_text(f"{len(CLEAN_EMAIL)} of 5,000 characters")
@@ -198,7 +181,7 @@ LATE_FIRST_ANSWER = """
 def test_msg4_the_live_check_describes_the_newest_words_when_an_older_check_answers_late(page, club):
     """A check of words since replaced must not overwrite the check of the words now in the box:
     here the late answer about a clean draft would say "No problems found." over an emoji."""
-    sign_in_with_password(page, "coach@example.org")
+    sign_in_to_home(page, "coach@example.org")
     page.add_init_script(LATE_FIRST_ANSWER)
     page.goto("/messages/new/")
     panel = policy_check_panel(page)
@@ -219,7 +202,7 @@ def test_msg1_designated_person_approves_and_the_volunteer_reads_each_recipients
     page, second_page, club, always_open, worker
 ):
     child, guardian = club["child"], club["guardian"]
-    sign_in_with_password(page, "coach@example.org")
+    sign_in_to_home(page, "coach@example.org")
     fill_in_message(
         page,
         audience="Players (children)",
@@ -241,7 +224,7 @@ def test_msg1_designated_person_approves_and_the_volunteer_reads_each_recipients
     assert worker.queued == [] and not Delivery.objects.exists()
 
     designated = second_page
-    sign_in_with_password(designated, "designated@example.org")
+    sign_in_to_home(designated, "designated@example.org")
     designated.get_by_role("link", name="Messages to approve").click()
     designated.get_by_role("heading", name="Messages to approve").wait_for()
     shot(designated, "messaging-b3-approval-queue")
@@ -273,7 +256,7 @@ def test_msg1_designated_person_approves_and_the_volunteer_reads_each_recipients
     # A second message, which Ada may get herself: approved, routed to her, and then her mother
     # withdraws the email consent before the worker sends it. The send-time check stops it (MSG-7).
     allow_direct_contact(club)
-    fill_in_message(
+    send_message(
         page,
         audience="Players (children)",
         players=[child.full_name],
@@ -281,8 +264,6 @@ def test_msg1_designated_person_approves_and_the_volunteer_reads_each_recipients
         subject="Kit for Sunday",
         body=CLEAN_EMAIL.replace("Saturday", "Sunday"),
     )
-    page.get_by_role("button", name="Send").click()
-    page.get_by_role("heading", name="Kit for Sunday").wait_for()
     second_id = message_id_from(page)
     designated.goto("/messages/approvals/")
     designated.get_by_role("link", name="Kit for Sunday").click()
@@ -334,8 +315,8 @@ def test_msg1_designated_person_approves_and_the_volunteer_reads_each_recipients
 
 def test_msg1_designated_person_sends_a_message_back_and_the_author_sees_why(page, phone_page, club, worker):
     reason = "Please send this to the parents instead: Ada is only ten."
-    sign_in_with_password(page, "coach@example.org")
-    fill_in_message(
+    sign_in_to_home(page, "coach@example.org")
+    send_message(
         page,
         audience="Players (children)",
         players=[club["child"].full_name],
@@ -343,12 +324,10 @@ def test_msg1_designated_person_sends_a_message_back_and_the_author_sees_why(pag
         subject="Kit for the festival",
         body=CLEAN_EMAIL,
     )
-    page.get_by_role("button", name="Send").click()
-    page.get_by_role("heading", name="Kit for the festival").wait_for()
     message_id = message_id_from(page)
 
     designated = phone_page
-    sign_in_with_password(designated, "designated@example.org")
+    sign_in_to_home(designated, "designated@example.org")
     designated.get_by_role("link", name="Messages to approve").click()
     designated.get_by_role("link", name="Kit for the festival").click()
     designated.get_by_role("heading", name="Your decision").wait_for()
@@ -386,7 +365,7 @@ def test_msg1_designated_person_sends_a_message_back_and_the_author_sees_why(pag
 
 
 def test_msg5_choosing_a_kind_fills_an_empty_message_with_its_starting_words(page, club):
-    sign_in_with_password(page, "coach@example.org")
+    sign_in_to_home(page, "coach@example.org")
     page.goto("/messages/new/")
     page.get_by_label("What is it about?").select_option("cancellation")
     expect(page.get_by_role("textbox", name="Message")).to_have_value(re.compile(r"is cancelled because"))
@@ -400,13 +379,13 @@ def test_msg4_the_policy_check_sits_above_send_on_a_phone_and_keeps_its_findings
 ):
     """Beside the words on a desktop, just above Send on a phone; a refused send shows its reasons
     in the panel again, not "Start typing"."""
-    sign_in_with_password(page, "coach@example.org")
+    sign_in_to_home(page, "coach@example.org")
     page.goto("/messages/new/")
     panel, fields = page.locator(".compose-check"), page.locator(".compose-fields")
     assert panel.bounding_box()["x"] >= fields.bounding_box()["x"] + fields.bounding_box()["width"]
 
     phone = phone_page
-    sign_in_with_password(phone, "coach@example.org")
+    sign_in_to_home(phone, "coach@example.org")
     fill_in_message(
         phone,
         audience="Parents and guardians",

@@ -3,28 +3,16 @@ mistakes in it, reads the preview's reasons, leaves the refused rows out and imp
 admin's register then lists the new members in the club's colours, fitting 1280 px; the preview
 also fits a phone's width."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from people.models import Person, club_today
-from tests.browser.test_compliance_journeys import fits_the_screen_width, sign_in_with_second_factor
+from tests.browser.conftest import fits_the_screen_width, shot, sign_in_with_second_factor
 from tests.spreadsheets import files
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path("/tmp/shots")  # noqa: S108 (a fixed place to look at the pictures afterwards)
-
-
-def shot(page, name):
-    """Saves a full-page picture when SEFTON_SHOTS is set, for a person to look at."""
-    if not os.environ.get("SEFTON_SHOTS"):
-        return
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"register-{name}.png"), full_page=True)
 
 
 def test_x17_the_committee_imports_a_sheet_with_mistakes_from_its_preview(page, committee_member, tmp_path):
@@ -32,17 +20,17 @@ def test_x17_the_committee_imports_a_sheet_with_mistakes_from_its_preview(page, 
     sheet.write_bytes(files.mistakes_csv(club_today()))
     sign_in_with_second_factor(page, committee_member)
     page.goto("/register/import/")
-    shot(page, "upload-1280")
+    shot(page, "register-upload-1280")
     page.get_by_label("Members spreadsheet").set_input_files(str(sheet))
     page.get_by_role("button", name="Show the preview").click()
     expect(page.get_by_role("heading", name="Preview of juniors.csv")).to_be_visible()
     expect(page.get_by_text("4 refused", exact=True)).to_be_visible()
     expect(page.get_by_text("is in the future")).to_be_visible()
     assert fits_the_screen_width(page)
-    shot(page, "preview-1280")
+    shot(page, "register-preview-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     assert fits_the_screen_width(page)
-    shot(page, "preview-390")
+    shot(page, "register-preview-390")
     page.set_viewport_size({"width": 1280, "height": 900})
     assert not Person.objects.filter(first_name="Ivy").exists()
     page.get_by_label(re.compile("Leave out the 4 refused rows")).check()
@@ -52,9 +40,9 @@ def test_x17_the_committee_imports_a_sheet_with_mistakes_from_its_preview(page, 
     page.get_by_role("link", name="Open the register").click()
     expect(page.get_by_role("link", name="Nolan").first).to_be_visible()
     assert fits_the_screen_width(page)
-    shot(page, "admin-people-1280")
+    shot(page, "register-admin-people-1280")
     page.goto("/admin/")
     expect(page.get_by_role("link", name="Social media accounts")).to_be_visible()
-    shot(page, "admin-index-1280")
+    shot(page, "register-admin-index-1280")
     page.set_viewport_size({"width": 390, "height": 844})
-    shot(page, "admin-index-390")
+    shot(page, "register-admin-index-390")

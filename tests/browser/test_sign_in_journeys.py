@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from people import services
+from people import credentials, role_grants, services
 from people.models import FamilyMember, Role
 from tests import factories
 from tests.browser.conftest import enter_code, sign_in_with_password
@@ -18,7 +18,7 @@ def club():
     team = factories.TeamFactory(name="Under 11s")
     family = factories.FamilyFactory(name="The Okafor family")
     player = factories.ChildFactory(first_name="Ada", last_name="Okafor")
-    services.role_grant(person=player, kind=Role.Kind.CHILD)
+    role_grants.role_grant(person=player, kind=Role.Kind.CHILD)
     services.family_member_add(family=family, person=player, kind=FamilyMember.Kind.CHILD)
     factories.TeamPlayerFactory(team=team, person=player)
     coach = make_person_with_role(Role.Kind.VOLUNTEER, email="coach@example.org", first_name="Sam")
@@ -73,7 +73,7 @@ def test_coach_signs_in_and_sees_their_team_and_its_squad(page, club):
 
 
 def test_x3_guardian_signs_in_from_a_link_on_a_phone_and_sees_their_family(phone_page, club):
-    url = services.sign_in_link_url(club["parent"].user)
+    url = credentials.sign_in_link_url(club["parent"].user)
     phone_page.goto(url.split("testserver", 1)[1])
     phone_page.get_by_role("button", name="Sign in").click()
     phone_page.get_by_role("heading", name="Hello, Grace").wait_for()
@@ -87,10 +87,10 @@ def test_x3_guardian_signs_in_from_a_link_on_a_phone_and_sees_their_family(phone
 
 def test_young_member_of_18_signs_in_from_a_link_and_sees_their_team(page, club):
     member = factories.PersonFactory(first_name="Liam", date_of_birth=factories.years_ago(18, days=30))
-    services.role_grant(person=member, kind=Role.Kind.CHILD)
+    role_grants.role_grant(person=member, kind=Role.Kind.CHILD)
     services.person_login_create(person=member, email="member@example.org")
     factories.TeamPlayerFactory(team=club["team"], person=member)
-    page.goto(services.sign_in_link_url(member.user).split("testserver", 1)[1])
+    page.goto(credentials.sign_in_link_url(member.user).split("testserver", 1)[1])
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Hello, Liam").wait_for()
     assert page.get_by_role("heading", name="Your team").is_visible()

@@ -1,15 +1,17 @@
-"""The subject access gate (compliance/access.py), for every role, with a family of their own and
-another family: only the committee reaches a family's export, and an export asked for and refused
-is logged before the refusal."""
+"""The subject access gates (compliance/access.py), for every role, with a family of their own and
+another family: only the committee reaches a family's export, only with a fresh code, and every
+export asked for is logged by the gates, allowed or refused, before the refusal or the export."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from compliance import access
 from compliance.models import SubjectAccessLogEntry
 from people.models import Role
-from tests.conftest import make_person_with_role
+from tests import factories
+from tests.conftest import current_code, make_person_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +61,23 @@ def test_sec_a_family_that_does_not_exist_is_not_found_for_anyone_and_nothing_is
         with pytest.raises(Http404):
             access.subject_access_family_get_for_user(user, 999_999, attempt=True)
     assert not SubjectAccessLogEntry.objects.exists()
+
+
+def test_sec_the_export_gate_gives_the_device_for_a_fresh_code_only_and_logs_each_decision(committee_member, family):
+    """Success and both refusals side by side: no code, a code the authenticator does not accept,
+    and a good one; each decision is one row of the log, written by the gate."""
+    user = committee_member.user
+    device = factories.confirmed_totp_device(user)
+    good = current_code(device)
+    wrong = "000000" if good != "000000" else "111111"
+    assert access.subject_access_export_device(user, family, code=None) is None
+    assert access.subject_access_export_device(user, family, code=wrong) is None
+    # django-otp pauses the authenticator after a wrong code; the pause has passed.
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+    assert access.subject_access_export_device(user, family, code=good) == device
+    log = SubjectAccessLogEntry.objects.order_by("pk")
+    assert [(entry.user, entry.family, entry.allowed, entry.reason) for entry in log] == [
+        (user, family, False, access.REFUSED_NO_CODE),
+        (user, family, False, access.REFUSED_CODE_NOT_ACCEPTED),
+        (user, family, True, access.EXPORTED),
+    ]

@@ -19,7 +19,7 @@ from consents import services as consent_services
 from consents.models import Consent
 from incidents.models import Incident
 from messaging.models import Delivery
-from people import services as people_services
+from people import role_grants
 from people.models import FamilyMember, Person, Role, TeamPlayer, TrainingRecord, club_today
 from tests import factories
 from tests.conftest import make_person_with_role
@@ -319,8 +319,8 @@ def test_vol1_the_publish_preview_keeps_its_queries_as_the_club_grows(signed_in,
 
     def grow():
         for _ in range(5):
-            people_services.role_grant(person=factories.PersonFactory(), kind=Role.Kind.VOLUNTEER)
-            people_services.role_grant(person=factories.ChildFactory(), kind=Role.Kind.CHILD)
+            role_grants.role_grant(person=factories.PersonFactory(), kind=Role.Kind.VOLUNTEER)
+            role_grants.role_grant(person=factories.ChildFactory(), kind=Role.Kind.CHILD)
 
     small, grown = assert_constant_queries(lambda: client.post(reverse("compliance:policy-list"), data), grow)
     assert "1 volunteer and committee member will" in small.content.decode()

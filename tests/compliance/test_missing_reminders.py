@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from compliance import rules, services
 from compliance.models import MissingReminder
-from people import services as people_services
+from people import role_grants
 from people.models import Role, TrainingRecord
 from tests import factories
 from tests.compliance.conftest import policy
@@ -33,7 +33,7 @@ def test_vol1_the_weekly_limit_holds_per_person_and_list_at_explicit_instants(
     db, policy, volunteer, committee_member, django_capture_on_commit_callbacks
 ):
     no_email = factories.PersonFactory(email="")
-    people_services.role_grant(person=no_email, kind=Role.Kind.VOLUNTEER)
+    role_grants.role_grant(person=no_email, kind=Role.Kind.VOLUNTEER)
     send = services.missing_reminders_send
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         first = send(list_kind="acknowledgement", people=[volunteer, no_email], by=committee_member, now=SENT)
@@ -95,7 +95,7 @@ def test_vol1_vol3_the_lists_keep_their_queries_as_reminded_people_grow(
         people = []
         for n in range(6):
             person = factories.PersonFactory(email=f"volunteer{n}@example.org")
-            people_services.role_grant(person=person, kind=Role.Kind.VOLUNTEER)
+            role_grants.role_grant(person=person, kind=Role.Kind.VOLUNTEER)
             people.append(person)
         services.missing_reminders_send(
             list_kind="acknowledgement" if name.endswith("acknowledgements") else "training",

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from compliance import setup
-from people import services as people_services
+from people import role_grants
 from people.models import Person, Role
 from people.tasks import send_password_link
 from sefton_safety.club import club
@@ -76,7 +76,7 @@ def test_x3_the_set_up_writes_the_club_its_committee_member_and_a_waiting_welfar
     assert client.get(reverse("portal:home")).url.startswith(reverse("people:two-factor-setup"))
     # Once confirmed, the welfare officer is emailed a link to set a password.
     with django_capture_on_commit_callbacks() as callbacks:
-        people_services.role_confirm(role=officer_role, confirmed_by=member.user)
+        role_grants.role_confirm(role=officer_role, confirmed_by=member.user)
     # The notice to the welfare officers, and this invitation (the rest forget cached sign-in state).
     assert sum("role_confirm" in callback.__qualname__ for callback in callbacks) == 2
     send_password_link.run(officer_role.person.user_id)

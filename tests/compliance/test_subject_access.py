@@ -17,7 +17,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfReader
 
-from accounts_registry import services as account_services
+from accounts_registry import posts as account_posts
 from accounts_registry.models import ClubAccount
 from compliance import subject_access, subject_access_pdf
 from compliance.models import SubjectAccessLogEntry
@@ -277,7 +277,7 @@ def test_sec_a_guardian_in_two_families_is_in_both_but_the_other_familys_child_i
     team_message(volunteer, history["designated"], squad, subject="Fixture moved")
     supervisor = make_person_with_role(Role.Kind.DESIGNATED_SUPERVISOR, email="supervisor@example.org")
     account = ClubAccount.objects.create(platform="x", handle="@spcc", address="https://x.com/spcc", purpose="News")
-    account_services.moderation_record(
+    account_posts.moderation_record(
         account=account,
         recorded_by=supervisor,
         removed_content="A photo of the Under 11s tagged with full names",

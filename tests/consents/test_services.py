@@ -18,6 +18,7 @@ from consents.models import (
     LapseReminder,
     Wording,
 )
+from people import role_grants
 from people import services as people_services
 from people.exceptions import ContactDetailsRefused
 from people.models import FamilyMember, Role, club_today
@@ -75,7 +76,7 @@ def test_con4_a_recorded_answer_cannot_be_changed_or_deleted_even_in_sql(child, 
 
 def test_ppl3_a_guardian_of_another_family_cannot_answer_and_nothing_is_recorded(child, other_family_child):
     other_guardian = factories.PersonFactory(email="other.parent@example.org")
-    people_services.role_grant(person=other_guardian, kind=Role.Kind.GUARDIAN)
+    role_grants.role_grant(person=other_guardian, kind=Role.Kind.GUARDIAN)
     people_services.person_login_create(person=other_guardian)
     family = other_family_child.family_memberships.get().family
     people_services.family_member_add(family=family, person=other_guardian, kind=FamilyMember.Kind.GUARDIAN)
@@ -96,7 +97,7 @@ def test_ppl3_a_step_parent_without_parental_responsibility_cannot_answer(child,
 
 def test_ppl2_a_young_person_of_18_answers_for_themselves_and_their_parent_no_longer_can(family, guardian):
     member = factories.PersonFactory(date_of_birth=factories.years_ago(18))
-    people_services.role_grant(person=member, kind=Role.Kind.CHILD)
+    role_grants.role_grant(person=member, kind=Role.Kind.CHILD)
     FamilyMember.objects.create(
         family=family, person=member, kind=FamilyMember.Kind.CHILD, parental_responsibility=False
     )
@@ -227,7 +228,7 @@ def test_con6_a_round_counts_guardians_emailed_and_those_needing_paper(
 def second_family(surname, *, guardian_email):
     family = factories.FamilyFactory(name=f"The {surname} family")
     kid = factories.ChildFactory(last_name=surname)
-    people_services.role_grant(person=kid, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
+    role_grants.role_grant(person=kid, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
     people_services.family_member_add(family=family, person=kid, kind=FamilyMember.Kind.CHILD)
     parent = factories.PersonFactory(last_name=surname, email=guardian_email)
     people_services.family_member_add(family=family, person=parent, kind=FamilyMember.Kind.GUARDIAN)

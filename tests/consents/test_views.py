@@ -16,6 +16,7 @@ from django.utils.html import escape
 from consents import rules, selectors, services
 from consents.forms import ConsentRoundStartForm
 from consents.models import AcceptableUseAgreement, Consent, ConsentRound, ConsentRoundRecipient, DirectContactRequest
+from people import role_grants
 from people import services as people_services
 from people.admin_site import NO_REGISTER_RECORD
 from people.models import FamilyMember, Role, User, club_today
@@ -69,7 +70,7 @@ def test_x4_a_guardian_of_another_family_posting_for_this_child_is_refused_and_n
     signed_in, other_family_child, child
 ):
     other_guardian = factories.PersonFactory(email="byrne.parent@example.org")
-    people_services.role_grant(person=other_guardian, kind=Role.Kind.GUARDIAN)
+    role_grants.role_grant(person=other_guardian, kind=Role.Kind.GUARDIAN)
     people_services.person_login_create(person=other_guardian)
     family = other_family_child.family_memberships.get().family
     people_services.family_member_add(family=family, person=other_guardian, kind=FamilyMember.Kind.GUARDIAN)
@@ -402,7 +403,7 @@ def test_ppl3_x4_a_paper_form_signed_by_someone_without_responsibility_is_refuse
 
 def test_ppl2_con5_a_young_member_of_18_answers_and_agrees_for_themselves(signed_in, family, wordings):
     member = factories.PersonFactory(first_name="Liam", date_of_birth=factories.years_ago(18))
-    people_services.role_grant(person=member, kind=Role.Kind.CHILD)
+    role_grants.role_grant(person=member, kind=Role.Kind.CHILD)
     people_services.person_login_create(person=member, email="liam@example.org")
     client = signed_in(member, verified=False)
     assert "Liam" in client.get(reverse("consents:my-consents")).content.decode()
@@ -418,7 +419,7 @@ def test_ppl2_a_young_member_of_18_reads_their_own_consents_addressed_to_them(si
     guardian_page = guardian_client.get(reverse("consents:my-consents")).content.decode()
     assert "the club contacts Ada only through you" in guardian_page and "Save Ada's answers" in guardian_page
     member = factories.PersonFactory(first_name="Ellis", last_name="Ward", date_of_birth=factories.years_ago(18))
-    people_services.role_grant(person=member, kind=Role.Kind.CHILD)
+    role_grants.role_grant(person=member, kind=Role.Kind.CHILD)
     people_services.person_login_create(person=member, email="ellis@example.org")
     client = signed_in(member, verified=False)
     page = client.get(reverse("consents:my-consents")).content.decode()
@@ -498,7 +499,7 @@ def test_con6_a_guardian_who_is_also_staff_is_sent_the_plain_address_not_a_link(
 
 def test_x3_saving_one_childs_card_comes_back_to_that_card_with_its_message_in_it(guardian_client, child, family):
     sibling = factories.ChildFactory(first_name="Ben", last_name="Okafor")
-    people_services.role_grant(person=sibling, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
+    role_grants.role_grant(person=sibling, kind=Role.Kind.CHILD, starts_on=factories.years_ago(1))
     people_services.family_member_add(family=family, person=sibling, kind=FamilyMember.Kind.CHILD)
     saved = guardian_client.post(reverse("consents:answer", args=[sibling.pk]), {"photo_press": "on"})
     assert saved.status_code == 302

@@ -13,7 +13,7 @@ from django.utils import timezone
 from consents import rules
 from consents import services as consent_services
 from consents.models import DirectContactRequest, Wording
-from people import services
+from people import role_grants, services
 from people.models import FamilyMember, Role, club_today
 from tests import factories
 from tests.conftest import make_person_with_role
@@ -37,7 +37,7 @@ def consent_form():
 def family_with_child(*, surname, child_first_name):
     family = factories.FamilyFactory(name=f"The {surname} family")
     child = factories.ChildFactory(first_name=child_first_name, last_name=surname)
-    services.role_grant(person=child, kind=Role.Kind.CHILD)
+    role_grants.role_grant(person=child, kind=Role.Kind.CHILD)
     services.family_member_add(family=family, person=child, kind=FamilyMember.Kind.CHILD)
     return family, child
 

@@ -35,6 +35,7 @@ from messaging import sending
 from messaging import services as messaging_services
 from messaging.exceptions import MessagingError
 from messaging.models import Delivery, DeliveryLogEntry, Fixture, Message, RecordedText, Reply
+from people.credentials import sign_in_link_eligible
 from people.models import (
     Family,
     FamilyMember,
@@ -47,7 +48,7 @@ from people.models import (
     adult_cutoff_date,
     club_today,
 )
-from people.services import guardians_with_responsibility, person_contact_findings, sign_in_link_eligible
+from people.services import guardians_with_responsibility, person_contact_findings
 from tests.conftest import is_cache_forget
 
 pytestmark = pytest.mark.django_db

@@ -17,6 +17,7 @@ from incidents.exceptions import ChronologyError, EvidenceRefused, IncidentError
 from incidents.models import Incident
 from incidents.selectors import earlier_concerns
 from incidents.tasks import send_incident_alert
+from people import role_grants
 from people import services as people_services
 from people.exceptions import RoleError
 from people.models import Role
@@ -51,8 +52,8 @@ def test_inc6_a_person_given_one_case_sees_only_earlier_concerns_they_were_also_
 def test_inc5_a_grant_lapses_when_the_persons_staff_role_ends(welfare_officer, helper, case):
     services.access_grant(incident=case, by=welfare_officer, person=helper)
     assert access.incident_readable_by(helper.user, case)
-    people_services.role_grant(person=helper, kind=Role.Kind.GUARDIAN)
-    people_services.role_revoke(role=helper.roles.get(kind=Role.Kind.VOLUNTEER))
+    role_grants.role_grant(person=helper, kind=Role.Kind.GUARDIAN)
+    role_grants.role_revoke(role=helper.roles.get(kind=Role.Kind.VOLUNTEER))
     helper.user = type(helper.user).objects.get(pk=helper.user_id)
     assert not access.incident_readable_by(helper.user, case)
     assert not access.cases_granted_to(helper.user).exists()
@@ -60,12 +61,10 @@ def test_inc5_a_grant_lapses_when_the_persons_staff_role_ends(welfare_officer, h
 
 def test_inc5_nobody_makes_themselves_a_welfare_officer(committee_member, volunteer):
     with pytest.raises(RoleError, match="Nobody can make themselves a welfare officer"):
-        people_services.role_grant(
+        role_grants.role_grant(
             person=committee_member, kind=Role.Kind.DEPUTY_WELFARE_OFFICER, granted_by=committee_member.user
         )
-    people_services.role_grant(
-        person=volunteer, kind=Role.Kind.DEPUTY_WELFARE_OFFICER, granted_by=committee_member.user
-    )
+    role_grants.role_grant(person=volunteer, kind=Role.Kind.DEPUTY_WELFARE_OFFICER, granted_by=committee_member.user)
     assert volunteer.roles.filter(kind=Role.Kind.DEPUTY_WELFARE_OFFICER).exists()
 
 

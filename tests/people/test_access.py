@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 
-from people import access, services
+from people import access, role_grants, services
 from people.models import Role
 from tests import factories
 from tests.conftest import make_person_with_role
@@ -85,7 +85,7 @@ def test_ppl1_a_role_that_ends_takes_its_permissions_the_same_day(committee_memb
     role = committee_member.roles.get(kind=Role.Kind.COMMITTEE)
     user = committee_member.user
     assert user.has_perm("people.view_person")
-    services.role_revoke(role=role)
+    role_grants.role_revoke(role=role)
     user = type(user).objects.get(pk=user.pk)
     assert not user.has_perm("people.view_person")
     with pytest.raises(PermissionDenied):
@@ -131,7 +131,9 @@ def waiting_grant(committee_member, second_committee_member):
     """A deputy welfare role asked for by the committee member, waiting for a second person (with
     nobody else to confirm it, a grant takes effect at once)."""
     person = factories.PersonFactory(first_name="Nia", last_name="Hale")
-    return services.role_grant(person=person, kind=Role.Kind.DEPUTY_WELFARE_OFFICER, granted_by=committee_member.user)
+    return role_grants.role_grant(
+        person=person, kind=Role.Kind.DEPUTY_WELFARE_OFFICER, granted_by=committee_member.user
+    )
 
 
 @pytest.mark.parametrize("fixture_name", ["committee_member", "second_committee_member", "welfare_officer"])
@@ -156,7 +158,7 @@ def test_ppl1_a_grant_no_longer_waiting_or_not_needing_four_eyes_is_not_found(
     coach = volunteer.roles.get()
     with pytest.raises(Http404):
         access.pending_role_get_for_user(decider, coach.pk)
-    services.role_confirm(role=waiting_grant, confirmed_by=decider)
+    role_grants.role_confirm(role=waiting_grant, confirmed_by=decider)
     with pytest.raises(Http404):
         access.pending_role_get_for_user(decider, waiting_grant.pk)
     with pytest.raises(Http404):
@@ -167,7 +169,7 @@ def test_ppl1_a_welfare_officer_reaches_a_grant_for_themselves_but_cannot_confir
     signed_in, committee_member, welfare_officer, second_committee_member
 ):
     """The gate lets a confirmer to the grant; four eyes refuses their own, with words, and it waits."""
-    own = services.role_grant(person=welfare_officer, kind=Role.Kind.COMMITTEE, granted_by=committee_member.user)
+    own = role_grants.role_grant(person=welfare_officer, kind=Role.Kind.COMMITTEE, granted_by=committee_member.user)
     assert access.pending_role_get_for_user(welfare_officer.user, own.pk) == own
     client = signed_in(welfare_officer)
     response = client.post(reverse("people:role-grant-confirm", args=[own.pk]), follow=True)

@@ -133,10 +133,10 @@ def test_ppl1_roles_cannot_be_deleted_from_the_register(admin_client):
 
 
 def test_ppl3_adding_a_guardian_in_the_register_grants_them_their_family(admin_client, child, family):
-    from people import services
+    from people import role_grants, services
 
     parent = factories.PersonFactory(email="new.parent@example.org")
-    services.role_grant(person=parent, kind=Role.Kind.GUARDIAN)
+    role_grants.role_grant(person=parent, kind=Role.Kind.GUARDIAN)
     user = services.person_login_create(person=parent)
     url = reverse("admin:people_family_change", args=[family.pk])
     data, n = family_form_data(family, extra_rows=1)

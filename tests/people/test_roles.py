@@ -72,16 +72,16 @@ def test_sec_changing_the_kind_of_ones_own_role_on_the_person_page_is_refused(si
 
 @pytest.mark.django_db
 def test_sec_the_service_checks_a_changed_kind_or_person_like_a_new_grant(committee_member):
-    from people import services
+    from people import role_grants
     from people.exceptions import RoleError
 
     own = committee_member.roles.get()
     with pytest.raises(RoleError, match="Nobody can make themselves a welfare officer"):
-        services.role_change(role=own, changed_by=committee_member.user, kind=Role.Kind.WELFARE_OFFICER)
+        role_grants.role_change(role=own, changed_by=committee_member.user, kind=Role.Kind.WELFARE_OFFICER)
     other = factories.PersonFactory()
-    theirs = services.role_grant(person=other, kind=Role.Kind.VOLUNTEER, granted_by=committee_member.user)
+    theirs = role_grants.role_grant(person=other, kind=Role.Kind.VOLUNTEER, granted_by=committee_member.user)
     with pytest.raises(RoleError, match="Nobody can make themselves a welfare officer"):
-        services.role_change(
+        role_grants.role_change(
             role=theirs, changed_by=committee_member.user, kind=Role.Kind.WELFARE_OFFICER, person=committee_member
         )
     assert Role.objects.get(pk=theirs.pk).person == other
@@ -93,14 +93,14 @@ def test_x2_a_change_to_a_role_is_history_with_who_made_it_and_what_it_was_befor
     """X-2, the roles family: grant, change and revoke each leave a row naming who did it."""
     from datetime import timedelta
 
-    from people import services
+    from people import role_grants
 
     at = club_today()
     person = factories.PersonFactory()
     by = committee_member.user
-    role = services.role_grant(person=person, kind=Role.Kind.VOLUNTEER, granted_by=by, starts_on=at, note="Coach")
-    services.role_change(role=role, changed_by=by, kind=Role.Kind.DESIGNATED_SUPERVISOR, note="Moderator")
-    services.role_revoke(role=role, revoked_by=by, on=at + timedelta(days=1))
+    role = role_grants.role_grant(person=person, kind=Role.Kind.VOLUNTEER, granted_by=by, starts_on=at, note="Coach")
+    role_grants.role_change(role=role, changed_by=by, kind=Role.Kind.DESIGNATED_SUPERVISOR, note="Moderator")
+    role_grants.role_revoke(role=role, revoked_by=by, on=at + timedelta(days=1))
     rows = list(Role.history.filter(id=role.pk).order_by("history_date"))
     assert [r.history_type for r in rows] == ["+", "~", "~"]
     assert [r.history_user for r in rows] == [by, by, by]
@@ -132,11 +132,11 @@ def test_sec_a_committee_or_welfare_grant_gives_no_access_at_all_until_a_second_
 ):
     """Security finding: one committee member alone created a welfare officer."""
     from incidents import access as incident_access
-    from people import roles, services
+    from people import role_grants, roles, services
     from portal.views import home
 
     person = factories.PersonFactory(email="new.officer@example.org")
-    role = services.role_grant(person=person, kind=kind, granted_by=committee_member.user)
+    role = role_grants.role_grant(person=person, kind=kind, granted_by=committee_member.user)
     services.person_login_create(person=person, password=factories.STAFF_PASSWORD)
     user = type(person.user).objects.get(pk=person.user_id)
     assert role.status == Role.Status.PENDING
@@ -151,7 +151,7 @@ def test_sec_a_committee_or_welfare_grant_gives_no_access_at_all_until_a_second_
     badge = f'role-badge me-1">{Role(kind=kind).get_kind_display()}</span>'
     assert badge not in home(request).content.decode()
 
-    services.role_confirm(role=role, confirmed_by=welfare_officer.user)
+    role_grants.role_confirm(role=role, confirmed_by=welfare_officer.user)
     user = type(person.user).objects.get(pk=person.user_id)
     role.refresh_from_db()
     assert role.status == Role.Status.IN_EFFECT and role.decided_by == welfare_officer.user
@@ -165,47 +165,47 @@ def test_sec_a_committee_or_welfare_grant_gives_no_access_at_all_until_a_second_
 def test_sec_nobody_confirms_their_own_request_or_a_grant_for_themselves_and_only_officers_confirm(
     committee_member, second_committee_member, volunteer
 ):
-    from people import services
+    from people import role_grants, services
     from people.exceptions import RoleError
 
     asker = committee_member.user
-    role = services.role_grant(person=volunteer, kind=Role.Kind.DEPUTY_WELFARE_OFFICER, granted_by=asker)
+    role = role_grants.role_grant(person=volunteer, kind=Role.Kind.DEPUTY_WELFARE_OFFICER, granted_by=asker)
     with pytest.raises(RoleError, match="Nobody confirms their own request"):
-        services.role_confirm(role=role, confirmed_by=asker)
+        role_grants.role_confirm(role=role, confirmed_by=asker)
     with pytest.raises(RoleError, match="Nobody confirms a grant for themselves"):
-        services.role_confirm(role=role, confirmed_by=volunteer.user)
+        role_grants.role_confirm(role=role, confirmed_by=volunteer.user)
     outsider = factories.PersonFactory()
-    services.role_grant(person=outsider, kind=Role.Kind.VOLUNTEER, granted_by=asker)
+    role_grants.role_grant(person=outsider, kind=Role.Kind.VOLUNTEER, granted_by=asker)
     outsider_user = services.person_login_create(person=outsider, email="someone@example.org")
     with pytest.raises(RoleError, match="committee member or a welfare officer"):
-        services.role_confirm(role=role, confirmed_by=outsider_user)
+        role_grants.role_confirm(role=role, confirmed_by=outsider_user)
     assert Role.objects.get(pk=role.pk).status == Role.Status.PENDING
 
-    services.role_confirm(role=role, confirmed_by=second_committee_member.user)
+    role_grants.role_confirm(role=role, confirmed_by=second_committee_member.user)
     assert Role.objects.get(pk=role.pk).status == Role.Status.IN_EFFECT
     with pytest.raises(RoleError, match="not waiting"):
-        services.role_confirm(role=role, confirmed_by=second_committee_member.user)
+        role_grants.role_confirm(role=role, confirmed_by=second_committee_member.user)
 
     # A request for oneself waits like any other, and its subject cannot confirm it.
-    own = services.role_grant(person=volunteer, kind=Role.Kind.COMMITTEE, granted_by=volunteer.user)
+    own = role_grants.role_grant(person=volunteer, kind=Role.Kind.COMMITTEE, granted_by=volunteer.user)
     assert own.status == Role.Status.PENDING
     with pytest.raises(RoleError):
-        services.role_confirm(role=own, confirmed_by=volunteer.user)
+        role_grants.role_confirm(role=own, confirmed_by=volunteer.user)
 
 
 @pytest.mark.django_db
 def test_sec_a_refused_grant_gives_nothing_stays_as_history_and_may_be_asked_again(
     committee_member, second_committee_member
 ):
-    from people import services
+    from people import role_grants
 
     person = factories.PersonFactory()
-    role = services.role_grant(person=person, kind=Role.Kind.COMMITTEE, granted_by=committee_member.user)
-    services.role_refuse(role=role, refused_by=second_committee_member.user)
+    role = role_grants.role_grant(person=person, kind=Role.Kind.COMMITTEE, granted_by=committee_member.user)
+    role_grants.role_refuse(role=role, refused_by=second_committee_member.user)
     role.refresh_from_db()
     assert role.status == Role.Status.REFUSED and role.decided_by == second_committee_member.user
     assert not role.is_current() and person not in Person.objects.holding(Role.Kind.COMMITTEE)
-    again = services.role_grant(person=person, kind=Role.Kind.COMMITTEE, granted_by=committee_member.user)
+    again = role_grants.role_grant(person=person, kind=Role.Kind.COMMITTEE, granted_by=committee_member.user)
     assert again.status == Role.Status.PENDING
 
 
@@ -213,14 +213,14 @@ def test_sec_a_refused_grant_gives_nothing_stays_as_history_and_may_be_asked_aga
 def test_sec_changing_a_role_into_a_committee_or_welfare_role_waits_for_a_second_person(
     committee_member, second_committee_member, volunteer
 ):
-    from people import services
+    from people import role_grants
 
     coach = volunteer.roles.get()
-    services.role_change(role=coach, changed_by=committee_member.user, kind=Role.Kind.WELFARE_OFFICER)
+    role_grants.role_change(role=coach, changed_by=committee_member.user, kind=Role.Kind.WELFARE_OFFICER)
     coach.refresh_from_db()
     assert coach.status == Role.Status.PENDING and coach.granted_by == committee_member.user
     assert volunteer not in Person.objects.holding(Role.Kind.WELFARE_OFFICER, Role.Kind.VOLUNTEER)
-    services.role_confirm(role=coach, confirmed_by=second_committee_member.user)
+    role_grants.role_confirm(role=coach, confirmed_by=second_committee_member.user)
     assert volunteer in Person.objects.holding(Role.Kind.WELFARE_OFFICER)
 
 
@@ -230,34 +230,34 @@ def test_sec_an_ended_committee_or_welfare_role_is_not_reopened_by_editing_its_d
 ):
     from datetime import timedelta
 
-    from people import services
+    from people import role_grants
     from people.exceptions import RoleError
 
     at = club_today()
     person = factories.PersonFactory()
-    role = services.role_grant(
+    role = role_grants.role_grant(
         person=person,
         kind=Role.Kind.WELFARE_OFFICER,
         granted_by=committee_member.user,
         starts_on=at - timedelta(days=9),
     )
-    services.role_confirm(role=role, confirmed_by=second_committee_member.user)
-    services.role_revoke(role=role, revoked_by=committee_member.user, on=at)
+    role_grants.role_confirm(role=role, confirmed_by=second_committee_member.user)
+    role_grants.role_revoke(role=role, revoked_by=committee_member.user, on=at)
     with pytest.raises(RoleError, match="not reopened"):
-        services.role_change(role=role, changed_by=committee_member.user, ends_on=None)
-    services.role_change(role=role, changed_by=committee_member.user, ends_on=at - timedelta(days=1))
+        role_grants.role_change(role=role, changed_by=committee_member.user, ends_on=None)
+    role_grants.role_change(role=role, changed_by=committee_member.user, ends_on=at - timedelta(days=1))
     assert Role.objects.get(pk=role.pk).ends_on == at - timedelta(days=1)
 
 
 @pytest.mark.django_db
 def test_sec_the_first_committee_member_of_an_empty_register_takes_effect_at_once():
-    from people import services
+    from people import role_grants
 
     first = factories.PersonFactory()
-    role = services.role_grant(person=first, kind=Role.Kind.COMMITTEE)
+    role = role_grants.role_grant(person=first, kind=Role.Kind.COMMITTEE)
     assert role.status == Role.Status.IN_EFFECT and role.is_current()
     other = factories.PersonFactory()
-    second = services.role_grant(person=other, kind=Role.Kind.WELFARE_OFFICER)
+    second = role_grants.role_grant(person=other, kind=Role.Kind.WELFARE_OFFICER)
     assert second.status == Role.Status.PENDING
 
 
@@ -265,17 +265,17 @@ def test_sec_the_first_committee_member_of_an_empty_register_takes_effect_at_onc
 def test_sec_a_grant_taking_effect_emails_every_welfare_officer_through_the_worker_on_commit(
     committee_member, welfare_officer, django_capture_on_commit_callbacks, mailoutbox
 ):
-    from people import services
+    from people import role_grants
     from people.tasks import send_role_notice, send_role_notice_to
     from tests.conftest import make_person_with_role
 
     deputy = make_person_with_role(Role.Kind.DEPUTY_WELFARE_OFFICER, email="deputy@example.org")
     person = factories.PersonFactory(first_name="Gail", last_name="Rowe")
     with django_capture_on_commit_callbacks() as asked:
-        role = services.role_grant(person=person, kind=Role.Kind.COMMITTEE, granted_by=committee_member.user)
+        role = role_grants.role_grant(person=person, kind=Role.Kind.COMMITTEE, granted_by=committee_member.user)
     assert asked == [], "a request tells nobody yet: it has given nothing"
     with django_capture_on_commit_callbacks() as callbacks:
-        services.role_confirm(role=role, confirmed_by=welfare_officer.user)
+        role_grants.role_confirm(role=role, confirmed_by=welfare_officer.user)
     assert len(callbacks) == 1
     assert send_role_notice(role.pk) == 2
     send_role_notice_to(role.pk, welfare_officer.pk)
@@ -324,11 +324,13 @@ def test_sec_a_grant_made_in_the_admin_waits_and_a_second_member_confirms_it_the
 def test_sec_the_pending_grants_page_lets_a_second_officer_confirm_or_refuse_with_history(
     signed_in, committee_member, welfare_officer, volunteer, client
 ):
-    from people import services
+    from people import role_grants
 
     asked = factories.PersonFactory(first_name="Nia", last_name="Hale")
-    pending = services.role_grant(person=asked, kind=Role.Kind.DEPUTY_WELFARE_OFFICER, granted_by=committee_member.user)
-    refused = services.role_grant(
+    pending = role_grants.role_grant(
+        person=asked, kind=Role.Kind.DEPUTY_WELFARE_OFFICER, granted_by=committee_member.user
+    )
+    refused = role_grants.role_grant(
         person=factories.PersonFactory(first_name="Rob", last_name="Vane"),
         kind=Role.Kind.COMMITTEE,
         granted_by=committee_member.user,
@@ -381,7 +383,7 @@ def test_sec_the_database_refuses_a_committee_role_in_effect_without_a_decision_
 def test_x1_the_grants_page_keeps_a_constant_number_of_queries(
     signed_in, committee_member, welfare_officer, django_assert_num_queries
 ):
-    from people import services
+    from people import role_grants
 
     client = signed_in(welfare_officer)
     url = reverse("people:role-grant-list")
@@ -389,11 +391,11 @@ def test_x1_the_grants_page_keeps_a_constant_number_of_queries(
     def add_grants(count):
         for _ in range(count):
             person = factories.PersonFactory()
-            services.role_grant(person=person, kind=Role.Kind.COMMITTEE, granted_by=committee_member.user)
-            decided = services.role_grant(
+            role_grants.role_grant(person=person, kind=Role.Kind.COMMITTEE, granted_by=committee_member.user)
+            decided = role_grants.role_grant(
                 person=factories.PersonFactory(), kind=Role.Kind.COMMITTEE, granted_by=committee_member.user
             )
-            services.role_refuse(role=decided, refused_by=welfare_officer.user)
+            role_grants.role_refuse(role=decided, refused_by=welfare_officer.user)
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

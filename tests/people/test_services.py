@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from people import services
+from people import role_grants, services
 from people.exceptions import ContactDetailsRefused, FamilyError, RoleError, TeamError
 from people.models import FamilyMember, Person, Role, Team, TeamPlayer, TeamStaff, club_today
 from tests import factories
@@ -15,8 +15,8 @@ from tests import factories
 def test_ppl1_a_person_holds_several_roles_at_once_each_with_date_and_grantor(committee_member):
     person = factories.PersonFactory()
     granter = committee_member.user
-    services.role_grant(person=person, kind=Role.Kind.VOLUNTEER, granted_by=granter, note="Minute 2026/14")
-    services.role_grant(person=person, kind=Role.Kind.GUARDIAN, granted_by=granter)
+    role_grants.role_grant(person=person, kind=Role.Kind.VOLUNTEER, granted_by=granter, note="Minute 2026/14")
+    role_grants.role_grant(person=person, kind=Role.Kind.GUARDIAN, granted_by=granter)
     roles = Role.objects.current().filter(person=person)
     assert {r.kind for r in roles} == {Role.Kind.VOLUNTEER, Role.Kind.GUARDIAN}
     assert all(r.granted_by == granter and r.starts_on == club_today() for r in roles)
@@ -25,8 +25,8 @@ def test_ppl1_a_person_holds_several_roles_at_once_each_with_date_and_grantor(co
 @pytest.mark.django_db
 def test_ppl1_revoking_a_role_keeps_it_as_history_with_who_and_when(committee_member):
     person = factories.PersonFactory()
-    role = services.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=30))
-    services.role_revoke(role=role, revoked_by=committee_member.user)
+    role = role_grants.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=30))
+    role_grants.role_revoke(role=role, revoked_by=committee_member.user)
     role.refresh_from_db()
     assert role.ends_on == club_today()
     assert role.revoked_by == committee_member.user and role.revoked_at is not None
@@ -38,18 +38,18 @@ def test_ppl1_revoking_a_role_keeps_it_as_history_with_who_and_when(committee_me
 @pytest.mark.django_db
 def test_ppl1_revoking_twice_and_granting_a_held_role_twice_are_refused_with_a_reason():
     person = factories.PersonFactory()
-    role = services.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=3))
+    role = role_grants.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=3))
     with pytest.raises(RoleError, match="already holds"):
-        services.role_grant(person=person, kind=Role.Kind.VOLUNTEER)
-    services.role_revoke(role=role)
+        role_grants.role_grant(person=person, kind=Role.Kind.VOLUNTEER)
+    role_grants.role_revoke(role=role)
     with pytest.raises(RoleError, match="already ended"):
-        services.role_revoke(role=role)
+        role_grants.role_revoke(role=role)
 
 
 @pytest.mark.django_db
 def test_ppl1_a_role_starting_next_week_is_not_current_yet():
     person = factories.PersonFactory()
-    role = services.role_grant(person=person, kind=Role.Kind.COMMITTEE, starts_on=club_today() + timedelta(days=7))
+    role = role_grants.role_grant(person=person, kind=Role.Kind.COMMITTEE, starts_on=club_today() + timedelta(days=7))
     assert not role.is_current()
     assert role.is_current(on=club_today() + timedelta(days=7))
 
@@ -58,7 +58,7 @@ def test_ppl1_a_role_starting_next_week_is_not_current_yet():
 def test_ppl2_a_young_member_needs_a_date_of_birth():
     person = factories.PersonFactory(date_of_birth=None)
     with pytest.raises(RoleError, match="date of birth"):
-        services.role_grant(person=person, kind=Role.Kind.CHILD)
+        role_grants.role_grant(person=person, kind=Role.Kind.CHILD)
     family = factories.FamilyFactory()
     with pytest.raises(FamilyError, match="date of birth"):
         services.family_member_add(family=family, person=person, kind=FamilyMember.Kind.CHILD)
@@ -119,8 +119,8 @@ def test_x2_changes_to_people_and_roles_record_who_when_and_what(committee_membe
     person = factories.PersonFactory(last_name="Before")
     person.last_name = "After"
     person.save()
-    role = services.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=1))
-    services.role_revoke(role=role, revoked_by=committee_member.user)
+    role = role_grants.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=1))
+    role_grants.role_revoke(role=role, revoked_by=committee_member.user)
     names = list(Person.history.filter(id=person.pk).order_by("history_date").values_list("last_name", flat=True))
     assert names == ["Before", "After"]
     role_history = Role.history.filter(id=role.pk).order_by("history_date")
@@ -131,18 +131,18 @@ def test_x2_changes_to_people_and_roles_record_who_when_and_what(committee_membe
 @pytest.mark.django_db
 def test_ppl1_a_backdated_grant_overlapping_a_held_role_is_refused():
     person = factories.PersonFactory()
-    services.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=100))
+    role_grants.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=100))
     with pytest.raises(RoleError, match="already holds"):
-        services.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=400))
+        role_grants.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=400))
     assert Role.objects.filter(person=person).count() == 1
 
 
 @pytest.mark.django_db
 def test_ppl1_a_role_may_be_granted_again_after_it_ended():
     person = factories.PersonFactory()
-    old = services.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=100))
-    services.role_revoke(role=old, on=club_today() - timedelta(days=50))
-    services.role_grant(person=person, kind=Role.Kind.VOLUNTEER)
+    old = role_grants.role_grant(person=person, kind=Role.Kind.VOLUNTEER, starts_on=club_today() - timedelta(days=100))
+    role_grants.role_revoke(role=old, on=club_today() - timedelta(days=50))
+    role_grants.role_grant(person=person, kind=Role.Kind.VOLUNTEER)
     assert Role.objects.current().filter(person=person).count() == 1
 
 

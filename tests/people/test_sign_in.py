@@ -8,7 +8,7 @@ import sesame.tokens_v2
 from django.core import mail
 from django.urls import reverse
 
-from people import services
+from people import credentials, role_grants, services
 from people.models import Role
 from people.tasks import send_sign_in_link
 from tests import factories
@@ -103,7 +103,7 @@ def test_lockout_after_repeated_failures_refuses_even_the_right_password(client,
 
 
 def test_a_person_with_no_current_role_cannot_sign_in(client, volunteer):
-    services.role_revoke(role=volunteer.roles.get())
+    role_grants.role_revoke(role=volunteer.roles.get())
     response = sign_in_with_password(client, "coach@example.org")
     assert response.status_code == 200
     assert b"no current role" in response.content
@@ -142,7 +142,7 @@ def test_guardian_sign_in_email_carries_a_working_link(guardian):
 
 
 def test_guardians_link_works_once(client, guardian, family):
-    url = services.sign_in_link_url(guardian.user).removeprefix("http://testserver")
+    url = credentials.sign_in_link_url(guardian.user).removeprefix("http://testserver")
     token = url.split("t=")[1]
     # Opening the link only shows a button: a mail scanner fetching it does not spend it.
     assert client.get(url).status_code == 200
@@ -163,20 +163,20 @@ def test_guardians_link_expires(client, guardian, monkeypatch):
     real_time = time.time
     with monkeypatch.context() as past:
         past.setattr(sesame.tokens_v2.time, "time", lambda: real_time() - 31 * 60)
-        url = services.sign_in_link_url(guardian.user).removeprefix("http://testserver")
+        url = credentials.sign_in_link_url(guardian.user).removeprefix("http://testserver")
     response = client.get(url)
     assert response.status_code == 410
     assert b"expired" in response.content
 
 
 def test_x4_a_tampered_link_is_refused(client, guardian):
-    url = services.sign_in_link_url(guardian.user).removeprefix("http://testserver")
+    url = credentials.sign_in_link_url(guardian.user).removeprefix("http://testserver")
     response = client.get(url[:-3] + "xyz")
     assert response.status_code == 410
 
 
 def test_staff_accounts_never_sign_in_by_link(client, volunteer):
-    token = services.sign_in_link_url(volunteer.user).split("t=")[1]
+    token = credentials.sign_in_link_url(volunteer.user).split("t=")[1]
     response = client.post(reverse("people:link-open"), {"t": token})
     assert response.status_code == 403
     assert b"password" in response.content
@@ -189,7 +189,7 @@ def test_staff_accounts_never_sign_in_by_link(client, volunteer):
 def test_session_ends_when_a_role_it_was_opened_under_ends(signed_in, committee_member):
     client = signed_in(committee_member)
     assert client.get("/").status_code == 200
-    services.role_revoke(role=committee_member.roles.get(kind=Role.Kind.COMMITTEE))
+    role_grants.role_revoke(role=committee_member.roles.get(kind=Role.Kind.COMMITTEE))
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == reverse("people:login")
     assert "_auth_user_id" not in client.session
@@ -197,9 +197,9 @@ def test_session_ends_when_a_role_it_was_opened_under_ends(signed_in, committee_
 
 def test_session_survives_a_new_role_and_ends_when_that_one_ends(signed_in, volunteer):
     client = signed_in(volunteer, verified=False)
-    extra = services.role_grant(person=volunteer, kind=Role.Kind.GUARDIAN)
+    extra = role_grants.role_grant(person=volunteer, kind=Role.Kind.GUARDIAN)
     assert client.get("/").status_code == 200
-    services.role_revoke(role=extra, on=extra.starts_on)
+    role_grants.role_revoke(role=extra, on=extra.starts_on)
     assert client.get("/").status_code == 302
 
 

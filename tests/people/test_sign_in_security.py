@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from people import services
+from people import credentials
 from people.models import Role
 from people.tasks import send_second_factor_notice
 from tests import factories
@@ -161,7 +161,7 @@ def test_sec_the_session_id_changes_when_a_first_authenticator_is_confirmed(clie
 
 
 def test_sec_the_session_id_changes_when_a_link_signs_a_guardian_in(client, guardian):
-    token = services.sign_in_link_url(guardian.user).split("t=")[1]
+    token = credentials.sign_in_link_url(guardian.user).split("t=")[1]
     client.get(reverse("people:link-request"))
     client.session.save()
     before = client.session.session_key
@@ -179,7 +179,7 @@ def test_sec_garbage_links_from_many_addresses_do_not_lock_a_guardian_out(client
         client.post(reverse("people:link-open"), {"t": f"garbage-{number}"}, REMOTE_ADDR=f"203.0.113.{number}")
     assert AccessAttempt.objects.values("ip_address").distinct().count() == 5
 
-    token = services.sign_in_link_url(guardian.user).split("t=")[1]
+    token = credentials.sign_in_link_url(guardian.user).split("t=")[1]
     response = client.post(reverse("people:link-open"), {"t": token}, REMOTE_ADDR="198.51.100.7")
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(guardian.user.pk)
@@ -188,7 +188,7 @@ def test_sec_garbage_links_from_many_addresses_do_not_lock_a_guardian_out(client
 def test_sec_garbage_links_from_one_address_throttle_that_address_only(client, guardian):
     for number in range(5):
         client.post(reverse("people:link-open"), {"t": f"garbage-{number}"}, REMOTE_ADDR="203.0.113.9")
-    token = services.sign_in_link_url(guardian.user).split("t=")[1]
+    token = credentials.sign_in_link_url(guardian.user).split("t=")[1]
     blocked = client.post(reverse("people:link-open"), {"t": token}, REMOTE_ADDR="203.0.113.9")
     assert blocked.status_code == 429
     assert SESSION_KEY not in client.session
@@ -258,7 +258,7 @@ def test_sec_the_lock_releases_after_the_cool_off(client, volunteer):
 def test_sec_removing_an_authenticator_emails_the_owner(committee_member, django_capture_on_commit_callbacks):
     device = factories.confirmed_totp_device(committee_member.user)
     with django_capture_on_commit_callbacks() as callbacks:
-        services.second_factor_device_remove(device=device)
+        credentials.second_factor_device_remove(device=device)
     assert not TOTPDevice.objects.filter(user=committee_member.user).exists()
     assert len(callbacks) == 1
 
@@ -271,7 +271,7 @@ def test_sec_removing_an_authenticator_emails_the_owner(committee_member, django
 
 
 def _link_token(user, **kwargs):
-    return services.sign_in_link_url(user, **kwargs).split("t=")[1].split("&")[0]
+    return credentials.sign_in_link_url(user, **kwargs).split("t=")[1].split("&")[0]
 
 
 def test_sec_an_older_link_stops_working_once_a_newer_one_is_made(client, guardian):

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from people import services
+from people import role_grants, services
 from people.models import Role
 
 pytestmark = pytest.mark.urls("bench.urls")
@@ -37,7 +37,7 @@ def test_ppl1_a_revoked_role_ends_the_cached_session_at_its_next_request(signed_
     kept = Client()
     kept.force_login(volunteer.user, backend="people.backends.RoleBackend")
     kept.get(OK)
-    services.role_revoke(role=committee_member.roles.get())
+    role_grants.role_revoke(role=committee_member.roles.get())
     ended = client.get(OK)
     assert ended.status_code == 302 and ended.url == reverse("people:login")
     assert not client.get(OK).wsgi_request.user.is_authenticated

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from people import services
+from people import credentials, role_grants, services
 from people.models import FamilyMember, Role
 from tests import factories
 from tests.conftest import make_person_with_role
@@ -17,7 +17,7 @@ def test_guardian_sign_in_link_is_delivered_by_the_worker_and_signs_in_once(clie
     parent = make_person_with_role(Role.Kind.GUARDIAN, email="kofi.mensah@example.org", password=None)
     services.family_member_add(family=family, person=parent, kind=FamilyMember.Kind.GUARDIAN)
 
-    assert services.sign_in_link_request(email="kofi.mensah@example.org") is True
+    assert credentials.sign_in_link_request(email="kofi.mensah@example.org") is True
 
     received = smtp_server.handler.wait_for(1)
     assert received[0]["to"] == ["kofi.mensah@example.org"]
@@ -37,10 +37,10 @@ def test_sec_a_new_authenticator_is_reported_to_its_owner_through_the_worker(cel
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     person = make_person_with_role(Role.Kind.COMMITTEE, email="chair@example.org")
-    device = services.second_factor_setup_device(user=person.user)
+    device = credentials.second_factor_setup_device(user=person.user)
     code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
-    assert services.second_factor_device_confirm(device=device, code=code, another_allowed=False) is True
+    assert credentials.second_factor_device_confirm(device=device, code=code, another_allowed=False) is True
 
     received = smtp_server.handler.wait_for(1)
     assert received[0]["to"] == ["chair@example.org"]
@@ -50,10 +50,10 @@ def test_sec_a_new_authenticator_is_reported_to_its_owner_through_the_worker(cel
 
 
 DEVELOPMENT_SETUP = """
-from people import services
+from people import role_grants, services
 from people.models import Person, Role
 person = Person.objects.create(first_name="Nia", last_name="Evans", email="nia.evans@example.org")
-services.role_grant(person=person, kind=Role.Kind.GUARDIAN)
+role_grants.role_grant(person=person, kind=Role.Kind.GUARDIAN)
 services.person_login_create(person=person)
 """
 
@@ -93,7 +93,7 @@ def test_with_nothing_configured_the_embedded_database_and_broker_deliver_throug
         manage(
             "shell",
             "-c",
-            "from people import services; assert services.sign_in_link_request(email='nia.evans@example.org')",
+            "from people import credentials; assert credentials.sign_in_link_request(email='nia.evans@example.org')",
         )
         received = smtp_server.handler.wait_for(1)
     assert received[0]["to"] == ["nia.evans@example.org"]
@@ -111,8 +111,8 @@ def test_sec_a_confirmed_welfare_grant_emails_every_welfare_officer_once_through
     lead = make_person_with_role(Role.Kind.WELFARE_OFFICER, email="welfare@example.org")
     make_person_with_role(Role.Kind.DEPUTY_WELFARE_OFFICER, email="deputy@example.org")
     new = factories.PersonFactory(first_name="Nia", last_name="Hale", email="nia.hale@example.org")
-    role = services.role_grant(person=new, kind=Role.Kind.DEPUTY_WELFARE_OFFICER, granted_by=committee.user)
-    services.role_confirm(role=role, confirmed_by=lead.user)
+    role = role_grants.role_grant(person=new, kind=Role.Kind.DEPUTY_WELFARE_OFFICER, granted_by=committee.user)
+    role_grants.role_confirm(role=role, confirmed_by=lead.user)
 
     received = wait_for_exactly(smtp_server, 3)
     assert sorted(r["to"][0] for r in received) == ["deputy@example.org", "nia.hale@example.org", "welfare@example.org"]

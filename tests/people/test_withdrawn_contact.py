@@ -12,7 +12,7 @@ from django.utils import timezone
 from consents import services as consent_services
 from consents.models import Consent
 from messaging.models import Delivery, Message
-from people import services
+from people import credentials, services
 from people.models import Person, WithdrawnContactDetails
 from people.tasks import purge_withdrawn_contact_details
 
@@ -140,4 +140,4 @@ def test_ppl4_a_childs_own_sign_in_stops_at_once_when_the_consent_to_email_is_wi
     answer(child, guardian, contact_email=False)
     child.user.refresh_from_db()
     assert not child.user.is_active
-    assert not services.sign_in_link_request(email=ADDRESS)
+    assert not credentials.sign_in_link_request(email=ADDRESS)

@@ -80,9 +80,9 @@ def test_x3_each_role_has_the_pages_it_works_in(signed_in, db, kind, expected):
 
 
 def test_x3_two_roles_list_each_page_once(signed_in, welfare_officer, squad):
-    from people import services
+    from people import role_grants
 
-    services.role_grant(person=welfare_officer, kind=Role.Kind.VOLUNTEER, starts_on=factories.years_ago(1))
+    role_grants.role_grant(person=welfare_officer, kind=Role.Kind.VOLUNTEER, starts_on=factories.years_ago(1))
     factories.TeamStaffFactory(team=squad, person=welfare_officer)
     page = signed_in(welfare_officer).get(reverse("incidents:queue")).content.decode()
     assert labels(page) == ["Home", "Concerns", "Replies", "Messages", "Requests", "Team", "Team sheet"]
