@@ -8,6 +8,8 @@ from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from people.admin_site import SignedChangeMixin, admin_person
+from people.models import club_today
+from sefton_safety.admin_formsets import ServiceRowsFormSet
 from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
 from sefton_safety.exceptions import DomainError
 
@@ -73,8 +75,24 @@ class CustodianInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
         return self.has_change_permission(request, obj)
 
 
+class AccountReviewFormSet(ServiceRowsFormSet):
+    """ACC-1: a new review is recorded by the service, after the same check on the form."""
+
+    def new_row_problem(self, data):
+        try:
+            services.review_check(
+                fit_for_purpose=data.get("fit_for_purpose", False),
+                note=data.get("note", ""),
+                reviewed_on=data.get("reviewed_on") or club_today(),
+            )
+        except DomainError as error:
+            return f"{error} (ACC-1)"
+        return None
+
+
 class AccountReviewInline(admin.TabularInline):
     model = AccountReview
+    formset = AccountReviewFormSet
     fields = ["reviewed_on", "fit_for_purpose", "note", "reviewed_by"]
     readonly_fields = ["reviewed_by"]
     extra = 0
@@ -158,7 +176,15 @@ class ClubAccountAdmin(SignedChangeMixin, SimpleHistoryAdmin):
         instances = formset.save(commit=False)
         for instance in instances:
             if isinstance(instance, AccountReview) and instance.pk is None:
-                instance.reviewed_by = by.user
+                review = services.review_record(
+                    account=form.instance,
+                    by=by,
+                    fit_for_purpose=instance.fit_for_purpose,
+                    note=instance.note,
+                    reviewed_on=instance.reviewed_on,
+                )
+                instance.pk, instance._state.adding = review.pk, False
+                continue
             if isinstance(instance, Appointment) and instance.pk is None:
                 services.appointment_make(
                     account=form.instance,

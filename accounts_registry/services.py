@@ -241,14 +241,20 @@ def rotation_record(*, rotation, by, done_on=None):
     return rotation
 
 
+def review_check(*, fit_for_purpose, note, reviewed_on):
+    """ACC-1: a review that finds an account unfit says what is wrong, and none is of a day still
+    to come. The admin asks this before anything is saved."""
+    if not fit_for_purpose and not note.strip():
+        raise AccountError("Say what is wrong with the account, so the committee can act on it.")
+    if reviewed_on > club_today():
+        raise AccountError("A review cannot be recorded for a day still to come.")
+
+
 @transaction.atomic
 def review_record(*, account, by, fit_for_purpose, note="", reviewed_on=None):
     """ACC-1: the committee's look at an account, on the day of the meeting (today by default)."""
-    if not fit_for_purpose and not note.strip():
-        raise AccountError("Say what is wrong with the account, so the committee can act on it.")
     reviewed_on = reviewed_on or club_today()
-    if reviewed_on > club_today():
-        raise AccountError("A review cannot be recorded for a day still to come.")
+    review_check(fit_for_purpose=fit_for_purpose, note=note, reviewed_on=reviewed_on)
     return AccountReview.objects.create(
         account=account, reviewed_by=_account(by), fit_for_purpose=fit_for_purpose, note=note, reviewed_on=reviewed_on
     )

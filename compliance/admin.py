@@ -1,15 +1,31 @@
 """The committee's records of DBS checks and club phones, and the policy versions, in the admin."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from people.selectors import person_for_user
+from sefton_safety.admin_formsets import ServiceRowsFormSet
 from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
+from sefton_safety.exceptions import DomainError
 
+from . import services
 from .models import ClubPhone, CriminalRecordsCheck, PhoneHolding, PolicyAcknowledgement, PolicyVersion
+
+
+class PhoneHoldingFormSet(ServiceRowsFormSet):
+    """VOL-4: a new holding is made by the service; a saved one keeps its holder, so a phone
+    changes hands by ending one holding and starting another."""
+
+    linked = ("person",)
+
+    def new_row_problem(self, data):
+        problem = services.phone_holding_problem(phone=self.instance, person=data["person"])
+        return f"{problem} (VOL-4)" if problem else None
 
 
 class PhoneHoldingInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
     model = PhoneHolding
+    formset = PhoneHoldingFormSet
     fields = ["person", "starts_on", "ends_on"]
     autocomplete_fields = ["person"]
     extra = 1
@@ -27,6 +43,25 @@ class ClubPhoneAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            if instance.pk is not None:
+                # The end of a holding, or a corrected date: the history names who changed it.
+                instance.save()
+                continue
+            try:
+                holding = services.phone_holding_start(
+                    phone=form.instance,
+                    person=instance.person,
+                    by=person_for_user(request.user),
+                    starts_on=instance.starts_on,
+                )
+            except DomainError as error:
+                self.message_user(request, f"{instance.person} not given the phone: {error}", messages.ERROR)
+                continue
+            instance.pk, instance._state.adding = holding.pk, False
+        formset.save_m2m()
 
 
 @admin.register(CriminalRecordsCheck)

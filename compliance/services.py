@@ -145,18 +145,30 @@ def club_phone_add(*, label, number, by):
     return phone
 
 
+def phone_holding_problem(*, phone, person):
+    """Why `person` cannot be handed `phone`, in words, or None (VOL-4). The admin's form asks the
+    same. A phone has one holder at a time, and only someone with a staff or volunteer role holds
+    one. `phone` may be one not saved yet."""
+    if not phone.in_service:
+        return f"{phone} is out of service."
+    if not Role.objects.current().filter(person=person, kind__in=STAFF_ROLE_KINDS).exists():
+        return f"{person} holds no staff or volunteer role, so cannot hold a club phone."
+    holder = None
+    if phone.pk is not None:
+        holder = phone.holdings.filter(ends_on__isnull=True).select_related("person").first()
+    if holder is not None:
+        return f"{holder.person} holds {phone}: end their holding first."
+    return None
+
+
 @transaction.atomic
 def phone_holding_start(*, phone, person, by, starts_on=None):
-    """VOL-4: hands a club phone to a volunteer from a day (today by default). A phone has one
-    holder at a time, and only someone with a staff or volunteer role holds one."""
+    """VOL-4: hands a club phone to a volunteer from a day (today by default), as
+    phone_holding_problem allows."""
     phone = ClubPhone.objects.select_for_update().get(pk=phone.pk)
-    if not phone.in_service:
-        raise PhoneError(f"{phone} is out of service.")
-    if not Role.objects.current().filter(person=person, kind__in=STAFF_ROLE_KINDS).exists():
-        raise PhoneError(f"{person} holds no staff or volunteer role, so cannot hold a club phone.")
-    holder = phone.holdings.filter(ends_on__isnull=True).select_related("person").first()
-    if holder is not None:
-        raise PhoneError(f"{holder.person} holds {phone}: end their holding first.")
+    problem = phone_holding_problem(phone=phone, person=person)
+    if problem:
+        raise PhoneError(problem)
     holding = PhoneHolding(phone=phone, person=person, starts_on=starts_on or club_today())
     history_by(holding, _recorded_by(by)).save()
     return holding

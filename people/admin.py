@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from sefton_safety.admin_formsets import ServiceRowsFormSet
 from sefton_safety.admin_widgets import KeyCheckedAutocompleteMixin
 from sefton_safety.retention import RetentionNoteAdmin
 
@@ -74,6 +75,53 @@ class SignInFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(user__isnull=True)
         return queryset
+
+
+class TeamPlaceFormSet(ServiceRowsFormSet):
+    """A person's places in sides, on the person's page (PPL-2)."""
+
+    linked = ("team",)
+
+    def new_row_problem(self, data):
+        return services.team_player_problem(team=data["team"], person=self.instance)
+
+
+class TeamPlayerFormSet(ServiceRowsFormSet):
+    """A side's players, on the team's page (PPL-2)."""
+
+    linked = ("person",)
+
+    def new_row_problem(self, data):
+        return services.team_player_problem(team=self.instance, person=data["person"])
+
+
+class TeamStaffFormSet(ServiceRowsFormSet):
+    """A side's coaches and team managers, on the team's page (PPL-1)."""
+
+    linked = ("person",)
+
+    def new_row_problem(self, data):
+        return services.team_staff_problem(team=self.instance, person=data["person"], kind=data["kind"])
+
+
+def team_row_save(request, instance):
+    """Saves one row of a team inline: a new place or post through the service, one already saved
+    (its date, its post) as it is. Returns the service's refusal, or None."""
+    if instance.pk is not None:
+        instance.save()
+        return None
+    by = person_for_user(request.user)
+    try:
+        if isinstance(instance, TeamStaff):
+            made = services.team_staff_add(team=instance.team, person=instance.person, kind=instance.kind, by=by)
+        else:
+            made = services.team_player_add(
+                team=instance.team, person=instance.person, by=by, joined_on=instance.joined_on
+            )
+    except PeopleError as error:
+        return error
+    instance.pk, instance._state.adding = made.pk, False
+    return None
 
 
 class RoleAdminForm(forms.ModelForm):
@@ -154,6 +202,7 @@ class RoleInline(admin.TabularInline):
 
 class TeamPlaceInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
     model = TeamPlayer
+    formset = TeamPlaceFormSet
     extra = 0
     autocomplete_fields = ["team"]
 
@@ -231,6 +280,11 @@ class PersonAdmin(SimpleHistoryAdmin):
         for obj in formset.deleted_objects:
             obj.delete()
         for instance in instances:
+            if isinstance(instance, TeamPlayer):
+                refused = team_row_save(request, instance)
+                if refused:
+                    self.message_user(request, f"{instance.team} not joined: {refused}", messages.ERROR)
+                continue
             if not isinstance(instance, Role):
                 instance.save()
                 continue
@@ -337,7 +391,12 @@ class FamilyMemberInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
     fields = ["person", "kind", "relationship", "parental_responsibility"]
 
 
-class FamilyMemberInlineFormSet(forms.BaseInlineFormSet):
+class FamilyMemberInlineFormSet(ServiceRowsFormSet):
+    """A new member joins through the service; a saved row keeps its person, so a guardian who
+    leaves is removed (and loses the family) rather than replaced in place."""
+
+    linked = ("person",)
+
     def clean(self):
         super().clean()
         for form in self.forms:
@@ -392,7 +451,21 @@ class FamilyAdmin(SimpleHistoryAdmin):
         for member in formset.deleted_objects:
             services.family_member_remove(member=member)
         for instance in instances:
-            instance.save()
+            if instance.pk is not None:
+                instance.save()
+                continue
+            try:
+                member = services.family_member_add(
+                    family=form.instance,
+                    person=instance.person,
+                    kind=instance.kind,
+                    relationship=instance.relationship,
+                    parental_responsibility=instance.parental_responsibility,
+                )
+            except PeopleError as error:
+                self.message_user(request, f"{instance.person} not added: {error}", messages.ERROR)
+                continue
+            instance.pk, instance._state.adding = member.pk, False
         formset.save_m2m()
         for person in touched:
             services.family_permissions_sync(person=person)
@@ -400,12 +473,14 @@ class FamilyAdmin(SimpleHistoryAdmin):
 
 class TeamPlayerInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
     model = TeamPlayer
+    formset = TeamPlayerFormSet
     extra = 0
     autocomplete_fields = ["person"]
 
 
 class TeamStaffInline(KeyCheckedAutocompleteMixin, admin.TabularInline):
     model = TeamStaff
+    formset = TeamStaffFormSet
     extra = 0
     autocomplete_fields = ["person"]
 
@@ -419,6 +494,18 @@ class TeamAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_formset(self, request, form, formset, change):
+        # A new coach, manager or player is made by the service (PPL-1, PPL-2); removing one
+        # deletes the link row, whose history is kept.
+        instances = formset.save(commit=False)
+        for row in formset.deleted_objects:
+            row.delete()
+        for instance in instances:
+            refused = team_row_save(request, instance)
+            if refused:
+                self.message_user(request, f"{instance.person} not added: {refused}", messages.ERROR)
+        formset.save_m2m()
 
 
 @admin.register(User)

@@ -109,29 +109,48 @@ def team_create(*, name, age_group, by):
     return team
 
 
+def team_staff_problem(*, team, person, kind):
+    """Why `person` cannot take this post in `team`, in words, or None. The admin's forms ask the
+    same. A side's staff read its players' records and message them, so only someone holding a
+    staff or volunteer role today may be one (PPL-1). `team` may be one not saved yet."""
+    if kind not in TeamStaff.Kind.values:
+        return f"{kind!r} is not a post in a team."
+    if not Role.objects.current().filter(person=person, kind__in=STAFF_ROLE_KINDS).exists():
+        return f"{person} holds no staff or volunteer role: grant the volunteer role first."
+    if team.pk is not None and TeamStaff.objects.filter(team=team, person=person, kind=kind).exists():
+        return f"{person} is already {TeamStaff.Kind(kind).label.lower()} of {team}."
+    return None
+
+
 @transaction.atomic
 def team_staff_add(*, team, person, kind, by):
-    """Makes someone a coach or team manager of a side. A side's staff read its players' records
-    and message them, so only someone holding a staff or volunteer role today may be one (PPL-1)."""
-    if kind not in TeamStaff.Kind.values:
-        raise TeamError(f"{kind!r} is not a post in a team.")
-    if not Role.objects.current().filter(person=person, kind__in=STAFF_ROLE_KINDS).exists():
-        raise TeamError(f"{person} holds no staff or volunteer role: grant the volunteer role first.")
-    if TeamStaff.objects.filter(team=team, person=person, kind=kind).exists():
-        raise TeamError(f"{person} is already {TeamStaff.Kind(kind).label.lower()} of {team}.")
+    """Makes someone a coach or team manager of a side (PPL-1, see team_staff_problem)."""
+    problem = team_staff_problem(team=team, person=person, kind=kind)
+    if problem:
+        raise TeamError(problem)
     post = TeamStaff(team=team, person=person, kind=kind)
     history_by(post, by.user if by is not None else None).save()
     return post
 
 
+def team_player_problem(*, team, person):
+    """Why `person` cannot play for `team`, in words, or None. The admin's forms ask the same. A
+    junior side's player needs a date of birth, which decides which child rules apply to them
+    (PPL-2). `team` or `person` may be one not saved yet."""
+    if team.age_group != Team.AgeGroup.ADULT and person.date_of_birth is None:
+        return f"{person} needs a date of birth before playing for {team} (PPL-2)."
+    saved = team.pk is not None and person.pk is not None
+    if saved and TeamPlayer.objects.filter(team=team, person=person).exists():
+        return f"{person} already plays for {team}."
+    return None
+
+
 @transaction.atomic
 def team_player_add(*, team, person, by, joined_on=None):
-    """Puts a player in a side. A junior side's player needs a date of birth, which decides which
-    child rules apply to them (PPL-2)."""
-    if team.age_group != Team.AgeGroup.ADULT and person.date_of_birth is None:
-        raise TeamError(f"{person} needs a date of birth before playing for {team} (PPL-2).")
-    if TeamPlayer.objects.filter(team=team, person=person).exists():
-        raise TeamError(f"{person} already plays for {team}.")
+    """Puts a player in a side (PPL-2, see team_player_problem)."""
+    problem = team_player_problem(team=team, person=person)
+    if problem:
+        raise TeamError(problem)
     place = TeamPlayer(team=team, person=person, joined_on=joined_on or club_today())
     history_by(place, by.user if by is not None else None).save()
     return place

@@ -1,6 +1,8 @@
 """The register of club accounts in the admin: the committee's admin goes through the same checks
 as the register pages (ACC-2, ACC-4)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -8,7 +10,7 @@ from django.utils.html import escape
 
 from accounts_registry import services, tasks
 from accounts_registry.exceptions import AccountError
-from accounts_registry.models import Appointment, ClubAccount, Custodian, PasswordRotation
+from accounts_registry.models import AccountReview, Appointment, ClubAccount, Custodian, PasswordRotation
 from people import role_grants
 from people.admin_site import NO_REGISTER_RECORD
 from people.models import Role, User, club_today
@@ -251,3 +253,32 @@ def test_x2_a_custodianship_ended_by_the_daily_check_is_recorded_with_what_it_wa
         "Their role at the club ended.",
     )
     assert ended.prev_record.ended_on is None
+
+
+def test_acc1_the_admin_records_a_review_only_as_the_service_would(signed_in, committee_member, instagram):
+    """An unfit verdict without a reason, or a review dated ahead, is refused on the form and
+    nothing is stored; a sound one is recorded by the service, naming who reviewed."""
+    client = signed_in(committee_member)
+    url = reverse("admin:accounts_registry_clubaccount_change", args=[instagram.pk])
+
+    def with_review(fit, note="", day=None):
+        data = _change_form(instagram)
+        data.update({"reviews-TOTAL_FORMS": "1", "reviews-0-account": str(instagram.pk)})
+        data.update({"reviews-0-reviewed_on": (day or club_today()).isoformat(), "reviews-0-note": note})
+        if fit:
+            data["reviews-0-fit_for_purpose"] = "on"
+        return data
+
+    unfit = client.post(url, with_review(fit=False))
+    assert unfit.status_code == 200
+    assert "Say what is wrong with the account, so the committee can act on it. (ACC-1)" in unfit.content.decode()
+    ahead = client.post(url, with_review(fit=True, day=club_today() + timedelta(days=1)))
+    assert ahead.status_code == 200
+    assert "A review cannot be recorded for a day still to come. (ACC-1)" in ahead.content.decode()
+    assert not AccountReview.objects.exists()
+
+    accepted = client.post(url, with_review(fit=False, note="Nobody has posted since May."))
+    assert accepted.status_code == 302, accepted.content.decode()[:3000]
+    review = AccountReview.objects.get()
+    assert (review.account, review.fit_for_purpose, review.note) == (instagram, False, "Nobody has posted since May.")
+    assert review.reviewed_by == committee_member.user

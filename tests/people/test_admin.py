@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from people.models import FamilyMember, Person, Role, club_today
+from people.models import FamilyMember, Person, Role, Team, TeamPlayer, TeamStaff, club_today
 from tests import factories
 
 
@@ -203,3 +203,121 @@ def test_x2_an_edit_in_the_register_records_which_committee_member_made_it(admin
     latest = family.history.latest()
     assert latest.name == "The Okafor-Reid family"
     assert latest.history_user == committee_member.user
+
+
+# Rows of an inline that a service makes (PPL-1 to PPL-3) --------------------------------------
+
+
+def team_form_data(team, *, staff=(), players=()):
+    """The team change form with its saved rows as they are, then new rows: `staff` as (person,
+    kind), `players` as people. A saved row is given as (row, person posted for it)."""
+    saved_staff = list(team.team_staff.order_by("pk"))
+    saved_players = list(team.team_players.order_by("pk"))
+    data = {
+        "name": team.name,
+        "age_group": team.age_group,
+        "team_staff-TOTAL_FORMS": str(len(saved_staff) + len(staff)),
+        "team_staff-INITIAL_FORMS": str(len(saved_staff)),
+        "team_players-TOTAL_FORMS": str(len(saved_players) + len(players)),
+        "team_players-INITIAL_FORMS": str(len(saved_players)),
+    }
+    for index, post in enumerate(saved_staff):
+        data.update({f"team_staff-{index}-id": post.pk, f"team_staff-{index}-team": team.pk})
+        data.update({f"team_staff-{index}-person": post.person_id, f"team_staff-{index}-kind": post.kind})
+    for index, (person, kind) in enumerate(staff, start=len(saved_staff)):
+        data.update({f"team_staff-{index}-team": team.pk, f"team_staff-{index}-person": person.pk})
+        data[f"team_staff-{index}-kind"] = kind
+    for index, place in enumerate(saved_players):
+        data.update({f"team_players-{index}-id": place.pk, f"team_players-{index}-team": team.pk})
+        data.update({f"team_players-{index}-person": place.person_id})
+        data[f"team_players-{index}-joined_on"] = place.joined_on.isoformat()
+    for index, person in enumerate(players, start=len(saved_players)):
+        data.update({f"team_players-{index}-team": team.pk, f"team_players-{index}-person": person.pk})
+        data[f"team_players-{index}-joined_on"] = club_today().isoformat()
+    return data
+
+
+def test_ppl1_the_team_page_makes_a_coach_only_of_someone_with_a_staff_role_as_the_service_does(
+    admin_client, committee_member, volunteer, guardian
+):
+    team = factories.TeamFactory(name="Under 13s")
+    url = reverse("admin:people_team_change", args=[team.pk])
+    refused = admin_client.post(url, team_form_data(team, staff=[(guardian, TeamStaff.Kind.COACH)]))
+    assert refused.status_code == 200
+    assert "holds no staff or volunteer role: grant the volunteer role first" in refused.content.decode()
+    assert not TeamStaff.objects.exists()
+
+    accepted = admin_client.post(url, team_form_data(team, staff=[(volunteer, TeamStaff.Kind.COACH)]))
+    assert accepted.status_code == 302, accepted.content.decode()[:3000]
+    post = TeamStaff.objects.get()
+    assert (post.team, post.person, post.kind) == (team, volunteer, TeamStaff.Kind.COACH)
+    assert post.history.get().history_user == committee_member.user
+
+
+def test_ppl2_a_junior_side_takes_no_player_without_a_date_of_birth_from_the_team_or_the_person_page(
+    admin_client, committee_member
+):
+    team = factories.TeamFactory(name="Under 9s", age_group=Team.AgeGroup.U9)
+    undated = factories.PersonFactory(first_name="Kit", last_name="Marsh", date_of_birth=None)
+    refused = admin_client.post(
+        reverse("admin:people_team_change", args=[team.pk]), team_form_data(team, players=[undated])
+    )
+    assert refused.status_code == 200
+    assert "needs a date of birth before playing for Under 9s (PPL-2)" in refused.content.decode()
+
+    person_page = {
+        "first_name": undated.first_name,
+        "last_name": undated.last_name,
+        "date_of_birth": "",
+        "email": "",
+        "mobile": "",
+        "address": "",
+        "postcode": "",
+        "school": "",
+        "roles-TOTAL_FORMS": "0",
+        "roles-INITIAL_FORMS": "0",
+        "team_places-TOTAL_FORMS": "1",
+        "team_places-INITIAL_FORMS": "0",
+        "team_places-0-person": undated.pk,
+        "team_places-0-team": team.pk,
+        "team_places-0-joined_on": club_today().isoformat(),
+    }
+    url = reverse("admin:people_person_change", args=[undated.pk])
+    refused = admin_client.post(url, person_page)
+    assert refused.status_code == 200
+    assert "needs a date of birth before playing for Under 9s (PPL-2)" in refused.content.decode()
+    assert not TeamPlayer.objects.exists()
+
+    accepted = admin_client.post(url, {**person_page, "date_of_birth": factories.years_ago(8).isoformat()})
+    assert accepted.status_code == 302, accepted.content.decode()[:3000]
+    place = TeamPlayer.objects.get()
+    assert (place.team, place.person) == (team, undated)
+    assert place.history.get().history_user == committee_member.user
+
+
+def test_ppl1_a_saved_post_or_place_keeps_its_person_so_a_new_one_is_checked_as_new(
+    admin_client, squad, volunteer, guardian, other_family_child
+):
+    """Posting another person for a saved row changes nothing: the guardian does not become the
+    coach, nor the other child a player, without the checks a new row has."""
+    post, place = squad.team_staff.get(), squad.team_players.get()
+    data = team_form_data(squad)
+    data.update({"team_staff-0-person": guardian.pk, "team_players-0-person": other_family_child.pk})
+    assert admin_client.post(reverse("admin:people_team_change", args=[squad.pk]), data).status_code == 302
+    assert TeamStaff.objects.get(pk=post.pk).person == volunteer
+    assert TeamPlayer.objects.get(pk=place.pk).person == place.person
+
+
+def test_ppl3_a_family_row_keeps_its_person_so_a_guardian_is_removed_before_another_is_added(
+    admin_client, family, guardian, other_family_child
+):
+    """A guardian's row given another person would leave the first guardian reading the family:
+    the saved row keeps its person, and a new member joins through the service."""
+    data, n = family_form_data(family)
+    row = next(index for index in range(n) if data[f"members-{index}-person"] == guardian.pk)
+    data[f"members-{row}-person"] = other_family_child.pk
+    data[f"members-{row}-parental_responsibility"] = "on"
+    assert admin_client.post(reverse("admin:people_family_change", args=[family.pk]), data).status_code == 302
+    assert FamilyMember.objects.filter(family=family, person=guardian).exists()
+    assert not FamilyMember.objects.filter(family=family, person=other_family_child).exists()
+    assert guardian.user.has_perm("people.view_family", family)
