@@ -47,12 +47,12 @@ def bench_register_import(rows=5000):
     for attempt in ("first import", "same file again"):
         start = time.perf_counter()
         started = register_import.register_import_upload(
-            file_name="register.xlsx", content=data, uploaded_by=committee.user
+            file_name="register.xlsx", content=data, uploaded_by=committee
         )
         plan = register_import.plan_make(register_import=started)
         previewed = time.perf_counter()
         register_import.register_import_confirm(
-            register_import=started, confirmed_by=committee.user, digest=plan.digest, leave_out_refused=False
+            register_import=started, confirmed_by=committee, digest=plan.digest, leave_out_refused=False
         )
         done = time.perf_counter()
         print(
