@@ -47,12 +47,27 @@ run: install ## Migrate, load the demo club, and serve it with its worker and sc
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
 	SITE_URL=$(SITE_URL) HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start --procfile Procfile.dev --env /dev/null
 
-.PHONY: setup
-setup: export DJANGO_DEBUG ?= true
-setup: install ## Start a real club: migrate, print the set-up page's address, and serve the portal.
+# A real club's portal as in production, with the settings of .env: the database migrated and the
+# static files gathered for WhiteNoise's manifest, then gunicorn, the worker and the scheduler
+# (Procfile). Development mode stays off whatever .env says: a club's members never see a traceback.
+define PREPARE_CLUB
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+endef
+SERVE_CLUB = HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start --procfile Procfile --env /dev/null
+
+.PHONY: setup
+setup: export DJANGO_DEBUG := false
+setup: install ## Start a real club: migrate, print the set-up page's address, and serve it as make serve does.
+	$(PREPARE_CLUB)
 	$(BIN)/python manage.py club_setup
-	HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start --procfile Procfile.dev --env /dev/null
+	$(SERVE_CLUB)
+
+.PHONY: serve
+serve: export DJANGO_DEBUG := false
+serve: install ## Serve a real club with gunicorn, the worker and the scheduler, DEBUG off (PORT=8100 for another port).
+	$(PREPARE_CLUB)
+	$(SERVE_CLUB)
 
 .PHONY: code
 code: export DJANGO_DEBUG ?= true

@@ -2,11 +2,18 @@
 
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+
+from tests.integration import free_port
 
 pytestmark = pytest.mark.long
 
@@ -279,3 +286,69 @@ def test_x_make_run_builds_the_demos_links_with_the_port_it_was_given():
     serving = next(line for line in result.stdout.splitlines() if "honcho start" in line)
     assert seeding.startswith("SITE_URL=http://127.0.0.1:8100 ")
     assert "SITE_URL=http://127.0.0.1:8100 " in serving and "WEB_PORT=8100" in serving
+
+
+def _get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (an http URL on loopback)
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_x_make_serve_serves_the_club_with_gunicorn_worker_and_scheduler_and_never_in_development_mode(tmp_path):
+    """Start your club: `make serve` with the example's settings and a secret key (and a .env
+    asking for development mode, which it refuses) migrates, gathers the static files and serves
+    the portal's own pages through gunicorn, its worker and scheduler beside it."""
+    port = free_port()
+    env_file = tmp_path / ".env"
+    example = (ROOT / ".env.example").read_text()
+    env_file.write_text(
+        example.replace("\nDJANGO_SECRET_KEY=\n", "\nDJANGO_SECRET_KEY=" + "s" * 60 + "\n").replace(
+            "\nDJANGO_DEBUG=false\n", "\nDJANGO_DEBUG=true\n"
+        )
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_"))}
+    env.update(
+        SEFTON_ENV_FILE=str(env_file),
+        SEFTON_VAR_DIR=str(tmp_path / "var"),
+        STATIC_ROOT=str(tmp_path / "static"),
+        # The suite's broker, on a queue of this test's own, so the worker takes no other test's tasks.
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        CELERY_TASK_DEFAULT_QUEUE=f"sefton-serve-{os.getpid()}",
+        # Nor does a portal of another's on that Redis read this one's cached club settings.
+        CACHE_KEY_PREFIX=f"sefton-serve-{os.getpid()}",
+    )
+    # `-o` takes the virtual environment as installed: the test never reinstalls it.
+    serving = subprocess.Popen(
+        ["make", "-o", ".venv/bin/.installed", "serve", f"PORT={port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        home = None
+        while time.monotonic() < deadline and serving.poll() is None:
+            try:
+                home = _get(f"http://127.0.0.1:{port}/")
+                break
+            except OSError:
+                time.sleep(1)
+        assert home is not None, "make serve never answered"
+        assert home[0] == 200
+        stylesheet = re.search(r'href="(/static/css/portal\.[0-9a-f]{12}\.css)"', home[1])
+        assert stylesheet, "the page names the manifest's stylesheet, as in production"
+        assert _get(f"http://127.0.0.1:{port}{stylesheet[1]}")[0] == 200
+        missing = _get(f"http://127.0.0.1:{port}/no-such-page/")
+        assert missing[0] == 404 and "We cannot find that page" in missing[1]
+        assert (tmp_path / "var" / "db.sqlite3").exists()
+    finally:
+        os.killpg(serving.pid, signal.SIGTERM)
+        output = serving.communicate(timeout=60)[0]
+    for process in ("web.1", "worker.1", "beat.1"):
+        assert f"{process} started" in output, output[-3000:]
+    assert "gunicorn" in output.lower() and "celery@" in output and "beat: Starting" in output, output[-3000:]
