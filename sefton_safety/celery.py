@@ -12,9 +12,13 @@ app.autodiscover_tasks()
 
 
 @app.on_after_configure.connect
-def _make_filesystem_broker_folders(sender, **kwargs):
-    # The embedded broker keeps its queue in folders that must exist before the first message.
+def _make_folders(sender, **kwargs):
+    # The embedded broker keeps its queue in folders that must exist before the first message, and
+    # the scheduler its state in a file under var/, which on PostgreSQL nothing else has made.
     options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "control_folder"):
-        if options.get(key):
-            os.makedirs(options[key], exist_ok=True)
+    folders = [options.get(key) for key in ("data_folder_in", "data_folder_out", "control_folder")]
+    if sender.conf.beat_schedule_filename:
+        folders.append(os.path.dirname(sender.conf.beat_schedule_filename))
+    for folder in folders:
+        if folder:
+            os.makedirs(folder, exist_ok=True)
