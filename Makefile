@@ -47,11 +47,12 @@ run: install ## Migrate, load the demo club, and serve it with its worker and sc
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
 	SITE_URL=$(SITE_URL) HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start --procfile Procfile.dev --env /dev/null
 
-# A real club's portal as in production, with the settings of .env: the database migrated and the
-# static files gathered for WhiteNoise's manifest, then gunicorn, the worker and the scheduler
+# A real club's portal as in production, with the settings of .env: the database migrated (as the
+# tables' owner, OWNER_DATABASE_URL, where the portal has a role of its own) and the static files
+# gathered for WhiteNoise's manifest, then gunicorn, the worker and the scheduler
 # (Procfile). Development mode stays off whatever .env says: a club's members never see a traceback.
 define PREPARE_CLUB
-	$(BIN)/python manage.py migrate --no-input
+	DATABASE_AS_OWNER=true $(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 endef
 SERVE_CLUB = HOST=$(HOST) WEB_PORT=$(PORT) $(BIN)/honcho start --procfile Procfile --env /dev/null

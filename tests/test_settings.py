@@ -171,7 +171,36 @@ def test_x4_docker_env_example_names_every_variable_env_example_does():
 
     plain, compose = names(ROOT / ".env.example"), names(ROOT / "docker.env.example")
     assert plain - compose == set()
-    assert compose - plain == {"OWNER_DATABASE_URL", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"}
+    assert compose - plain == {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"}
+
+
+SHOW_DATABASE_USER = "from django.conf import settings; print(settings.DATABASES['default']['USER'])"
+
+
+def test_x_make_serve_migrates_as_the_tables_owner_and_everything_else_connects_as_the_portals_role():
+    """README, "The database": DATABASE_AS_OWNER=true (make setup and make serve, for migrate only)
+    connects as OWNER_DATABASE_URL; without one given, DATABASE_URL is the owner."""
+    roles = {
+        "DATABASE_URL": "postgres://sefton_portal:portal@127.0.0.1:5432/sefton",
+        "OWNER_DATABASE_URL": "postgres://sefton:owner@127.0.0.1:5432/sefton",
+    }
+    portal = manage("shell", "--no-imports", "-c", SHOW_DATABASE_USER, **roles)
+    owner = manage("shell", "--no-imports", "-c", SHOW_DATABASE_USER, **roles, DATABASE_AS_OWNER="true")
+    alone = manage(
+        "shell", "--no-imports", "-c", SHOW_DATABASE_USER, **{**roles, "OWNER_DATABASE_URL": None},
+        DATABASE_AS_OWNER="true",
+    )  # fmt: skip
+    assert [portal.stdout.strip(), owner.stdout.strip(), alone.stdout.strip()] == [
+        "sefton_portal",
+        "sefton",
+        "sefton_portal",
+    ], portal.stderr + owner.stderr + alone.stderr
+    dry_run = subprocess.run(
+        ["make", "-n", "-o", ".venv/bin/.installed", "serve"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    migrating = [line for line in dry_run.stdout.splitlines() if "manage.py" in line]
+    assert migrating[0].startswith("DATABASE_AS_OWNER=true ") and " migrate " in migrating[0]
+    assert not any("DATABASE_AS_OWNER" in line for line in migrating[1:]), migrating
 
 
 def test_static_files_collect_under_production_storage(tmp_path):

@@ -134,6 +134,11 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL", "")
+# Migrations run as the tables' owner, the portal as a role that owns nothing (README, "The
+# database"): `make setup` and `make serve` migrate with DATABASE_AS_OWNER=true, which connects as
+# OWNER_DATABASE_URL where one is given, and as DATABASE_URL, then the owner, where none is.
+if env_bool("DATABASE_AS_OWNER", False):
+    DATABASE_URL = env_str("OWNER_DATABASE_URL", DATABASE_URL)
 if not DATABASE_URL:
     # The embedded database for a machine with no server: a file under var/.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
