@@ -40,7 +40,8 @@ def club_setup(request):
             flash.success(
                 request,
                 f"{values['club']['name']} is set up. Next, set up your authenticator app. Then confirm "
-                f"{officer['first_name']} {officer['last_name']} as lead welfare officer under Role grants: "
+                f"{officer['first_name']} {officer['last_name']} as lead welfare officer under Committee and "
+                "welfare grants on your home page: "
                 "they are emailed a link to set their password once you have.",
             )
             return redirect("portal:home")

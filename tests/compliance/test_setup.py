@@ -1,5 +1,7 @@
 """X-3: a new club's set-up page: who may open it, what it writes, and what it refuses."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -81,6 +83,15 @@ def test_x3_the_set_up_writes_the_club_its_committee_member_and_a_waiting_welfar
     assert mailoutbox[-1].to == ["rosa.quinn@example.org"]
     assert "/sign-in/password/" in mailoutbox[-1].body
     assert Client(REMOTE_ADDR="127.0.0.1").get(URL).status_code == 404
+
+
+def test_x3_the_set_up_sends_the_committee_member_to_the_grants_by_the_name_their_home_page_gives_them(db, signed_in):
+    told = Client(REMOTE_ADDR="127.0.0.1").post(URL, answers(), follow=True).content.decode()
+    member = Person.objects.get(email="pat.hughes@example.org")
+    home = signed_in(member).get(reverse("portal:home")).content.decode()
+    link = re.search(rf'href="{reverse("people:role-grant-list")}">([^<]+)<', home)[1].strip()
+    assert link == "Committee and welfare grants"
+    assert f"as lead welfare officer under {link} on your home page" in told
 
 
 @pytest.mark.parametrize(
