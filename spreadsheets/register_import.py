@@ -70,11 +70,20 @@ class Plan:
         return {outcome: self.count(outcome) for outcome in OUTCOME_WORDS}
 
     @property
+    def teams_to_create(self):
+        """The names of the teams the import creates, each once, youngest first; a team named only
+        on refused rows is not created."""
+        ages = list(Team.AgeGroup.values)
+        return [
+            team.name for team in sorted(self.batch.teams, key=lambda team: (ages.index(team.age_group), team.name))
+        ]
+
+    @property
     def digest(self):
         """Stands for what the preview showed: confirming a preview the register has since outgrown
         is refused, so nobody imports what they did not see."""
         shown = [(row.number, row.outcome, row.notes) for row in self.rows]
-        return hashlib.sha256(json.dumps([self.mapping, shown], default=str).encode()).hexdigest()
+        return hashlib.sha256(json.dumps([self.mapping, shown, self.teams_to_create], default=str).encode()).hexdigest()
 
 
 def _key(*parts):
@@ -223,9 +232,9 @@ class _Planner:
                 f"No team called “{name}” in the register, and its name does not say an age group: add the team "
                 "in the register first, or name it like “Under 11s”."
             )
+        # Written with the first accepted row that plays for it (_write), not for a refused one.
         team = Team(name=name, age_group=age_group)
         self.new_teams[name.lower()] = team
-        self.batch.teams.append(team)
         return team, None
 
     def _person_new(self, data, date_of_birth=None):
@@ -339,9 +348,11 @@ class _Planner:
             place = (id(person), id(team))
             held = person.pk and team.pk and (person.pk, team.pk) in self.register.places
             if not held and place not in self.new_places:
+                if team.pk is None and not any(team is written for written in self.batch.teams):
+                    self.batch.teams.append(team)
                 self.new_places.add(place)
                 self.batch.places.append(TeamPlayer(team=team, person=person, joined_on=self.today))
-                notes.append(f"Plays for {team.name}" + (" (a new team)" if team.pk is None else ""))
+                notes.append(f"Plays for {team.name}")
         plan.notes = notes
         plan.outcome = Outcome.CREATED if created else (Outcome.CHANGED if notes else Outcome.UNCHANGED)
         return plan

@@ -182,6 +182,39 @@ def test_x17_a_team_whose_name_says_no_age_group_must_be_added_first(secretary):
     assert plan.rows[0].outcome == Outcome.CREATED
 
 
+def test_x17_each_team_the_import_creates_is_named_once_and_one_named_only_on_refused_rows_is_not_created(
+    secretary, guardian
+):
+    today = club_today()
+    header = ["First Name", "Last Name", "Date of Birth", "Team", "Parent 1 Name", "Parent 1 Email"]
+    dob = f"{files.born(today, 10):%d/%m/%Y}"
+    factories.TeamFactory(name="Under 15s", age_group=Team.AgeGroup.U15)
+    data = files.csv_bytes(
+        [
+            header,
+            ["Ivy", "Nolan", dob, "Under 11s", "Rose Nolan", "rose.nolan@example.org"],
+            ["Jo", "Nolan", dob, "Under 11s", "Rose Nolan", "rose.nolan@example.org"],
+            ["Kit", "Reid", dob, "Under 9s", "Lou Reid", "lou.reid@example.org"],
+            ["Max", "Shaw", dob, "Under 15s", "Sue Shaw", "sue.shaw@example.org"],
+            # Refused: the email is another guardian's in the register. Nobody else plays for Under 13s.
+            ["Zed", "Ward", dob, "Under 13s", "Tom Ward", guardian.email],
+        ]
+    )
+    started = upload(secretary, "teams.csv", data)
+    plan = register_import.plan_make(register_import=started)
+    assert plan.rows[4].outcome == Outcome.REFUSED
+    assert plan.teams_to_create == ["Under 9s", "Under 11s"]
+    assert [note for row in plan.rows for note in row.notes if note.startswith("Plays for")] == [
+        "Plays for Under 11s",
+        "Plays for Under 11s",
+        "Plays for Under 9s",
+        "Plays for Under 15s",
+    ]
+    confirm(started, secretary, leave_out_refused=True)
+    assert sorted(Team.objects.values_list("name", flat=True)) == ["Under 11s", "Under 15s", "Under 9s"]
+    assert Team.objects.get(name="Under 11s").players.count() == 2
+
+
 def test_x17_a_file_with_month_first_dates_is_read_month_first_and_the_preview_says_so(secretary):
     today = club_today()
     rows = [["First Name", "Last Name", "Date of Birth", "Parent 1 Name", "Parent 1 Email"]]

@@ -75,6 +75,22 @@ def test_x17_upload_preview_and_confirm_in_the_browserless_journey(client, signe
     assert "is imported" in client.get(done["Location"]).content.decode()
 
 
+def test_x17_the_preview_names_each_team_it_creates_once_and_no_row_repeats_it(client, signed_in, committee_member):
+    """A secretary on a phone reads one line, not "(a new team)" on every row of a 300-row file."""
+    signed_in(committee_member)
+    factories.TeamFactory(name="1st XI")
+    rows = [["Name", "Team", "Date of Birth", "Parent 1 Name", "Parent 1 Email"]]
+    rows += [
+        [f"Kid{n} Family{n}", team, f"{files.born(club_today(), 10):%d/%m/%Y}", f"Pat Family{n}", f"p{n}@example.org"]
+        for n, team in enumerate(["Under 13s", "Under 11s", "Under 13s", "Under 11s", "1st XI"])
+    ]
+    preview = client.get(post_file(client, "teams.csv", files.csv_bytes(rows))["Location"]).content.decode()
+    assert preview.count("Teams to create:") == 1
+    assert "<strong>Teams to create:</strong> Under 11s, Under 13s</p>" in preview
+    assert "a new team" not in preview
+    assert preview.count("Plays for Under 11s") == 2
+
+
 def test_x17_a_file_that_cannot_be_read_is_refused_on_the_form(client, signed_in, committee_member):
     signed_in(committee_member)
     response = post_file(client, "register.pdf", b"%PDF-1.7")
