@@ -174,6 +174,12 @@ def places_without_answer(*, season, today=None):
     return TeamPlayer.objects.filter(person__in=round_children(today=today)).exclude(Exists(answered))
 
 
+def round_players_exist(*, today=None):
+    """Whether any child a round is for holds a team place: a new club's rounds page, with nobody
+    yet to answer, says to import the register rather than that every player has answered."""
+    return TeamPlayer.objects.filter(person__in=round_children(today=today)).exists()
+
+
 def unanswered_by_team(*, season, today=None):
     """{team id: (places, places without an answer)} for the round's children, in one aggregate, and
     how many children (each counted once, whatever their teams) have no answer."""

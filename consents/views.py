@@ -364,6 +364,7 @@ def rounds(request):
             "outstanding": outstanding,
             # A child in two teams is listed under each but counted once, as the dashboard counts.
             "unanswered_children": len({place.person_id for place in outstanding}),
+            "players": bool(outstanding) or selectors.round_players_exist(),
             "season": season,
             "teams": Team.objects.all(),
         },

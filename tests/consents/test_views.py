@@ -301,6 +301,36 @@ def test_con6_the_season_box_offers_next_summer_from_october(db):
     assert ConsentRoundStartForm(today=date(2026, 9, 30))["season"].initial == 2026
 
 
+def _answer_for(person, guardian, season, wordings):
+    Consent.objects.create(
+        person=person,
+        topic="photo_website",
+        given=True,
+        answered_by=guardian,
+        recorded_by=guardian.user,
+        method=Consent.Method.WEB,
+        wording=wordings["consent_form"],
+        season=season,
+        valid_until=rules.season_lapses_on(season),
+    )
+
+
+def test_con6_a_new_clubs_rounds_page_says_there_are_no_players_yet_and_where_to_import_them(
+    signed_in, committee_member, guardian, wordings
+):
+    client = signed_in(committee_member)
+    empty = client.get(reverse("consents:rounds")).content.decode()
+    assert "No players yet" in empty and f'href="{reverse("spreadsheets:import-upload")}">Import the register' in empty
+    assert "Every player has an answer" not in empty and "No answer yet" not in empty
+
+    player = factories.ChildFactory()
+    factories.RoleFactory(person=player, kind=Role.Kind.CHILD)
+    factories.TeamPlayerFactory(person=player)
+    _answer_for(player, guardian, rules.season_for(club_today()), wordings)
+    answered = client.get(reverse("consents:rounds")).content.decode()
+    assert "Every player has an answer for the" in answered and "No players yet" not in answered
+
+
 def test_con6_only_the_committee_runs_rounds(signed_in, volunteer):
     assert signed_in(volunteer, verified=False).get(reverse("consents:rounds")).status_code == 403
 
