@@ -337,7 +337,10 @@ def rounds(request):
         else:
             messages.success(request, _round_sent_note(consent_round))
             return redirect("consents:rounds")
-    season = rules.season_for(today)
+    # The season the form offers: from October, next summer's, which the committee prepares. The
+    # list shows who has not answered for that same season, so the round and the list agree.
+    season = rules.round_season_default(today)
+    current_season = rules.season_for(today)
     guardians = FamilyMember.objects.filter(
         kind=FamilyMember.Kind.GUARDIAN, parental_responsibility=True
     ).select_related("person")
@@ -366,6 +369,9 @@ def rounds(request):
             "unanswered_children": len({place.person_id for place in outstanding}),
             "players": bool(outstanding) or selectors.round_players_exist(),
             "season": season,
+            # Until the coming season opens, this season's answers still hold: say until when.
+            "current_season": current_season if current_season != season else None,
+            "current_season_lapses_on": rules.season_lapses_on(current_season),
             "teams": Team.objects.all(),
         },
     )

@@ -3,7 +3,7 @@ pages behind it; publishing and acknowledging the policy; and the season report.
 
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -181,12 +181,15 @@ def test_x1_each_figure_against_a_known_club(
 
 
 def test_con6_x1_the_dashboard_and_the_rounds_page_count_the_same_children_without_an_answer(
-    signed_in, committee_member, squad, child, guardian, wordings
+    signed_in, committee_member, squad, child, guardian, wordings, monkeypatch
 ):
     """One answer to one question: a child in two teams is one child, an answer for last season
-    only is no answer, and neither a young adult nor a player who is no longer a member counts."""
+    only is no answer, and neither a young adult nor a player who is no longer a member counts.
+    The rounds page is asked on a day of this season's summer: from October it lists who has not
+    answered for the next (tests/consents/test_views.py), while the dashboard counts this one."""
     today = club_today()
     season = consent_rules.season_for(today)
+    monkeypatch.setattr("consents.views.club_today", lambda: date(season, 6, 15))
     seconds = factories.TeamFactory(name="Under 13s")
     factories.TeamPlayerFactory(team=seconds, person=child)
     answered, last_season_only, left = (factories.ChildFactory() for _ in range(3))

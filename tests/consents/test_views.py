@@ -222,12 +222,14 @@ def test_con6_committee_sees_who_has_not_answered_and_starts_a_round(
         response = client.post(reverse("consents:rounds"), {"season": str(timezone.localdate().year + 1)}, follow=True)
     assert "1 guardian emailed." in response.content.decode()
     assert len(callbacks) == 1
+    # Answered from the round's link, so for the round's season.
     services.consent_answers_record(
         person=child,
         answers={"photo_website": True},
         answered_by=guardian,
         recorded_by=guardian,
         method=Consent.Method.WEB,
+        consent_round=ConsentRound.objects.get(),
     )
     assert child.full_name not in client.get(reverse("consents:rounds")).content.decode().split("No answer yet")[1]
 
@@ -326,9 +328,30 @@ def test_con6_a_new_clubs_rounds_page_says_there_are_no_players_yet_and_where_to
     player = factories.ChildFactory()
     factories.RoleFactory(person=player, kind=Role.Kind.CHILD)
     factories.TeamPlayerFactory(person=player)
-    _answer_for(player, guardian, rules.season_for(club_today()), wordings)
+    _answer_for(player, guardian, rules.round_season_default(club_today()), wordings)
     answered = client.get(reverse("consents:rounds")).content.decode()
     assert "Every player has an answer for the" in answered and "No players yet" not in answered
+
+
+@pytest.mark.parametrize(("month", "offered"), [(12, 1), (6, 0)])
+def test_con6_the_rounds_page_lists_who_has_not_answered_for_the_season_its_form_offers(
+    signed_in, committee_member, squad, child, guardian, wordings, monkeypatch, month, offered
+):
+    """From October the form offers next summer's season; the list and its count are for that
+    season too, and say until when this season's answers hold. In June both are this summer's."""
+    day = date(club_today().year, month, 10)
+    monkeypatch.setattr("consents.views.club_today", lambda: day)
+    current, coming = rules.season_for(day), day.year + offered
+    _answer_for(child, guardian, current, wordings)
+    page = signed_in(committee_member).get(reverse("consents:rounds"))
+    html = page.content.decode()
+    assert page.context["form"]["season"].value() == coming == page.context["season"]
+    if offered:
+        assert f"No answer yet for the {coming} season: 1 child</h2>" in html and child.full_name in html
+        assert f"Answers for the {current} season hold until 31 March {current + 1}" in html
+    else:
+        assert f"No answer yet for the {coming} season: 0 children</h2>" in html
+        assert "Every player has an answer for the" in html and 'data-testid="current-season"' not in html
 
 
 def test_con6_only_the_committee_runs_rounds(signed_in, volunteer):
