@@ -46,9 +46,7 @@ def bench_register_import(rows=5000):
     data = register_workbook(rows, today)
     for attempt in ("first import", "same file again"):
         start = time.perf_counter()
-        started = register_import.register_import_upload(
-            file_name="register.xlsx", content=data, uploaded_by=committee
-        )
+        started = register_import.register_import_upload(file_name="register.xlsx", content=data, uploaded_by=committee)
         plan = register_import.plan_make(register_import=started)
         previewed = time.perf_counter()
         register_import.register_import_confirm(

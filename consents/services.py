@@ -2,6 +2,7 @@
 reminders. Each runs in a transaction and sends its emails through the worker after commit."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -248,12 +249,15 @@ def consent_round_chase(*, season, started_by, team=None, now=None):
     return consent_round
 
 
-def consent_link_url(user):
+def consent_link_url(user, *, consent_round=None):
     """A sign-in link straight to the consent form, lasting a fortnight and working once. A guardian
-    who is also staff signs in with their password and second factor, so gets the plain address."""
+    who is also staff signs in with their password and second factor, so gets the plain address.
+    A round's link names the round, so the answers given from it are for the round's season (from
+    October, next summer's), not the one still running."""
+    form = reverse("consents:my-consents") + (f"?round={consent_round.pk}" if consent_round else "")
     if not credentials.sign_in_link_eligible(user):
-        return f"{settings.SITE_URL}{reverse('consents:my-consents')}"
-    return credentials.sign_in_link_url(user, scope=CONSENT_LINK_SCOPE, next_url=reverse("consents:my-consents"))
+        return f"{settings.SITE_URL}{form}"
+    return credentials.sign_in_link_url(user, scope=CONSENT_LINK_SCOPE, next_url=quote(form, safe="/"))
 
 
 def consent_round_email_send(*, consent_round, guardian):
@@ -272,7 +276,7 @@ def consent_round_email_send(*, consent_round, guardian):
             "guardian": guardian,
             "children": children,
             "consent_round": consent_round,
-            "url": consent_link_url(guardian.user),
+            "url": consent_link_url(guardian.user, consent_round=consent_round),
             "signs_in": credentials.sign_in_link_eligible(guardian.user),
             "days": 14,
         },

@@ -71,9 +71,12 @@ class Plan:
 
     @property
     def teams_to_create(self):
-        """The names of the teams the import creates, each once, in the order the file first names
-        them; a team named only on refused rows is not created."""
-        return [team.name for team in self.batch.teams]
+        """The names of the teams the import creates, each once, youngest first; a team named only
+        on refused rows is not created."""
+        ages = list(Team.AgeGroup.values)
+        return [
+            team.name for team in sorted(self.batch.teams, key=lambda team: (ages.index(team.age_group), team.name))
+        ]
 
     @property
     def digest(self):

@@ -360,6 +360,8 @@ def test_x_make_serve_serves_the_club_with_gunicorn_worker_and_scheduler_and_nev
         # The suite's broker, on a queue of this test's own, so the worker takes no other test's tasks.
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         CELERY_TASK_DEFAULT_QUEUE=f"sefton-serve-{os.getpid()}",
+        # Nor does a portal of another's on that Redis read this one's cached club settings.
+        CACHE_KEY_PREFIX=f"sefton-serve-{os.getpid()}",
     )
     # `-o` takes the virtual environment as installed: the test never reinstalls it.
     serving = subprocess.Popen(

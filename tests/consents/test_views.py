@@ -355,6 +355,32 @@ def test_con6_the_rounds_page_lists_who_has_not_answered_for_the_season_its_form
         assert "Every player has an answer for the" in html and 'data-testid="current-season"' not in html
 
 
+def test_con6_an_answer_given_from_a_rounds_email_is_for_the_rounds_season_not_the_one_still_running(
+    client, committee_member, squad, child, guardian, mailoutbox
+):
+    """From October a round is for next summer: the answers it brings hold until the March after
+    that summer, and the rounds page, which lists that season, no longer lists the child."""
+    coming = rules.season_for(club_today()) + 1
+    consent_round = ConsentRound.objects.create(season=coming, started_by=committee_member.user)
+    services.consent_round_email_send(consent_round=consent_round, guardian=guardian)
+    link = re.search(r"http://testserver(\S+)", mailoutbox[-1].body)[1]
+    opened = client.get(link)
+    token, next_url = opened.context["token"], opened.context["next"]
+    assert next_url == f"{reverse('consents:my-consents')}?round={consent_round.pk}"
+    card = client.post(reverse("people:link-open"), {"t": token, "next": next_url}, follow=True)
+    assert f'value="{consent_round.pk}"' in card.content.decode()
+    client.post(reverse("consents:answer", args=[child.pk]), {"photo_website": "on", "consent_round": consent_round.pk})
+    answer = Consent.objects.get(person=child, topic="photo_website")
+    assert (answer.season, answer.consent_round, answer.valid_until) == (
+        coming,
+        consent_round,
+        rules.season_lapses_on(coming),
+    )
+    # Without the round, as from the portal's own menu, the answer is for the season running now.
+    client.post(reverse("consents:answer", args=[child.pk]), {"photo_social": "on", "photo_website": "on"})
+    assert Consent.objects.filter(person=child, topic="photo_social").latest("pk").season == coming - 1
+
+
 def test_con6_only_the_committee_runs_rounds(signed_in, volunteer):
     assert signed_in(volunteer, verified=False).get(reverse("consents:rounds")).status_code == 403
 

@@ -93,10 +93,12 @@ def test_con6_a_consent_round_emails_each_guardian_once_through_the_worker_and_t
     assert link.startswith(settings.SITE_URL), link
     assert "&amp;" not in link, f"the plain-text email carries an HTML-escaped link: {link}"
     query = parse_qs(urlsplit(link).query)
-    assert query["next"] == ["/consents/"]
+    # The form of this round: the answers given there are for its season.
+    form = f"/consents/?round={consent_round.pk}"
+    assert query["next"] == [form]
     response = client.post("/sign-in/link/open/", {"t": query["t"][0], "next": query["next"][0]})
-    assert (response.status_code, response["Location"]) == (302, "/consents/")
-    page = client.get("/consents/")
+    assert (response.status_code, response["Location"]) == (302, form)
+    page = client.get(form)
     assert page.status_code == 200
     assert b"Kofi Mensah" in page.content
     assert b"Nia Evans" not in page.content

@@ -203,7 +203,7 @@ def test_x17_each_team_the_import_creates_is_named_once_and_one_named_only_on_re
     started = upload(secretary, "teams.csv", data)
     plan = register_import.plan_make(register_import=started)
     assert plan.rows[4].outcome == Outcome.REFUSED
-    assert plan.teams_to_create == ["Under 11s", "Under 9s"]
+    assert plan.teams_to_create == ["Under 9s", "Under 11s"]
     assert [note for row in plan.rows for note in row.notes if note.startswith("Plays for")] == [
         "Plays for Under 11s",
         "Plays for Under 11s",

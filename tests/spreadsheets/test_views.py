@@ -82,7 +82,7 @@ def test_x17_the_preview_names_each_team_it_creates_once_and_no_row_repeats_it(c
     rows = [["Name", "Team", "Date of Birth", "Parent 1 Name", "Parent 1 Email"]]
     rows += [
         [f"Kid{n} Family{n}", team, f"{files.born(club_today(), 10):%d/%m/%Y}", f"Pat Family{n}", f"p{n}@example.org"]
-        for n, team in enumerate(["Under 11s", "Under 13s", "Under 11s", "Under 13s", "1st XI"])
+        for n, team in enumerate(["Under 13s", "Under 11s", "Under 13s", "Under 11s", "1st XI"])
     ]
     preview = client.get(post_file(client, "teams.csv", files.csv_bytes(rows))["Location"]).content.decode()
     assert preview.count("Teams to create:") == 1
