@@ -169,7 +169,7 @@ def round_children(*, team=None, today=None):
     return children.filter(date_of_birth__gt=adult_cutoff_date(today or club_today()))
 
 
-def _answered(season):
+def answered_people(season):
     """The people with an answer for `season` or a later one, as a set to look a child up in: one
     read of the answers, where an EXISTS probed them once per child (20,000 at county scale)."""
     return Consent.objects.filter(season__gte=season).values("person_id")
@@ -178,7 +178,9 @@ def _answered(season):
 def places_without_answer(*, season, today=None):
     """CON-1, CON-6: each team place whose child has no consent answer for `season` or a later one.
     The rounds page lists these and the dashboard counts them, so the two always agree."""
-    return TeamPlayer.objects.filter(person__in=round_children(today=today)).exclude(person_id__in=_answered(season))
+    return TeamPlayer.objects.filter(person__in=round_children(today=today)).exclude(
+        person_id__in=answered_people(season)
+    )
 
 
 def round_players_exist(*, today=None):
@@ -193,7 +195,7 @@ def unanswered_by_team(*, season, today=None):
     rows = (
         TeamPlayer.objects.filter(person__in=round_children(today=today))
         .values("team")
-        .annotate(places=Count("pk"), unanswered=Count("pk", filter=~Q(person_id__in=_answered(season))))
+        .annotate(places=Count("pk"), unanswered=Count("pk", filter=~Q(person_id__in=answered_people(season))))
         .order_by()
     )
     return {row["team"]: (row["places"], row["unanswered"]) for row in rows}

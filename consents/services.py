@@ -214,8 +214,7 @@ def consent_round_start(*, season, started_by, team=None, send_again=False):
 
 def children_unanswered(*, season, team=None):
     """CON-6: the children in a round's scope with no answer at all for `season` or later."""
-    answered = Consent.objects.filter(season__gte=season).values("person_id")
-    return round_children(team=team).exclude(pk__in=answered)
+    return round_children(team=team).exclude(pk__in=selectors.answered_people(season))
 
 
 @transaction.atomic
